@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs, idempotently, the Debian packages the test suite drives for real.
+# Safe to run on every `npm test`: it does nothing when everything is present.
+set -euo pipefail
+need=()
+command -v kubectl >/dev/null || { echo "kubectl is required on PATH (the machine image provides 1.32)" >&2; exit 1; }
+command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
+command -v etcd >/dev/null || need+=(etcd-server)
+command -v etcdctl >/dev/null || need+=(etcd-client)
+if ((${#need[@]})); then
+  if [ "$(id -u)" != 0 ]; then echo "missing: ${need[*]} (run as root or install them)" >&2; exit 1; fi
+  echo "installing ${need[*]} from Debian" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Debian's etcd-server package starts a system etcd on 2379; the tests start their own.
+  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+  pkill -x etcd 2>/dev/null || true
+fi

@@ -1,0 +1,57 @@
+/**
+ * The one catalog of skiff's error codes. Every user-facing failure carries one of these
+ * codes; `docs/errors.md` lists them all (a test keeps the page and this table in step).
+ *
+ * Codes are stable: never renumber or reuse one. A retired code stays here with
+ * `retired: true` so that nobody hands it out again.
+ */
+export interface ErrorSpec {
+  /** HTTP status the API server answers with when this error reaches a client. */
+  readonly status: number;
+  /** Kubernetes `Status.reason` for API errors (NotFound, Invalid, …). */
+  readonly reason: string;
+  /** One line: what went wrong, in general terms. */
+  readonly summary: string;
+  /** What the user should do about it. */
+  readonly hint: string;
+  readonly retired?: boolean;
+}
+
+export const ERRORS = {
+  // ── API: request shape ────────────────────────────────────────────────────────────
+  SKF_API_BAD_REQUEST: { status: 400, reason: 'BadRequest', summary: 'The request is malformed.', hint: 'Check the request body and query parameters.' },
+  SKF_API_MALFORMED_BODY: { status: 400, reason: 'BadRequest', summary: 'The request body is not valid JSON or YAML.', hint: 'Fix the syntax at the position the message names, then send it again.' },
+  SKF_API_UNKNOWN_FIELD: { status: 400, reason: 'BadRequest', summary: 'The object has a field its schema does not define (strict field validation).', hint: 'Remove or correct the field, check it with `kubectl explain`, or use --validate=warn to drop it with a warning.' },
+  SKF_API_BODY_TOO_LARGE: { status: 413, reason: 'RequestEntityTooLarge', summary: 'The request body is larger than the 3 MiB limit.', hint: 'Split the object, or keep large data outside the API (objects must stay under 1.5 MiB as in etcd).' },
+  SKF_API_UNSUPPORTED_MEDIA_TYPE: { status: 415, reason: 'UnsupportedMediaType', summary: 'The request body content type is not accepted for this operation.', hint: 'Use application/json; for PATCH use json-patch, merge-patch, strategic-merge-patch (built-in kinds) or apply-patch+yaml.' },
+  SKF_API_NOT_ACCEPTABLE: { status: 406, reason: 'NotAcceptable', summary: 'None of the requested response media types can be produced.', hint: 'Accept application/json.' },
+  SKF_API_METHOD_NOT_ALLOWED: { status: 405, reason: 'MethodNotAllowed', summary: 'This resource does not support the HTTP method used.', hint: 'See `kubectl api-resources -o wide` for the verbs each resource supports.' },
+  SKF_API_BAD_SELECTOR: { status: 400, reason: 'BadRequest', summary: 'A label or field selector could not be parsed or uses an unsupported field.', hint: 'Use key=value, key!=value, key in (a,b), key notin (a,b), key or !key; field selectors support metadata.name and metadata.namespace plus the fields a kind documents.' },
+  SKF_API_BAD_PATCH: { status: 422, reason: 'Invalid', summary: 'The patch could not be applied to the object.', hint: 'Check the patch against the current object (`kubectl get -o yaml`).' },
+  // ── API: authentication ──────────────────────────────────────────────────────────
+  SKF_API_UNAUTHORIZED: { status: 401, reason: 'Unauthorized', summary: 'The request carries no valid credentials.', hint: 'Use the kubeconfig skiff wrote (`skiff kubeconfig` prints its path).' },
+  // ── API: object state ────────────────────────────────────────────────────────────
+  SKF_API_NOT_FOUND: { status: 404, reason: 'NotFound', summary: 'The object or resource does not exist.', hint: 'Check the name, namespace and kind (`kubectl get <kind> -A`).' },
+  SKF_API_ALREADY_EXISTS: { status: 409, reason: 'AlreadyExists', summary: 'An object with this name already exists.', hint: 'Use `kubectl apply` to update it, or choose another name.' },
+  SKF_API_CONFLICT: { status: 409, reason: 'Conflict', summary: 'The object changed since it was read (resourceVersion mismatch) or another field manager owns the fields.', hint: 'Read the latest version and retry; for server-side apply conflicts use --force-conflicts if you mean to take ownership.' },
+  SKF_API_INVALID: { status: 422, reason: 'Invalid', summary: 'The object fails validation.', hint: 'Fix every field the message lists; `kubectl explain <kind>.<field>` shows the schema.' },
+  SKF_API_GONE: { status: 410, reason: 'Expired', summary: 'The requested resourceVersion or continue token is older than the retained history.', hint: 'List again without a resourceVersion and watch from the list\'s resourceVersion.' },
+  SKF_API_FORBIDDEN: { status: 403, reason: 'Forbidden', summary: 'The operation is not allowed in the object\'s current state.', hint: 'Read the message: e.g. a terminating namespace accepts no new objects.' },
+  SKF_API_INTERNAL: { status: 500, reason: 'InternalError', summary: 'An unexpected error occurred inside skiff.', hint: 'This is a bug: report it with the skiff log (the message carries the detail).' },
+  SKF_API_TIMEOUT: { status: 504, reason: 'Timeout', summary: 'The operation did not finish in time.', hint: 'Retry; if it keeps happening check `skiff status`.' },
+  // ── Store ────────────────────────────────────────────────────────────────────────
+  SKF_STORE_KEY_EXISTS: { status: 409, reason: 'AlreadyExists', summary: 'The store already holds this key.', hint: 'Internal to the API server; surfaces as SKF_API_ALREADY_EXISTS.' },
+  SKF_STORE_NOT_FOUND: { status: 404, reason: 'NotFound', summary: 'The store holds no such key.', hint: 'Internal to the API server; surfaces as SKF_API_NOT_FOUND.' },
+  SKF_STORE_CONFLICT: { status: 409, reason: 'Conflict', summary: 'The key was modified since the expected revision.', hint: 'Internal to the API server; surfaces as SKF_API_CONFLICT.' },
+  SKF_STORE_COMPACTED: { status: 410, reason: 'Expired', summary: 'The requested revision has been compacted away.', hint: 'Relist and watch from the new revision.' },
+  SKF_STORE_CORRUPT: { status: 500, reason: 'InternalError', summary: 'The data directory\'s log or snapshot is damaged beyond the torn tail that recovery drops.', hint: 'Restore the data directory from a backup, or move it away to start empty.' },
+  SKF_STORE_UNAVAILABLE: { status: 503, reason: 'ServiceUnavailable', summary: 'The store cannot be reached.', hint: 'For etcd check the --store URL and that etcd is running; for the embedded store check the data directory\'s disk.' },
+  SKF_STORE_BAD_URL: { status: 400, reason: 'BadRequest', summary: 'The --store URL is not understood.', hint: 'Use `embedded` (default) or `etcd://HOST:PORT[,HOST:PORT…]`.' },
+  // ── CLI and lifecycle ────────────────────────────────────────────────────────────
+  SKF_CLI_DATA_DIR_IN_USE: { status: 409, reason: 'Conflict', summary: 'Another skiff is already running on this data directory.', hint: 'Stop it with `skiff down --data-dir DIR`, or pass another --data-dir.' },
+  SKF_CLI_NOT_RUNNING: { status: 503, reason: 'ServiceUnavailable', summary: 'No skiff is running on this data directory.', hint: 'Start one with `skiff up --data-dir DIR` (or `npm start`).' },
+  SKF_CLI_BAD_ARGUMENT: { status: 400, reason: 'BadRequest', summary: 'A command-line argument is invalid.', hint: 'See `skiff <command> --help`.' },
+  SKF_CLI_PORT_IN_USE: { status: 409, reason: 'Conflict', summary: 'A port skiff needs is already taken.', hint: 'Pass another port (e.g. --api-port), or stop the program holding it.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
