@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const layer = (files, forbidden, why) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group, message: why })) }],
+    'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: why }] }],
   },
 });
 
