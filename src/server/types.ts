@@ -1,0 +1,39 @@
+/**
+ * What `skiff up` starts and what the CLI needs to know about a running instance.
+ * The instance writes `DIR/skiff.json` (InstanceInfo) while it runs so that `skiff status`,
+ * `skiff down` and `skiff kubeconfig` can find it; the file is removed on clean shutdown.
+ */
+export interface SkiffOptions {
+  /** Data directory (default ~/.skiff). Holds the store, PKI, kubeconfig and skiff.json. */
+  dataDir: string;
+  /** API server port on 127.0.0.1 (0 = pick a free one). Default 6443. */
+  apiPort: number;
+  /** `embedded` (default) or `etcd://host:port[,host:port…]`. */
+  store: string;
+  /** Apps domain for Knative URLs (default apps.example.com). */
+  domain?: string;
+}
+
+export interface ComponentHealth {
+  name: string;
+  healthy: boolean;
+  message?: string;
+}
+
+/** Contents of DIR/skiff.json while an instance runs. */
+export interface InstanceInfo {
+  pid: number;
+  apiServer: string;
+  kubeconfig: string;
+  dataDir: string;
+  store: string;
+  startedAt: string;
+  version: string;
+}
+
+export interface RunningSkiff {
+  readonly info: InstanceInfo;
+  health(): ComponentHealth[];
+  /** Graceful stop: stop accepting requests, stop controllers, flush and close the store. */
+  stop(): Promise<void>;
+}
