@@ -52,6 +52,11 @@ export const ERRORS = {
   SKF_CLI_NOT_RUNNING: { status: 503, reason: 'ServiceUnavailable', summary: 'No skiff is running on this data directory.', hint: 'Start one with `skiff up --data-dir DIR` (or `npm start`).' },
   SKF_CLI_BAD_ARGUMENT: { status: 400, reason: 'BadRequest', summary: 'A command-line argument is invalid.', hint: 'See `skiff <command> --help`.' },
   SKF_CLI_PORT_IN_USE: { status: 409, reason: 'Conflict', summary: 'A port skiff needs is already taken.', hint: 'Pass another port (e.g. --api-port), or stop the program holding it.' },
+  SKF_CLI_STOP_TIMEOUT: { status: 504, reason: 'Timeout', summary: 'skiff did not stop within the --timeout of `skiff down`.', hint: 'Check its log for what it is waiting on and run `skiff down` again with a longer --timeout; as a last resort kill the pid (the next `skiff up` recovers).' },
+  SKF_CLI_API_UNREACHABLE: { status: 503, reason: 'ServiceUnavailable', summary: 'A skiff runs on this data directory but its API does not answer.', hint: 'Check the skiff log (stderr of `skiff up`); `skiff status` shows which component is unhealthy.' },
+  // ── Cluster PKI ──────────────────────────────────────────────────────────────────
+  SKF_PKI_CA_INVALID: { status: 500, reason: 'InternalError', summary: 'The cluster CA in the data directory is missing a file, unreadable, or its key does not match its certificate.', hint: 'Restore DIR/pki/ca.crt and ca.key from a backup; or move DIR/pki away to create a new CA (kubeconfigs and certificates issued by the old one stop working).' },
+  SKF_PKI_CA_EXPIRED: { status: 500, reason: 'InternalError', summary: 'The cluster CA certificate has expired or is not yet valid.', hint: 'Check the system clock; if the CA really expired, move DIR/pki away to create a new one (kubeconfigs and certificates issued by the old one stop working).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,124 @@
+/**
+ * Certificate issuance for skiff's PKIs: ECDSA P-256 keys (cheap handshakes, accepted by Go's
+ * TLS stack and OpenSSL alike), SHA-256 signatures, PEM in and out. Generation uses
+ * @peculiar/x509 over node's WebCrypto; inspection elsewhere uses node's own X509Certificate.
+ */
+import { createPrivateKey, webcrypto } from 'node:crypto';
+// Must precede @peculiar/x509: its DI container needs Reflect metadata at load time.
+import './reflect-metadata.ts';
+import * as x509 from '@peculiar/x509';
+
+const crypto = webcrypto;
+type CryptoKey = webcrypto.CryptoKey;
+const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+/** A certificate and its private key, both PEM (the key is unencrypted PKCS#8). */
+export interface CertificateAndKey {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface CertificateAuthorityRequest extends Validity {
+  commonName: string;
+}
+
+export interface LeafRequest extends Validity {
+  commonName: string;
+  /** Subject O= values; Kubernetes reads them as the user's groups. */
+  organizations?: readonly string[];
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
+  uris?: readonly string[];
+  /** Extended key usages: serverAuth, clientAuth or both. */
+  usages: readonly ('serverAuth' | 'clientAuth')[];
+}
+
+/** Creates a self-signed CA that may sign certificates and CRLs. */
+export async function createCertificateAuthority(request: CertificateAuthorityRequest): Promise<CertificateAndKey> {
+  const keys = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerialNumber(),
+    name: [{ CN: [request.commonName] }],
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    keys,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+    ],
+  }, crypto);
+  return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
+/** Issues an end-entity certificate with a fresh key pair, signed by `issuer`. */
+export async function issueCertificate(issuer: CertificateAndKey, request: LeafRequest): Promise<CertificateAndKey> {
+  const issuerCert = new x509.X509Certificate(issuer.certPem);
+  const signingKey = await importPrivateKey(issuer.keyPem);
+  const keys = await generateKeyPair();
+  const subject: x509.JsonName = [{ CN: [request.commonName] }];
+  if (request.organizations !== undefined && request.organizations.length > 0) subject.push({ O: [...request.organizations] });
+  const names: x509.JsonGeneralName[] = [
+    ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(request.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+  ];
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension(request.usages.map((usage) => x509.ExtendedKeyUsage[usage]), false),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+    await authorityKeyIdentifier(issuerCert),
+  ];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialNumber(),
+    subject,
+    issuer: issuerCert.subjectName,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    publicKey: keys.publicKey,
+    signingKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions,
+  }, crypto);
+  return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
+async function authorityKeyIdentifier(issuerCert: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const ski = issuerCert.getExtension(x509.SubjectKeyIdentifierExtension);
+  if (ski !== null) return new x509.AuthorityKeyIdentifierExtension(ski.keyId, false);
+  return x509.AuthorityKeyIdentifierExtension.create(issuerCert.publicKey, false, crypto);
+}
+
+async function generateKeyPair(): Promise<webcrypto.CryptoKeyPair> {
+  return crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
+}
+
+async function exportPrivateKey(key: CryptoKey): Promise<string> {
+  const der = await crypto.subtle.exportKey('pkcs8', key);
+  return `${x509.PemConverter.encode(der, 'PRIVATE KEY')}\n`;
+}
+
+/** Accepts PKCS#8 or SEC1 ("EC PRIVATE KEY") PEM: node normalises both to PKCS#8 DER. */
+async function importPrivateKey(pem: string): Promise<CryptoKey> {
+  const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
+  return crypto.subtle.importKey('pkcs8', der, KEY_ALGORITHM, false, ['sign']);
+}
+
+/**
+ * 128 random bits, first byte 0x01–0x7f: positive and minimally encoded, as RFC 5280 and
+ * Go's parser require.
+ */
+function randomSerialNumber(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0]! % 0x7f) + 1;
+  return Buffer.from(bytes).toString('hex');
+}
