@@ -57,6 +57,8 @@ export const ERRORS = {
   // ── Cluster PKI ──────────────────────────────────────────────────────────────────
   SKF_PKI_CA_INVALID: { status: 500, reason: 'InternalError', summary: 'The cluster CA in the data directory is missing a file, unreadable, or its key does not match its certificate.', hint: 'Restore DIR/pki/ca.crt and ca.key from a backup; or move DIR/pki away to create a new CA (kubeconfigs and certificates issued by the old one stop working).' },
   SKF_PKI_CA_EXPIRED: { status: 500, reason: 'InternalError', summary: 'The cluster CA certificate has expired or is not yet valid.', hint: 'Check the system clock; if the CA really expired, move DIR/pki away to create a new one (kubeconfigs and certificates issued by the old one stop working).' },
+  // ── Knative admission ────────────────────────────────────────────────────────────
+  SKF_KNATIVE_ADMISSION_DENIED: { status: 400, reason: 'BadRequest', summary: 'A Knative validating webhook denied the object (the message is Knative\'s own, after "validation failed:").', hint: 'Fix each field the message names (paths follow the colon); Knative\'s rules are in docs/kinds-knative.md and knative.dev/docs.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
