@@ -4,6 +4,8 @@
  * messages they know, e.g.
  * `spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
  */
+import { goBadValue, goQuote } from './schema/go-format.ts';
+
 export type FieldErrorType =
   | 'FieldValueNotFound'
   | 'FieldValueRequired'
@@ -41,21 +43,23 @@ const PHRASE: Record<FieldErrorType, string> = {
   InternalError: 'Internal error',
 };
 
-/** Renders a value the way Go's field errors do: strings quoted, others as JSON. */
+/**
+ * Renders a value the way Go's field errors do (field/errors.go ErrorBody): strings with %q,
+ * numbers and booleans with %v, null as "null", objects and arrays with %#v
+ * (`map[string]interface {}{"name":"http"}`), GoText verbatim.
+ */
 export function renderValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'object') return `"${typeof value === 'object' && Array.isArray(value) ? 'array' : 'object'}"`;
-  return String(value);
+  return goBadValue(value);
 }
 
 /** The text after `<field>: ` in a Kubernetes message. */
 export function fieldErrorBody(e: FieldError): string {
   const phrase = PHRASE[e.type];
-  const showsValue = e.type === 'FieldValueInvalid' || e.type === 'FieldValueTypeInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueNotFound';
+  // Go omits the value for Required, Forbidden, TooLong and Internal errors.
+  const showsValue = e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong' && e.type !== 'InternalError';
   let out = showsValue && 'value' in e ? `${phrase}: ${renderValue(e.value)}` : phrase;
-  if (e.type === 'FieldValueNotSupported' && e.supported) {
-    out += `: supported values: ${e.supported.map((v) => JSON.stringify(String(v))).join(', ')}`;
+  if (e.type === 'FieldValueNotSupported' && e.supported && e.supported.length > 0) {
+    out += `: supported values: ${e.supported.map((v) => goQuote(String(v))).join(', ')}`;
   } else if (e.detail) {
     out += `: ${e.detail}`;
   }
@@ -66,9 +70,9 @@ export function formatFieldError(e: FieldError): string {
   return `${e.field}: ${fieldErrorBody(e)}`;
 }
 
-/** Joins several errors as Kubernetes' aggregate does: one alone, else `[a, b]`. */
+/** Joins several errors as Kubernetes' aggregate does: duplicates dropped, one alone, else `[a, b]`. */
 export function formatFieldErrors(errors: readonly FieldError[]): string {
-  const parts = errors.map(formatFieldError);
+  const parts = [...new Set(errors.map(formatFieldError))];
   return parts.length === 1 ? parts[0]! : `[${parts.join(', ')}]`;
 }
 
@@ -79,6 +83,7 @@ export const fieldErr = {
   notSupported: (field: string, value: unknown, supported: readonly unknown[]): FieldError => ({ type: 'FieldValueNotSupported', field, value, supported }),
   forbidden: (field: string, detail?: string): FieldError => ({ type: 'FieldValueForbidden', field, ...(detail ? { detail } : {}) }),
   duplicate: (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value }),
-  tooLong: (field: string, value: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field, value, detail: `must have at most ${max} bytes` }),
+  tooLong: (field: string, _value: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field, detail: max >= 0 ? `may not be more than ${max} bytes` : 'value is too long' }),
+  tooMany: (field: string, actual: number, max: number): FieldError => ({ type: 'FieldValueTooMany', field, ...(actual >= 0 ? { value: actual } : {}), detail: max >= 0 ? `must have at most ${max} items` : 'has too many items' }),
   typeInvalid: (field: string, value: unknown, detail: string): FieldError => ({ type: 'FieldValueTypeInvalid', field, value, detail }),
 };
