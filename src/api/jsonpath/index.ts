@@ -3,4 +3,3 @@ export type { JsonPathNode, JsonPathTemplate } from './ast.ts';
 export { parseJsonPath } from './parser.ts';
 export { evaluateJsonPath, findJsonPathResults, formatJsonPath, formatJsonPathValue, type JsonPathOptions } from './evaluate.ts';
 export { printerColumnCell } from './printer-column.ts';
-export { humanDuration } from './human-duration.ts';

@@ -8,7 +8,7 @@ import type { PrinterColumn } from '../kind.ts';
 import type { JsonPathTemplate } from './ast.ts';
 import { findJsonPathResults, formatJsonPathValue } from './evaluate.ts';
 import { goKind } from './go-values.ts';
-import { humanDuration } from './human-duration.ts';
+import { humanDuration } from '../builtin/human-duration.ts';
 import { parseJsonPath } from './parser.ts';
 import { parseRfc3339 } from './rfc3339.ts';
 
