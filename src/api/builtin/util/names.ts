@@ -25,6 +25,9 @@ const LABEL_VALUE_FMT = `(${QNAME_FMT})?`;
 const CONFIG_MAP_KEY_FMT = '[-._a-zA-Z0-9]+';
 const PERCENT_FMT = '[0-9]+%';
 
+/** Go's len(): strings are measured in bytes. */
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
 const full = (fmt: string): RegExp => new RegExp(`^${fmt}$`);
 const dns1123Label = full(DNS1123_LABEL_FMT);
 const dns1123Subdomain = full(DNS1123_SUBDOMAIN_FMT);
@@ -36,7 +39,7 @@ const percent = full(PERCENT_FMT);
 
 export function isDNS1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (bytes(value) > 63) errs.push(maxLenError(63));
   if (!dns1123Label.test(value)) {
     if (dns1123Subdomain.test(value)) errs.push('must not contain dots');
     else errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, 'my-name', '123-abc'));
@@ -46,7 +49,7 @@ export function isDNS1123Label(value: string): string[] {
 
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (bytes(value) > 253) errs.push(maxLenError(253));
   if (!dns1123Subdomain.test(value)) {
     errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com'));
   }
@@ -55,7 +58,7 @@ export function isDNS1123Subdomain(value: string): string[] {
 
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (bytes(value) > 63) errs.push(maxLenError(63));
   if (!dns1035Label.test(value)) {
     errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
   }
@@ -80,14 +83,14 @@ export function isQualifiedName(value: string): string[] {
     return [`a qualified name ${regexError(QNAME_ERR, QNAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (bytes(name) > 63) errs.push(`name part ${maxLenError(63)}`);
   if (!qualifiedName.test(name)) errs.push(`name part ${regexError(QNAME_ERR, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (bytes(value) > 63) errs.push(maxLenError(63));
   if (!labelValue.test(value)) {
     errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   }
@@ -104,7 +107,7 @@ function chDirPrefix(value: string): string[] {
 /** A key of ConfigMap/Secret data (it becomes a file name when mounted). */
 export function isConfigMapKey(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (bytes(value) > 253) errs.push(maxLenError(253));
   if (!configMapKey.test(value)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_MAP_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
   errs.push(...chDirPrefix(value));
   return errs;
@@ -130,7 +133,7 @@ export function isValidPortNum(port: number): string[] {
 /** An IANA_SVC_NAME (named container and service ports). */
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
-  if (port.length > 15) errs.push(maxLenError(15));
+  if (bytes(port) > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   else if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
