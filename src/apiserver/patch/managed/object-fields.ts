@@ -1,0 +1,19 @@
+/** Reading and replacing `metadata.managedFields` on plain objects without mutating them. */
+import type { KubeObject, ManagedFieldsEntry } from '../../../api/object.ts';
+import type { JsonObject } from '../json.ts';
+
+/** A copy of the object without managedFields (the field manager never tracks them). */
+export function withoutManagedFields(obj: KubeObject): JsonObject {
+  const copy = structuredClone(obj) as unknown as JsonObject & { metadata?: Record<string, unknown> };
+  if (copy.metadata && typeof copy.metadata === 'object') delete copy.metadata.managedFields;
+  return copy;
+}
+
+/** The object with `entries` as its managedFields (removed when undefined). */
+export function withManagedFields(obj: JsonObject, entries: ManagedFieldsEntry[] | undefined): KubeObject {
+  const out = obj as unknown as KubeObject;
+  const metadata = { ...(out.metadata ?? {}) };
+  delete metadata.managedFields;
+  if (entries) metadata.managedFields = entries;
+  return { ...out, metadata };
+}
