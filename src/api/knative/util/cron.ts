@@ -4,6 +4,8 @@
  * prints (`invalid value: expected 5 to 6 fields, found 3: [* * *]: spec.schedule`).
  * `parseCron` also returns the schedule as bit sets, so the ping adapter can run it later.
  */
+import { parseGoDuration } from './go-duration.ts';
+
 interface Bounds { min: number; max: number; names?: Readonly<Record<string, number>> }
 
 const SECONDS: Bounds = { min: 0, max: 59 };
@@ -25,6 +27,8 @@ export interface CronSchedule {
   dayOfWeek: CronField;
   /** IANA zone from a `CRON_TZ=`/`TZ=` prefix; undefined means the process's local zone. */
   timeZone?: string;
+  /** `@every <duration>`: a fixed interval in nanoseconds instead of the fields. */
+  interval?: bigint;
 }
 
 export type CronResult = { ok: true; schedule: CronSchedule } | { ok: false; error: string };
@@ -110,7 +114,13 @@ function descriptor(spec: string): Omit<CronSchedule, 'timeZone'> {
     case '@daily': case '@midnight': return { ...midnight, dayOfMonth: all(DOM), month: all(MONTHS), dayOfWeek: all(DOW) };
     case '@hourly': return { second: only(0), minute: only(0), hour: all(HOURS), dayOfMonth: all(DOM), month: all(MONTHS), dayOfWeek: all(DOW) };
   }
-  // `@every <duration>` parses in robfig/cron, but PingSource rejects it before parsing.
+  // `@every <duration>` parses here; PingSource rejects it separately.
+  if (spec.startsWith('@every ')) {
+    const text = spec.slice('@every '.length);
+    const interval = parseGoDuration(text);
+    if (interval === undefined) throw new CronError(`failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(text)}`);
+    return { second: all(SECONDS), minute: all(MINUTES), hour: all(HOURS), dayOfMonth: all(DOM), month: all(MONTHS), dayOfWeek: all(DOW), interval };
+  }
   throw new CronError(`unrecognized descriptor: ${spec}`);
 }
 
