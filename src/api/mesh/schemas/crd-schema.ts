@@ -9,6 +9,7 @@
  *  - `stripDeclarativeValidation` is for Route only: on OpenShift it is not a CRD, its
  *    validation and defaulting are Go code (src/api/route), so the CRD's CEL rules,
  *    enums, patterns and defaults must not run a second time.
+ * `indentQuotedContinuations` only makes upstream YAML that Go accepts parseable here.
  */
 import type { JSONSchemaProps } from '../../schema-types.ts';
 
@@ -72,4 +73,27 @@ export function stripDeclarativeValidation(schema: JSONSchemaProps): JSONSchemaP
     out.additionalProperties = stripDeclarativeValidation(schema.additionalProperties);
   }
   return out;
+}
+
+/**
+ * Some upstream files continue a single-quoted scalar on lines indented no deeper than its
+ * key. Go's YAML parser accepts that, the `yaml` package does not; indent such lines past
+ * the key (whitespace inside a flow scalar folds to one space, so the value is unchanged).
+ */
+export function indentQuotedContinuations(text: string): string {
+  const lines = text.split('\n');
+  let keyIndent = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const quotes = (line.replace(/''/g, '').match(/'/g) ?? []).length;
+    if (keyIndent < 0) {
+      const opened = /^(\s*)(?:- )?[^\s'"#][^:]*: '/.exec(line);
+      if (opened && quotes % 2 === 1) keyIndent = opened[1]!.length;
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    if (line.trim() !== '' && indent <= keyIndent) lines[i] = ' '.repeat(keyIndent + 2 - indent) + line;
+    if (quotes % 2 === 1) keyIndent = -1;
+  }
+  return lines.join('\n');
 }

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { completeObjectSchema, extractVersionSchemas, stripDeclarativeValidation } from './crd-schema.ts';
+import { completeObjectSchema, extractVersionSchemas, indentQuotedContinuations, stripDeclarativeValidation } from './crd-schema.ts';
 import { CRD_SOURCES } from './sources.ts';
 import type { CrdSource, SchemaFolder } from './sources.ts';
 
@@ -44,29 +44,6 @@ function readUpstream(source: CrdSource, gitDirs: Map<string, string>): unknown 
   if (!gitDir) throw new Error(`no --git-dir given for ${source.repo}`);
   const text = execFileSync('git', ['--git-dir', gitDir, 'show', `${source.commit}:${source.path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return parse(indentQuotedContinuations(text));
-}
-
-/**
- * Some upstream files continue a single-quoted scalar on lines indented no deeper than its
- * key. Go's YAML parser accepts that, the `yaml` package does not; indent such lines past
- * the key (whitespace inside a flow scalar folds to one space, so the value is unchanged).
- */
-export function indentQuotedContinuations(text: string): string {
-  const lines = text.split('\n');
-  let keyIndent = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const quotes = (line.replace(/''/g, '').match(/'/g) ?? []).length;
-    if (keyIndent < 0) {
-      const opened = /^(\s*)(?:- )?[^\s'"#][^:]*: '/.exec(line);
-      if (opened && quotes % 2 === 1) keyIndent = opened[1]!.length;
-      continue;
-    }
-    const indent = line.length - line.trimStart().length;
-    if (line.trim() !== '' && indent <= keyIndent) lines[i] = ' '.repeat(keyIndent + 2 - indent) + line;
-    if (quotes % 2 === 1) keyIndent = -1;
-  }
-  return lines.join('\n');
 }
 
 function convert(source: CrdSource, crd: unknown): Written[] {
