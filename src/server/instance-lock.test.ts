@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isSkiffError } from '../errors/skiff-error.ts';
 import { writeInstanceFile } from './instance-file.ts';
-import { acquireInstanceLock, isProcessAlive, isSkiffProcess, lockFilePath, readLockHolder } from './instance-lock.ts';
+import { acquireInstanceLock, assertDataDirFree, isProcessAlive, isSkiffProcess, lockFilePath, readLockHolder } from './instance-lock.ts';
 
 const roots: string[] = [];
 const children: ChildProcess[] = [];
@@ -79,6 +79,9 @@ test('a live skiff holding the lock keeps it', async () => {
   await writeFile(lockFilePath(dir), `${pid}\n`);
   await expectInUse(dir, new RegExp(`\\(pid ${pid}, starting up\\)`));
   assert.equal((await readLockHolder(dir))?.pid, pid);
+  await assert.rejects(assertDataDirFree(dir), (error) => isSkiffError(error, 'SKF_CLI_DATA_DIR_IN_USE'));
+  await writeFile(lockFilePath(dir), `${await exitedPid()}\n`);
+  await assertDataDirFree(dir);
 });
 
 test('stale locks are taken over', async (t) => {

@@ -69,6 +69,16 @@ async function acquire(dataDir: string, path: string): Promise<InstanceLock> {
   throw new SkiffError('SKF_CLI_DATA_DIR_IN_USE', `could not take the lock ${path}: another process keeps taking over its stale lock`);
 }
 
+/**
+ * Fails with SKF_CLI_DATA_DIR_IN_USE when a live skiff holds the lock, without taking it:
+ * lets `skiff up` refuse at once instead of after loading the whole server. Only a hint:
+ * `acquireInstanceLock` remains the decision.
+ */
+export async function assertDataDirFree(dataDir: string): Promise<void> {
+  const holder = await readLockHolder(dataDir);
+  if (holder !== undefined) throw await inUseError(dataDir, holder.pid);
+}
+
 /** The live holder of the data directory's lock, or undefined when no skiff holds it. */
 export async function readLockHolder(dataDir: string): Promise<LockHolder | undefined> {
   const path = lockFilePath(dataDir);
