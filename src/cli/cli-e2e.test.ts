@@ -1,0 +1,96 @@
+/**
+ * `skiff up` / `down` end to end: the real server (src/server/start.ts), driven by the
+ * `skiff` executable and by kubectl through the kubeconfig skiff writes.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SKIFF_BIN, runSkiffProcess } from './testing/run-skiff.ts';
+
+const startLanded = existsSync(fileURLToPath(new URL('../server/start.ts', import.meta.url)));
+const run = promisify(execFile);
+
+const roots: string[] = [];
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(roots.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function startUp(dir: string): Promise<{ child: ChildProcess; stdout: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0'], {
+    env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/export KUBECONFIG=.*\n/.test(out)) resolve();
+    });
+    void exited.then((code) => reject(new Error(`skiff up exited with ${code} before it was ready:\n${err}`)));
+  });
+  return { child, stdout: () => out, exited };
+}
+
+test('skiff up serves kubectl, reports status and version, refuses a second up, and stops with down', async (t) => {
+  if (!startLanded) {
+    t.skip('start.ts not present');
+    return;
+  }
+  const root = await mkdtemp(join(tmpdir(), 'skiff-e2e-'));
+  roots.push(root);
+  const dir = join(root, 'data');
+  const env = { SKIFF_DATA_DIR: dir };
+  const kubectlEnv = { ...process.env, HOME: root, KUBECACHEDIR: join(root, 'kube-cache'), KUBECONFIG: join(dir, 'kubeconfig') };
+  const kubectl = (...args: string[]) => run(process.env.KUBECTL ?? 'kubectl', args, { env: kubectlEnv });
+
+  const up = await startUp(dir);
+  const apiServer = /API server: +(https:\/\/127\.0\.0\.1:\d+)\n/.exec(up.stdout())?.[1];
+  assert.ok(apiServer !== undefined, up.stdout());
+  assert.match(up.stdout(), new RegExp(`\nexport KUBECONFIG=${dir}/kubeconfig\n`));
+
+  const readyz = await kubectl('get', '--raw', '/readyz?verbose');
+  assert.match(readyz.stdout, /readyz check passed/);
+  const version = JSON.parse((await kubectl('version', '-o', 'json')).stdout);
+  assert.match(version.serverVersion.gitVersion, /^v1\.32\.0-skiff\./);
+  await kubectl('get', 'namespace', 'default');
+
+  const status = await runSkiffProcess(['status', '-o', 'json'], env);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  const report = JSON.parse(status.stdout);
+  assert.deepEqual(Object.keys(report), ['apiServer', 'kubeconfig', 'dataDir', 'store', 'components']);
+  assert.equal(report.apiServer, apiServer);
+  assert.ok(report.components.every((c: { healthy: boolean }) => c.healthy), status.stdout);
+
+  const skiffVersion = await runSkiffProcess(['version'], env);
+  assert.match(skiffVersion.stdout, /^Client Version: \S+\nServer Version: v1\.32\.0-skiff\.\S+\n$/);
+
+  const second = await runSkiffProcess(['up', '--api-port', '0'], env);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, new RegExp(`skiff is already running on ${dir} \\(pid ${up.child.pid}, API ${apiServer}\\).*\\[SKF_CLI_DATA_DIR_IN_USE\\]`));
+
+  const caBefore = await readFile(join(dir, 'pki', 'ca.crt'), 'utf8');
+  const down = await runSkiffProcess(['down'], env);
+  assert.deepEqual(down, { code: 0, stdout: 'skiff stopped\n', stderr: '' });
+  assert.equal(await up.exited, 0);
+  await assert.rejects(access(join(dir, 'skiff.json')));
+
+  // A restart on the same directory keeps the CA, so the kubeconfig kubectl holds still works.
+  const again = await startUp(dir);
+  assert.equal(await readFile(join(dir, 'pki', 'ca.crt'), 'utf8'), caBefore);
+  await kubectl('get', 'namespace', 'default');
+  again.child.kill('SIGTERM');
+  assert.equal(await again.exited, 0);
+});

@@ -1,0 +1,48 @@
+/** `skiff status`: where the running instance is and how its components are. */
+import { Command } from '@commander-js/extra-typings';
+import type { ComponentHealth } from '../../server/types.ts';
+import { withApiClient } from '../api-client.ts';
+import type { CliContext } from '../context.ts';
+import { fetchComponents } from '../health.ts';
+import { requireRunningInstance } from '../instance.ts';
+import { dataDirOption, outputOption, resolveDataDir } from '../options.ts';
+import { formatTable, printData } from '../output.ts';
+
+/** The `-o json` document; these keys are a stable interface for scripts. */
+export interface StatusReport {
+  apiServer: string;
+  kubeconfig: string;
+  dataDir: string;
+  store: string;
+  components: ComponentHealth[];
+}
+
+export function statusCommand(ctx: CliContext, done: (code: number) => void) {
+  return new Command('status')
+    .description('show the running skiff: API URL, kubeconfig, store and component health (exit 1 if not running or unhealthy)')
+    .addOption(dataDirOption())
+    .addOption(outputOption())
+    .action(async (flags) => {
+      const info = await requireRunningInstance(resolveDataDir(flags.dataDir, ctx.env));
+      const components = await withApiClient(info, fetchComponents);
+      const report: StatusReport = { apiServer: info.apiServer, kubeconfig: info.kubeconfig, dataDir: info.dataDir, store: info.store, components };
+      printData(ctx, flags.output, report, () => statusText(report, info.pid));
+      done(components.every((c) => c.healthy) ? 0 : 1);
+    });
+}
+
+function statusText(report: StatusReport, pid: number): string {
+  const healthy = report.components.every((c) => c.healthy);
+  return `skiff is running (pid ${pid})${healthy ? '' : ' but not healthy'}\n`
+    + formatTable([
+      ['API server:', report.apiServer],
+      ['kubeconfig:', report.kubeconfig],
+      ['data dir:', report.dataDir],
+      ['store:', report.store],
+    ])
+    + '\n'
+    + formatTable([
+      ['COMPONENT', 'HEALTHY', 'MESSAGE'],
+      ...report.components.map((c) => [c.name, c.healthy ? 'yes' : 'no', c.message ?? '']),
+    ]);
+}
