@@ -27,6 +27,7 @@ export type { ConditionSet } from './conditions.ts';
 export * from './conditions.ts';
 export { servingConfigFromConfigMaps, upstreamKnativeConfig } from './config.ts';
 export type { KnativeConfig } from './config.ts';
+export { eventingConfigFromConfigMaps } from './eventing-config.ts';
 export { KnFieldError } from './field-error.ts';
 export { AutoscalingAnnotations, ServingAnnotations, ServingLabels, VISIBILITY_CLUSTER_LOCAL } from './serving/keys.ts';
 export { childName } from './util/kmeta.ts';
