@@ -14,7 +14,7 @@ import type { KubeObject } from '../object.ts';
 import { operatorKinds, validateKnativeEventingAdmission, validateKnativeKafkaAdmission, validateKnativeServingAdmission } from '../operator/index.ts';
 import { meshKinds, validateControlPlaneAdmission, validateMemberRollAdmission } from './index.ts';
 import { extractFragmentAfter, extractSeedBlocks } from './testing/seed-documents.ts';
-import { structuralProblems } from './testing/structural-check.ts';
+import { schemaProblems } from './testing/schema-check.ts';
 
 const SEEDS_DIR = process.env.SKIFF_SEEDS_DIR ?? '/work/shared/seeds';
 const skip = existsSync(SEEDS_DIR) ? false : `seed documents not found in ${SEEDS_DIR} (set SKIFF_SEEDS_DIR)`;
@@ -59,7 +59,7 @@ function seedObjects(file: string): SeedObject[] {
 function problemsOf({ def, obj }: SeedObject): string[] {
   const version = def.versions.find((v) => `${def.group}/${v.name}` === obj.apiVersion);
   if (!version) return [`no served version for ${obj.apiVersion}`];
-  const problems = structuralProblems(version.schema, obj).map((p) => `schema ${p.path}: ${p.message}`);
+  const problems = schemaProblems(version.schema, obj);
   const defaulted = structuredClone(obj);
   def.defaults?.(defaulted);
   const errors = def.validate?.(defaulted, { operation: 'create' }) ?? [];

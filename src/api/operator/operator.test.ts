@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { formatFieldErrors } from '../field-error.ts';
 import type { KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
-import { structuralProblems } from '../mesh/testing/structural-check.ts';
+import { schemaProblems } from '../mesh/testing/schema-check.ts';
 import { operatorKinds, validateKnativeEventingAdmission, validateKnativeKafkaAdmission, validateKnativeServingAdmission } from './index.ts';
 import { defaultKnativeServing } from './knative-serving.ts';
 
@@ -84,7 +84,7 @@ test('KnativeKafka: spec.broker.sink is accepted as a documented alias, applied 
   });
   const schema = def.versions[0]!.schema;
   assert.match(schema.properties?.spec?.properties?.broker?.properties?.sink?.description ?? '', /^Deprecated alias accepted by skiff only/);
-  assert.deepEqual(structuralProblems(schema, seed), []);
+  assert.deepEqual(schemaProblems(schema, seed), []);
   def.defaults!(seed);
   assert.deepEqual((seed.spec as { sink: unknown }).sink, { enabled: true });
   assert.deepEqual(def.validate!(seed, { operation: 'create' }), []);
