@@ -75,6 +75,8 @@ describe('protobuf bodies sent by the real kubectl', () => {
       args: (d) => ['create', 'secret', 'generic', 'plain', '--from-literal=user=admin', '--from-literal=empty=', `--from-file=blob=${join(d, 'blob.bin')}`] },
     { name: 'secret tls', path: '/api/v1/namespaces/default/secrets',
       args: (d) => ['create', 'secret', 'tls', 'web-tls', `--cert=${join(d, 'tls.crt')}`, `--key=${join(d, 'tls.key')}`] },
+    { name: 'secret tls in another namespace (seed 002)', path: '/api/v1/namespaces/istio-system/secrets',
+      args: (d) => ['create', '-n', 'istio-system', 'secret', 'tls', 'wildcard-certs', `--key=${join(d, 'tls.key')}`, `--cert=${join(d, 'tls.crt')}`] },
     { name: 'secret docker-registry', path: '/api/v1/namespaces/default/secrets',
       args: () => ['create', 'secret', 'docker-registry', 'pull', '--docker-server=registry.example', '--docker-username=u', '--docker-password=p', '--docker-email=e@example.com'] },
     { name: 'configmap (literal and binary file)', path: '/api/v1/namespaces/default/configmaps',
