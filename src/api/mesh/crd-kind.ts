@@ -4,7 +4,8 @@
  * spec changes, merge patches from kubectl (`builtin: false`), singular and list kind
  * derived as the apiserver derives them, and versions in discovery order.
  */
-import type { KindDefinition, KindVersion, PrinterColumn } from '../kind.ts';
+import type { KindDefinition, KindVersion, PrinterColumn, ValidationContext } from '../kind.ts';
+import type { KubeObject } from '../object.ts';
 import type { JSONSchemaProps } from '../schema-types.ts';
 import { compareVersionPriority } from './version-priority.ts';
 
@@ -53,9 +54,18 @@ export function crdKind(input: CrdKindInput): KindDefinition {
     builtin: false,
     generation: 'spec',
     ...(input.defaults ? { defaults: input.defaults } : {}),
-    ...(input.validate ? { validate: input.validate } : {}),
-    ...(input.warnings ? { warnings: input.warnings } : {}),
+    ...(input.validate ? { validate: skipOnStatus(input.validate) } : {}),
+    ...(input.warnings ? { warnings: skipOnStatus(input.warnings) } : {}),
   };
+}
+
+/**
+ * The admission webhooks these rules come from (Maistra's, istiod's, Serverless's) are
+ * registered for the resources themselves, not their `/status` subresource, so a status
+ * write by a controller is never checked or warned about by them.
+ */
+function skipOnStatus<T>(check: (obj: KubeObject, ctx: ValidationContext) => T[]): (obj: KubeObject, ctx: ValidationContext) => T[] {
+  return (obj, ctx) => (ctx.operation === 'status' ? [] : check(obj, ctx));
 }
 
 /** The `Age` column as CRDs declare it (kinds.md §2.1: always `.metadata.creationTimestamp`). */

@@ -138,3 +138,14 @@ test('column descriptions are the CRDs\' own', () => {
   const vs = byKind(meshKinds(), 'VirtualService').versions[0]!.printerColumns!;
   assert.match(vs[2]!.description ?? '', /^CreationTimestamp is a timestamp representing the server time/);
 });
+
+test('status writes are not subject to the webhooks\' rules', () => {
+  const smmr = byKind(meshKinds(), 'ServiceMeshMemberRoll');
+  const misnamed = { apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMemberRoll', metadata: { name: 'x', namespace: 'istio-system' }, spec: {} };
+  assert.equal(smmr.validate!(misnamed, { operation: 'create' }).length, 1);
+  assert.deepEqual(smmr.validate!(misnamed, { operation: 'status', old: misnamed }), []);
+  const se = byKind(meshKinds(), 'ServiceEntry');
+  const entry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'y' }, spec: { hosts: ['a.b'], ports: [{ number: 1, name: 'a' }, { number: 1, name: 'a' }] } };
+  assert.ok(se.warnings!(entry, { operation: 'update', old: entry }).length > 0);
+  assert.deepEqual(se.warnings!(entry, { operation: 'status', old: entry }), []);
+});
