@@ -24,7 +24,10 @@ export function goQuote(s: string): string {
 
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 
+const HAS_HTML_UNSAFE = /[<>&\u2028\u2029]/;
+
 function escapeHtml(jsonText: string): string {
+  if (!HAS_HTML_UNSAFE.test(jsonText)) return jsonText;
   return jsonText.replace(HTML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -25,12 +25,19 @@ export function keyElement(fields: ReadonlyArray<readonly [string, JsonValue]>):
   return { key: [...fields].sort((a, b) => compareStrings(a[0], b[0])) };
 }
 
-/** FieldsV1 form: `f:name`, `k:{"a":1}`, `v:"x"`, `i:3`. */
+const serialized = new WeakMap<PathElement, string>();
+
+/** FieldsV1 form: `f:name`, `k:{"a":1}`, `v:"x"`, `i:3`. Elements are immutable, so the form is cached. */
 export function serializePathElement(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
-  if ('key' in pe) return `k:{${pe.key.map(([name, v]) => `${goJsonMarshal(name)}:${goJsonMarshal(v)}`).join(',')}}`;
-  if ('value' in pe) return `v:${goJsonMarshal(pe.value)}`;
-  return `i:${pe.index}`;
+  let s = serialized.get(pe);
+  if (s === undefined) {
+    if ('key' in pe) s = `k:{${pe.key.map(([name, v]) => `${goJsonMarshal(name)}:${goJsonMarshal(v)}`).join(',')}}`;
+    else if ('value' in pe) s = `v:${goJsonMarshal(pe.value)}`;
+    else s = `i:${pe.index}`;
+    serialized.set(pe, s);
+  }
+  return s;
 }
 
 /** Parses a FieldsV1 key; undefined for an unknown type letter (which SMD skips). */
@@ -102,11 +109,15 @@ export function comparePathElements(a: PathElement, b: PathElement): number {
   return 0;
 }
 
-/** Byte-wise string order, as Go's strings.Compare. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Byte-wise UTF-8 order, as Go's strings.Compare. UTF-16 code-unit order agrees with it
+ * unless a surrogate pair is involved, so only those strings pay for encoding.
+ */
 export function compareStrings(a: string, b: string): number {
-  const ab = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return Math.sign(Buffer.compare(ab, bb));
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 }
 
 /** SMD value.Compare: numbers < strings < booleans < lists < maps < null. */

@@ -22,19 +22,19 @@ export function formatValidationErrors(errors: readonly string[]): string {
 function walk(value: JsonValue, type: TypeRef, path: Path, errors: string[]): void {
   const atom = atomFor(type, value);
   if (atom.kind === 'scalar' || atom.atomic) return;
-  const where = pathToString(path);
   if (atom.kind === 'list') {
+    const where = (): string => pathToString(path);
     if (!Array.isArray(value)) return;
     const seen = new Set<string>();
     value.forEach((item, i) => {
       const name = nameListItem(atom, item);
       if (!name.ok) {
-        errors.push(`${where}: element ${i}: ${name.error}`);
+        errors.push(`${where()}: element ${i}: ${name.error}`);
         return;
       }
       const key = serializePathElement(name.pe);
       if (seen.has(key)) {
-        errors.push(`${where}: duplicate entries for key ${pathElementToString(name.pe)}`);
+        errors.push(`${where()}: duplicate entries for key ${pathElementToString(name.pe)}`);
         return;
       }
       seen.add(key);
