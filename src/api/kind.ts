@@ -70,6 +70,8 @@ export interface ValidationContext {
   old?: KubeObject;
   /** 'create' | 'update' | 'status' (an update through the /status subresource). */
   operation: 'create' | 'update' | 'status';
+  /** The authenticated user making the request (webhooks such as Knative's record it). */
+  user?: string;
 }
 
 export interface KindDefinition {
@@ -105,20 +107,24 @@ export interface KindDefinition {
   table?: TablePrinter;
   /**
    * Defaulting beyond the schema's `default` keywords (which the engine applies first).
-   * Mutates `obj` in place. Runs on create and update, like Kubernetes' defaulters.
+   * Mutates `obj` in place. Runs on create and update, like Kubernetes' defaulters; `ctx`
+   * tells which (absent = create), for defaulting webhooks that treat updates differently.
    */
-  defaults?(obj: KubeObject): void;
-  /** Semantic validation after schema validation; returns every problem found. */
+  defaults?(obj: KubeObject, ctx?: ValidationContext): void;
+  /**
+   * Semantic validation after schema validation; returns every problem found. May instead
+   * throw a SkiffError whose message is the complete rejection (Knative's webhooks do).
+   */
   validate?(obj: KubeObject, ctx: ValidationContext): FieldError[];
   /** Warnings (sent as `Warning:` headers) for objects that are accepted but questionable. */
   warnings?(obj: KubeObject, ctx: ValidationContext): string[];
   /** Field selectors this kind supports besides metadata.name/namespace: path → value getter. */
   fieldSelectors?: Readonly<Record<string, (obj: KubeObject) => string | undefined>>;
   /**
-   * Name rule for `metadata.name`: DNS-1123 subdomain (default), DNS-1123 label, or a
+   * Name rule for `metadata.name`: DNS-1123 subdomain (default), DNS-1123 label, DNS-1035 label (Services), or a
    * path-segment name (only `/` and `%` forbidden).
    */
-  nameRule?: 'dns1123-subdomain' | 'dns1123-label' | 'path-segment';
+  nameRule?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
 }
 
 export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;

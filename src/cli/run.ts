@@ -13,7 +13,7 @@ import { versionCommand } from './commands/version.ts';
 import type { CliContext } from './context.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './options.ts';
 import { asSkiffError, printError } from './output.ts';
-import { skiffVersion } from './package-version.ts';
+import { SKIFF_VERSION } from '../server/version.ts';
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode = 0;
@@ -22,7 +22,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
 
   const program = new Command('skiff')
     .description('Knative Serving and Eventing on an Istio/Maistra-style service mesh, on one machine, driven by kubectl.')
-    .version(skiffVersion(), '-V, --version', 'print the client version')
+    .version(SKIFF_VERSION, '-V, --version', 'print the client version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),

@@ -12,7 +12,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import type { ServerOptions } from 'node:https';
 import { join } from 'node:path';
 import { SkiffError } from '../errors/skiff-error.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
 import { type CertificateAndKey, type LeafRequest, createCertificateAuthority, issueCertificate } from './certificates.ts';
 import { PKI_FILES } from './layout.ts';
 

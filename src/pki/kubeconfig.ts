@@ -6,7 +6,7 @@
  * handshake and the token in the Authorization header (verified with kubectl 1.32).
  */
 import { stringify } from 'yaml';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
 
 export const KUBECONFIG_NAME = 'skiff';
 

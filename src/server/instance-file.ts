@@ -5,7 +5,7 @@
  */
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../pki/atomic-file.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
 import type { InstanceInfo } from './types.ts';
 
 export function instanceFilePath(dataDir: string): string {

@@ -9,7 +9,7 @@ import type { CliContext } from '../context.ts';
 import { inspectInstance } from '../instance.ts';
 import { dataDirOption, outputOption, resolveDataDir } from '../options.ts';
 import { printData } from '../output.ts';
-import { skiffVersion } from '../package-version.ts';
+import { SKIFF_VERSION } from '../../server/version.ts';
 
 export interface VersionReport {
   clientVersion: string;
@@ -24,7 +24,7 @@ export function versionCommand(ctx: CliContext, done: (code: number) => void) {
     .addOption(outputOption())
     .action(async (flags) => {
       const found = await inspectInstance(resolveDataDir(flags.dataDir, ctx.env));
-      const report: VersionReport = { clientVersion: skiffVersion() };
+      const report: VersionReport = { clientVersion: SKIFF_VERSION };
       if (found.state === 'running') report.serverVersion = await withApiClient(found.info, fetchServerVersion);
       printData(ctx, flags.output, report, () => versionText(report));
       done(0);

@@ -21,7 +21,7 @@ import { removeInstanceFile, writeInstanceFile } from '../../server/instance-fil
 import { acquireInstanceLock, type InstanceLock } from '../../server/instance-lock.ts';
 import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from '../../server/types.ts';
 import type { StartSkiff } from '../context.ts';
-import { skiffVersion } from '../package-version.ts';
+import { SKIFF_VERSION } from '../../server/version.ts';
 import { runCli } from '../run.ts';
 
 const startFixture: StartSkiff = async (options) => {
@@ -50,7 +50,7 @@ async function serve(options: SkiffOptions, lock: InstanceLock): Promise<Running
       return res.end(`${lines.join('\n')}\nreadyz check ${ready ? 'passed' : 'failed'}\n`);
     }
     if (path === '/skiff/v1/status') return send(res, 200, { components: components() });
-    if (path === '/version') return send(res, 200, { major: '1', minor: '32', gitVersion: `v1.32.0-skiff.${skiffVersion()}`, platform: `${process.platform}/${process.arch}` });
+    if (path === '/version') return send(res, 200, { major: '1', minor: '32', gitVersion: `v1.32.0-skiff.${SKIFF_VERSION}`, platform: `${process.platform}/${process.arch}` });
     return send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
   });
   await new Promise<void>((resolve, reject) => {
@@ -66,7 +66,7 @@ async function serve(options: SkiffOptions, lock: InstanceLock): Promise<Running
     dataDir: options.dataDir,
     store: options.store,
     startedAt: new Date().toISOString(),
-    version: skiffVersion(),
+    version: SKIFF_VERSION,
   };
   await writeKubeconfig(info.kubeconfig, { server: info.apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   await writeInstanceFile(options.dataDir, info);

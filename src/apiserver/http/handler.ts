@@ -1,0 +1,113 @@
+/**
+ * The API server's request handler: authentication, then routing to discovery, OpenAPI,
+ * health and version endpoints, or resource handling. Every error leaves as a
+ * metav1.Status with Kubernetes' reason and code (and skiff's code in X-Skiff-Error-Code).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SkiffError } from '../../errors/skiff-error.ts';
+import type { Logger } from '../../util/log.ts';
+import type { KindRegistry } from '../registry/kind-registry.ts';
+import type { RequestContext } from '../storage/index.ts';
+import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.ts';
+import { negotiate } from './negotiate.ts';
+import { parseRequestInfo } from './request-info.ts';
+import { handleResource, type ResourceHandlerDeps } from './resource-handler.ts';
+import { writeError, writeJson, writeText } from './respond.ts';
+
+export interface Identity {
+  user: string;
+  groups: string[];
+}
+
+export interface HealthCheck {
+  name: string;
+  check(): { ok: boolean; message?: string };
+}
+
+/** OpenAPI v3 documents (index and per group-version), cached by the provider. */
+export interface OpenApiProvider {
+  index(): object;
+  /** `path` is e.g. `api/v1` or `apis/maistra.io/v2`; undefined if unknown. */
+  document(path: string): { body: object; etag: string } | undefined;
+}
+
+export interface ApiHandlerDeps extends ResourceHandlerDeps {
+  registry: KindRegistry;
+  authenticate(req: IncomingMessage): Identity | undefined;
+  openapi: OpenApiProvider;
+  health: () => HealthCheck[];
+  version: object;
+  /** Extra non-resource JSON endpoints (e.g. /skiff/v1/status). */
+  extraRoutes?: Map<string, () => object>;
+  log: Logger;
+}
+
+const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const ctx: RequestContext = { user: 'anonymous', warnings: [] };
+    handle(deps, req, res, ctx).catch((err: unknown) => {
+      if (!(err instanceof SkiffError)) deps.log.error({ err, method: req.method, url: req.url }, 'request failed');
+      writeError(res, err, ctx.warnings);
+    });
+  };
+}
+
+async function handle(deps: ApiHandlerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+  const identity = deps.authenticate(req);
+  if (!identity) throw new SkiffError('SKF_API_UNAUTHORIZED', 'Unauthorized');
+  ctx.user = identity.user;
+  const url = new URL(req.url ?? '/', 'https://skiff.invalid');
+  const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+
+  if (info.kind === 'resource') return handleResource(deps, req, res, info, url.searchParams, ctx);
+  if (info.kind === 'discovery') {
+    const body = info.version === undefined ? legacyGroup(deps.registry, info.group) : legacyResourceList(deps.registry, info.group, info.version);
+    if (!body) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+    return writeJson(res, 200, body);
+  }
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new SkiffError('SKF_API_METHOD_NOT_ALLOWED', `the server does not allow this method on the requested resource (${req.method} ${path})`);
+  switch (path) {
+    case '/api':
+    case '/apis': {
+      const aggregated = negotiate(req.headers.accept).as === 'APIGroupDiscoveryList';
+      if (aggregated) return writeJson(res, 200, aggregatedDiscovery(deps.registry, path === '/api'), [], AGGREGATED_CONTENT_TYPE);
+      return writeJson(res, 200, path === '/api' ? legacyApiVersions() : legacyGroupList(deps.registry));
+    }
+    case '/version':
+      return writeJson(res, 200, deps.version);
+    case '/healthz':
+    case '/livez':
+    case '/readyz':
+      return writeHealth(res, deps.health(), url.searchParams.has('verbose'), path);
+    case '/openapi/v3':
+      return writeJson(res, 200, deps.openapi.index());
+    case '/openapi/v2':
+      // An empty protobuf document is a valid empty spec: kubectl then relies on the v3
+      // documents (and on server-side field validation) instead of failing.
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_CONTENT_TYPE, 'Content-Length': '0' });
+      return void res.end();
+  }
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+    res.setHeader('ETag', `"${doc.etag}"`);
+    if (url.searchParams.has('hash')) res.setHeader('Cache-Control', 'public, immutable');
+    return writeJson(res, 200, doc.body);
+  }
+  const extra = deps.extraRoutes?.get(path);
+  if (extra) return writeJson(res, 200, extra());
+  throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+}
+
+function writeHealth(res: ServerResponse, checks: HealthCheck[], verbose: boolean, path: string): void {
+  const results = checks.map((c) => ({ name: c.name, ...c.check() }));
+  const ok = results.every((r) => r.ok);
+  if (!verbose) return writeText(res, ok ? 200 : 500, ok ? 'ok' : `${path.slice(1)} check failed`);
+  const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.message ?? 'reason withheld'}`));
+  lines.push(ok ? `${path.slice(1)} check passed` : `${path.slice(1)} check failed`);
+  writeText(res, ok ? 200 : 500, lines.join('\n') + '\n');
+}

@@ -1,0 +1,138 @@
+/**
+ * The admission chain every write passes, in kube-apiserver's order:
+ *   decode (unknown fields: Strict → 400, Warn → warning, Ignore → pruned)
+ *   → schema defaults → kind defaults → mutating plugins (e.g. sidecar injection)
+ *   → managed fields → validation (ObjectMeta, schema, kind rules) → validating plugins
+ *   → warnings (kind warnings, deprecated versions).
+ * Plugins are how later areas (mesh, serving) add admission webhooks' behaviour; they may
+ * read the cluster through the client.
+ */
+import type { FieldError } from '../../api/field-error.ts';
+import type { KindDefinition, ValidationContext } from '../../api/kind.ts';
+import type { KubeObject } from '../../api/object.ts';
+import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegment, type NameValidator } from '../../api/meta/names.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
+import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
+import { admitAgainstSchema } from '../../api/schema/validate.ts';
+import type { Client } from '../../client/types.ts';
+import { SkiffError } from '../../errors/skiff-error.ts';
+import type { KindRegistry } from '../registry/kind-registry.ts';
+import { invalid } from './api-errors.ts';
+import { recordManagedFields } from './managed-fields.ts';
+import type { FieldValidation, RequestContext, Target } from './types.ts';
+
+export interface AdmitOptions {
+  operation: 'create' | 'update' | 'status';
+  /** The stored object before this write (in the client's version); absent on create. */
+  old?: KubeObject;
+  fieldValidation: FieldValidation;
+  fieldManager: string;
+  now: string;
+  /** Managed fields are already computed by the caller (server-side apply). */
+  managedFieldsDone?: boolean;
+}
+
+export interface AdmissionRequest {
+  target: Target;
+  object: KubeObject;
+  old?: KubeObject;
+  operation: 'create' | 'update' | 'status';
+  client: Client;
+  ctx: RequestContext;
+}
+
+/** An admission plugin: a mutating and/or validating webhook's behaviour. */
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Which kinds it applies to. */
+  handles(def: KindDefinition): boolean;
+  mutate?(req: AdmissionRequest): Promise<void> | void;
+  /** Returns field errors (→ 422) or throws a SkiffError for other rejections. */
+  validate?(req: AdmissionRequest): Promise<FieldError[]> | FieldError[];
+}
+
+export interface Admission {
+  admit(t: Target, obj: KubeObject, opts: AdmitOptions, ctx: RequestContext): Promise<KubeObject>;
+}
+
+const NAME_VALIDATORS: Record<NonNullable<KindDefinition['nameRule']>, NameValidator> = {
+  'dns1123-subdomain': nameIsDnsSubdomain,
+  'dns1123-label': nameIsDnsLabel,
+  'dns1035-label': nameIsDns1035Label,
+  'path-segment': nameIsPathSegment,
+};
+
+export class KindAdmission implements Admission {
+  readonly #registry: KindRegistry;
+  readonly #plugins: AdmissionPlugin[] = [];
+  #client: Client | undefined;
+
+  constructor(deps: { registry: KindRegistry }) {
+    this.#registry = deps.registry;
+  }
+
+  setClient(client: Client): void {
+    this.#client = client;
+  }
+
+  addPlugin(plugin: AdmissionPlugin): void {
+    this.#plugins.push(plugin);
+  }
+
+  async admit(t: Target, input: KubeObject, opts: AdmitOptions, ctx: RequestContext): Promise<KubeObject> {
+    const { def, version } = t;
+    const obj = input;
+    const name = obj.metadata.name ?? '';
+
+    // 1. Decode: unknown fields. Status writes only change status; the rest is stored data.
+    const schemaResult = admitAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
+    if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
+      throw new SkiffError('SKF_API_UNKNOWN_FIELD', strictDecodingMessage(def.kind, version.name, schemaResult.unknownFields.map(unknownFieldMessage)));
+    }
+    ctx.warnings.push(...schemaResult.warnings);
+
+    // 2. Defaults beyond the schema's, then mutating plugins.
+    const vctx: ValidationContext = { operation: opts.operation, user: ctx.user, ...(opts.old ? { old: opts.old } : {}) };
+    def.defaults?.(obj, vctx);
+    const plugins = this.#plugins.filter((p) => p.handles(def));
+    const request = (): AdmissionRequest => ({ target: t, object: obj, ...(opts.old ? { old: opts.old } : {}), operation: opts.operation, client: this.#requireClient(), ctx });
+    for (const p of plugins) await p.mutate?.(request());
+
+    // 3. Ownership of the fields this write sets.
+    if (!opts.managedFieldsDone) recordManagedFields(def, version, opts.old, obj, { manager: opts.fieldManager, now: opts.now, subresource: t.subresource });
+
+    // 4. Validation: everything wrong, reported at once.
+    const errors: FieldError[] = [];
+    const rules = { namespaced: def.scope === 'Namespaced', validateName: NAME_VALIDATORS[def.nameRule ?? 'dns1123-subdomain'] };
+    if (opts.old) errors.push(...validateObjectMetaUpdate({ ...obj.metadata, resourceVersion: opts.old.metadata.resourceVersion ?? '0' }, opts.old.metadata));
+    else errors.push(...validateObjectMeta(obj.metadata, rules));
+    // Re-validate after kind defaults and plugins changed the object.
+    const finalSchema = admitAgainstSchema(structuredClone(obj) as Record<string, unknown>, version.schema, { fieldValidation: 'Ignore' });
+    errors.push(...finalSchema.errors);
+    // Warnings go out even when the write is then denied, as webhook warnings do.
+    ctx.warnings.push(...(def.warnings?.(obj, vctx) ?? []));
+    if (errors.length === 0) errors.push(...(def.validate?.(obj, vctx) ?? []));
+    for (const p of plugins) if (errors.length === 0 && p.validate) errors.push(...(await p.validate(request())));
+    if (errors.length > 0) throw invalid(def, name, dedupe(errors));
+
+    // 5. Deprecated versions.
+    if (version.deprecated) ctx.warnings.push(version.deprecationWarning ?? `${def.group}/${version.name} ${def.kind} is deprecated`);
+    void this.#registry;
+    return obj;
+  }
+
+  #requireClient(): Client {
+    if (!this.#client) throw new Error('admission plugins need the in-process client; call setClient first');
+    return this.#client;
+  }
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.type}|${e.field}|${e.detail ?? ''}|${JSON.stringify(e.value ?? null)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Watches: translate the store's key events into Kubernetes watch events for one
+ * collection, honouring resourceVersion semantics (unset/"0" = synthetic ADDED for the
+ * current state first; N = changes after N only; too old = one ERROR 410 event), label and
+ * field selectors (an object that starts or stops matching becomes ADDED or DELETED for
+ * this watcher), bookmarks and timeouts.
+ */
+import type { KubeObject } from '../../api/object.ts';
+import { formatApiVersion } from '../../api/object.ts';
+import { isSkiffError } from '../../errors/skiff-error.ts';
+import type { Store, StoreEvent, WatchHandle as StoreWatchHandle } from '../../store/types.ts';
+import { statusFromError } from '../http/status.ts';
+import { badRequest, gone } from './api-errors.ts';
+import { buildFilter } from './filters.ts';
+import { collectionPrefix, objectKey } from './keys.ts';
+import { toVersion } from './object-service.ts';
+import { parseResourceVersion, withResourceVersion } from './system-fields.ts';
+import type { Target, WatchHandle, WatchOptions, WatchSink } from './types.ts';
+
+export interface WatchServiceOptions {
+  /** How often to send BOOKMARK events to clients that allow them. */
+  bookmarkIntervalMs?: number;
+}
+
+export class WatchService {
+  readonly #store: Store;
+  readonly #bookmarkIntervalMs: number;
+
+  constructor(store: Store, opts: WatchServiceOptions = {}) {
+    this.#store = store;
+    this.#bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 15_000;
+  }
+
+  async watch(t: Target, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
+    const selectorMatches = buildFilter(t.def, opts.labelSelector, opts.fieldSelector);
+    const onlyKey = t.name !== undefined ? objectKey(t.def, t.namespace, t.name) : undefined;
+    const matches = (key: string, obj: KubeObject) => (onlyKey === undefined || key === onlyKey) && selectorMatches(obj);
+    const prefix = collectionPrefix(t.def, t.namespace);
+    const view = (obj: KubeObject, rev: number) => toVersion(withResourceVersion(obj, rev), t.def, t.version);
+
+    const requested = parseResourceVersion(opts.resourceVersion);
+    if (Number.isNaN(requested)) throw badRequest(`resourceVersion: Invalid value: "${opts.resourceVersion}": must be a non-negative integer`);
+
+    let lastRevision: number;
+    let stopped = false;
+    let storeHandle: StoreWatchHandle | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      storeHandle?.cancel();
+    };
+    const fail = (err: unknown) => {
+      if (stopped) return;
+      sink.send({ type: 'ERROR', object: { ...statusFromError(isSkiffError(err, 'SKF_STORE_COMPACTED') ? tooOld(requested ?? 0, err.details?.compactRevision) : err) } });
+      stop();
+      sink.close();
+    };
+
+    if (requested === undefined || requested === 0) {
+      // Synthetic ADDED events for the current state, then everything after that list.
+      const initial = await this.#store.list(prefix);
+      for (const sv of initial.items) if (matches(sv.key, sv.value)) sink.send({ type: 'ADDED', object: view(sv.value, sv.modRevision) });
+      lastRevision = initial.revision;
+    } else {
+      lastRevision = requested;
+    }
+
+    const deliver = (events: StoreEvent[]) => {
+      if (stopped) return;
+      for (const e of events) {
+        lastRevision = e.modRevision;
+        const now = matches(e.key, e.value);
+        if (e.type === 'delete') {
+          if (now) sink.send({ type: 'DELETED', object: view(e.value, e.modRevision) });
+          continue;
+        }
+        const before = e.prevValue !== undefined && matches(e.key, e.prevValue);
+        if (now && before) sink.send({ type: 'MODIFIED', object: view(e.value, e.modRevision) });
+        else if (now) sink.send({ type: 'ADDED', object: view(e.value, e.modRevision) });
+        else if (before) sink.send({ type: 'DELETED', object: view(e.prevValue!, e.modRevision) });
+      }
+    };
+
+    try {
+      storeHandle = await this.#store.watch(prefix, lastRevision, { onEvents: deliver, onError: fail });
+    } catch (err) {
+      if (isSkiffError(err, 'SKF_STORE_COMPACTED')) {
+        fail(err);
+        return { stop };
+      }
+      throw err;
+    }
+    if (stopped) storeHandle.cancel();
+
+    if (opts.allowWatchBookmarks) {
+      const apiVersion = formatApiVersion(t.def.group, t.version.name);
+      const bookmark = () => {
+        if (stopped) return;
+        sink.send({ type: 'BOOKMARK', object: { kind: t.def.kind, apiVersion, metadata: { resourceVersion: String(lastRevision) } } });
+        timers[0] = setTimeout(bookmark, this.#bookmarkIntervalMs);
+        timers[0].unref();
+      };
+      timers[0] = setTimeout(bookmark, this.#bookmarkIntervalMs);
+      timers[0].unref();
+    }
+    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
+      const timer = setTimeout(() => {
+        stop();
+        sink.close();
+      }, opts.timeoutSeconds * 1000);
+      timer.unref();
+      timers.push(timer);
+    }
+    return { stop };
+  }
+}
+
+function tooOld(requested: number, compactRevision: unknown): Error {
+  return gone(`too old resource version: ${requested} (${typeof compactRevision === 'number' ? compactRevision : requested})`);
+}

@@ -1,0 +1,95 @@
+/**
+ * Everything behind the API server's socket, assembled: kinds, admission, the storage
+ * services, CRD serving, OpenAPI, and the in-process client controllers use. The HTTPS
+ * listener itself is start.ts's business, so tests can drive this core directly.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KindDefinition } from '../api/kind.ts';
+import { builtinKinds } from '../api/builtin/index.ts';
+import { knativeKinds } from '../api/knative/index.ts';
+import { meshKinds } from '../api/mesh/index.ts';
+import { operatorKinds } from '../api/operator/index.ts';
+import { routeKinds } from '../api/route/index.ts';
+import { CrdRegistrar } from '../apiserver/crd/crd-registrar.ts';
+import { createApiHandler, type HealthCheck, type Identity } from '../apiserver/http/handler.ts';
+import type { SubresourceHandler } from '../apiserver/http/resource-handler.ts';
+import { createOpenApiProvider } from '../apiserver/openapi/provider.ts';
+import { KindRegistry } from '../apiserver/registry/kind-registry.ts';
+import { KindAdmission } from '../apiserver/storage/admission.ts';
+import { ObjectService, WatchService } from '../apiserver/storage/index.ts';
+import { PatchService } from '../apiserver/storage/patch-service.ts';
+import { InProcessClient } from '../client/in-process.ts';
+import type { Client } from '../client/types.ts';
+import type { Store } from '../store/types.ts';
+import type { Logger } from '../util/log.ts';
+
+export interface ApiServerCoreOptions {
+  store: Store;
+  log: Logger;
+  version: object;
+  /** Extra kinds (tests); the compiled-in set is always served. */
+  extraKinds?: readonly KindDefinition[];
+}
+
+export interface ApiServerCore {
+  readonly registry: KindRegistry;
+  readonly objects: ObjectService;
+  readonly watches: WatchService;
+  readonly patches: PatchService;
+  /** The in-process client (identity `system:skiff`) for controllers. */
+  readonly client: Client;
+  /** Subresource handlers the runtime registers (`<group>/<plural>/<sub>`, e.g. `/pods/log`). */
+  readonly subresources: Map<string, SubresourceHandler>;
+  handler(authenticate: (req: IncomingMessage) => Identity | undefined): (req: IncomingMessage, res: ServerResponse) => void;
+  health(): Array<{ name: string; ok: boolean; message?: string }>;
+  setStatusProvider(provider: () => object): void;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function allCompiledKinds(): KindDefinition[] {
+  return [...builtinKinds(), ...routeKinds(), ...meshKinds(), ...operatorKinds(), ...knativeKinds()];
+}
+
+export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
+  const registry = new KindRegistry([...allCompiledKinds(), ...(opts.extraKinds ?? [])]);
+  const admission = new KindAdmission({ registry });
+  const objects = new ObjectService({ store: opts.store, admission });
+  const watches = new WatchService(opts.store);
+  const patches = new PatchService(objects);
+  const client = new InProcessClient({ registry, objects, patches, watches, user: 'system:skiff' });
+  admission.setClient(client);
+  const crds = new CrdRegistrar({ registry, objects, watches, log: opts.log });
+  const openapi = createOpenApiProvider(registry);
+  const subresources = new Map<string, SubresourceHandler>();
+  let statusProvider: () => object = () => ({});
+  let storeHealthy = true;
+
+  const health = () => [
+    { name: 'store', ok: storeHealthy, ...(storeHealthy ? {} : { message: 'the store did not answer' }) },
+    { name: 'crd-registrar', ok: true },
+  ];
+  const checks = (): HealthCheck[] => health().map((h) => ({ name: h.name, check: () => ({ ok: h.ok, ...(h.message ? { message: h.message } : {}) }) }));
+  const probe = setInterval(() => {
+    opts.store.revision().then(() => (storeHealthy = true), () => (storeHealthy = false));
+  }, 5_000);
+  probe.unref();
+
+  return {
+    registry, objects, watches, patches, client, subresources,
+    handler: (authenticate) => createApiHandler({
+      registry, objects, patches, watches, subresources, authenticate, openapi,
+      health: checks,
+      version: opts.version,
+      extraRoutes: new Map([['/skiff/v1/status', () => statusProvider()]]),
+      log: opts.log,
+    }),
+    health,
+    setStatusProvider: (p) => (statusProvider = p),
+    start: () => crds.start(),
+    stop: () => {
+      clearInterval(probe);
+      crds.stop();
+    },
+  };
+}

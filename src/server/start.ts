@@ -1,0 +1,90 @@
+/**
+ * The composition root of `skiff up`: data-directory lock, store, cluster PKI, kinds, the
+ * API server, the built-in namespaces, core controllers, the kubeconfig and the instance
+ * file. `stop()` undoes it in reverse order.
+ */
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { SkiffError } from '../errors/skiff-error.ts';
+import { authenticate } from '../pki/authenticate.ts';
+import { ensureClusterPki } from '../pki/cluster-pki.ts';
+import { writeKubeconfig } from '../pki/kubeconfig.ts';
+import { kubeconfigPathOf, pkiDirOf } from '../pki/layout.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/types.ts';
+import type { Logger } from '../util/log.ts';
+import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
+import { ensureSystemNamespaces } from './system-namespaces.ts';
+import { startCoreControllers } from './core-controllers.ts';
+import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
+import { acquireInstanceLock } from './instance-lock.ts';
+import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from './types.ts';
+import { SKIFF_VERSION, kubernetesVersionInfo } from './version.ts';
+
+export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<RunningSkiff> {
+  const dataDir = resolve(opts.dataDir);
+  const lock = await acquireInstanceLock(dataDir);
+  const cleanups: Array<() => Promise<void>> = [() => lock.release()];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    const store: Store = await openStore(opts.store, { dataDir, log: log.child({ component: 'store' }) });
+    cleanups.push(() => store.close());
+
+    const pki = await ensureClusterPki(pkiDirOf(dataDir));
+    for (const change of pki.changes) log.info(change, 'cluster PKI');
+    for (const warning of pki.warnings) log.warn(warning);
+
+    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo() });
+    await core.start();
+    cleanups.push(async () => core.stop());
+
+    const server: Server = createServer({ ...pki.tlsServerOptions(), keepAliveTimeout: 65_000 }, core.handler((req) => authenticate(req, pki)));
+    await listen(server, opts.apiPort);
+    cleanups.push(() => closeServer(server));
+    const port = (server.address() as AddressInfo).port;
+    const apiServer = `https://127.0.0.1:${port}`;
+
+    await ensureSystemNamespaces(core.client);
+    const controllers = await startCoreControllers(core.client, log.child({ component: 'controllers' }));
+    cleanups.push(() => controllers.stop());
+
+    const kubeconfig = kubeconfigPathOf(dataDir);
+    await writeKubeconfig(kubeconfig, { server: apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
+
+    const info: InstanceInfo = { pid: process.pid, apiServer, kubeconfig, dataDir, store: store.url, startedAt: new Date().toISOString(), version: SKIFF_VERSION };
+    await writeInstanceFile(dataDir, info);
+    cleanups.push(() => removeInstanceFile(dataDir, process.pid));
+
+    const health = (): ComponentHealth[] => [
+      { name: 'apiserver', healthy: server.listening, message: apiServer },
+      ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
+      ...controllers.health(),
+    ];
+    core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));
+    let stopping: Promise<void> | undefined;
+    return { info, health, stop: () => (stopping ??= undo()) };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new SkiffError('SKF_CLI_PORT_IN_USE', `the API port ${port} on 127.0.0.1 is already in use`) : err);
+    });
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    // Watches are long-lived: end them rather than wait up to an hour.
+    server.closeAllConnections();
+  });
+}

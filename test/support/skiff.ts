@@ -1,0 +1,33 @@
+/**
+ * Starts a real skiff (the same composition root as `skiff up`) in this test process on a
+ * random port with a temporary data directory, and hands out a kubectl bound to it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSkiff } from '../../src/server/start.ts';
+import type { RunningSkiff } from '../../src/server/types.ts';
+import { silentLogger, createLogger } from '../../src/util/log.ts';
+import { kubectlFor, type Kubectl } from './kubectl.ts';
+
+export interface TestSkiff {
+  skiff: RunningSkiff;
+  kubectl: Kubectl;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestSkiff(opts: { store?: string; dataDir?: string } = {}): Promise<TestSkiff> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
+  const log = process.env.SKIFF_TEST_LOG ? createLogger('skiff-test') : silentLogger();
+  const skiff = await startSkiff({ dataDir, apiPort: 0, store: opts.store ?? 'embedded' }, log);
+  return {
+    skiff,
+    dataDir,
+    kubectl: kubectlFor(skiff.info.kubeconfig),
+    stop: async () => {
+      await skiff.stop();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
