@@ -4,6 +4,7 @@ import { formatFieldError, formatFieldErrors } from '../../field-error.ts';
 import type { KubeObject } from '../../object.ts';
 import { deploymentKind } from './deployment.ts';
 import { replicaSetKind } from './replica-set.ts';
+import { at, dig } from '../testing.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const deployments = deploymentKind();
@@ -18,14 +19,14 @@ const template = (labels: Record<string, string>): Record<string, unknown> => ({
 test('Deployment defaults: replicas, strategy, history, deadline, template like a pod spec (no Pod-only fields)', () => {
   const d = deployment({ selector: { matchLabels: { app: 'hello' } }, template: template({ app: 'hello' }) });
   deployments.defaults!(d);
-  const spec = d.spec as Record<string, any>;
+  const spec = dig(d, 'spec');
   assert.equal(spec.replicas, 1);
   assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
   assert.equal(spec.revisionHistoryLimit, 10);
   assert.equal(spec.progressDeadlineSeconds, 600);
-  assert.equal(spec.template.spec.restartPolicy, 'Always');
-  assert.equal(spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent');
-  assert.equal(spec.template.spec.enableServiceLinks, undefined);
+  assert.equal(at(spec, 'template.spec.restartPolicy'), 'Always');
+  assert.equal(at(spec, 'template.spec.containers.0.imagePullPolicy'), 'IfNotPresent');
+  assert.equal(at(spec, 'template.spec.enableServiceLinks'), undefined);
   assert.deepEqual(deployments.validate!(d, { operation: 'create' }), []);
 });
 
@@ -59,7 +60,7 @@ test('Deployment update: the selector is immutable in apps/v1', () => {
   const old = deployment({ selector: { matchLabels: { app: 'a' } }, template: template({ app: 'a', v: '1' }) });
   deployments.defaults!(old);
   const next = structuredClone(old);
-  (next.spec as any).selector = { matchLabels: { app: 'a', v: '1' } };
+  dig(next, 'spec').selector = { matchLabels: { app: 'a', v: '1' } };
   const msgs = deployments.validate!(next, { operation: 'update', old }).map(formatFieldError);
   assert.equal(msgs.length, 1);
   assert.match(msgs[0]!, /^spec\.selector: Invalid value: .*: field is immutable$/);
@@ -81,7 +82,7 @@ test('ReplicaSet: table, defaults, validation and field selector', () => {
     status: { replicas: 2, readyReplicas: 1 },
   };
   replicaSets.defaults!(rs);
-  assert.equal((rs.spec as any).replicas, 1);
+  assert.equal(at(rs, 'spec.replicas'), 1);
   assert.deepEqual(replicaSets.validate!(rs, { operation: 'create' }), []);
   assert.deepEqual(replicaSets.table!.row(rs, now), ['hello-7d9f', 1, 2, 1, '60m', 'app', 'nginx:1.27', 'app=hello,pod-template-hash=7d9f']);
   assert.equal(replicaSets.fieldSelectors!['status.replicas']!(rs), '2');

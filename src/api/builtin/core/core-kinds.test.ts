@@ -10,6 +10,7 @@ import { namespaceKind } from './namespace.ts';
 import { nodeKind } from './node.ts';
 import { secretKind } from './secret.ts';
 import { serviceAccountKind } from './service-account.ts';
+import { at } from '../testing.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const created = '2024-05-01T11:00:00Z';
@@ -79,7 +80,7 @@ test('Endpoints: protocol default, ENDPOINTS column, address validation', () => 
   const ep = endpointsKind();
   const o = object('Endpoints', { subsets: [{ addresses: [{ ip: '10.1.0.1' }, { ip: '10.1.0.2' }], ports: [{ port: 8080 }, { port: 9090, name: 'm' }] }] });
   ep.defaults!(o);
-  assert.equal((o.subsets as any)[0].ports[0].protocol, 'TCP');
+  assert.equal(at(o, 'subsets.0.ports.0.protocol'), 'TCP');
   assert.deepEqual(ep.table!.row(o, now), ['x', '10.1.0.1:8080,10.1.0.2:8080,10.1.0.1:9090 + 1 more...', '60m']);
   assert.equal(ep.table!.row(object('Endpoints', {}), now)[1], '<none>');
   assert.equal(ep.table!.row(object('Endpoints', { subsets: [{ addresses: [{ ip: '10.1.0.3' }] }] }), now)[1], '10.1.0.3');

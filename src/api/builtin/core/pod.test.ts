@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { formatFieldErrors } from '../../field-error.ts';
 import type { KubeObject } from '../../object.ts';
 import { podKind } from './pod.ts';
+import { at, dig } from '../testing.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const pods = podKind();
@@ -79,22 +80,22 @@ test('Pod defaults: SetDefaults_Pod, PodSpec, Container, Probe and status on cre
     }, { name: 'pinned', image: 'registry.local:5000/app:1.2@sha256:' + 'a'.repeat(64) }, { name: 'digest', image: 'app@sha256:' + 'b'.repeat(64) }],
   }, {});
   pods.defaults!(p);
-  const spec = p.spec as Record<string, any>;
+  const spec = dig(p, 'spec');
   assert.equal(spec.restartPolicy, 'Always');
   assert.equal(spec.dnsPolicy, 'ClusterFirst');
   assert.equal(spec.schedulerName, 'default-scheduler');
   assert.equal(spec.terminationGracePeriodSeconds, 30);
   assert.deepEqual(spec.securityContext, {});
   assert.equal(spec.enableServiceLinks, true);
-  const app = spec.containers[0];
+  const app = dig(spec, 'containers.0');
   assert.equal(app.imagePullPolicy, 'Always');
   assert.equal(app.terminationMessagePath, '/dev/termination-log');
   assert.equal(app.terminationMessagePolicy, 'File');
-  assert.equal(app.ports[0].protocol, 'TCP');
-  assert.deepEqual(app.resources.requests, { cpu: '1', memory: '1Gi' });
+  assert.equal(at(app, 'ports.0.protocol'), 'TCP');
+  assert.deepEqual(at(app, 'resources.requests'), { cpu: '1', memory: '1Gi' });
   assert.deepEqual(app.readinessProbe, { httpGet: { port: 8080, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
-  assert.equal(spec.containers[1].imagePullPolicy, 'IfNotPresent');
-  assert.equal(spec.containers[2].imagePullPolicy, 'IfNotPresent');
+  assert.equal(at(spec, 'containers.1.imagePullPolicy'), 'IfNotPresent');
+  assert.equal(at(spec, 'containers.2.imagePullPolicy'), 'IfNotPresent');
   assert.deepEqual(p.status, { phase: 'Pending', qosClass: 'Burstable' });
 });
 
@@ -131,15 +132,15 @@ test('Pod update: only images and a few fields may change', () => {
   const old = pod({ containers: [{ name: 'app', image: 'a:1' }] });
   pods.defaults!(old);
   const imageOnly = structuredClone(old);
-  (imageOnly.spec as any).containers[0].image = 'a:2';
+  dig(imageOnly, 'spec.containers.0').image = 'a:2';
   assert.deepEqual(pods.validate!(imageOnly, { operation: 'update', old }), []);
   const changed = structuredClone(old);
-  (changed.spec as any).restartPolicy = 'Never';
+  dig(changed, 'spec').restartPolicy = 'Never';
   const errs = pods.validate!(changed, { operation: 'update', old });
   assert.equal(errs.length, 1);
   assert.match(formatFieldErrors(errs), /^spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`,/);
   const added = structuredClone(old);
-  (added.spec as any).containers.push({ name: 'b', image: 'b' });
+  (at(added, 'spec.containers') as unknown[]).push({ name: 'b', image: 'b' });
   assert.match(formatFieldErrors(pods.validate!(added, { operation: 'update', old })), /spec.containers: Forbidden: pod updates may not add or remove containers/);
 });
 

@@ -4,6 +4,7 @@ import { formatFieldError } from '../../field-error.ts';
 import type { KubeObject } from '../../object.ts';
 import { carryOverServiceAllocations } from './service-defaults.ts';
 import { serviceKind } from './service.ts';
+import { at, dig } from '../testing.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const services = serviceKind();
@@ -31,11 +32,11 @@ test('Service defaults: type, affinity, ports, traffic policies, IP families', (
   assert.deepEqual(spec.clusterIPs, ['10.96.0.10']);
   const headless = svc({ clusterIP: 'None', ports: [{ port: 80 }] });
   services.defaults!(headless);
-  assert.equal((headless.spec as any).ipFamilyPolicy, 'RequireDualStack');
-  assert.deepEqual((headless.spec as any).ipFamilies, ['IPv4', 'IPv6']);
+  assert.equal(at(headless, 'spec.ipFamilyPolicy'), 'RequireDualStack');
+  assert.deepEqual(at(headless, 'spec.ipFamilies'), ['IPv4', 'IPv6']);
   const ext = svc({ type: 'ExternalName', externalName: 'example.com' });
   services.defaults!(ext);
-  assert.equal((ext.spec as any).ipFamilies, undefined);
+  assert.equal(at(ext, 'spec.ipFamilies'), undefined);
 });
 
 test('Service table: ClusterIP, LoadBalancer pending and with ingress, ExternalName', () => {
@@ -75,8 +76,8 @@ test('Service update: the cluster IP cannot change, a re-applied manifest keeps 
   const old = svc({ clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 80 }] });
   services.defaults!(old);
   const changed = structuredClone(old);
-  (changed.spec as any).clusterIP = '10.96.0.20';
-  (changed.spec as any).clusterIPs = ['10.96.0.20'];
+  dig(changed, 'spec').clusterIP = '10.96.0.20';
+  dig(changed, 'spec').clusterIPs = ['10.96.0.20'];
   const errs = messages(changed, { operation: 'update', old });
   assert.equal(errs.length, 1);
   assert.match(errs[0]!, /^spec\.clusterIPs\[0\]: Invalid value: .*10\.96\.0\.20.*: may not change once set$/);
@@ -84,7 +85,7 @@ test('Service update: the cluster IP cannot change, a re-applied manifest keeps 
   carryOverServiceAllocations(reapplied, old);
   services.defaults!(reapplied);
   assert.deepEqual(messages(reapplied, { operation: 'update', old }), []);
-  assert.equal((reapplied.spec as any).clusterIP, '10.96.0.10');
+  assert.equal(at(reapplied, 'spec.clusterIP'), '10.96.0.10');
 });
 
 test('Service field selectors: spec.clusterIP and spec.type', () => {

@@ -4,6 +4,7 @@ import { formatFieldError } from '../../field-error.ts';
 import type { KubeObject } from '../../object.ts';
 import { endpointSliceKind } from '../discovery/endpoint-slice.ts';
 import { networkPolicyKind } from './network-policy.ts';
+import { at } from '../testing.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const meta = { name: 'x', namespace: 'default', creationTimestamp: '2024-05-01T11:59:30Z' };
@@ -15,13 +16,13 @@ test('NetworkPolicy: the seed policies default, validate and print', () => {
     spec: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { name: 'openshift-monitoring' } } }] }], podSelector: {} },
   };
   np.defaults!(seed);
-  assert.deepEqual((seed.spec as any).policyTypes, ['Ingress']);
+  assert.deepEqual(at(seed, 'spec.policyTypes'), ['Ingress']);
   assert.deepEqual(np.validate!(seed, { operation: 'create' }), []);
   assert.deepEqual(np.table!.row(seed, now), ['allow-from-openshift-monitoring-ns', '<none>', '30s']);
   const egress: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta, spec: { podSelector: { matchLabels: { app: 'a' } }, egress: [{ ports: [{ port: 53 }] }] } };
   np.defaults!(egress);
-  assert.deepEqual((egress.spec as any).policyTypes, ['Ingress', 'Egress']);
-  assert.equal((egress.spec as any).egress[0].ports[0].protocol, 'TCP');
+  assert.deepEqual(at(egress, 'spec.policyTypes'), ['Ingress', 'Egress']);
+  assert.equal(at(egress, 'spec.egress.0.ports.0.protocol'), 'TCP');
   assert.equal(np.table!.row(egress, now)[1], 'app=a');
   const bad: KubeObject = {
     apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta,
