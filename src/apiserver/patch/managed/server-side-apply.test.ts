@@ -178,6 +178,11 @@ test('invalid apply configurations are rejected with 400', () => {
   }
 });
 
+test('an apply of another kind onto a live object is rejected', () => {
+  const live = applied(undefined, nginx, 'kubectl');
+  assert.throws(() => apply(live, { ...nginx, kind: 'StatefulSet' }, 'kubectl'), (err: unknown) => isSkiffError(err, 'SKF_API_BAD_REQUEST') && err.message === 'invalid object type: apps/v1, Kind=StatefulSet');
+});
+
 test('inputs are never mutated', () => {
   const live = applied(undefined, nginx, 'team-a');
   const liveCopy = structuredClone(live);

@@ -44,6 +44,9 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const ctx = ownershipContext(opts);
   const manager = managerName(opts.manager);
   checkConfig(applied, opts.apiVersion, ctx.type);
+  if (live && applied.kind !== live.kind) {
+    throw new SkiffError('SKF_API_BAD_REQUEST', `invalid object type: ${applied.apiVersion}, Kind=${String(applied.kind ?? '')}`);
+  }
   const config = structuredClone(applied) as unknown as JsonObject;
   const liveBody: JsonObject = live ? withoutManagedFields(live) : {};
 
