@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, isValidPathSegmentName, nameIsDnsSubdomain } from './names.ts';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, isValidPathSegmentName, nameIsDnsSubdomain, nameValidatorFor } from './names.ts';
 
 const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -32,6 +32,13 @@ describe('name validators', () => {
   for (const [name, fn, value, want] of table) {
     it(name, () => assert.deepEqual(fn(value), want));
   }
+
+  it('picks the validator for a kind\'s name rule', () => {
+    assert.deepEqual(nameValidatorFor(undefined)('a.b', false), []);
+    assert.deepEqual(nameValidatorFor('dns1123-label')('a.b', false), ['must not contain dots']);
+    assert.deepEqual(nameValidatorFor('dns1035-label')('1a', false), [DNS1035_MSG]);
+    assert.deepEqual(nameValidatorFor('path-segment')('A B', false), []);
+  });
 
   it('lets a generateName end in a dash', () => {
     assert.deepEqual(nameIsDnsSubdomain('hello-', true), []);

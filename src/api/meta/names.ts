@@ -128,9 +128,10 @@ export const nameIsPathSegment: NameValidator = (name, prefix) => (prefix ? isVa
 export const validateNamespaceName: NameValidator = nameIsDnsLabel;
 
 /** The name validator for a KindDefinition's `nameRule`. */
-export function nameValidatorFor(rule: 'dns1123-subdomain' | 'dns1123-label' | 'path-segment' | undefined): NameValidator {
+export function nameValidatorFor(rule: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment' | undefined): NameValidator {
   switch (rule) {
     case 'dns1123-label': return nameIsDnsLabel;
+    case 'dns1035-label': return nameIsDns1035Label;
     case 'path-segment': return nameIsPathSegment;
     default: return nameIsDnsSubdomain;
   }

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JSONSchemaProps } from '../schema-types.ts';
+import { formatFieldError } from '../field-error.ts';
+import { parseFieldValidation, strictDecodingOutcome, strictPatchError } from './field-validation.ts';
 import { pruneUnknownFields, strictDecodingMessage, unknownFieldMessage } from './prune.ts';
 import { seedSmcp, smcpSchema } from './testdata/smcp-schema.ts';
 
@@ -96,5 +98,27 @@ describe('strict decoding messages', () => {
       strictDecodingMessage('KnativeKafka', 'v1alpha1', problems),
       'KnativeKafka in version "v1alpha1" cannot be handled as a KnativeKafka: strict decoding error: unknown field "spec.broker.sink", unknown field "spec.foo"',
     );
+  });
+});
+
+describe('fieldValidation directive', () => {
+  it('defaults to Warn and rejects unknown values with apimachinery\'s message', () => {
+    assert.deepEqual(parseFieldValidation(null), { directive: 'Warn' });
+    assert.deepEqual(parseFieldValidation('Strict'), { directive: 'Strict' });
+    const bad = parseFieldValidation('strict');
+    assert.ok('error' in bad);
+    assert.equal(formatFieldError(bad.error), 'fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"');
+  });
+
+  it('turns problems into a rejection, warnings or nothing', () => {
+    const problems = ['duplicate field "spec.a"', 'unknown field "spec.foo"'];
+    assert.deepEqual(strictDecodingOutcome('Strict', problems), { reject: true, warnings: [] });
+    assert.deepEqual(strictDecodingOutcome('Warn', problems), { reject: false, warnings: problems });
+    assert.deepEqual(strictDecodingOutcome('Ignore', problems), { reject: false, warnings: [] });
+    assert.deepEqual(strictDecodingOutcome('Strict', []), { reject: false, warnings: [] });
+  });
+
+  it('words a Strict patch failure on the patch field', () => {
+    assert.equal(formatFieldError(strictPatchError('{"spec":{"foo":1}}', ['unknown field "spec.foo"'])), 'patch: Invalid value: "{\\"spec\\":{\\"foo\\":1}}": strict decoding error: unknown field "spec.foo"');
   });
 });
