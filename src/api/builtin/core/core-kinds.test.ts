@@ -31,7 +31,7 @@ test('Namespace: label, kubernetes finalizer and Active phase on create; table',
   assert.deepEqual(ns.table!.row(o, now), ['demo', 'Active', '60m']);
   assert.deepEqual(check(ns, o), []);
   const stored = { ...structuredClone(o), metadata: { ...o.metadata, resourceVersion: '5' }, spec: { finalizers: [] } };
-  ns.defaults!(stored);
+  ns.defaults!(stored, { operation: 'update', old: o });
   assert.deepEqual(stored.spec, { finalizers: [] }, 'the finalizer is not re-added once removed');
   assert.deepEqual(check(ns, object('Namespace', { spec: { finalizers: ['custom'] } })), ['spec.finalizers: Invalid value: "custom": name is neither a standard finalizer name nor is it fully qualified']);
   assert.deepEqual(ns.verbs, ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);

@@ -32,12 +32,12 @@ export function namespaceKind(): KindDefinition {
       columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
       row: (ns, now) => [ns.metadata.name ?? '', str(obj(ns.status).phase), age(ns, now)],
     },
-    defaults(ns) {
+    defaults(ns, ctx) {
       // SetDefaults_Namespace: every named namespace carries its name as a label (KEP-2161).
       if (ns.metadata.name) ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
       // The strategy's PrepareForCreate adds the `kubernetes` finalizer (content cleanup) on
-      // create only, since it may be removed later; an object without resourceVersion is new.
-      if (!ns.metadata.resourceVersion && !ns.metadata.deletionTimestamp) {
+      // create only: the namespace controller removes it once the namespace is empty.
+      if (!ctx || ctx.operation === 'create') {
         const spec = ensureObj(ns, 'spec');
         const finalizers = strs(spec.finalizers);
         if (!finalizers.includes('kubernetes')) spec.finalizers = [...finalizers, 'kubernetes'];

@@ -134,6 +134,9 @@ test('Pod update: only images and a few fields may change', () => {
   const imageOnly = structuredClone(old);
   dig(imageOnly, 'spec.containers.0').image = 'a:2';
   assert.deepEqual(pods.validate!(imageOnly, { operation: 'update', old }), []);
+  const running = { ...structuredClone(imageOnly), status: { phase: 'Running', qosClass: 'BestEffort' } };
+  pods.defaults!(running, { operation: 'update', old });
+  assert.equal(at(running, 'status.phase'), 'Running', 'an update keeps the status');
   const changed = structuredClone(old);
   dig(changed, 'spec').restartPolicy = 'Never';
   const errs = pods.validate!(changed, { operation: 'update', old });

@@ -1,14 +1,14 @@
 /**
- * core/v1 Pod. The pod strategy records the QoS class and the Pending phase when a pod is
- * created (status is reset on create, so a status without a phase means a new pod); pod
- * specs may change only in the ways pod-update-validation.ts allows.
+ * core/v1 Pod. On create the status is reset to the Pending phase and the pod's QoS class
+ * (the pod strategy's PrepareForCreate); pod specs may change only in the ways
+ * pod-update-validation.ts allows.
  */
 import { fieldErr, type FieldError } from '../../field-error.ts';
-import type { KindDefinition } from '../../kind.ts';
+import type { KindDefinition, ValidationContext } from '../../kind.ts';
 import type { KubeObject } from '../../object.ts';
 import { isDNS1123Subdomain, parseIPFamily, INVALID_IP } from '../util/names.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
-import { ensureObj, isEmptyStr, obj, objs, str } from '../util/obj.ts';
+import { obj, objs, str } from '../util/obj.ts';
 import { qualifiedName } from './container-validation.ts';
 import { defaultPod } from './pod-spec-defaults.ts';
 import { validatePodSpec } from './pod-spec-validation.ts';
@@ -16,13 +16,10 @@ import { podQOSClass } from './pod-qos.ts';
 import { podTable } from './pod-table.ts';
 import { validatePodUpdate } from './pod-update-validation.ts';
 
-function defaults(pod: KubeObject): void {
+function defaults(pod: KubeObject, ctx?: ValidationContext): void {
   defaultPod(pod);
-  const status = ensureObj(pod, 'status');
-  if (isEmptyStr(status.phase)) {
-    status.phase = 'Pending';
-    status.qosClass = podQOSClass(pod.spec);
-  }
+  // The pod strategy's PrepareForCreate: a new pod is Pending, with its QoS class recorded.
+  if (!ctx || ctx.operation === 'create') pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
 }
 
 /** validatePodMetadataAndSpec minus ObjectMeta (the API server checks metadata for every kind). */

@@ -58,7 +58,7 @@ export function defaultService(svc: Obj): void {
 /**
  * For an update: keep what the server allocated when the client left it out (a manifest
  * re-applied without `clusterIP`), then re-sync clusterIP/clusterIPs (NormalizeClusterIPs).
- * The API server should run this before defaulting and validation of a Service update.
+ * The Service kind's defaults run this on every update.
  */
 export function carryOverServiceAllocations(svc: Obj, old: Obj): void {
   const spec = ensureObj(svc, 'spec');

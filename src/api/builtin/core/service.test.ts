@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFieldError } from '../../field-error.ts';
 import type { KubeObject } from '../../object.ts';
-import { carryOverServiceAllocations } from './service-defaults.ts';
 import { serviceKind } from './service.ts';
 import { at, dig } from '../testing.ts';
 
@@ -82,8 +81,7 @@ test('Service update: the cluster IP cannot change, a re-applied manifest keeps 
   assert.equal(errs.length, 1);
   assert.match(errs[0]!, /^spec\.clusterIPs\[0\]: Invalid value: .*10\.96\.0\.20.*: may not change once set$/);
   const reapplied = svc({ ports: [{ port: 80 }] });
-  carryOverServiceAllocations(reapplied, old);
-  services.defaults!(reapplied);
+  services.defaults!(reapplied, { operation: 'update', old });
   assert.deepEqual(messages(reapplied, { operation: 'update', old }), []);
   assert.equal(at(reapplied, 'spec.clusterIP'), '10.96.0.10');
 });

@@ -1,15 +1,15 @@
 /**
  * core/v1 Service: printer (TYPE, CLUSTER-IP, EXTERNAL-IP, PORT(S), SELECTOR), defaults and
- * validation. Services carry no generation. On update the API server should first call
- * carryOverServiceAllocations (service-defaults.ts) so that a re-applied manifest without
- * `clusterIP` keeps the allocated one instead of failing `may not change once set`.
+ * validation. Services carry no generation. On update, defaulting first carries over what
+ * the server allocated (cluster IPs, node ports) when the client left it out, so that a
+ * re-applied manifest without `clusterIP` keeps the allocated one.
  */
 import type { KindDefinition, TablePrinter } from '../../kind.ts';
 import { formatLabels } from '../util/labels.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { num, obj, objs, str, strMap, strs } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, nameColumn } from '../util/table.ts';
-import { defaultService } from './service-defaults.ts';
+import { carryOverServiceAllocations, defaultService } from './service-defaults.ts';
 import { validateService, validateServiceUpdate } from './service-validation.ts';
 
 const SPEC = 'io.k8s.api.core.v1.ServiceSpec';
@@ -80,7 +80,10 @@ export function serviceKind(): KindDefinition {
     generation: 'none',
     nameRule: 'dns1035-label',
     table: serviceTable(),
-    defaults: defaultService,
+    defaults(svc, ctx) {
+      if (ctx?.operation === 'update' && ctx.old) carryOverServiceAllocations(svc, ctx.old);
+      defaultService(svc);
+    },
     validate(svc, ctx) {
       if (ctx.operation === 'status') return [];
       const errs = validateService(svc);
