@@ -99,6 +99,18 @@ describe('kubectl explain against the generated documents', () => {
     assert.match(beta.stdout, /Replica count \(beta\)\./);
   });
 
+  it('satisfies kubectl\'s validator, which then leaves field validation to the server', async () => {
+    const manifest = join(dir, 'smcp.yaml');
+    await writeFile(manifest, 'apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n  name: basic\n  namespace: istio-system\nspec:\n  notInTheSchema: true\n');
+    const before = server.requests.length;
+    const run = await kubectl('create', '-f', manifest, '--dry-run=client', '-o', 'name');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'servicemeshcontrolplane.maistra.io/basic');
+    const fetched = server.requests.slice(before);
+    assert.ok(fetched.some((r) => r.startsWith('/openapi/v3?')), 'kubectl consulted the index');
+    assert.ok(!fetched.some((r) => r.startsWith('/openapi/v2')), 'no fallback to OpenAPI v2');
+  });
+
   it('reports a field that does not exist', async () => {
     const run = await kubectl('explain', 'smcp.spec.nope');
     assert.notEqual(run.code, 0);
