@@ -82,10 +82,6 @@ function valueToString(v: JsonValue): string {
   return String(v);
 }
 
-export function pathElementsEqual(a: PathElement, b: PathElement): boolean {
-  return comparePathElements(a, b) === 0;
-}
-
 const RANK = (pe: PathElement): number => ('field' in pe ? 0 : 'key' in pe ? 1 : 'value' in pe ? 2 : 3);
 
 /** PathElement.Compare: fields < keys < values < indices, then within each kind. */

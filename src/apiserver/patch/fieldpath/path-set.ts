@@ -111,10 +111,6 @@ export class PathSet {
     return PathSet.#wrapNew(differenceNodes(this.#root, other.#root, true) ?? emptyNode());
   }
 
-  filter(keep: (path: Path) => boolean): PathSet {
-    return new PathSet(this.paths().filter(keep));
-  }
-
   /** The members strictly below `pe`, with `pe` removed from their front (a read-only view). */
   withPrefix(pe: PathElement): PathSet {
     const child = this.#root.children.get(serializePathElement(pe));
@@ -191,14 +187,4 @@ function equalNodes(a: Node, b: Node): boolean {
     if (!theirs || !equalNodes(child.node, theirs.node)) return false;
   }
   return true;
-}
-
-export function comparePaths(a: Path, b: Path): number {
-  for (let i = 0; ; i++) {
-    if (i >= a.length && i >= b.length) return 0;
-    if (i >= a.length) return -1;
-    if (i >= b.length) return 1;
-    const c = comparePathElements(a[i]!, b[i]!);
-    if (c !== 0) return c;
-  }
 }

@@ -23,16 +23,12 @@ export function compareTyped(before: JsonValue | undefined, after: JsonValue | u
   return out;
 }
 
-function sameAtom(a: Atom, b: Atom): boolean {
-  return a.kind === b.kind;
-}
-
 function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, type: TypeRef, path: Path, out: Comparison): void {
   const lAtom = atomFor(type, lhs);
   const rAtom = atomFor(type, rhs);
   let leaf: boolean;
   if (rhs === undefined) leaf = handle(lAtom, lhs, rhs, path, out);
-  else if (lhs === undefined || sameAtom(lAtom, rAtom)) leaf = handle(rAtom, lhs, rhs, path, out);
+  else if (lhs === undefined || lAtom.kind === rAtom.kind) leaf = handle(rAtom, lhs, rhs, path, out);
   else {
     // The untyped node changed shape: report the old shape's members gone, then the new.
     handle(lAtom, lhs, rhs, path, out);

@@ -62,11 +62,7 @@ function listAtom(type: JSONSchemaProps): Atom {
 
 /** The type of member `key` of a map atom (undefined = untyped). */
 export function memberType(atom: Extract<Atom, { kind: 'map' }>, key: string): TypeRef {
-  const schema = atom.schema;
-  if (!schema) return undefined;
-  const sub = memberSchema(schema, key);
-  if (sub) return sub;
-  return undefined;
+  return memberSchema(atom.schema, key);
 }
 
 /** Whether `key` is a declared field of the map atom (SMD: FindField succeeds). */
