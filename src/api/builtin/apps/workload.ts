@@ -10,6 +10,7 @@ import { nonNegative } from '../core/container-validation.ts';
 import { validateWorkloadTemplate } from '../core/pod-spec-validation.ts';
 import { labelSelectorString, selectorIsEmpty, selectorMatches, validateLabelSelector } from '../util/labels.ts';
 import { deepEqual, ensureObj, isNil, isObj, num, obj, strMap, type Obj } from '../util/obj.ts';
+import { goLabelSelector, goStringMap } from '../util/go-values.ts';
 
 /** SetDefaults for a workload: replicas 1 and the template's pod spec. */
 export function defaultWorkload(o: Obj): Obj {
@@ -27,10 +28,10 @@ export function validateSelectorAndTemplate(spec: Obj): FieldError[] {
     errs.push(fieldErr.required('spec.selector'));
   } else {
     errs.push(...validateLabelSelector(selector, 'spec.selector'));
-    if (selectorIsEmpty(selector)) errs.push(fieldErr.invalid('spec.selector', selector, 'empty selector is invalid for deployment'));
+    if (selectorIsEmpty(selector)) errs.push(fieldErr.invalid('spec.selector', goLabelSelector(selector), 'empty selector is invalid for deployment'));
   }
   if (isObj(selector) && labelSelectorString(selector) === undefined) {
-    errs.push(fieldErr.invalid('spec.selector', selector, 'invalid label selector'));
+    errs.push(fieldErr.invalid('spec.selector', goLabelSelector(selector), 'invalid label selector'));
     return errs;
   }
   const template = obj(spec.template);
@@ -38,7 +39,7 @@ export function validateSelectorAndTemplate(spec: Obj): FieldError[] {
   // A nil selector selects nothing, so it never matches the template either (both errors show).
   const matchesEverything = isObj(selector) && selectorIsEmpty(selector);
   if (!matchesEverything && !selectorMatches(selector, labels)) {
-    errs.push(fieldErr.invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+    errs.push(fieldErr.invalid('spec.template.metadata.labels', goStringMap(obj(template.metadata).labels), '`selector` does not match template `labels`'));
   }
   errs.push(...validateWorkloadTemplate(spec.template, 'spec.template'));
   return errs;
@@ -46,7 +47,7 @@ export function validateSelectorAndTemplate(spec: Obj): FieldError[] {
 
 /** apps/v1 forbids changing the selector (extensions/v1beta1 allowed it). */
 export function selectorImmutable(spec: Obj, oldSpec: Obj): FieldError[] {
-  return deepEqual(spec.selector ?? null, oldSpec.selector ?? null) ? [] : [fieldErr.invalid('spec.selector', spec.selector ?? null, 'field is immutable')];
+  return deepEqual(spec.selector ?? null, oldSpec.selector ?? null) ? [] : [fieldErr.invalid('spec.selector', isObj(spec.selector) ? goLabelSelector(spec.selector) : null, 'field is immutable')];
 }
 
 /** Status counters of a ReplicaSet (ValidateReplicaSetStatus); Deployments add theirs. */

@@ -10,6 +10,7 @@ import { validateLabelName } from '../util/labels.ts';
 import { isValidLabelValue, parseCIDR, INVALID_CIDR } from '../util/names.ts';
 import { ensureObj, isObj, obj, objs, str, strs } from '../util/obj.ts';
 import { age, ageColumn, column, fieldColumn, nameColumn } from '../util/table.ts';
+import { goStringSlice } from '../util/go-values.ts';
 
 const INFO = 'io.k8s.api.core.v1.NodeSystemInfo';
 const STATUS = 'io.k8s.api.core.v1.NodeStatus';
@@ -92,7 +93,7 @@ function validateNode(node: KubeObject, old: KubeObject | undefined): FieldError
     if (!parseCIDR(c)) errs.push(fieldErr.invalid(`spec.podCIDRs[${i}]`, c, INVALID_CIDR));
   });
   if (cidrs.length > 1 && (cidrs.length > 2 || parseCIDR(cidrs[0]!)?.family === parseCIDR(cidrs[1]!)?.family)) {
-    errs.push(fieldErr.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
+    errs.push(fieldErr.invalid('spec.podCIDRs', goStringSlice(cidrs), 'may specify no more than one CIDR for each IP family'));
   }
   if (old) {
     const oldSpec = obj(old.spec);

@@ -9,6 +9,7 @@ import { validateAnnotations, validateLabelName, validateLabels } from '../util/
 import { isNil, num, obj, objs, str, strs, type Obj } from '../util/obj.ts';
 import { dns1123Label, dns1123Subdomain, hostPortConflicts, qualifiedName, validateContainerCommon, validateLifecycle, validateProbe } from './container-validation.ts';
 import { validateVolumes } from './volume-validation.ts';
+import { goStringSlice } from '../util/go-values.ts';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -105,13 +106,13 @@ function validateDNSConfig(spec: Obj, path: string): FieldError[] {
   const c = obj(config);
   const errs: FieldError[] = [];
   const nameservers = strs(c.nameservers);
-  if (nameservers.length > 3) errs.push(fieldErr.invalid(`${path}.nameservers`, nameservers, 'must not have more than 3 nameservers'));
+  if (nameservers.length > 3) errs.push(fieldErr.invalid(`${path}.nameservers`, goStringSlice(nameservers), 'must not have more than 3 nameservers'));
   nameservers.forEach((ns, i) => {
     if (!parseIPFamily(ns)) errs.push(fieldErr.invalid(`${path}.nameservers[${i}]`, ns, INVALID_IP));
   });
   const searches = strs(c.searches);
-  if (searches.length > 32) errs.push(fieldErr.invalid(`${path}.searches`, searches, 'must not have more than 32 search paths'));
-  if (searches.join(' ').length > 2048) errs.push(fieldErr.invalid(`${path}.searches`, searches, 'must not have more than 2048 characters (including spaces) in the search list'));
+  if (searches.length > 32) errs.push(fieldErr.invalid(`${path}.searches`, goStringSlice(searches), 'must not have more than 32 search paths'));
+  if (searches.join(' ').length > 2048) errs.push(fieldErr.invalid(`${path}.searches`, goStringSlice(searches), 'must not have more than 2048 characters (including spaces) in the search list'));
   searches.forEach((s, i) => errs.push(...dns1123Subdomain(s.replace(/\.$/, ''), `${path}.searches[${i}]`)));
   objs(c.options).forEach((o, i) => {
     if (str(o.name) === '') errs.push(fieldErr.required(`${path}.options[${i}]`, 'must not be empty'));

@@ -9,6 +9,7 @@ import { validateLabels } from '../util/labels.ts';
 import { isNil, num, obj, objs, str, strMap, strs, type Obj } from '../util/obj.ts';
 import { dns1123Label, dns1123Subdomain, portNumOrName, qualifiedName } from './container-validation.ts';
 import { externallyAccessible } from './service-defaults.ts';
+import { goStringSlice } from '../util/go-values.ts';
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -46,9 +47,9 @@ function validateClusterIPs(spec: Obj): FieldError[] {
   const clusterIPs = strs(spec.clusterIPs);
   if (clusterIP !== '') {
     if (clusterIPs.length === 0) errs.push(fieldErr.required('spec.clusterIPs'));
-    else if (clusterIPs[0] !== clusterIP) errs.push(fieldErr.invalid('spec.clusterIPs', clusterIPs, 'first value must match `clusterIP`'));
+    else if (clusterIPs[0] !== clusterIP) errs.push(fieldErr.invalid('spec.clusterIPs', goStringSlice(clusterIPs), 'first value must match `clusterIP`'));
   } else if (clusterIPs.length !== 0) {
-    errs.push(fieldErr.invalid('spec.clusterIPs', clusterIPs, 'must be empty when `clusterIP` is not specified'));
+    errs.push(fieldErr.invalid('spec.clusterIPs', goStringSlice(clusterIPs), 'must be empty when `clusterIP` is not specified'));
   }
   const families = strs(spec.ipFamilies);
   const seen = new Set<string>();
@@ -65,7 +66,7 @@ function validateClusterIPs(spec: Obj): FieldError[] {
     if (i === 0 && ip === 'None') {
       if (clusterIPs.length > 1) {
         badIP = true;
-        errs.push(fieldErr.invalid('spec.clusterIPs', clusterIPs, "'None' must be the first and only value"));
+        errs.push(fieldErr.invalid('spec.clusterIPs', goStringSlice(clusterIPs), "'None' must be the first and only value"));
       }
       return;
     }
@@ -74,10 +75,10 @@ function validateClusterIPs(spec: Obj): FieldError[] {
       errs.push(fieldErr.invalid(`spec.clusterIPs[${i}]`, ip, INVALID_IP));
     }
   });
-  if (clusterIPs.length > 2) errs.push(fieldErr.invalid('spec.clusterIPs', clusterIPs, 'may only hold up to 2 values'));
+  if (clusterIPs.length > 2) errs.push(fieldErr.invalid('spec.clusterIPs', goStringSlice(clusterIPs), 'may only hold up to 2 values'));
   if (badIP) return errs;
   if (clusterIPs.length > 1 && parseIPFamily(clusterIPs[0]!) === parseIPFamily(clusterIPs[1]!)) {
-    errs.push(fieldErr.invalid('spec.clusterIPs', clusterIPs, 'may specify no more than one IP for each IP family'));
+    errs.push(fieldErr.invalid('spec.clusterIPs', goStringSlice(clusterIPs), 'may specify no more than one IP for each IP family'));
   }
   if (!isHeadless(spec)) {
     clusterIPs.forEach((ip, i) => {
@@ -210,14 +211,14 @@ export function validateServiceUpdate(svc: Obj, old: Obj): FieldError[] {
     const prev = strs(oldSpec.clusterIPs);
     if (next.length === prev.length) {
       prev.forEach((ip, i) => {
-        if (ip !== next[i]) errs.push(fieldErr.invalid(`spec.clusterIPs[${i}]`, next, 'may not change once set'));
+        if (ip !== next[i]) errs.push(fieldErr.invalid(`spec.clusterIPs[${i}]`, goStringSlice(next), 'may not change once set'));
       });
     } else if (prev.length > next.length) {
-      if (next.length === 0) errs.push(fieldErr.invalid('spec.clusterIPs[0]', next, 'primary clusterIP can not be unset'));
-      if (prev.length > 0 && next.length > 0 && next[0] !== prev[0]) errs.push(fieldErr.invalid('spec.clusterIPs[0]', next, 'may not change once set'));
+      if (next.length === 0) errs.push(fieldErr.invalid('spec.clusterIPs[0]', goStringSlice(next), 'primary clusterIP can not be unset'));
+      if (prev.length > 0 && next.length > 0 && next[0] !== prev[0]) errs.push(fieldErr.invalid('spec.clusterIPs[0]', goStringSlice(next), 'may not change once set'));
       if (next.length === 1 && str(spec.ipFamilyPolicy) !== 'SingleStack') errs.push(fieldErr.invalid('spec.ipFamilyPolicy', spec.ipFamilyPolicy ?? null, "must be set to 'SingleStack' when releasing the secondary clusterIP"));
     } else if (prev.length > 0 && next[0] !== prev[0]) {
-      errs.push(fieldErr.invalid('spec.clusterIPs[0]', next, 'may not change once set'));
+      errs.push(fieldErr.invalid('spec.clusterIPs[0]', goStringSlice(next), 'may not change once set'));
     }
   }
   if (!external && isHeadless(spec) === isHeadless(oldSpec) && !isHeadless(spec)) {

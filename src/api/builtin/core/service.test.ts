@@ -79,7 +79,7 @@ test('Service update: the cluster IP cannot change, a re-applied manifest keeps 
   dig(changed, 'spec').clusterIPs = ['10.96.0.20'];
   const errs = messages(changed, { operation: 'update', old });
   assert.equal(errs.length, 1);
-  assert.match(errs[0]!, /^spec\.clusterIPs\[0\]: Invalid value: .*10\.96\.0\.20.*: may not change once set$/);
+  assert.equal(errs[0], 'spec.clusterIPs[0]: Invalid value: []string{"10.96.0.20"}: may not change once set');
   const reapplied = svc({ ports: [{ port: 80 }] });
   services.defaults!(reapplied, { operation: 'update', old });
   assert.deepEqual(messages(reapplied, { operation: 'update', old }), []);

@@ -10,6 +10,7 @@ import { formatLabelSelector, validateLabelSelector } from '../util/labels.ts';
 import { cidrContains, isValidPortName, isValidPortNum, parseCIDR, INVALID_CIDR } from '../util/names.ts';
 import { arr, eachObj, ensureObj, isNil, isObj, num, obj, objs, str, strs, type Obj } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, nameColumn } from '../util/table.ts';
+import { goStringSlice } from '../util/go-values.ts';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
@@ -85,7 +86,7 @@ function validateSpec(spec: Obj): FieldError[] {
     });
   }
   const types = strs(spec.policyTypes);
-  if (types.length > 2) return [...errs, fieldErr.invalid('spec.policyTypes', types, 'may not specify more than two policyTypes')];
+  if (types.length > 2) return [...errs, fieldErr.invalid('spec.policyTypes', goStringSlice(types), 'may not specify more than two policyTypes')];
   types.forEach((t, i) => {
     if (t !== 'Ingress' && t !== 'Egress') errs.push(fieldErr.notSupported(`spec.policyTypes[${i}]`, t, ['Ingress', 'Egress']));
   });
