@@ -35,4 +35,3 @@ export { humanDuration, translateTimestampSince } from './human-duration.ts';
 export { builtinDefinition, builtinDefinitionName, builtinSchema } from './schemas/load.ts';
 export { carryOverServiceAllocations } from './core/service-defaults.ts';
 export { formatLabels, formatLabelSelector, labelSelectorString, selectorMatches } from './util/labels.ts';
-export { validateName, type NameRule } from './util/names.ts';

@@ -6,14 +6,15 @@ import { fieldErr, type FieldError } from '../../field-error.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { ensureObj, isEmptyStr, obj, str, strs } from '../util/obj.ts';
-import { isQualifiedName } from '../util/names.ts';
+import { validateFinalizerName } from '../../meta/validate-meta.ts';
 import { age, ageColumn, column, nameColumn } from '../util/table.ts';
 
 /** Finalizer names without a '/' must be one of the standard ones (validateKubeFinalizerName). */
 const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
 
-export function validateFinalizerName(name: string, path: string): FieldError[] {
-  const errs = isQualifiedName(name).map((m) => fieldErr.invalid(path, name, m));
+/** Namespace spec finalizers: qualified names, and a bare name must be a standard one. */
+export function validateSpecFinalizer(name: string, path: string): FieldError[] {
+  const errs = validateFinalizerName(name, path);
   if (!name.includes('/') && !STANDARD_FINALIZERS.includes(name)) {
     errs.push(fieldErr.invalid(path, name, 'name is neither a standard finalizer name nor is it fully qualified'));
   }
@@ -53,7 +54,7 @@ export function namespaceKind(): KindDefinition {
         if (ns.metadata.deletionTimestamp && phase !== 'Terminating') errs.push(fieldErr.invalid('status.Phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty"));
         return errs;
       }
-      strs(obj(ns.spec).finalizers).forEach((f) => errs.push(...validateFinalizerName(f, 'spec.finalizers')));
+      strs(obj(ns.spec).finalizers).forEach((f) => errs.push(...validateSpecFinalizer(f, 'spec.finalizers')));
       return errs;
     },
     fieldSelectors: {

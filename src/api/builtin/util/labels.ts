@@ -3,6 +3,7 @@
  * (pkg/labels, metav1.LabelSelectorAsSelector / FormatLabelSelector, metav1 validation).
  */
 import { fieldErr, type FieldError } from '../../field-error.ts';
+import { validateAnnotations as validateMetaAnnotations, validateLabels as validateMetaLabels } from '../../meta/validate-meta.ts';
 import { isQualifiedName, isValidLabelValue } from './names.ts';
 import { arr, isObj, obj, str, strMap, strs } from './obj.ts';
 
@@ -91,15 +92,9 @@ export function validateLabelName(name: string, path: string): FieldError[] {
   return isQualifiedName(name).map((m) => fieldErr.invalid(path, name, m));
 }
 
-/** metav1 validation.ValidateLabels (map keys and values; keys sorted for stable output). */
+/** metav1 validation.ValidateLabels on a decoded (possibly malformed) map. */
 export function validateLabels(labels: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const map = strMap(labels);
-  for (const k of Object.keys(map).sort()) {
-    errs.push(...validateLabelName(k, path));
-    errs.push(...isValidLabelValue(map[k]!).map((m) => fieldErr.invalid(path, map[k], m)));
-  }
-  return errs;
+  return validateMetaLabels(strMap(labels), path);
 }
 
 /** metav1 validation.ValidateLabelSelector (label values checked strictly). */
@@ -124,16 +119,7 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
   return errs;
 }
 
-const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
-
-/** apimachinery ValidateAnnotations: qualified (lower-cased) keys, 256 KiB in total. */
+/** apimachinery ValidateAnnotations on a decoded (possibly malformed) map. */
 export function validateAnnotations(annotations: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  let size = 0;
-  for (const [k, v] of Object.entries(strMap(annotations))) {
-    errs.push(...isQualifiedName(k.toLowerCase()).map((m) => fieldErr.invalid(path, k, m)));
-    size += k.length + v.length;
-  }
-  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push({ type: 'FieldValueTooLong', field: path, detail: `may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
-  return errs;
+  return validateMetaAnnotations(strMap(annotations), path);
 }

@@ -1,101 +1,27 @@
 /**
- * The string checks of apimachinery's pkg/util/validation (and the name functions of
- * pkg/api/validation), returning the same messages so errors read exactly as on a real
- * cluster, e.g. `a lowercase RFC 1123 label must consist of lower case alphanumeric
- * characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',
- * or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`.
+ * The string checks of apimachinery's pkg/util/validation that pod, service and data
+ * validation need (config keys, env var names, ports, percents, IPs and CIDRs), with the
+ * same messages, e.g. `must be between 1 and 65535, inclusive`.
  */
 import { isIPv6 } from 'node:net';
+import { emptyError, isDns1035Label, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, maxLenError, regexError } from '../../meta/names.ts';
 
-/** validation.RegexError, including Go's quirk of a double space before each "or". */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-
-export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
-export const emptyError = (): string => 'must be non-empty';
-export const inclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
-
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const QNAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const LABEL_VALUE_FMT = `(${QNAME_FMT})?`;
-const CONFIG_MAP_KEY_FMT = '[-._a-zA-Z0-9]+';
-const PERCENT_FMT = '[0-9]+%';
+// The DNS, qualified-name and label-value checks live with the ObjectMeta rules; re-exported
+// here under the spellings the built-in kinds use.
+export {
+  emptyError, isDns1035Label as isDNS1035Label, isDns1123Label as isDNS1123Label, isDns1123Subdomain as isDNS1123Subdomain,
+  isQualifiedName, isValidLabelValue, maxLenError, regexError,
+};
 
 /** Go's len(): strings are measured in bytes. */
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-const full = (fmt: string): RegExp => new RegExp(`^${fmt}$`);
-const dns1123Label = full(DNS1123_LABEL_FMT);
-const dns1123Subdomain = full(DNS1123_SUBDOMAIN_FMT);
-const dns1035Label = full(DNS1035_LABEL_FMT);
-const qualifiedName = full(QNAME_FMT);
-const labelValue = full(LABEL_VALUE_FMT);
-const configMapKey = full(CONFIG_MAP_KEY_FMT);
-const percent = full(PERCENT_FMT);
+export const inclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
 
-export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (bytes(value) > 63) errs.push(maxLenError(63));
-  if (!dns1123Label.test(value)) {
-    if (dns1123Subdomain.test(value)) errs.push('must not contain dots');
-    else errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, 'my-name', '123-abc'));
-  }
-  return errs;
-}
-
-export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (bytes(value) > 253) errs.push(maxLenError(253));
-  if (!dns1123Subdomain.test(value)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  }
-  return errs;
-}
-
-export function isDNS1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (bytes(value) > 63) errs.push(maxLenError(63));
-  if (!dns1035Label.test(value)) {
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
-  }
-  return errs;
-}
-
-const QNAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-/** A label key, annotation key, finalizer or condition type: `[prefix/]name`. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    return [`a qualified name ${regexError(QNAME_ERR, QNAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (bytes(name) > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!qualifiedName.test(name)) errs.push(`name part ${regexError(QNAME_ERR, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (bytes(value) > 63) errs.push(maxLenError(63));
-  if (!labelValue.test(value)) {
-    errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  }
-  return errs;
-}
+const CONFIG_MAP_KEY_FMT = '[-._a-zA-Z0-9]+';
+const PERCENT_FMT = '[0-9]+%';
+const configMapKey = new RegExp(`^${CONFIG_MAP_KEY_FMT}$`);
+const percent = new RegExp(`^${PERCENT_FMT}$`);
 
 function chDirPrefix(value: string): string[] {
   if (value === '.') return ["must not be '.'"];
@@ -222,24 +148,4 @@ export function specialIPProblems(value: string): string[] {
   const llMulticast = family === 'IPv4' ? b[0] === 224 && b[1] === 0 && b[2] === 0 : b[0] === 0xff && (b[1]! & 0x0f) === 0x02;
   if (llMulticast) out.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
   return out;
-}
-
-/** The name rules a KindDefinition's `nameRule` names, with prefix semantics for generateName. */
-export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
-
-/** apimachinery's NameIs* functions: `prefix` (generateName) tolerates a trailing '-'. */
-export function validateName(rule: NameRule, name: string, prefix = false): string[] {
-  const value = prefix && rule !== 'path-segment' ? name.replace(/-$/, 'a') : name;
-  switch (rule) {
-    case 'dns1123-subdomain': return isDNS1123Subdomain(value);
-    case 'dns1123-label': return isDNS1123Label(value);
-    case 'dns1035-label': return isDNS1035Label(value);
-    case 'path-segment': {
-      if (!prefix && (name === '.' || name === '..')) return [`may not be '${name}'`];
-      const errs: string[] = [];
-      if (name.includes('/')) errs.push("may not contain '/'");
-      if (name.includes('%')) errs.push("may not contain '%'");
-      return errs;
-    }
-  }
 }
