@@ -47,6 +47,7 @@ export const ERRORS = {
   SKF_STORE_CORRUPT: { status: 500, reason: 'InternalError', summary: 'The data directory\'s log or snapshot is damaged beyond the torn tail that recovery drops.', hint: 'Restore the data directory from a backup, or move it away to start empty.' },
   SKF_STORE_UNAVAILABLE: { status: 503, reason: 'ServiceUnavailable', summary: 'The store cannot be reached.', hint: 'For etcd check the --store URL and that etcd is running; for the embedded store check the data directory\'s disk.' },
   SKF_STORE_BAD_URL: { status: 400, reason: 'BadRequest', summary: 'The --store URL is not understood.', hint: 'Use `embedded` (default) or `etcd://HOST:PORT[,HOST:PORT…]`.' },
+  SKF_STORE_FUTURE_REVISION: { status: 504, reason: 'Timeout', summary: 'The requested revision is newer than the store\'s current revision.', hint: 'Use a resourceVersion the server handed out, or read without one.' },
   // ── CLI and lifecycle ────────────────────────────────────────────────────────────
   SKF_CLI_DATA_DIR_IN_USE: { status: 409, reason: 'Conflict', summary: 'Another skiff is already running on this data directory.', hint: 'Stop it with `skiff down --data-dir DIR`, or pass another --data-dir.' },
   SKF_CLI_NOT_RUNNING: { status: 503, reason: 'ServiceUnavailable', summary: 'No skiff is running on this data directory.', hint: 'Start one with `skiff up --data-dir DIR` (or `npm start`).' },
