@@ -1,0 +1,45 @@
+/**
+ * Key ranges and value decoding between the Store contract and etcd's byte strings.
+ * Keys go to etcd exactly as given (UTF-8); values are JSON.
+ */
+import type { IKeyValue } from 'etcd3';
+import type { KubeObject } from '../../api/object.ts';
+import type { StoredValue } from '../types.ts';
+
+/** etcd's range end for "every key starting with prefix" (`\0` = to the end of the key space). */
+export function prefixRangeEnd(prefix: string): Buffer {
+  const bytes = Buffer.from(prefix);
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    if (bytes[i]! < 0xff) {
+      const end = Buffer.from(bytes.subarray(0, i + 1));
+      end[i] = bytes[i]! + 1;
+      return end;
+    }
+  }
+  return Buffer.from([0]);
+}
+
+/** The first key a page should read: the prefix itself, or the key just after startAfter. */
+export function pageStart(prefix: string, startAfter: string | undefined): Buffer {
+  if (startAfter !== undefined && Buffer.compare(Buffer.from(startAfter), Buffer.from(prefix)) >= 0) {
+    return Buffer.concat([Buffer.from(startAfter), Buffer.from([0])]);
+  }
+  return Buffer.from(prefix);
+}
+
+export function decodeValue(bytes: Buffer): KubeObject {
+  return JSON.parse(bytes.toString('utf8')) as KubeObject;
+}
+
+export function encodeValue(value: KubeObject): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
+
+export function toStoredValue(kv: IKeyValue): StoredValue {
+  return {
+    key: kv.key.toString('utf8'),
+    value: decodeValue(kv.value),
+    modRevision: Number(kv.mod_revision),
+    createRevision: Number(kv.create_revision),
+  };
+}
