@@ -124,7 +124,7 @@ class EtcdStore implements Store {
     if (!response.succeeded) throw this.preconditionFailure(key, response, expectedModRevision);
     const previous = response.responses[0]!.response_delete_range.prev_kvs[0];
     if (previous === undefined) throw new SkiffError('SKF_STORE_NOT_FOUND', `Key ${key} does not exist.`, { details: { key } });
-    return { key, value: decodeValue(previous.value), modRevision: Number(response.header.revision), createRevision: Number(previous.create_revision) };
+    return { key, value: decodeValue(previous.value, key), modRevision: Number(response.header.revision), createRevision: Number(previous.create_revision) };
   }
 
   async watch(prefix: string, afterRevision: number, callbacks: WatchCallbacks): Promise<WatchHandle> {
@@ -138,6 +138,7 @@ class EtcdStore implements Store {
       prefix,
       afterRevision,
       callbacks,
+      log: this.log,
       onCompacted: (revision) => this.sawCompaction(revision),
     });
   }

@@ -4,6 +4,7 @@
  */
 import type { IKeyValue } from 'etcd3';
 import type { KubeObject } from '../../api/object.ts';
+import { SkiffError } from '../../errors/skiff-error.ts';
 import type { StoredValue } from '../types.ts';
 
 /** etcd's range end for "every key starting with prefix" (`\0` = to the end of the key space). */
@@ -27,8 +28,15 @@ export function pageStart(prefix: string, startAfter: string | undefined): Buffe
   return Buffer.from(prefix);
 }
 
-export function decodeValue(bytes: Buffer): KubeObject {
-  return JSON.parse(bytes.toString('utf8')) as KubeObject;
+export function decodeValue(bytes: Buffer, key: string): KubeObject {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as KubeObject;
+  } catch (error) {
+    // Only something other than skiff writes non-JSON under our keys.
+    throw new SkiffError('SKF_STORE_CORRUPT', `The etcd value of ${key} is not JSON (${(error as Error).message}); was it written by another program?`, {
+      details: { key },
+    });
+  }
 }
 
 export function encodeValue(value: KubeObject): Buffer {
@@ -36,9 +44,10 @@ export function encodeValue(value: KubeObject): Buffer {
 }
 
 export function toStoredValue(kv: IKeyValue): StoredValue {
+  const key = kv.key.toString('utf8');
   return {
-    key: kv.key.toString('utf8'),
-    value: decodeValue(kv.value),
+    key,
+    value: decodeValue(kv.value, key),
     modRevision: Number(kv.mod_revision),
     createRevision: Number(kv.create_revision),
   };

@@ -7,6 +7,7 @@
  */
 import type { Etcd3, IEvent, IWatchResponse } from 'etcd3';
 import { SkiffError } from '../../errors/skiff-error.ts';
+import type { Logger } from '../../util/log.ts';
 import type { StoreEvent, WatchCallbacks, WatchHandle } from '../types.ts';
 import { compactedError, storeUnavailable } from './etcd-errors.ts';
 import { decodeValue, prefixRangeEnd } from './etcd-values.ts';
@@ -17,6 +18,7 @@ export interface EtcdWatchOptions {
   prefix: string;
   afterRevision: number;
   callbacks: WatchCallbacks;
+  log: Logger;
   /** Told the compact revision etcd reports when it cancels a watch for compaction. */
   onCompacted(compactRevision: number): void;
 }
@@ -69,7 +71,12 @@ export async function startEtcdWatch(options: EtcdWatchOptions): Promise<WatchHa
       end(error instanceof SkiffError ? error : storeUnavailable(error, endpoints));
       return;
     }
-    callbacks.onEvents(events);
+    try {
+      callbacks.onEvents(events);
+    } catch (error) {
+      // A consumer's bug must not tear down the gRPC stream the other watches share.
+      options.log.error({ err: error, prefix }, 'a store watch callback threw; the watch continues');
+    }
   });
   stream.on('error', (error: Error) => end(storeUnavailable(error, endpoints)));
   stream.on('end', () => end(new SkiffError('SKF_STORE_UNAVAILABLE', `etcd at ${endpoints} closed the watch stream.`)));
@@ -98,9 +105,9 @@ function toStoreEvent(event: IEvent): StoreEvent {
         details: { compactRevision: modRevision },
       });
     }
-    return { type: 'delete', key, value: decodeValue(previous.value), modRevision, createRevision: Number(previous.create_revision) };
+    return { type: 'delete', key, value: decodeValue(previous.value, key), modRevision, createRevision: Number(previous.create_revision) };
   }
-  const put: StoreEvent = { type: 'put', key, value: decodeValue(event.kv.value), modRevision, createRevision: Number(event.kv.create_revision) };
-  if (previous !== undefined) put.prevValue = decodeValue(previous.value);
+  const put: StoreEvent = { type: 'put', key, value: decodeValue(event.kv.value, key), modRevision, createRevision: Number(event.kv.create_revision) };
+  if (previous !== undefined) put.prevValue = decodeValue(previous.value, key);
   return put;
 }
