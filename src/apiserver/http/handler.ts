@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SkiffError } from '../../errors/skiff-error.ts';
 import type { Logger } from '../../util/log.ts';
+import { openApiV3Response, type OpenApiV3Service } from '../openapi/index.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
 import type { RequestContext } from '../storage/index.ts';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './discovery.ts';
@@ -24,17 +25,11 @@ export interface HealthCheck {
   check(): { ok: boolean; message?: string };
 }
 
-/** OpenAPI v3 documents (index and per group-version), cached by the provider. */
-export interface OpenApiProvider {
-  index(): object;
-  /** `path` is e.g. `api/v1` or `apis/maistra.io/v2`; undefined if unknown. */
-  document(path: string): { body: object; etag: string } | undefined;
-}
 
 export interface ApiHandlerDeps extends ResourceHandlerDeps {
   registry: KindRegistry;
   authenticate(req: IncomingMessage): Identity | undefined;
-  openapi: OpenApiProvider;
+  openapi: OpenApiV3Service;
   health: () => HealthCheck[];
   version: object;
   /** Extra non-resource JSON endpoints (e.g. /skiff/v1/status). */
@@ -83,20 +78,17 @@ async function handle(deps: ApiHandlerDeps, req: IncomingMessage, res: ServerRes
     case '/livez':
     case '/readyz':
       return writeHealth(res, deps.health(), url.searchParams.has('verbose'), path);
-    case '/openapi/v3':
-      return writeJson(res, 200, deps.openapi.index());
     case '/openapi/v2':
       // An empty protobuf document is a valid empty spec: kubectl then relies on the v3
       // documents (and on server-side field validation) instead of failing.
       res.writeHead(200, { 'Content-Type': OPENAPI_V2_CONTENT_TYPE, 'Content-Length': '0' });
       return void res.end();
   }
-  if (path.startsWith('/openapi/v3/')) {
-    const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
-    if (!doc) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
-    res.setHeader('ETag', `"${doc.etag}"`);
-    if (url.searchParams.has('hash')) res.setHeader('Cache-Control', 'public, immutable');
-    return writeJson(res, 200, doc.body);
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+    const answer = openApiV3Response(deps.openapi, { path, query: url.searchParams, ...(req.headers.accept ? { accept: req.headers.accept } : {}), ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}) });
+    if (!answer) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+    res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) });
+    return void res.end(answer.body);
   }
   const extra = deps.extraRoutes?.get(path);
   if (extra) return writeJson(res, 200, extra());

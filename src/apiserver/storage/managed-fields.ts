@@ -14,6 +14,8 @@ export function recordManagedFields(def: KindDefinition, version: KindVersion, o
     apiVersion: formatApiVersion(def.group, version.name),
     now: opts.now,
     schema: version.schema,
+    // Without a status subresource, the main resource owns status like any other field.
+    ...(def.subresources.status ? {} : { resetFields: [] }),
     ...(opts.subresource ? { subresource: opts.subresource } : {}),
   });
   if (updated.metadata.managedFields) obj.metadata.managedFields = updated.metadata.managedFields;

@@ -54,7 +54,7 @@ export class PatchService {
     const applied = body as KubeObject;
     const apiVersion = formatApiVersion(t.def.group, t.version.name);
     const ssa = (live: KubeObject | undefined) => {
-      const result = serverSideApply(live, applied, { manager: opts.fieldManager!, force: opts.force ?? false, schema: t.version.schema, apiVersion, now: nowTimestamp(), ...(t.subresource ? { subresource: t.subresource } : {}) });
+      const result = serverSideApply(live, applied, { manager: opts.fieldManager!, force: opts.force ?? false, schema: t.version.schema, apiVersion, now: nowTimestamp(), ...(t.def.subresources.status ? {} : { resetFields: [] }), ...(t.subresource ? { subresource: t.subresource } : {}) });
       if (result.conflicts.length > 0) throw applyConflictError(result.conflicts);
       return result.object;
     };
