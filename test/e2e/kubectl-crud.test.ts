@@ -150,7 +150,7 @@ spec:
     assert.notEqual((await s.kubectl(['get', 'cm', 'dry'])).code, 0);
     const diff = await s.kubectl(['diff', '-f', p]);
     assert.equal(diff.code, 1, diff.stderr);
-    assert.match(diff.stdout, /\+  a: "1"/);
+    assert.match(diff.stdout, /\+ {2}a: "1"/);
   });
 
   it('deletes and waits; deletes by label and --all', async () => {
