@@ -7,6 +7,8 @@ import { openEmbeddedStore } from './embedded-store.ts';
 import { withTempDir } from './test-support.ts';
 
 const WRITER = fileURLToPath(new URL('./crash-writer.fixture.ts', import.meta.url));
+/** The repository root, where `--import tsx` resolves, whatever the test runner's cwd. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ROUNDS = 3;
 const ACKS_BEFORE_KILL = 1500;
 
@@ -15,7 +17,7 @@ const ACKS_BEFORE_KILL = 1500;
  * Returns the highest acknowledged step per key.
  */
 async function writeUntilKilled(dir: string, round: number, acks: number): Promise<Map<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(round)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(round)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const acknowledged = new Map<string, number>();
   let stderr = '';
   let partial = '';
