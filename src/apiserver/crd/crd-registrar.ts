@@ -70,7 +70,12 @@ export class CrdRegistrar {
       return;
     }
     if (crd.metadata.deletionTimestamp) {
-      await this.#deleteInstances(def);
+      // Instances with finalizers of their own take time to go; the finalizer stays until
+      // the last one is gone (apiextensions' finalizing controller).
+      if ((await this.#deleteInstances(def)) > 0) {
+        this.#retryLater(crd);
+        return;
+      }
       await this.#write(name, (cur) => ({ ...cur, metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER) } }));
       return;
     }
@@ -78,9 +83,10 @@ export class CrdRegistrar {
     if (!(crd.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) {
       await this.#write(name, (cur) => ({ ...cur, metadata: { ...cur.metadata, finalizers: [...(cur.metadata.finalizers ?? []), CLEANUP_FINALIZER] } }));
     }
-    const status = crdStatus(crd);
+    const others = (await this.#d.objects.list(this.#crdTarget, {})).items;
+    const status = crdStatus(crd, { others });
     if (JSON.stringify(status) !== JSON.stringify(crd.status)) {
-      await this.#write(name, (cur) => ({ ...cur, status: crdStatus(cur) }), 'status');
+      await this.#write(name, (cur) => ({ ...cur, status: crdStatus(cur, { others }) }), 'status');
     }
   }
 
@@ -89,7 +95,21 @@ export class CrdRegistrar {
     return Promise.resolve();
   }
 
-  async #deleteInstances(def: KindDefinition): Promise<void> {
+  #retryLater(crd: KubeObject): void {
+    const timer = setTimeout(() => {
+      if (!this.#stop) return;
+      this.#chain = this.#chain
+        .then(async () => {
+          const current = await this.#d.objects.get({ ...this.#crdTarget, name: crd.metadata.name }).catch(() => undefined);
+          if (current) await this.#reconcile(current);
+        })
+        .catch((err: unknown) => this.#d.log.error({ err, crd: crd.metadata.name }, 'CRD cleanup failed'));
+    }, 250);
+    timer.unref();
+  }
+
+  /** Deletes every instance; returns how many still exist (e.g. held by finalizers). */
+  async #deleteInstances(def: KindDefinition): Promise<number> {
     const version = def.versions.find((v) => v.storage) ?? def.versions[0]!;
     const target: Target = { def, version, namespace: undefined, name: undefined, subresource: undefined };
     const ctx = this.#ctx();
@@ -101,6 +121,7 @@ export class CrdRegistrar {
         if (!isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
       }
     }
+    return (await this.#d.objects.list(target, {})).items.length;
   }
 
   async #write(name: string, mutate: (cur: KubeObject) => KubeObject, subresource?: string): Promise<void> {
