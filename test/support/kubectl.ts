@@ -14,20 +14,28 @@ export interface KubectlResult {
   stderr: string;
 }
 
+export interface KubectlRunOptions {
+  stdin?: string;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Extra environment for this run (e.g. EDITOR for `kubectl edit`, TMPDIR for its saved copies). */
+  env?: Record<string, string>;
+}
+
 export interface Kubectl {
-  (args: string[], opts?: { stdin?: string; cwd?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  (args: string[], opts?: KubectlRunOptions): Promise<KubectlResult>;
   /** Like the call, but throws unless kubectl exits 0; returns stdout. */
-  ok(args: string[], opts?: { stdin?: string; cwd?: string }): Promise<string>;
+  ok(args: string[], opts?: KubectlRunOptions): Promise<string>;
   readonly kubeconfig: string;
 }
 
 export function kubectlFor(kubeconfig: string): Kubectl {
   const cacheDir = mkdtempSync(join(tmpdir(), 'skiff-kubecache-'));
-  const run = (args: string[], opts: { stdin?: string; cwd?: string; timeoutMs?: number } = {}) =>
+  const run = (args: string[], opts: KubectlRunOptions = {}) =>
     new Promise<KubectlResult>((resolve, reject) => {
       const child = spawn('kubectl', args, {
         cwd: opts.cwd,
-        env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir, KUBECTL_EXTERNAL_DIFF: '' },
+        env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir, KUBECTL_EXTERNAL_DIFF: '', ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
