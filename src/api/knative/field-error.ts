@@ -8,6 +8,8 @@
  * An empty KnFieldError stands for Go's nil, so every method can be called on any value.
  * Instances are immutable.
  */
+import { compareGoStrings } from '../schema/go-format.ts';
+
 export type DiagnosticLevel = 'Error' | 'Warning';
 
 /** The numeric order Go gives the levels (sorting uses it). */
@@ -101,8 +103,8 @@ export class KnFieldError {
       }
     }
     const out = [...merged.values()];
-    for (const d of out) d.paths.sort(goLess);
-    return out.sort((a, b) => goLess(a.message, b.message) || goLess(a.details, b.details) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    for (const d of out) d.paths.sort(compareGoStrings);
+    return out.sort((a, b) => compareGoStrings(a.message, b.message) || compareGoStrings(a.details, b.details) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
   }
 
   /** The text Go's `Error()` returns: one line per diagnostic, `message: paths[\ndetails]`. */
@@ -121,13 +123,6 @@ export class KnFieldError {
 export function renderDiagnostic(d: KnDiagnostic): string {
   const head = `${d.message}: ${d.paths.join(', ')}`;
   return d.details === '' ? head : `${head}\n${d.details}`;
-}
-
-/** Go's string order (bytewise), as a comparator result. */
-function goLess(a: string, b: string): number {
-  const ba = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return Buffer.compare(ba, bb);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkFormat } from './formats.ts';
-import { GoText, goBadValue, goFloat, goQuote, goSyntax } from './go-format.ts';
+import { GoText, compareGoStrings, goBadValue, goFloat, goJsonMarshal, goNumber, goQuote, goSyntax, goValue } from './go-format.ts';
 import { compileGoPattern } from './go-regexp.ts';
 
 describe('Go value rendering', () => {
@@ -19,6 +19,28 @@ describe('Go value rendering', () => {
 
   it('renders bad values as field.Error does', () => {
     assert.deepEqual([null, 'x', 3, false, [1], new GoText('[]string{"a"}')].map(goBadValue), ['"null"', '"x"', '3', 'false', '[]interface {}{1}', '[]string{"a"}']);
+  });
+
+  it('prints int64 values past 2^53 with their exact digits', () => {
+    assert.equal(goNumber(2 ** 62), '4611686018427387904');
+    assert.equal(goNumber(-7), '-7');
+  });
+
+  it('renders unstructured values with %v', () => {
+    assert.equal(goValue({ b: [1, 'x', null], a: { z: true }, f: 1234567.5 }), 'map[a:map[z:true] b:[1 x <nil>] f:1.2345675e+06]');
+    assert.equal(goValue(undefined), '<nil>');
+  });
+
+  it('marshals as encoding/json does: sorted keys, HTML-safe escapes', () => {
+    assert.equal(goJsonMarshal({ b: '<a&b>', a: [1, null, 'x\u2028'], c: undefined }), '{"a":[1,null,"x\\u2028"],"b":"\\u003ca\\u0026b\\u003e"}');
+    assert.equal(goJsonMarshal(null), 'null');
+  });
+
+  it('orders strings bytewise on UTF-8, as strings.Compare does', () => {
+    // U+FF5E sorts before U+1F600 in UTF-8 but after its surrogate pair in UTF-16.
+    assert.deepEqual(['\u{1F600}', '\uFF5E', 'b', 'a'].sort(compareGoStrings), ['a', 'b', '\uFF5E', '\u{1F600}']);
+    assert.deepEqual(goJsonMarshal({ '\u{1F600}': 1, '\uFF5E': 2 }), '{"\uFF5E":2,"\u{1F600}":1}');
+    assert.equal(compareGoStrings('a', 'a'), 0);
   });
 });
 

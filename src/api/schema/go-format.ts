@@ -1,6 +1,7 @@
 /**
- * Renders values the way Go's fmt package does, because Kubernetes builds its validation
- * messages with `%q`, `%v` and `%#v` and kubectl users (and scripts) read those exact strings:
+ * Renders and orders values the way Go does, because Kubernetes builds its messages with
+ * `%q`, `%v` and `%#v`, stores encoding/json output (the last-applied annotation, FieldsV1
+ * keys) and sorts strings bytewise, and kubectl users (and scripts) read those exact strings:
  * `Invalid value: "abc"`, `should be greater than or equal to 1e+06`,
  * `Duplicate value: map[string]interface {}{"name":"http"}`.
  *
@@ -41,7 +42,71 @@ export function goFloat(n: number): string {
 
 /** `%v` of a JSON number: int64 when integral, float64 otherwise. */
 export function goNumber(n: number): string {
-  return isGoInt(n) ? String(n) : goFloat(n);
+  if (!isGoInt(n)) return goFloat(n);
+  // Past 2^53 String() rounds to 17 significant digits; Go prints the int64's exact digits.
+  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Go's string order (strings.Compare: bytewise on UTF-8), as a sort comparator. UTF-16
+ * code-unit order agrees with it unless a surrogate pair is involved, so only those strings
+ * pay for encoding.
+ */
+export function compareGoStrings(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+}
+
+/** The keys of a decoded JSON object in the order Go iterates a sorted map. */
+function goSortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  keys.sort();
+  return keys.some((k) => SURROGATE.test(k)) ? keys.sort(compareGoStrings) : keys;
+}
+
+/**
+ * `%v` (fmt.Fprint) of an unstructured JSON value: `<nil>`, strings bare, `[a b]`,
+ * `map[k:v]` with sorted keys.
+ */
+export function goValue(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return goNumber(value);
+  if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
+  if (typeof value === 'object') {
+    const map = value as Record<string, unknown>;
+    return `map[${goSortedKeys(map).map((k) => `${k}:${goValue(map[k])}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const HAS_HTML_UNSAFE = /[<>&\u2028\u2029]/;
+
+/** encoding/json's HTML-safe escaping of `<`, `>`, `&`, U+2028 and U+2029 in string literals. */
+function escapeHtml(jsonText: string): string {
+  if (!HAS_HTML_UNSAFE.test(jsonText)) return jsonText;
+  return jsonText.replace(HTML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * encoding/json.Marshal of an unstructured JSON value (map[string]interface{} tree): map keys
+ * in Go's sorted order, HTML-unsafe characters escaped. Absent (undefined) members are
+ * skipped, as JSON.stringify skips them.
+ */
+export function goJsonMarshal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return escapeHtml(JSON.stringify(value));
+  if (Array.isArray(value)) return `[${value.map(goJsonMarshal).join(',')}]`;
+  if (typeof value === 'object') {
+    const map = value as Record<string, unknown>;
+    const members: string[] = [];
+    for (const k of goSortedKeys(map)) if (map[k] !== undefined) members.push(`${escapeHtml(JSON.stringify(k))}:${goJsonMarshal(map[k])}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;

@@ -5,6 +5,7 @@
  * pods and `x!=v` selects objects without `x`.
  */
 import { SkiffError } from '../../errors/skiff-error.ts';
+import { compareGoStrings } from '../schema/go-format.ts';
 
 /** `==` parses as `=` (Go keeps no trace of the difference). */
 export type FieldOperator = '=' | '!=';
@@ -127,7 +128,7 @@ export class FieldSelector {
  */
 export function parseFieldSelector(selector: string): FieldSelector {
   const requirements: FieldRequirement[] = [];
-  const terms = splitTerms(selector).sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  const terms = splitTerms(selector).sort(compareGoStrings);
   for (const term of terms) {
     if (term === '') continue;
     const parts = splitTerm(term);

@@ -9,7 +9,8 @@
  * `unable to parse requirement: found '', expected: identifier`).
  */
 import { formatFieldErrors } from '../field-error.ts';
-import { compareGoStrings, labelKeyErrors, requirementError, type LabelOperator, type LabelRequirement } from './label-requirement.ts';
+import { compareGoStrings } from '../schema/go-format.ts';
+import { labelKeyErrors, requirementError, type LabelOperator, type LabelRequirement } from './label-requirement.ts';
 
 type Token = 'error' | 'end' | ')' | ',' | '!' | '==' | '=' | '>' | 'in' | '<' | '!=' | 'notin' | '(' | 'identifier';
 

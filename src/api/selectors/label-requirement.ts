@@ -4,7 +4,7 @@
  */
 import { formatFieldErrors, fieldErr, type FieldError } from '../field-error.ts';
 import { isQualifiedName, isValidLabelValue } from '../builtin/util/names.ts';
-import { GoText, goStringSlice } from '../schema/go-format.ts';
+import { GoText, compareGoStrings, goStringSlice } from '../schema/go-format.ts';
 
 /** selection.Operator values, as Go spells them. */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
@@ -103,11 +103,6 @@ export function requirementMatches(r: LabelRequirement, labels: Labels): boolean
       return r.operator === 'gt' ? actual > bound : actual < bound;
     }
   }
-}
-
-/** Go's string ordering (bytewise on UTF-8). */
-export function compareGoStrings(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 const OPERATOR_TEXT: Record<LabelOperator, string> = { '=': '=', '==': '==', '!=': '!=', in: ' in ', notin: ' notin ', gt: '>', lt: '<', exists: '', '!': '' };

@@ -4,9 +4,9 @@
  * in Kubernetes' canonical form (`app=web,tier in (back,front)`).
  */
 import { SkiffError } from '../../errors/skiff-error.ts';
-import { goQuote } from '../schema/go-format.ts';
+import { compareGoStrings, goQuote } from '../schema/go-format.ts';
 import { parseLabelRequirements } from './label-parser.ts';
-import { compareGoStrings, requirementError, requirementMatches, requirementString, type LabelOperator, type LabelRequirement, type Labels } from './label-requirement.ts';
+import { requirementError, requirementMatches, requirementString, type LabelOperator, type LabelRequirement, type Labels } from './label-requirement.ts';
 
 export class LabelSelector {
   private constructor(

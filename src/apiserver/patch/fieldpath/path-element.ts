@@ -5,7 +5,7 @@
  * forms are exactly those of FieldsV1 (serialize-pe.go); the ordering is PathElement.Compare,
  * which FieldsV1 output follows.
  */
-import { goJsonMarshal } from '../go-format.ts';
+import { compareGoStrings, goJsonMarshal } from '../../../api/schema/go-format.ts';
 import { jsonEqual, type JsonValue } from '../json.ts';
 
 export type PathElement =
@@ -22,7 +22,7 @@ export const indexElement = (index: number): PathElement => ({ index });
 
 /** A key element with its fields sorted by name, as SMD keeps them. */
 export function keyElement(fields: ReadonlyArray<readonly [string, JsonValue]>): PathElement {
-  return { key: [...fields].sort((a, b) => compareStrings(a[0], b[0])) };
+  return { key: [...fields].sort((a, b) => compareGoStrings(a[0], b[0])) };
 }
 
 const serialized = new WeakMap<PathElement, string>();
@@ -88,13 +88,13 @@ const RANK = (pe: PathElement): number => ('field' in pe ? 0 : 'key' in pe ? 1 :
 export function comparePathElements(a: PathElement, b: PathElement): number {
   const rank = RANK(a) - RANK(b);
   if (rank !== 0) return Math.sign(rank);
-  if ('field' in a && 'field' in b) return compareStrings(a.field, b.field);
+  if ('field' in a && 'field' in b) return compareGoStrings(a.field, b.field);
   if ('key' in a && 'key' in b) {
     for (let i = 0; ; i++) {
       if (i >= a.key.length && i >= b.key.length) return 0;
       if (i >= a.key.length) return -1;
       if (i >= b.key.length) return 1;
-      const byName = compareStrings(a.key[i]![0], b.key[i]![0]);
+      const byName = compareGoStrings(a.key[i]![0], b.key[i]![0]);
       if (byName !== 0) return byName;
       const byValue = compareValues(a.key[i]![1], b.key[i]![1]);
       if (byValue !== 0) return byValue;
@@ -105,24 +105,13 @@ export function comparePathElements(a: PathElement, b: PathElement): number {
   return 0;
 }
 
-const SURROGATE = /[\ud800-\udfff]/;
-
-/**
- * Byte-wise UTF-8 order, as Go's strings.Compare. UTF-16 code-unit order agrees with it
- * unless a surrogate pair is involved, so only those strings pay for encoding.
- */
-export function compareStrings(a: string, b: string): number {
-  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
-  return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-}
-
 /** SMD value.Compare: numbers < strings < booleans < lists < maps < null. */
 function compareValues(a: JsonValue, b: JsonValue): number {
   const rank = (v: JsonValue): number => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : Array.isArray(v) ? 3 : v === null ? 5 : 4);
   const r = rank(a) - rank(b);
   if (r !== 0) return Math.sign(r);
   if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
-  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; ; i++) {
@@ -132,5 +121,5 @@ function compareValues(a: JsonValue, b: JsonValue): number {
     }
   }
   if (jsonEqual(a, b)) return 0;
-  return compareStrings(goJsonMarshal(a), goJsonMarshal(b));
+  return compareGoStrings(goJsonMarshal(a), goJsonMarshal(b));
 }

@@ -3,8 +3,8 @@
  * (apimachinery managedfields/internal/conflict.go): one cause per field, reason
  * FieldManagerConflict, and the message kubectl prints before its --force-conflicts advice.
  */
+import { compareGoStrings } from '../../../api/schema/go-format.ts';
 import { SkiffError } from '../../../errors/skiff-error.ts';
-import { compareStrings } from '../fieldpath/path-element.ts';
 import { describeManager } from './managers.ts';
 
 export interface Conflict {
@@ -39,7 +39,7 @@ export function formatApplyConflictMessage(conflicts: readonly Conflict[]): stri
     byManager.set(key, [...(byManager.get(key) ?? []), c]);
   }
   const lines: string[] = [];
-  for (const key of [...byManager.keys()].sort(compareStrings)) {
+  for (const key of [...byManager.keys()].sort(compareGoStrings)) {
     const group = byManager.get(key)!;
     lines.push(`conflicts with ${describeConflictManager(group[0]!)}:`);
     for (const c of group) lines.push(`- ${c.field}`);

@@ -4,7 +4,7 @@
  * conflicts on fields the last-applied annotation already says kubectl set are not
  * conflicts, and a server-side apply keeps that annotation current.
  */
-import { goJsonMarshal } from '../go-format.ts';
+import { goJsonMarshal } from '../../../api/schema/go-format.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.ts';
 import type { PathSet } from '../fieldpath/path-set.ts';
 import { compareTyped } from '../typed/compare.ts';

@@ -5,8 +5,8 @@
  * entry per applier, one Update entry per writer and version.
  */
 import type { ManagedFieldsEntry } from '../../../api/object.ts';
+import { compareGoStrings } from '../../../api/schema/go-format.ts';
 import { fieldsV1FromPaths, pathsFromFieldsV1 } from '../fieldpath/fields-v1.ts';
-import { compareStrings } from '../fieldpath/path-element.ts';
 import type { PathSet } from '../fieldpath/path-set.ts';
 
 export interface Manager {
@@ -77,13 +77,13 @@ function seconds(time: string | undefined): number {
 }
 
 function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
-  if (p.operation !== q.operation) return compareStrings(p.operation, q.operation);
+  if (p.operation !== q.operation) return compareGoStrings(p.operation, q.operation);
   const ps = seconds(p.time);
   const qs = seconds(q.time);
   if (ps !== qs) return ps - qs;
-  if (p.manager !== q.manager) return compareStrings(p.manager, q.manager);
-  if (p.apiVersion !== q.apiVersion) return compareStrings(p.apiVersion, q.apiVersion);
-  return compareStrings(p.subresource ?? '', q.subresource ?? '');
+  if (p.manager !== q.manager) return compareGoStrings(p.manager, q.manager);
+  if (p.apiVersion !== q.apiVersion) return compareGoStrings(p.apiVersion, q.apiVersion);
+  return compareGoStrings(p.subresource ?? '', q.subresource ?? '');
 }
 
 /** kube-apiserver keeps at most this many Update managers (DefaultMaxUpdateManagers). */
@@ -97,7 +97,7 @@ const ANCIENT_CHANGES = 'ancient-changes';
 export function capUpdateManagers(managers: Managers, max = MAX_UPDATE_MANAGERS): Managers {
   const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update');
   if (updaters.length <= max) return managers;
-  updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || compareStrings(ia, ib));
+  updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || compareGoStrings(ia, ib));
   const out: Managers = new Map(managers);
   const firstByVersion = new Map<string, string>();
   let count = updaters.length;

@@ -4,8 +4,8 @@
  * (handlers/patch.go interpretStrategicMergePatchError); everything else reaches clients as
  * a bare 500 there, which skiff answers as 422 because the fault is in the patch.
  */
+import { goValue } from '../../../api/schema/go-format.ts';
 import { SkiffError } from '../../../errors/skiff-error.ts';
-import { goFormat } from '../go-format.ts';
 import type { JsonValue } from '../json.ts';
 
 export function badPatchFormat(message: string): SkiffError {
@@ -22,11 +22,11 @@ export const errBadPatchFormatForSetElementOrderList = (): SkiffError => badPatc
 export const errNoListOfLists = (): SkiffError => invalidPatch('lists of lists are not supported');
 
 export function errNoMergeKey(item: JsonValue, mergeKey: string): SkiffError {
-  return invalidPatch(`map: ${goFormat(item)} does not contain declared merge key: ${mergeKey}`);
+  return invalidPatch(`map: ${goValue(item)} does not contain declared merge key: ${mergeKey}`);
 }
 
 export function errBadPatchType(directive: JsonValue, map: JsonValue): SkiffError {
-  return invalidPatch(`unknown patch type: ${goFormat(directive)} in map: ${goFormat(map)}`);
+  return invalidPatch(`unknown patch type: ${goValue(directive)} in map: ${goValue(map)}`);
 }
 
 /** Go's ErrBadArgType wording, naming JSON kinds as decoded Go values. */

@@ -4,8 +4,8 @@
  * JSONSchemaProps instead of Go struct tags. Works in place on private copies made by the
  * caller; values taken from the patch are stripped of directives before they are stored.
  */
+import { goValue } from '../../../api/schema/go-format.ts';
 import type { JSONSchemaProps } from '../../../api/schema-types.ts';
-import { goFormat } from '../go-format.ts';
 import { getField, isJsonObject, jsonKind, setField, type JsonObject, type JsonValue } from '../json.ts';
 import { itemSchema, memberSchema, patchStrategies } from '../schema-nav.ts';
 import {
@@ -127,7 +127,7 @@ function elementKind(original: readonly JsonValue[], patch: readonly JsonValue[]
       if (k === 'list') throw errNoListOfLists();
       kind = k;
     } else if (k !== kind) {
-      throw invalidPatch(`list element types are not identical: ${goFormat([original as JsonValue[], patch as JsonValue[]])}`);
+      throw invalidPatch(`list element types are not identical: ${goValue([original as JsonValue[], patch as JsonValue[]])}`);
     }
   }
   if (kind === undefined) throw invalidPatch('no elements in any of the given slices');
@@ -254,7 +254,7 @@ function validateAgainstOrder(patchList: readonly JsonValue[], order: readonly J
     o++;
   }
   if (p < items.length && o >= order.length) {
-    throw invalidPatch(`The order in patch list:\n${goFormat(patchList as JsonValue[])}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goFormat(order as JsonValue[])}\n`);
+    throw invalidPatch(`The order in patch list:\n${goValue(patchList as JsonValue[])}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goValue(order as JsonValue[])}\n`);
   }
 }
 
