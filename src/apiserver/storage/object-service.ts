@@ -13,6 +13,7 @@ import type { KindDefinition, KindVersion } from '../../api/kind.ts';
 import { storageVersion } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { formatApiVersion, parseApiVersion } from '../../api/object.ts';
+import { GoText } from '../../api/schema/go-format.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import type { Store, StoredValue } from '../../store/types.ts';
 import type { Admission } from './admission.ts';
@@ -140,7 +141,9 @@ export class ObjectService {
     if (requested === undefined) {
       // kube-apiserver lets built-in kinds update unconditionally; custom resources must
       // say which version they replace (apiextensions strategy AllowUnconditionalUpdate).
-      if (!t.def.builtin) throw invalid(t.def, name, [{ type: 'FieldValueInvalid', field: 'metadata.resourceVersion', value: 0, detail: 'must be specified for an update' }]);
+      // The generic registry names the resource, not the kind, here (`widgets.example.com "x"
+      // is invalid`), and the value is Go's %#v of uint64(0).
+      if (!t.def.builtin) throw invalid({ kind: t.def.plural, group: t.def.group }, name, [{ type: 'FieldValueInvalid', field: 'metadata.resourceVersion', value: new GoText('0x0'), detail: 'must be specified for an update' }]);
     } else if (requested !== current.modRevision) {
       throw conflict(t.def, name);
     }
@@ -236,7 +239,10 @@ export class ObjectService {
     // System metadata is not the client's to change.
     next.metadata.uid = oldMeta.uid;
     next.metadata.creationTimestamp = oldMeta.creationTimestamp;
-    next.metadata.namespace = oldMeta.namespace;
+    // Cluster-scoped objects have no namespace key at all (an undefined-valued key would be
+    // kept by in-memory stores and fail schema validation on the next write).
+    if (oldMeta.namespace !== undefined) next.metadata.namespace = oldMeta.namespace;
+    else delete next.metadata.namespace;
     if (oldMeta.generation !== undefined) next.metadata.generation = oldMeta.generation;
     else delete next.metadata.generation;
     if (oldMeta.deletionTimestamp) {
