@@ -34,7 +34,7 @@ export function statusFromError(err: unknown): Status {
     return {
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
       message: err.message, reason: err.reason,
-      ...(details ? { details } : {}),
+      ...(details ? { details: omitEmpty(details) } : {}),
       code: err.status,
     };
   }
@@ -44,4 +44,21 @@ export function statusFromError(err: unknown): Status {
 
 export function successStatus(details: StatusDetails): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+}
+
+/**
+ * Go encodes StatusDetails and StatusCause with `omitempty`: a core resource's empty group,
+ * a zero retryAfterSeconds or an empty causes list do not appear on the wire.
+ */
+export function omitEmpty(details: StatusDetails): StatusDetails {
+  const out: StatusDetails = {};
+  if (details.name) out.name = details.name;
+  if (details.group) out.group = details.group;
+  if (details.kind) out.kind = details.kind;
+  if (details.uid) out.uid = details.uid;
+  if (details.causes && details.causes.length > 0) {
+    out.causes = details.causes.map((c) => ({ ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}), ...(c.field ? { field: c.field } : {}) }));
+  }
+  if (details.retryAfterSeconds) out.retryAfterSeconds = details.retryAfterSeconds;
+  return out;
 }
