@@ -1,11 +1,14 @@
 /**
  * Walking a kind's JSONSchemaProps alongside an object: the one place that knows where a
  * member's or an item's schema lives (properties, additionalProperties, items) and that
- * metadata falls back to ObjectMeta's shape. `undefined` means "no schema here": callers
+ * metadata falls back to ObjectMeta's shape (CRD schemas usually say only `metadata: {type:
+ * object}`, while kube-apiserver patches and applies every object's metadata with
+ * ObjectMeta's real shape: finalizers a set, ownerReferences keyed by uid, labels and
+ * annotations granular maps). `undefined` means "no schema here": callers
  * treat that part of the object as untyped.
  */
+import { objectMetaSchema } from '../../api/meta/object-meta-schema.ts';
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
-import { OBJECT_META_SCHEMA } from './object-meta-schema.ts';
 
 /** The schema of member `key` of an object described by `schema`. */
 export function memberSchema(schema: JSONSchemaProps | undefined, key: string): JSONSchemaProps | undefined {
@@ -29,7 +32,7 @@ export function withObjectMeta(root: JSONSchemaProps | undefined): JSONSchemaPro
   const base: JSONSchemaProps = root ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const metadata = base.properties?.metadata;
   if (metadata?.properties && Object.keys(metadata.properties).length > 0) return base;
-  return { ...base, properties: { ...base.properties, metadata: OBJECT_META_SCHEMA } };
+  return { ...base, properties: { ...base.properties, metadata: objectMetaSchema } };
 }
 
 /** The strategies in `x-kubernetes-patch-strategy` ("merge", "retainKeys", "merge,retainKeys", "replace"). */
