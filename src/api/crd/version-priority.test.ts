@@ -9,8 +9,17 @@ test('GA before beta before alpha; higher major, then higher minor first', () =>
   );
 });
 
+test('a mixed list, as discovery orders it', () => {
+  assert.deepEqual(
+    sortByKubeVersionPriority(['v1alpha3', 'v1beta1', 'foo', 'v1', 'v2', 'v2beta2', 'v1beta2', 'v10', 'v11alpha2', 'bar']),
+    ['v10', 'v2', 'v1', 'v2beta2', 'v1beta2', 'v1beta1', 'v11alpha2', 'v1alpha3', 'bar', 'foo'],
+  );
+});
+
 test('versions that are not Kubernetes-like come last, lexically', () => {
   assert.deepEqual(sortByKubeVersionPriority(['foo', 'v1', 'bar', 'v1.2', 'v1beta']), ['v1', 'bar', 'foo', 'v1.2', 'v1beta']);
+  // strings.Compare, not a locale's collation: upper case sorts before lower case.
+  assert.deepEqual(sortByKubeVersionPriority(['beta', 'Alpha', 'alpha']), ['Alpha', 'alpha', 'beta']);
 });
 
 test('the seed CRDs: preferred versions as discovery reports them (kinds.md Q4)', () => {

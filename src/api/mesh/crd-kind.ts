@@ -4,10 +4,10 @@
  * spec changes, merge patches from kubectl (`builtin: false`), singular and list kind
  * derived as the apiserver derives them, and versions in discovery order.
  */
+import { compareKubeVersions } from '../crd/version-priority.ts';
 import type { KindDefinition, KindVersion, PrinterColumn, ValidationContext } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import type { JSONSchemaProps } from '../schema-types.ts';
-import { compareVersionPriority } from './version-priority.ts';
 
 export interface CrdVersionInput {
   name: string;
@@ -32,7 +32,7 @@ export function crdKind(input: CrdKindInput): KindDefinition {
   const storage = input.versions.filter((v) => v.storage);
   if (storage.length !== 1) throw new Error(`${input.kind}.${input.group}: exactly one storage version required`);
   const versions: KindVersion[] = [...input.versions]
-    .sort((a, b) => compareVersionPriority(a.name, b.name))
+    .sort((a, b) => compareKubeVersions(a.name, b.name))
     .map((v) => ({
       name: v.name,
       served: true,

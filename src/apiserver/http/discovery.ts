@@ -6,6 +6,7 @@
  * then CRD groups by name — because kubectl resolves plural and short-name clashes
  * (`services`, `routes`, `pa`) to the first group that serves the name.
  */
+import { compareKubeVersions } from '../../api/crd/version-priority.ts';
 import type { KindDefinition } from '../../api/kind.ts';
 import { DEFAULT_VERBS } from '../../api/kind.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
@@ -28,26 +29,12 @@ export function discoveryGroups(registry: KindRegistry): GroupInfo[] {
     g.kinds.push(def);
     for (const v of def.versions) if (v.served && !g.versions.includes(v.name)) g.versions.push(v.name);
   }
-  for (const g of groups.values()) g.versions.sort(compareVersionPriority);
+  for (const g of groups.values()) g.versions.sort(compareKubeVersions);
   const rank = (name: string) => {
     const i = BUILTIN_GROUP_ORDER.indexOf(name);
     return i < 0 ? BUILTIN_GROUP_ORDER.length : i;
   };
   return [...groups.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-}
-
-/** Kubernetes version priority: GA > beta > alpha, higher numbers first, then non-conforming names alphabetically. */
-export function compareVersionPriority(a: string, b: string): number {
-  const parse = (v: string) => {
-    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!m) return { kind: 3, major: 0, minor: 0, raw: v };
-    return { kind: m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2, major: Number(m[1]), minor: Number(m[3] ?? 0), raw: v };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  if (x.kind !== y.kind) return x.kind - y.kind;
-  if (x.kind === 3) return x.raw.localeCompare(y.raw);
-  return y.major - x.major || y.minor - x.minor;
 }
 
 function servesVersion(def: KindDefinition, version: string): boolean {
