@@ -177,10 +177,8 @@ export class ObjectService {
     const name = old.metadata.name!;
     const next = this.#mergeForUpdate(t, old, incoming);
 
-    if (old.metadata.deletionTimestamp) {
-      const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
-      if (added.length > 0) throw invalid(t.def, name, [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` }]);
-    }
+    // New finalizers on an object being deleted are refused by admission's ObjectMeta
+    // update validation (validateNoNewFinalizers), with every other field error.
 
     const admitted = await this.#admission.admit(t, next, {
       operation: t.subresource === 'status' ? 'status' : 'update',
