@@ -1,0 +1,92 @@
+/**
+ * Shared fixtures of the verbs suites (test/e2e/verbs-*.test.ts): a user CRD with a
+ * category, a short name and printer columns, a scratch directory for manifests, and the
+ * request lines kubectl logs at -v=8 (how a suite sees which patch type kubectl chose).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Kubectl } from '../support/kubectl.ts';
+
+export const GADGET_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.verbs.example.com
+spec:
+  group: verbs.example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gd], categories: [all]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Color, type: string, jsonPath: .spec.color, priority: 1}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer, minimum: 1}
+              color: {type: string}
+              tags: {type: array, items: {type: string}}
+          status:
+            type: object
+            properties:
+              conditions:
+                type: array
+                items:
+                  type: object
+                  properties:
+                    type: {type: string}
+                    status: {type: string}
+`;
+
+/** Applies the Gadget CRD and waits until it is Established (served). */
+export async function installGadgetCrd(kubectl: Kubectl): Promise<void> {
+  await kubectl.ok(['apply', '-f', '-'], { stdin: GADGET_CRD });
+  await kubectl.ok(['wait', '--for=condition=Established', '--timeout=30s', 'crd/gadgets.verbs.example.com']);
+}
+
+export interface Scratch {
+  readonly dir: string;
+  /** Writes `text` to `dir/relative` (creating folders) and returns the absolute path. */
+  file(relative: string, text: string): string;
+  remove(): void;
+}
+
+export function scratchDir(prefix: string): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    file(relative, text) {
+      const path = join(dir, relative);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      return path;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The `Content-Type` of each request with `verb` in kubectl's -v=8 log, in order: the log
+ * prints the request line, then the request headers.
+ */
+export function requestContentTypes(verboseLog: string, verb: 'POST' | 'PUT' | 'PATCH'): string[] {
+  const types: string[] = [];
+  let inRequest = false;
+  for (const line of verboseLog.split('\n')) {
+    if (line.includes(`] ${verb} https://`)) inRequest = true;
+    const m = /\] {5}Content-Type: (\S+)/.exec(line);
+    if (inRequest && m) {
+      types.push(m[1]!);
+      inRequest = false;
+    }
+  }
+  return types;
+}
