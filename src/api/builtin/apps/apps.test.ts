@@ -56,6 +56,17 @@ test('Deployment validation: selector required and matching, replicas, surge and
   ]);
 });
 
+test('Deployment validation: a selector LabelSelectorAsSelector rejects is an invalid label selector too', () => {
+  const d = deployment({ selector: { matchLabels: { 'bad key': 'a' } }, template: template({ 'bad key': 'a' }) });
+  deployments.defaults!(d);
+  const msgs = deployments.validate!(d, { operation: 'create' }).map(formatFieldError);
+  assert.equal(msgs.length, 2);
+  assert.match(msgs[0]!, /^spec\.selector\.matchLabels: Invalid value: "bad key": name part must consist of/);
+  assert.equal(msgs[1], 'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"bad key":"a"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: invalid label selector');
+  // The printers' FormatLabelSelector shows such a selector as <error>.
+  assert.equal(replicaSets.table!.row({ ...d, kind: 'ReplicaSet' }, now).at(-1), '<error>');
+});
+
 test('Deployment update: the selector is immutable in apps/v1', () => {
   const old = deployment({ selector: { matchLabels: { app: 'a' } }, template: template({ app: 'a', v: '1' }) });
   deployments.defaults!(old);

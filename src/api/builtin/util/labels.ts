@@ -3,6 +3,7 @@
  * (pkg/labels, metav1.LabelSelectorAsSelector / FormatLabelSelector, metav1 validation).
  */
 import { fieldErr, type FieldError } from '../../field-error.ts';
+import { formatLabelSelectorObject, labelSelectorFromObject, type LabelSelectorObject } from '../../selectors/label-selector.ts';
 import { validateAnnotations as validateMetaAnnotations, validateLabels as validateMetaLabels } from '../../meta/validate-meta.ts';
 import { isQualifiedName, isValidLabelValue } from './names.ts';
 import { arr, isObj, obj, str, strMap, strs } from './obj.ts';
@@ -13,72 +14,48 @@ export function formatLabels(labels: Record<string, string>): string {
   return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${labels[k]}`).join(',');
 }
 
-interface Requirement {
-  key: string;
-  op: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-  values: string[];
-  /** A matchLabels entry prints as `k=v`; an `In` with one value as `k in (v)`. */
-  equals: boolean;
-}
-
-/** Requirements of a LabelSelector, or an error text when an operator is unknown. */
-function requirements(selector: unknown): Requirement[] | string {
-  const sel = obj(selector);
-  const out: Requirement[] = [];
-  for (const [key, value] of Object.entries(strMap(sel.matchLabels))) out.push({ key, op: 'In', values: [value], equals: true });
-  for (const expr of arr(sel.matchExpressions)) {
-    const e = obj(expr);
-    const op = str(e.operator);
-    if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') return `${JSON.stringify(op)} is not a valid label selector operator`;
-    out.push({ key: str(e.key), op, values: strs(e.values), equals: false });
-  }
-  // labels.Selector.Add keeps requirements sorted by key.
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-function requirementString(r: Requirement): string {
-  if (r.equals) return `${r.key}=${r.values[0]}`;
-  switch (r.op) {
-    case 'Exists': return r.key;
-    case 'DoesNotExist': return `!${r.key}`;
-    default: return `${r.key} ${r.op === 'In' ? 'in' : 'notin'} (${[...r.values].sort().join(',')})`;
-  }
-}
-
 /**
- * `LabelSelectorAsSelector(sel).String()`: empty for a nil or empty selector, `undefined`
- * when the selector is invalid (printers show `<invalid>` / `<error>`).
+ * `LabelSelectorAsSelector(sel).String()` of a decoded selector: empty for a nil or empty
+ * selector, `undefined` when the selector is invalid (printers show `<invalid>` / `<error>`).
  */
 export function labelSelectorString(selector: unknown): string | undefined {
-  if (!isObj(selector)) return '';
-  const reqs = requirements(selector);
-  return typeof reqs === 'string' ? undefined : reqs.map(requirementString).join(',');
+  try {
+    return labelSelectorFromObject(asSelectorObject(selector)).toString();
+  } catch {
+    return undefined;
+  }
 }
 
 /** metav1.FormatLabelSelector: `<none>` for an empty selector, `<error>` for an invalid one. */
 export function formatLabelSelector(selector: unknown): string {
-  const s = labelSelectorString(selector);
-  if (s === undefined) return '<error>';
-  return s === '' ? '<none>' : s;
+  return formatLabelSelectorObject(asSelectorObject(selector));
 }
 
 /**
  * Whether `labels` satisfy a LabelSelector. A nil selector matches nothing and an empty one
- * everything (metav1.LabelSelectorAsSelector); `NotIn` and `DoesNotExist` match absent keys.
+ * everything (metav1.LabelSelectorAsSelector); an invalid one matches nothing.
  */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (!isObj(selector)) return false;
-  const reqs = requirements(selector);
-  if (typeof reqs === 'string') return false;
-  return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-    switch (r.op) {
-      case 'In': return has && r.values.includes(labels[r.key]!);
-      case 'NotIn': return !has || !r.values.includes(labels[r.key]!);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-    }
-  });
+  try {
+    return labelSelectorFromObject(asSelectorObject(selector)).matches(labels);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A decoded selector in the shape src/api/selectors reads: anything that is not an object
+ * is Go's nil pointer; maps and lists are taken as the schema admitted them.
+ */
+function asSelectorObject(selector: unknown): LabelSelectorObject | undefined {
+  if (!isObj(selector)) return undefined;
+  return {
+    matchLabels: strMap(selector.matchLabels),
+    matchExpressions: arr(selector.matchExpressions).map((item) => {
+      const e = obj(item);
+      return { key: str(e.key), operator: str(e.operator), values: strs(e.values) };
+    }),
+  };
 }
 
 /** Whether a selector has neither matchLabels nor matchExpressions. */
