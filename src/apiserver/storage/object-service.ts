@@ -13,6 +13,7 @@ import type { KindDefinition, KindVersion } from '../../api/kind.ts';
 import { storageVersion } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { formatApiVersion, parseApiVersion } from '../../api/object.ts';
+import { applyGenerateName } from '../../api/meta/generate-name.ts';
 import { GoText } from '../../api/schema/go-format.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import type { Store, StoredValue } from '../../store/types.ts';
@@ -21,7 +22,7 @@ import { alreadyExists, badRequest, conflict, invalid, namespaceNotFound, namesp
 import { buildFilter } from './filters.ts';
 import { collectionPrefix, objectKey } from './keys.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
-import { generateNameSuffix, newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChanged, withResourceVersion } from './system-fields.ts';
+import { newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChanged, withResourceVersion } from './system-fields.ts';
 import type { DeleteOptions, ListOptions, ListResult, RequestContext, Target, WriteOptions } from './types.ts';
 
 const NAMESPACES = { group: '', plural: 'namespaces', scope: 'Cluster' } as const;
@@ -95,8 +96,7 @@ export class ObjectService {
     const obj = this.#prepareIncoming(t, body);
     const meta = obj.metadata;
     if (meta.name === undefined || meta.name === '') {
-      if (meta.generateName) meta.name = meta.generateName + generateNameSuffix();
-      else throw invalid(t.def, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
+      if (!applyGenerateName(meta)) throw invalid(t.def, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
     }
     if (t.name !== undefined && t.name !== meta.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${t.name})`);
     await this.#checkNamespaceAcceptsContent(t.def, meta.namespace);

@@ -46,12 +46,3 @@ export function parseResourceVersion(rv: string | undefined | null): number | un
   if (!/^\d+$/.test(rv)) return Number.NaN;
   return Number(rv);
 }
-
-/** Characters Kubernetes uses for generateName suffixes (no vowels, no confusables). */
-const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-export function generateNameSuffix(length = 5): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
-  return out;
-}
