@@ -47,9 +47,13 @@ export function gone(message: string): SkiffError {
   return new SkiffError('SKF_API_GONE', message);
 }
 
-export function namespaceTerminating(namespace: string): SkiffError {
-  return new SkiffError('SKF_API_FORBIDDEN', `unable to create new content in namespace ${namespace} because it is being terminated`, {
-    details: { status: { name: namespace, kind: 'namespaces', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] } },
+/**
+ * The NamespaceLifecycle admission plugin's refusal (admission.NewForbidden): it names the
+ * resource and the object as sent, then adds the NamespaceTerminating cause.
+ */
+export function namespaceTerminating(def: ResourceName, name: string, namespace: string): SkiffError {
+  return new SkiffError('SKF_API_FORBIDDEN', `${qualifiedResource(def)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+    details: details(def, name, { causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] }),
   });
 }
 

@@ -95,11 +95,13 @@ export class ObjectService {
   async create(t: Target, body: KubeObject, opts: WriteOptions, ctx: RequestContext): Promise<KubeObject> {
     const obj = this.#prepareIncoming(t, body);
     const meta = obj.metadata;
+    // Admission names the object as sent: its generated name does not exist yet.
+    const admissionName = meta.name || meta.generateName || 'Unknown';
     if (meta.name === undefined || meta.name === '') {
       if (!applyGenerateName(meta)) throw invalid(t.def, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
     }
     if (t.name !== undefined && t.name !== meta.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${t.name})`);
-    await this.#checkNamespaceAcceptsContent(t.def, meta.namespace);
+    await this.#checkNamespaceAcceptsContent(t.def, meta.namespace, admissionName);
 
     // Server-owned metadata; whatever the client sent for these is replaced.
     meta.uid = newUid();
@@ -387,11 +389,11 @@ export class ObjectService {
     return obj;
   }
 
-  async #checkNamespaceAcceptsContent(def: KindDefinition, namespace: string | undefined): Promise<void> {
+  async #checkNamespaceAcceptsContent(def: KindDefinition, namespace: string | undefined, name: string): Promise<void> {
     if (def.scope !== 'Namespaced' || namespace === undefined) return;
     const ns = await this.store.get(objectKey(NAMESPACES, undefined, namespace));
     if (!ns) throw namespaceNotFound(namespace);
-    if (ns.value.metadata.deletionTimestamp) throw namespaceTerminating(namespace);
+    if (ns.value.metadata.deletionTimestamp) throw namespaceTerminating(def, name, namespace);
   }
 }
 
