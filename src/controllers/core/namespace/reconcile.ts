@@ -6,6 +6,7 @@
  * the namespace itself.
  */
 import type { Condition, KubeObject } from '../../../api/object.ts';
+import { parseApiVersion } from '../../../api/object.ts';
 import type { Client, TypeRef } from '../../../client/types.ts';
 import { isSkiffError } from '../../../errors/skiff-error.ts';
 import type { ReconcileResult } from '../../../client/workqueue.ts';
@@ -18,6 +19,7 @@ const RECHECK_MS = 250;
 interface Remaining {
   objects: number;
   withFinalizers: Map<string, number>;
+  /** Remaining objects by `<resource>.<group>` (core resources end in a bare dot, as upstream prints them). */
   byResource: Map<string, number>;
 }
 
@@ -37,21 +39,30 @@ export async function reconcileNamespace(client: Client, name: string, now: () =
   }
 }
 
+/**
+ * Deletes every object of every namespaced kind, then counts what is still there (objects
+ * held by finalizers or a grace period), as upstream re-lists after its delete-collection:
+ * the conditions report what remains, not what was just removed.
+ */
 async function deleteContent(client: Client, namespace: string): Promise<Remaining> {
   const remaining: Remaining = { objects: 0, withFinalizers: new Map(), byResource: new Map() };
   for (const kind of await client.kinds()) {
     if (!kind.namespaced || !kind.verbs.includes('list') || !kind.verbs.includes('delete')) continue;
-    const list = await client.list(kind, { namespace });
-    for (const obj of list.items) {
-      remaining.objects++;
-      remaining.byResource.set(kind.plural, (remaining.byResource.get(kind.plural) ?? 0) + 1);
-      for (const f of obj.metadata.finalizers ?? []) remaining.withFinalizers.set(f, (remaining.withFinalizers.get(f) ?? 0) + 1);
-      if (obj.metadata.deletionTimestamp) continue;
+    let list = await client.list(kind, { namespace });
+    const live = list.items.filter((obj) => !obj.metadata.deletionTimestamp);
+    for (const obj of live) {
       try {
         await client.delete(kind, namespace, obj.metadata.name!, { propagationPolicy: 'Background' });
       } catch (err) {
         if (!isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
       }
+    }
+    if (live.length > 0) list = await client.list(kind, { namespace });
+    const resource = `${kind.plural}.${parseApiVersion(kind.apiVersion).group}`;
+    for (const obj of list.items) {
+      remaining.objects++;
+      remaining.byResource.set(resource, (remaining.byResource.get(resource) ?? 0) + 1);
+      for (const f of obj.metadata.finalizers ?? []) remaining.withFinalizers.set(f, (remaining.withFinalizers.get(f) ?? 0) + 1);
     }
   }
   return remaining;
@@ -63,8 +74,8 @@ function condition(type: string, active: boolean, reason: string, message: strin
 
 async function writeConditions(client: Client, ns: KubeObject, r: Remaining, now: () => Date): Promise<void> {
   const ts = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const counts = [...r.byResource].sort().map(([res, n]) => `${res} has ${n} resource instances`).join(', ');
-  const finalizers = [...r.withFinalizers].sort().map(([f, n]) => `${f} in ${n} resource instances`).join(', ');
+  const counts = [...r.byResource].map(([res, n]) => `${res} has ${n} resource instances`).sort().join(', ');
+  const finalizers = [...r.withFinalizers].map(([f, n]) => `${f} in ${n} resource instances`).sort().join(', ');
   const desired: Condition[] = [
     condition('NamespaceDeletionDiscoveryFailure', false, 'ResourcesDiscovered', 'All resources successfully discovered', ts),
     condition('NamespaceDeletionGroupVersionParsingFailure', false, 'ParsedGroupVersions', 'All legacy kube types successfully parsed', ts),
