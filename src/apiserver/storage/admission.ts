@@ -108,10 +108,17 @@ export class KindAdmission implements Admission {
     else errors.push(...validateObjectMeta(obj.metadata, rules));
     // Re-validate after kind defaults and plugins changed the object.
     const finalSchema = admitAgainstSchema(structuredClone(obj) as Record<string, unknown>, version.schema, { fieldValidation: 'Ignore' });
-    errors.push(...finalSchema.errors);
     // Warnings go out even when the write is then denied, as webhook warnings do.
     ctx.warnings.push(...(def.warnings?.(obj, vctx) ?? []));
-    if (errors.length === 0) errors.push(...(def.validate?.(obj, vctx) ?? []));
+    if (runsWithSchemaErrors(def, finalSchema.errors)) {
+      // A built-in kind's validation is one pass over metadata and spec (ValidateDeployment =
+      // ValidateObjectMeta + ValidateDeploymentSpec): every problem shows at once, in its order.
+      errors.push(...(def.validate?.(obj, vctx) ?? []), ...finalSchema.errors);
+    } else {
+      // Custom resources: validating webhooks only see objects the schema and metadata accept.
+      errors.push(...finalSchema.errors);
+      if (errors.length === 0) errors.push(...(def.validate?.(obj, vctx) ?? []));
+    }
     for (const p of plugins) if (errors.length === 0 && p.validate) errors.push(...(await p.validate(request())));
     if (errors.length > 0) throw invalid(def, name, dedupe(errors));
 
@@ -125,6 +132,15 @@ export class KindAdmission implements Admission {
     if (!this.#client) throw new Error('admission plugins need the in-process client; call setClient first');
     return this.#client;
   }
+}
+
+/**
+ * Whether a kind's own validation runs although the schema found problems: for built-in kinds,
+ * whose schema only stands in for Go's typed decoding, unless a value has the wrong type (a
+ * decode failure there, so Go's validators never see such an object).
+ */
+function runsWithSchemaErrors(def: KindDefinition, schemaErrors: readonly FieldError[]): boolean {
+  return def.builtin && !def.fromCrd && !schemaErrors.some((e) => e.type === 'FieldValueTypeInvalid');
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {
