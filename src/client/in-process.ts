@@ -19,7 +19,11 @@ export interface InProcessDeps {
   watches: WatchService;
   /** The identity recorded for writes (and the default field manager). */
   user: string;
+  /** Subresources that create (`<group>/<plural>/<sub>`, e.g. `/pods/binding`), shared with the HTTP handlers. */
+  subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
 }
+
+export type SubresourceCreator = (request: { namespace: string; name: string; body: KubeObject; dryRun: boolean }) => Promise<unknown>;
 
 export class InProcessClient implements Client {
   readonly #d: InProcessDeps;
@@ -112,6 +116,13 @@ export class InProcessClient implements Client {
 
   async delete(type: TypeRef, namespace: string | undefined, name: string, opts: DeleteOpts = {}): Promise<void> {
     await this.#d.objects.delete(this.#target(type, namespace, name), opts, this.#ctx());
+  }
+
+  async createSubresource(type: TypeRef, namespace: string | undefined, name: string, subresource: string, body: KubeObject, opts: WriteOpts = {}): Promise<unknown> {
+    const t = this.#target(type, namespace, name, subresource);
+    const create = this.#d.subresourceCreators?.get(`${t.def.group}/${t.def.plural}/${subresource}`);
+    if (!create) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+    return create({ namespace: t.namespace ?? '', name, body, dryRun: opts.dryRun ?? false });
   }
 
   async resourceFor(type: TypeRef): Promise<{ plural: string; namespaced: boolean } | undefined> {

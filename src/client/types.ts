@@ -68,6 +68,11 @@ export interface Client {
   updateStatus<T extends KubeObject>(obj: T, opts?: WriteOpts): Promise<T>;
   patch<T extends KubeObject = KubeObject>(type: TypeRef, namespace: string | undefined, name: string, patchType: ClientPatchType, patch: unknown, opts?: WriteOpts & { force?: boolean; subresource?: string }): Promise<T>;
   delete(type: TypeRef, namespace: string | undefined, name: string, opts?: DeleteOpts): Promise<void>;
+  /**
+   * POST to a subresource that creates something (pods/binding): `body` is the
+   * subresource's own kind (a v1 Binding); resolves to what the server answers.
+   */
+  createSubresource(type: TypeRef, namespace: string | undefined, name: string, subresource: string, body: KubeObject, opts?: WriteOpts): Promise<unknown>;
   /** Resolves a kind to its resource name and scope (a RESTMapper). */
   resourceFor(type: TypeRef): Promise<{ plural: string; namespaced: boolean } | undefined>;
   /** Every kind the server serves, at its preferred version (from discovery). */
