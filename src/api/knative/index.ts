@@ -34,4 +34,4 @@ export { childName } from './util/kmeta.ts';
 export { parseCron } from './util/cron.ts';
 export type { CronSchedule } from './util/cron.ts';
 export { parseIsoDuration } from './util/iso8601.ts';
-export { parseGoDuration, formatGoDuration } from './util/go-duration.ts';
+export { parseGoDuration, formatGoDuration } from '../schema/go-duration.ts';

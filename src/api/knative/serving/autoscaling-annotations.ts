@@ -7,7 +7,7 @@
 import type { AutoscalerDefaults } from '../config.ts';
 import type { KnFieldError } from '../field-error.ts';
 import { kn, NONE } from '../field-errors.ts';
-import { formatGoDuration, HOUR, parseGoDuration, SECOND } from '../util/go-duration.ts';
+import { formatGoDuration, HOUR, parseGoDuration, SECOND } from '../../schema/go-duration.ts';
 import { goFloat, parseGoFloat, parseGoInt } from '../util/go-strconv.ts';
 import { AutoscalingAnnotations as A, HPA_CLASS, KPA_CLASS, lookup } from './keys.ts';
 

@@ -8,7 +8,7 @@ import type { KubeObject, ObjectMeta } from '../../object.ts';
 import type { AutoscalerDefaults } from '../config.ts';
 import type { KnFieldError } from '../field-error.ts';
 import { CURRENT_FIELD, goValue, kn, NONE } from '../field-errors.ts';
-import { parseGoDuration, SECOND } from '../util/go-duration.ts';
+import { parseGoDuration, SECOND } from '../../schema/go-duration.ts';
 import { semanticEqual } from '../util/json.ts';
 import { nameIsDns1035Label } from '../util/k8s-names.ts';
 import { validateAutoscalingAnnotations } from './autoscaling-annotations.ts';

@@ -4,7 +4,7 @@
  * prints (`invalid value: expected 5 to 6 fields, found 3: [* * *]: spec.schedule`).
  * `parseCron` also returns the schedule as bit sets, so the ping adapter can run it later.
  */
-import { parseGoDuration } from './go-duration.ts';
+import { parseGoDuration } from '../../schema/go-duration.ts';
 
 interface Bounds { min: number; max: number; names?: Readonly<Record<string, number>> }
 

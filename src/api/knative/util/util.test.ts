@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCron } from './cron.ts';
-import { formatGoDuration, parseGoDuration, SECOND } from './go-duration.ts';
+import { formatGoDuration, parseGoDuration, SECOND } from '../../schema/go-duration.ts';
 import { parseGoFloat, parseGoInt } from './go-strconv.ts';
 import { imageReferenceError } from './image-ref.ts';
 import { parseIsoDuration } from './iso8601.ts';

@@ -48,4 +48,8 @@ test('durations in Go syntax', () => {
   assert.equal(validateDuration('10s'), undefined);
   assert.equal(validateDuration('500us'), 'duration must be greater than 1ms');
   assert.match(validateDuration('ten seconds') ?? '', /^invalid duration "ten seconds"/);
+  // Exact nanoseconds, signs and Go's unit spellings, as time.ParseDuration reads them.
+  assert.equal(validateDuration('1.0000001s'), 'only durations to ms precision are supported');
+  assert.equal(validateDuration('-1s'), 'duration must be greater than 1ms');
+  assert.equal(validateDuration('1500\u03bcs'), 'only durations to ms precision are supported');
 });

@@ -3,6 +3,7 @@
  * pkg/config/labels). Each check returns Istio's own message, or undefined when the value
  * is fine, so that callers can attach the message to the field it belongs to.
  */
+import { parseGoDuration } from '../../schema/go-duration.ts';
 
 /** Istio's DNS-1123 label accepts upper case, unlike Kubernetes'. */
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -125,27 +126,20 @@ export function hostSubsetOf(host: string, of: string): boolean {
   return host === of;
 }
 
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MILLISECOND_NS = 1_000_000n;
 
 /** Go's time.ParseDuration (`1m`, `10s`, `1h30m`, `1.5s`) in milliseconds, or undefined. */
 export function parseDurationMs(value: string): number | undefined {
-  if (value === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(value); m; m = re.exec(value)) {
-    total += Number(m[1]) * DURATION_UNITS_MS[m[2]!]!;
-    consumed = re.lastIndex;
-  }
-  return consumed === value.length && consumed > 0 ? total : undefined;
+  const ns = parseGoDuration(value);
+  return ns === undefined ? undefined : Number(ns) / 1e6;
 }
 
 /** istiod's ValidateDuration for duration fields: a duration of at least 1ms, in whole ms. */
 export function validateDuration(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const ms = parseDurationMs(value);
-  if (ms === undefined) return `invalid duration ${JSON.stringify(value)}: use a number with a unit, e.g. 10s, 1m, 500ms`;
-  if (ms < 1) return 'duration must be greater than 1ms';
-  if (!Number.isInteger(Math.round(ms * 1e6) / 1e6)) return 'only durations to ms precision are supported';
+  const ns = parseGoDuration(value);
+  if (ns === undefined) return `invalid duration ${JSON.stringify(value)}: use a number with a unit, e.g. 10s, 1m, 500ms`;
+  if (ns < MILLISECOND_NS) return 'duration must be greater than 1ms';
+  if (ns % MILLISECOND_NS !== 0n) return 'only durations to ms precision are supported';
   return undefined;
 }
