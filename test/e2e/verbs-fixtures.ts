@@ -54,8 +54,8 @@ export async function installGadgetCrd(kubectl: Kubectl): Promise<void> {
 
 export interface Scratch {
   readonly dir: string;
-  /** Writes `text` to `dir/relative` (creating folders) and returns the absolute path. */
-  file(relative: string, text: string): string;
+  /** Writes `content` to `dir/relative` (creating folders) and returns the absolute path. */
+  file(relative: string, content: string | Uint8Array): string;
   remove(): void;
 }
 
@@ -63,10 +63,10 @@ export function scratchDir(prefix: string): Scratch {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,
-    file(relative, text) {
+    file(relative, content) {
       const path = join(dir, relative);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
+      writeFileSync(path, content);
       return path;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
