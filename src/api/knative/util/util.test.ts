@@ -5,7 +5,7 @@ import { formatGoDuration, parseGoDuration, SECOND } from '../../schema/go-durat
 import { parseGoFloat, parseGoInt } from './go-strconv.ts';
 import { imageReferenceError } from './image-ref.ts';
 import { parseIsoDuration } from './iso8601.ts';
-import { isDns1035Label, isQualifiedName } from './k8s-names.ts';
+import { isDns1035Label, isDns1123Label, isQualifiedName, nameIsDns1035Label } from './k8s-names.ts';
 import { childName } from './kmeta.ts';
 import { shortDiff } from './short-diff.ts';
 
@@ -99,6 +99,14 @@ describe('Kubernetes name checks (apimachinery v0.29)', () => {
   it('checks qualified names', () => {
     assert.deepEqual(isQualifiedName('hello-00001'), []);
     assert.equal(isQualifiedName('-bad')[0]?.startsWith('name part must consist of alphanumeric characters'), true);
+  });
+  it('masks a generateName\'s trailing dash as apimachinery does (the last two characters become "a")', () => {
+    assert.deepEqual(nameIsDns1035Label('1-', true), []);
+    assert.deepEqual(nameIsDns1035Label('hello-', true), []);
+    assert.equal(nameIsDns1035Label('hello-', false).length, 1);
+  });
+  it('words DNS-1123 label errors as v0.29 did (no separate message for dots)', () => {
+    assert.equal(isDns1123Label('a.b')[0]?.startsWith('a lowercase RFC 1123 label must consist of'), true);
   });
 });
 
