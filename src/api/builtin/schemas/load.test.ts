@@ -68,6 +68,12 @@ test('Pod: containers carry the strategic-merge and list-map metadata kubectl re
   assert.equal(at(pod, 'metadata.creationTimestamp').format, 'date-time');
 });
 
+test('list-map key fields carry their Go +default, which server-side apply names items by', () => {
+  assert.equal(at(builtinSchema('v1', 'Pod'), 'spec.containers.[].ports.[].protocol').default, 'TCP');
+  assert.deepEqual(at(builtinSchema('v1', 'Service'), 'spec.ports')['x-kubernetes-list-map-keys'], ['port', 'protocol']);
+  assert.equal(at(builtinSchema('v1', 'Service'), 'spec.ports.[].protocol').default, 'TCP');
+});
+
 test('int-or-string and quantities keep their Kubernetes shape', () => {
   const svc = builtinSchema('v1', 'Service');
   const targetPort = at(svc, 'spec.ports.[].targetPort');

@@ -18,8 +18,28 @@ let file: DefinitionsFile | undefined;
 const resolved = new Map<string, JSONSchemaProps>();
 const resolving = new Set<string>();
 
+/**
+ * Go `+default` markers the OpenAPI v2 source of definitions.json does not carry, for fields
+ * that are keys of an associative list: server-side apply names an item that omits such a key
+ * by its default (structured-merge-diff), so without these a Service port or container port
+ * applied without `protocol` would not match the stored item (protocol TCP) it is.
+ * From k8s.io/api v0.32 core/v1 types.go (ContainerPort.Protocol, ServicePort.Protocol).
+ */
+const LIST_KEY_DEFAULTS: ReadonlyArray<[definition: string, field: string, value: unknown]> = [
+  ['io.k8s.api.core.v1.ContainerPort', 'protocol', 'TCP'],
+  ['io.k8s.api.core.v1.ServicePort', 'protocol', 'TCP'],
+];
+
 function data(): DefinitionsFile {
-  file ??= JSON.parse(readFileSync(new URL('./definitions.json', import.meta.url), 'utf8')) as DefinitionsFile;
+  if (!file) {
+    const parsed = JSON.parse(readFileSync(new URL('./definitions.json', import.meta.url), 'utf8')) as DefinitionsFile;
+    for (const [definition, field, value] of LIST_KEY_DEFAULTS) {
+      const prop = (parsed.definitions[definition]?.properties as Record<string, Record<string, unknown>> | undefined)?.[field];
+      if (!prop) throw new Error(`built-in schema definition ${definition} has no field ${field}`);
+      prop.default = value;
+    }
+    file = parsed;
+  }
   return file;
 }
 
