@@ -30,7 +30,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     for (const c of cleanups.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
   };
   try {
-    const store: Store = await openStore(opts.store, { dataDir, log: log.child({ component: 'store' }) });
+    const store: Store = await openStore(opts.store, { dataDir, log: log.child({ component: 'store' }), ...(opts.historyWindow !== undefined ? { historyWindow: opts.historyWindow } : {}) });
     cleanups.push(() => store.close());
 
     const pki = await ensureClusterPki(pkiDirOf(dataDir));

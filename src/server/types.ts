@@ -10,6 +10,11 @@ export interface SkiffOptions {
   apiPort: number;
   /** `embedded` (default) or `etcd://host:port[,host:port…]`. */
   store: string;
+  /**
+   * Embedded store only: how many revisions of history watches and continue tokens can reach
+   * before they answer 410 Expired (default 10 000). etcd compacts by its own policy.
+   */
+  historyWindow?: number;
   /** Apps domain for Knative URLs (default apps.example.com). */
   domain?: string;
 }

@@ -13,10 +13,12 @@ import type { Store } from './types.ts';
 export interface OpenStoreOptions {
   dataDir: string;
   log: Logger;
+  /** Embedded store: revisions of history kept (see SkiffOptions.historyWindow). */
+  historyWindow?: number;
 }
 
 export async function openStore(url: string, opts: OpenStoreOptions): Promise<Store> {
-  if (url === 'embedded') return openEmbeddedStore({ dir: join(opts.dataDir, 'store'), log: opts.log });
+  if (url === 'embedded') return openEmbeddedStore({ dir: join(opts.dataDir, 'store'), log: opts.log, ...(opts.historyWindow !== undefined ? { historyWindow: opts.historyWindow } : {}) });
   if (url.startsWith('etcd://')) return openEtcdStore({ endpoints: parseEtcdEndpoints(url), log: opts.log });
   throw badUrl(url, 'it names no known store');
 }
