@@ -18,7 +18,7 @@ import { parseResourceVersion, withResourceVersion } from './system-fields.ts';
 import type { Target, WatchHandle, WatchOptions, WatchSink } from './types.ts';
 
 export interface WatchServiceOptions {
-  /** How often to send BOOKMARK events to clients that allow them. */
+  /** How often to send BOOKMARK events to clients that allow them (kube-apiserver: 1 min). */
   bookmarkIntervalMs?: number;
 }
 
@@ -28,7 +28,7 @@ export class WatchService {
 
   constructor(store: Store, opts: WatchServiceOptions = {}) {
     this.#store = store;
-    this.#bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 15_000;
+    this.#bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
   }
 
   async watch(t: Target, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
@@ -96,14 +96,19 @@ export class WatchService {
 
     if (opts.allowWatchBookmarks) {
       const apiVersion = formatApiVersion(t.def.group, t.version.name);
+      const deadline = opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0 ? Date.now() + opts.timeoutSeconds * 1000 : undefined;
+      const schedule = () => {
+        const delay = nextBookmarkDelay(Date.now(), deadline, this.#bookmarkIntervalMs);
+        if (delay === undefined) return;
+        timers[0] = setTimeout(bookmark, delay);
+        timers[0].unref();
+      };
       const bookmark = () => {
         if (stopped) return;
         sink.send({ type: 'BOOKMARK', object: { kind: t.def.kind, apiVersion, metadata: { resourceVersion: String(lastRevision) } } });
-        timers[0] = setTimeout(bookmark, this.#bookmarkIntervalMs);
-        timers[0].unref();
+        schedule();
       };
-      timers[0] = setTimeout(bookmark, this.#bookmarkIntervalMs);
-      timers[0].unref();
+      schedule();
     }
     if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
       const timer = setTimeout(() => {
@@ -115,6 +120,20 @@ export class WatchService {
     }
     return { stop };
   }
+}
+
+/**
+ * When the next bookmark is due, as kube-apiserver's cache watcher decides it: every
+ * interval, and once more 2 s before the watch's deadline so that the client resumes from
+ * the newest revision when it re-watches; none once that moment has passed.
+ */
+export function nextBookmarkDelay(now: number, deadline: number | undefined, intervalMs: number): number | undefined {
+  let at = now + intervalMs;
+  if (deadline !== undefined) {
+    const beforeTimeout = deadline - 2_000;
+    if (beforeTimeout < at) at = beforeTimeout;
+  }
+  return at <= now ? undefined : at - now;
 }
 
 function tooOld(requested: number, compactRevision: unknown): Error {
