@@ -87,7 +87,9 @@ export class KindAdmission implements Admission {
     // 1. Decode: unknown fields. Status writes only change status; the rest is stored data.
     const schemaResult = admitAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
     if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
-      throw new SkiffError('SKF_API_UNKNOWN_FIELD', strictDecodingMessage(def.kind, version.name, schemaResult.unknownFields.map(unknownFieldMessage)));
+      const problems = schemaResult.unknownFields.map(unknownFieldMessage);
+      // The problems travel along: a PATCH reports them in its own form (see PatchService).
+      throw new SkiffError('SKF_API_UNKNOWN_FIELD', strictDecodingMessage(def.kind, version.name, problems), { details: { strictDecodingErrors: problems } });
     }
     ctx.warnings.push(...schemaResult.warnings);
 

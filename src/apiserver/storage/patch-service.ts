@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../../api/object.ts';
 import { formatApiVersion } from '../../api/object.ts';
+import { goJsonMarshal, goValue } from '../../api/schema/go-format.ts';
 import { SkiffError, isSkiffError } from '../../errors/skiff-error.ts';
 import { serverSideApply } from '../patch/apply.ts';
 import type { JsonValue } from '../patch/json.ts';
@@ -35,7 +36,7 @@ export class PatchService {
     if (type !== 'json' && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
       throw new SkiffError('SKF_API_BAD_PATCH', 'the patch is not a JSON object');
     }
-    const object = await this.#objects.updateWith(t, (current) => {
+    const applyTo = (current: KubeObject): KubeObject => {
       switch (type) {
         case 'json':
           return applyJsonPatch(current as unknown as JsonValue, patch) as unknown as KubeObject;
@@ -44,8 +45,21 @@ export class PatchService {
         case 'strategic':
           return applyStrategicMergePatch(current as unknown as JsonValue, patch as JsonValue, t.version.schema) as unknown as KubeObject;
       }
-    }, opts, ctx);
-    return { object, created: false };
+    };
+    let patchedJson = (): string => '';
+    try {
+      const object = await this.#objects.updateWith(t, (current) => {
+        patchedJson = () => goJsonMarshal(applyTo(current));
+        return applyTo(current);
+      }, opts, ctx);
+      return { object, created: false };
+    } catch (err) {
+      if (!isSkiffError(err, 'SKF_API_UNKNOWN_FIELD')) throw err;
+      // kube-apiserver's patch handler (patch.go) reports the patched object's strict decoding
+      // errors as 422 on the field `patch`: the patched JSON for JSON and merge patches, Go's
+      // %v of the patch for strategic merge patches.
+      throw strictPatchError(err, type === 'strategic' ? goValue(patch) : patchedJson());
+    }
   }
 
   async #apply(t: Target, body: unknown, opts: PatchOptions, ctx: RequestContext): Promise<{ object: KubeObject; created: boolean }> {
@@ -76,6 +90,11 @@ export class PatchService {
       return { object: await this.#objects.updateWith(t, (current) => ssa(current), writeOpts, ctx), created: false };
     }
   }
+}
+
+function strictPatchError(err: SkiffError, value: string): SkiffError {
+  const problems = (err.details?.strictDecodingErrors as string[] | undefined) ?? [err.message];
+  return invalid({ kind: '', group: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', value, detail: `strict decoding error: ${problems.join(', ')}` }]);
 }
 
 function invalidPatchOptions(message: string): SkiffError {
