@@ -3,14 +3,13 @@
  * `skiff` executable and by kubectl through the kubeconfig skiff writes.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { SKIFF_BIN, runSkiffProcess } from './testing/run-skiff.ts';
+import { SKIFF_BIN, runSkiffProcess, startUpProcess, type StartedUp } from './testing/run-skiff.ts';
 
 const run = promisify(execFile);
 
@@ -21,24 +20,8 @@ after(async () => {
   await Promise.all(roots.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function startUp(dir: string): Promise<{ child: ChildProcess; stdout: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0'], {
-    env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/export KUBECONFIG=.*\n/.test(out)) resolve();
-    });
-    void exited.then((code) => reject(new Error(`skiff up exited with ${code} before it was ready:\n${err}`)));
-  });
-  return { child, stdout: () => out, exited };
+function startUp(dir: string): Promise<StartedUp> {
+  return startUpProcess([SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0'], { SKIFF_LOG_LEVEL: 'warn' }, (child) => children.push(child));
 }
 
 test('skiff up serves kubectl, reports status and version, refuses a second up, and stops with down', async () => {

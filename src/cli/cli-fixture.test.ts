@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { SKIFF_FIXTURE, runSkiffProcess } from './testing/run-skiff.ts';
+import { SKIFF_FIXTURE, runSkiffProcess, startUpProcess, type StartedUp } from './testing/run-skiff.ts';
 
 const roots: string[] = [];
 const children: ChildProcess[] = [];
@@ -25,32 +25,10 @@ async function dataDir(): Promise<string> {
   return join(root, 'data');
 }
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
 /** Starts `skiff up` (fixture) and resolves once it has printed its ready message. */
-async function startUp(dir: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SKIFF_FIXTURE, 'up', '--data-dir', dir, '--api-port', '0', ...args], {
-    env: { ...process.env, SKIFF_LOG_LEVEL: 'silent', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/export KUBECONFIG=.*\n/.test(out) || /^\{[\s\S]*\}\n$/.test(out)) resolve();
-    });
-    void exited.then((code) => reject(new Error(`skiff up exited with ${code} before it was ready: ${err}`)));
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
+function startUp(dir: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<StartedUp> {
+  const argv = ['--import', 'tsx', SKIFF_FIXTURE, 'up', '--data-dir', dir, '--api-port', '0', ...args];
+  return startUpProcess(argv, { SKIFF_LOG_LEVEL: 'silent', ...extraEnv }, (child) => children.push(child));
 }
 
 describe('a running instance', async () => {

@@ -1,5 +1,6 @@
 /** Helpers for CLI tests: run `skiff` as a real process, or in-process with captured output. */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from '../context.ts';
 import { runCli } from '../run.ts';
@@ -29,4 +30,34 @@ export async function runSkiffInProcess(args: readonly string[], env: Record<str
   const ctx: CliContext = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env };
   const code = await runCli(args, ctx);
   return { code, stdout, stderr };
+}
+
+/** A `skiff up` running in the background. */
+export interface StartedUp {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Spawns `node <nodeArgs…>` (a `skiff up` command line) and resolves once it has printed its
+ * ready message (the `export KUBECONFIG=` hint, or the whole JSON document under `-o json`);
+ * rejects with its stderr if it exits first. The caller stops the child.
+ */
+export async function startUpProcess(nodeArgs: readonly string[], env: Record<string, string>, onSpawn: (child: ChildProcess) => void): Promise<StartedUp> {
+  const child = spawn(process.execPath, [...nodeArgs], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/export KUBECONFIG=.*\n/.test(out) || /^\{[\s\S]*\}\n$/.test(out)) resolve();
+    });
+    void exited.then((code) => reject(new Error(`skiff up exited with ${code} before it was ready:\n${err}`)));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
 }
