@@ -4,6 +4,7 @@ import { startEtcd, type TestEtcd } from '../../../test/support/etcd.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import { silentLogger } from '../../util/log.ts';
 import { runStoreConformance } from '../conformance.ts';
+import type { WatchHandle } from '../types.ts';
 import { openStore } from '../open.ts';
 import { openEtcdStore } from './etcd-store.ts';
 
@@ -38,6 +39,37 @@ describe('etcd store', () => {
     } finally {
       await mine.close();
       await theirs.close();
+    }
+  });
+
+  it('cancelling watches leaves the connection, the other watches and later calls alone', async () => {
+    const store = await openEtcdStore({ endpoints: [etcd.endpoint], log: silentLogger() });
+    try {
+      const from = (await store.list('/cancel-many/')).revision;
+      const survivorEvents: string[] = [];
+      const survivorErrors: Error[] = [];
+      let sawLast!: () => void;
+      const lastSeen = new Promise<void>((resolve) => (sawLast = resolve));
+      await store.watch('/cancel-many/', from, {
+        onEvents: (events) => {
+          for (const event of events) survivorEvents.push(event.key);
+          if (survivorEvents.includes('/cancel-many/last')) sawLast();
+        },
+        onError: (error) => survivorErrors.push(error),
+      });
+      // HTTP watches end all the time (clients go away, timeouts): each cancels its etcd watch.
+      const first = await store.create('/cancel-many/first', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' } });
+      const handles = await Promise.all(Array.from({ length: 5 }, () => new Promise<WatchHandle>((resolve) => {
+        const started = store.watch('/cancel-many/', from, { onEvents: () => void started.then(resolve), onError() {} });
+      })));
+      for (const handle of handles) handle.cancel();
+      assert.equal(first.key, '/cancel-many/first');
+      await store.create('/cancel-many/last', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'last' } });
+      await lastSeen;
+      assert.deepEqual(survivorErrors, []);
+      assert.equal((await store.get('/cancel-many/last'))?.value.metadata.name, 'last');
+    } finally {
+      await store.close();
     }
   });
 
