@@ -60,6 +60,7 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
         ...opt('labelSelector', query.get('labelSelector')),
         ...opt('fieldSelector', query.get('fieldSelector')),
         ...opt('continue', query.get('continue')),
+        ...opt('resourceVersion', query.get('resourceVersion')),
         ...(query.get('limit') ? { limit: parseLimit(query.get('limit')!) } : {}),
       });
       if (accept.as === 'Table') {

@@ -19,7 +19,7 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
@@ -31,8 +31,10 @@ export interface Status {
 export function statusFromError(err: unknown): Status {
   if (err instanceof SkiffError) {
     const details = err.details?.status as StatusDetails | undefined;
+    // A Status is a list-typed object: a 410 for an expired continue token carries a new token.
+    const listMeta = err.details?.listMeta as { continue?: string } | undefined;
     return {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+      kind: 'Status', apiVersion: 'v1', metadata: listMeta?.continue ? { continue: listMeta.continue } : {}, status: 'Failure',
       message: err.message, reason: err.reason,
       ...(details ? { details: omitEmpty(details) } : {}),
       code: err.status,

@@ -48,6 +48,17 @@ export function gone(message: string): SkiffError {
 }
 
 /**
+ * A continue token whose snapshot was compacted (etcd3 store handleCompactedErrorForPaging):
+ * 410 Expired, with a token in the Status's list metadata that continues at the latest
+ * revision for clients that accept an inconsistent list.
+ */
+export function continueExpired(inconsistentContinue: string): SkiffError {
+  return new SkiffError('SKF_API_GONE', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.', {
+    details: { listMeta: { continue: inconsistentContinue } },
+  });
+}
+
+/**
  * The NamespaceLifecycle admission plugin's refusal (admission.NewForbidden): it names the
  * resource and the object as sent, then adds the NamespaceTerminating cause.
  */

@@ -18,10 +18,10 @@ import { GoText } from '../../api/schema/go-format.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import type { Store, StoredValue } from '../../store/types.ts';
 import type { Admission } from './admission.ts';
-import { alreadyExists, badRequest, conflict, invalid, namespaceNotFound, namespaceTerminating, notFound } from './api-errors.ts';
+import { alreadyExists, badRequest, conflict, continueExpired, invalid, namespaceNotFound, namespaceTerminating, notFound } from './api-errors.ts';
 import { buildFilter } from './filters.ts';
 import { collectionPrefix, objectKey } from './keys.ts';
-import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { ContinueTokenError, decodeContinue, encodeContinue, type ContinueToken } from './continue-token.ts';
 import { newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChanged, withResourceVersion } from './system-fields.ts';
 import type { DeleteOptions, ListOptions, ListResult, RequestContext, Target, WriteOptions } from './types.ts';
 
@@ -62,9 +62,11 @@ export class ObjectService {
     let startAfter: string | undefined;
     let revision: number | undefined;
     if (opts.continue) {
-      const token = decodeContinue(opts.continue, prefix);
-      startAfter = token.start;
-      revision = token.rv;
+      if (opts.resourceVersion && opts.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+      const token = continueFrom(opts.continue, prefix);
+      startAfter = token.startAfter;
+      // rv -1 (offered with a 410): continue at the latest revision, consistent from there.
+      if (token.rv > 0) revision = token.rv;
     }
     const items: KubeObject[] = [];
     let listRevision = 0;
@@ -72,7 +74,10 @@ export class ObjectService {
     // Keep reading pages until the filter has let `limit` objects through (selectors are
     // applied here, not in the store) or the collection is exhausted.
     for (;;) {
-      const page = await this.store.list(prefix, { ...(limit ? { limit: limit - items.length } : {}), ...(startAfter !== undefined ? { startAfter } : {}), ...(revision !== undefined ? { revision } : {}) });
+      const page = await this.store.list(prefix, { ...(limit ? { limit: limit - items.length } : {}), ...(startAfter !== undefined ? { startAfter } : {}), ...(revision !== undefined ? { revision } : {}) }).catch((err: unknown) => {
+        if (isSkiffError(err, 'SKF_STORE_COMPACTED') && startAfter !== undefined) throw continueExpired(encodeContinue(startAfter, prefix, -1));
+        throw err;
+      });
       listRevision = page.revision;
       revision ??= page.revision;
       for (const sv of page.items) {
@@ -86,7 +91,7 @@ export class ObjectService {
       }
     }
     const result: ListResult = { items, resourceVersion: String(listRevision) };
-    if (more && startAfter !== undefined) result.continue = encodeContinue({ rv: revision ?? listRevision, start: startAfter });
+    if (more && startAfter !== undefined) result.continue = encodeContinue(startAfter, prefix, revision ?? listRevision);
     return result;
   }
 
@@ -394,6 +399,15 @@ export class ObjectService {
     const ns = await this.store.get(objectKey(NAMESPACES, undefined, namespace));
     if (!ns) throw namespaceNotFound(namespace);
     if (ns.value.metadata.deletionTimestamp) throw namespaceTerminating(def, name, namespace);
+  }
+}
+
+function continueFrom(raw: string, prefix: string): ContinueToken {
+  try {
+    return decodeContinue(raw, prefix);
+  } catch (err) {
+    if (err instanceof ContinueTokenError) throw badRequest(`invalid continue token: ${err.message}`);
+    throw err;
   }
 }
 
