@@ -32,6 +32,6 @@ export function builtinKinds(): KindDefinition[] {
 }
 
 export { humanDuration, translateTimestampSince } from './human-duration.ts';
-export { builtinDefinition, builtinDefinitionName, builtinSchema } from './schemas/load.ts';
+export { builtinDefinition, builtinDefinitionName, builtinDefinitionOf, builtinSchema } from './schemas/load.ts';
 export { carryOverServiceAllocations } from './core/service-defaults.ts';
 export { formatLabels, formatLabelSelector, labelSelectorString, selectorMatches } from './util/labels.ts';

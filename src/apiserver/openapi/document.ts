@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KindDefinition, KindVersion } from '../../api/kind.ts';
+import { BuiltinComponents } from './builtin-components.ts';
 import { kindComponent, listComponent } from './kind-components.ts';
 import { metaComponents, scaleComponents, type OpenApiSchema } from './meta-components.ts';
 import { definitionName, groupVersionPath, parseGroupVersionPath } from './names.ts';
@@ -45,14 +46,16 @@ function sortedObject<T>(entries: Array<[string, T]>): Record<string, T> {
 export function buildGroupVersionDoc(group: string, version: string, kinds: readonly KindDefinition[]): OpenApiDocument {
   const defs = kindsInGroupVersion(kinds, group, version);
   const schemas: Array<[string, OpenApiSchema]> = Object.entries(metaComponents());
+  if (defs.some((d) => d.subresources.scale)) schemas.push(...Object.entries(scaleComponents()));
+  const builtins = new BuiltinComponents(new Set([...schemas.map(([name]) => name), ...defs.map((d) => definitionName(d, version, d.kind))]));
   const paths: Array<[string, unknown]> = [];
   for (const def of defs) {
     const v = served(def, version)!;
-    schemas.push([definitionName(def, version, def.kind), kindComponent(def, v)]);
+    schemas.push([definitionName(def, version, def.kind), kindComponent(def, v, builtins)]);
     schemas.push([definitionName(def, version, def.listKind), listComponent(def, v)]);
     paths.push(...Object.entries(resourcePaths(def, v)));
   }
-  if (defs.some((d) => d.subresources.scale)) schemas.push(...Object.entries(scaleComponents()));
+  schemas.push(...builtins.entries());
   const builtin = defs.length > 0 && defs.every((d) => d.builtin);
   return {
     openapi: '3.0.0',

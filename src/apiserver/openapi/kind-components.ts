@@ -5,8 +5,10 @@
  * embedded resources given the same three fields, int-or-string unfolded into anyOf, and
  * `x-kubernetes-group-version-kind` naming the kind. Plus the `<Kind>List` component.
  */
+import { builtinDefinitionOf } from '../../api/builtin/index.ts';
 import type { KindDefinition, KindVersion } from '../../api/kind.ts';
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
+import type { BuiltinComponents } from './builtin-components.ts';
 import { DEF, refTo, TYPE_META_DESCRIPTIONS, type OpenApiSchema } from './meta-components.ts';
 import { definitionName } from './names.ts';
 
@@ -45,9 +47,13 @@ function convert(s: JSONSchemaProps): OpenApiSchema {
   return out;
 }
 
-/** The component of one served version of a kind. */
-export function kindComponent(def: KindDefinition, version: KindVersion): OpenApiSchema {
-  const out = convert(version.schema);
+/**
+ * The component of one served version of a kind. A compiled-in kind whose schema comes from
+ * Kubernetes' definitions refers to its types through `builtins`, which collects them.
+ */
+export function kindComponent(def: KindDefinition, version: KindVersion, builtins?: BuiltinComponents): OpenApiSchema {
+  const fromDefinitions = def.builtin && builtins && builtinDefinitionOf(version.schema) !== undefined;
+  const out = fromDefinitions ? builtins.root(version.schema) : convert(version.schema);
   if (!out['type']) out['type'] = 'object';
   const properties = { ...(out['properties'] as Record<string, OpenApiSchema> | undefined) };
   const ownMetadata = version.schema.properties?.['metadata'];

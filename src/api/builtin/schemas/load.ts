@@ -17,6 +17,12 @@ interface DefinitionsFile {
 let file: DefinitionsFile | undefined;
 const resolved = new Map<string, JSONSchemaProps>();
 const resolving = new Set<string>();
+/**
+ * The definition each resolved subtree stands for (a definition itself, or a field's
+ * `{...definition, description}`), so that OpenAPI documents can publish the Go types as
+ * named components again (builtinDefinitionOf).
+ */
+const origins = new WeakMap<JSONSchemaProps, string>();
 
 /**
  * Go `+default` markers the OpenAPI v2 source of definitions.json does not carry, for fields
@@ -57,7 +63,10 @@ function resolveNode(node: Record<string, unknown>): JSONSchemaProps {
   if (typeof ref === 'string') {
     const { $ref: _ref, ...siblings } = node;
     const target = builtinDefinition(ref);
-    return Object.keys(siblings).length === 0 ? target : { ...target, ...siblings };
+    if (Object.keys(siblings).length === 0) return target;
+    const merged: JSONSchemaProps = { ...target, ...siblings };
+    origins.set(merged, ref);
+    return merged;
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
@@ -84,10 +93,19 @@ export function builtinDefinition(name: string): JSONSchemaProps {
   try {
     const schema = deepFreeze(resolveNode(raw));
     resolved.set(name, schema);
+    origins.set(schema, name);
     return schema;
   } finally {
     resolving.delete(name);
   }
+}
+
+/**
+ * The definition a node of a built-in schema tree was resolved from (`io.k8s.api.core.v1.Container`
+ * for `pod.spec.containers[*]`), or undefined for a node written inline in its parent.
+ */
+export function builtinDefinitionOf(node: JSONSchemaProps): string | undefined {
+  return origins.get(node);
 }
 
 /** The whole-object schema of a built-in kind, e.g. `builtinSchema('apps/v1', 'Deployment')`. */
