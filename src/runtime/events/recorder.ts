@@ -1,0 +1,128 @@
+/**
+ * Records core/v1 Events the way client-go's event recorder does for the kubelet and the
+ * scheduler: one Event object per distinct (source, object, type, reason, message), named
+ * `<object>.<hex timestamp>`; a repeat within the cache bumps `count` and `lastTimestamp`
+ * on that same object instead of creating a new one (`kubectl describe` then shows
+ * "(x5 over 2m)"). Writes are asynchronous and never fail the caller: an event that cannot
+ * be written (namespace terminating, object gone) is dropped, as upstream drops it.
+ */
+import type { KubeObject } from '../../api/object.ts';
+import { isSkiffError } from '../../errors/skiff-error.ts';
+import type { Client } from '../../client/types.ts';
+import type { Logger } from '../../util/log.ts';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventSource {
+  component: string;
+  /** The node name, for the kubelet. */
+  host?: string;
+}
+
+export interface InvolvedObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  /** e.g. `spec.containers{main}` for events about one container. */
+  fieldPath?: string;
+}
+
+interface Recorded {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+const EVENT = { apiVersion: 'v1', kind: 'Event' } as const;
+const CACHE_SIZE = 4096;
+
+export class EventRecorder {
+  readonly #client: Client;
+  readonly #source: EventSource;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+  readonly #recorded = new Map<string, Recorded>();
+  /** Writes for one key run in order; different keys run concurrently. */
+  readonly #chains = new Map<string, Promise<void>>();
+  #sequence = 0;
+
+  constructor(client: Client, source: EventSource, log: Logger, now: () => Date = () => new Date()) {
+    this.#client = client;
+    this.#source = source;
+    this.#log = log;
+    this.#now = now;
+  }
+
+  /** Records an event about `obj`; returns at once. */
+  event(obj: InvolvedObject, type: EventType, reason: string, message: string): void {
+    const key = JSON.stringify([obj.apiVersion, obj.kind, obj.namespace ?? '', obj.name, obj.uid ?? '', obj.fieldPath ?? '', type, reason, message]);
+    const previous = this.#chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.#write(key, obj, type, reason, message)).catch((err: unknown) => {
+      this.#log.debug({ err, reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped');
+    });
+    this.#chains.set(key, next);
+    void next.then(() => {
+      if (this.#chains.get(key) === next) this.#chains.delete(key);
+    });
+  }
+
+  /** Resolves once every event recorded so far has been written (or dropped). */
+  async flush(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+  }
+
+  async #write(key: string, obj: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> {
+    const now = this.#now().toISOString().replace(/\.\d+Z$/, 'Z');
+    const seen = this.#recorded.get(key);
+    if (seen) {
+      try {
+        await this.#client.patch(EVENT, seen.namespace, seen.name, 'merge', { count: seen.count + 1, lastTimestamp: now });
+        seen.count++;
+        this.#touch(key, seen);
+        return;
+      } catch (err) {
+        if (!isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
+        this.#recorded.delete(key);
+      }
+    }
+    const namespace = obj.namespace || 'default';
+    const name = `${obj.name}.${this.#uniqueSuffix()}`;
+    const event: KubeObject = {
+      ...EVENT,
+      metadata: { name, namespace },
+      involvedObject: stripEmpty({ ...obj }),
+      reason,
+      message,
+      type,
+      source: stripEmpty({ component: this.#source.component, host: this.#source.host }),
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      reportingComponent: this.#source.component,
+      reportingInstance: this.#source.host ?? '',
+    };
+    await this.#client.create(event);
+    this.#touch(key, { name, namespace, count: 1, firstTimestamp: now });
+  }
+
+  /** client-go names events `<object>.<UnixNano as hex>`; a sequence keeps them unique within a nanosecond. */
+  #uniqueSuffix(): string {
+    const nanos = BigInt(this.#now().getTime()) * 1_000_000n + BigInt(this.#sequence++ % 1_000_000);
+    return nanos.toString(16);
+  }
+
+  #touch(key: string, value: Recorded): void {
+    this.#recorded.delete(key);
+    this.#recorded.set(key, value);
+    if (this.#recorded.size > CACHE_SIZE) this.#recorded.delete(this.#recorded.keys().next().value!);
+  }
+}
+
+function stripEmpty<T extends object>(o: T): T {
+  for (const [k, v] of Object.entries(o)) if (v === undefined || v === '') delete (o as Record<string, unknown>)[k];
+  return o;
+}

@@ -1,0 +1,161 @@
+/**
+ * The image catalog: what an image reference runs on this machine. There is no container
+ * runtime, so an "image" is a program: one of skiff's built-in programs (src/images/), or a
+ * host command (a shell for busybox-like images, an interpreter for language images, or
+ * whatever the user maps in `<dataDir>/images.yaml`). User mappings are tried first, then
+ * the built-in entries below; no match is an image that cannot be pulled.
+ *
+ * Each entry has the image's ENTRYPOINT and CMD, so `command`/`args` override them as in
+ * Docker and Kubernetes. A built-in program lives at `/skiff/bin/<program>` "inside the
+ * image": an argv that starts with that path runs the program, any other argv runs on the
+ * host (as if the image carried the host's tools).
+ */
+import { createHash } from 'node:crypto';
+import { imageBaseName, imageMatches, type ImageRef, parseImageRef } from './image-ref.ts';
+
+/** The built-in programs in src/images/<name>/main.ts. */
+export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display'] as const;
+export type BuiltinProgram = (typeof BUILTIN_PROGRAMS)[number];
+
+export interface ImageConfig {
+  entrypoint: string[];
+  cmd: string[];
+  /** Environment the image sets (container env overrides it). */
+  env?: Record<string, string>;
+  workingDir?: string;
+}
+
+export interface CatalogEntry {
+  name: string;
+  description: string;
+  /** Image names documented for this entry. */
+  examples: string[];
+  matches(ref: ImageRef): boolean;
+  config: ImageConfig;
+}
+
+export interface ResolvedImage {
+  ref: ImageRef;
+  /** The catalog entry or mapping that matched. */
+  entry: string;
+  source: 'builtin' | 'mapping';
+  config: ImageConfig;
+  /** `sha256:…` of what runs, for status.containerStatuses[].imageID. */
+  digest: string;
+}
+
+/** What a container runs: a built-in program with arguments, or a host argv. */
+export type ContainerProgram =
+  | { kind: 'builtin'; program: BuiltinProgram; args: string[] }
+  | { kind: 'host'; argv: string[] };
+
+export const BUILTIN_BIN_DIR = '/skiff/bin';
+
+const base = (...names: string[]) => (ref: ImageRef) => names.includes(imageBaseName(ref));
+const builtin = (program: BuiltinProgram, cmd: string[] = []): ImageConfig => ({ entrypoint: [`${BUILTIN_BIN_DIR}/${program}`], cmd });
+const shell = (cmd: string): ImageConfig => ({ entrypoint: [], cmd: [cmd] });
+
+/** pause: sleeps until told to stop, then exits 0 (as registry.k8s.io/pause does on SIGTERM). */
+const PAUSE_SCRIPT = 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done';
+
+export function builtinCatalog(): CatalogEntry[] {
+  return [
+    {
+      name: 'helloworld',
+      description: 'Knative\'s hello-world sample: answers every request with `Hello <TARGET>!` (env TARGET, default World) on $PORT.',
+      examples: ['gcr.io/knative-samples/helloworld-go', 'ghcr.io/knative/helloworld-go', 'quay.io/openshift-knative/helloworld-go', 'any image whose name contains `helloworld`'],
+      matches: (ref) => ref.repository.toLowerCase().includes('helloworld'),
+      config: builtin('helloworld'),
+    },
+    {
+      name: 'echo',
+      description: 'An httpbin-style echo server on $PORT: `/` and `/anything` echo the request as JSON; `/get`, `/post`, `/headers`, `/ip`, `/user-agent`, `/status/<code>`, `/delay/<seconds>`, `/healthz`; hashicorp/http-echo\'s `-text=…` and `-listen=…` flags.',
+      examples: ['mccutchen/go-httpbin', 'kennethreitz/httpbin', 'hashicorp/http-echo', 'ealen/echo-server', 'jmalloc/echo-server', 'registry.k8s.io/echoserver', 'skiff/echo'],
+      matches: base('httpbin', 'go-httpbin', 'http-echo', 'echo-server', 'echoserver', 'echo'),
+      config: builtin('echo'),
+    },
+    {
+      name: 'event-display',
+      description: 'Knative Eventing\'s event_display: receives CloudEvents over HTTP (binary and structured mode) on $PORT and logs each one in the CloudEvents SDK format.',
+      examples: ['gcr.io/knative-releases/knative.dev/eventing/cmd/event_display', 'quay.io/openshift-knative/knative-eventing-sources-event-display', 'any image whose name ends in `event_display` or `event-display`'],
+      matches: (ref) => /event[-_]display$/.test(imageBaseName(ref)),
+      config: builtin('event-display'),
+    },
+    {
+      name: 'pause',
+      description: 'Sleeps until it is stopped; exits 0 on SIGTERM.',
+      examples: ['registry.k8s.io/pause', 'k8s.gcr.io/pause'],
+      matches: base('pause'),
+      config: { entrypoint: ['/bin/sh', '-c', PAUSE_SCRIPT, 'pause'], cmd: [] },
+    },
+    {
+      name: 'busybox',
+      description: 'Shell images: `command`/`args` run on the host; without them the image\'s shell starts (and exits at once, its stdin being empty).',
+      examples: ['busybox', 'alpine'],
+      matches: base('busybox', 'alpine'),
+      config: shell('sh'),
+    },
+    {
+      name: 'linux-distribution',
+      description: 'Distribution images whose default command is bash.',
+      examples: ['ubuntu', 'debian', 'fedora', 'centos', 'rockylinux', 'almalinux', 'registry.access.redhat.com/ubi8/ubi-minimal', 'registry.access.redhat.com/ubi9/ubi'],
+      matches: base('ubuntu', 'debian', 'fedora', 'centos', 'rockylinux', 'almalinux', 'amazonlinux', 'ubi', 'ubi-minimal', 'ubi-micro', 'ubi-init', 'toolbox', 'tools'),
+      config: shell('bash'),
+    },
+    {
+      name: 'curl',
+      description: 'curl as the entrypoint: `args` are curl\'s arguments.',
+      examples: ['curlimages/curl'],
+      matches: base('curl'),
+      config: { entrypoint: ['curl'], cmd: ['--help'] },
+    },
+    {
+      name: 'node',
+      description: 'Node.js images: `node` on the host (the same Node that runs skiff).',
+      examples: ['node', 'node:20-alpine'],
+      matches: base('node'),
+      config: { entrypoint: [], cmd: [process.execPath] },
+    },
+    {
+      name: 'python',
+      description: 'Python images: `python3` on the host.',
+      examples: ['python', 'python:3.12-slim'],
+      matches: base('python'),
+      config: { entrypoint: [], cmd: ['python3'] },
+    },
+  ];
+}
+
+export interface UserMapping {
+  /** Glob over the image as written or normalised (see imageMatches). */
+  image: string;
+  config: ImageConfig;
+}
+
+export function resolveImage(image: string, mappings: readonly UserMapping[], catalog: readonly CatalogEntry[] = builtinCatalog()): ResolvedImage | undefined {
+  const ref = parseImageRef(image);
+  const mapped = mappings.find((m) => imageMatches(m.image, ref));
+  if (mapped) return { ref, entry: mapped.image, source: 'mapping', config: mapped.config, digest: digestOf(mapped.config) };
+  const entry = catalog.find((e) => e.matches(ref));
+  if (entry) return { ref, entry: entry.name, source: 'builtin', config: entry.config, digest: digestOf(entry.config) };
+  return undefined;
+}
+
+/** Docker's rule: `command` replaces ENTRYPOINT (and drops CMD); `args` replaces CMD. */
+export function containerArgv(config: ImageConfig, command: readonly string[] | undefined, args: readonly string[] | undefined): string[] {
+  if (command && command.length > 0) return [...command, ...(args ?? [])];
+  return [...config.entrypoint, ...(args && args.length > 0 ? args : config.cmd)];
+}
+
+/** Splits an argv into a built-in program run or a host command. */
+export function programFor(argv: readonly string[]): ContainerProgram {
+  const first = argv[0] ?? '';
+  for (const program of BUILTIN_PROGRAMS) {
+    if (first === `${BUILTIN_BIN_DIR}/${program}`) return { kind: 'builtin', program, args: argv.slice(1) };
+  }
+  return { kind: 'host', argv: [...argv] };
+}
+
+function digestOf(config: ImageConfig): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(config)).digest('hex')}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Writes a set of files into a volume directory so that a reader never sees a mix of old
+ * and new contents — the kubelet's AtomicWriter layout:
+ *
+ *   <dir>/..2026_01_02_03_04_05.123456789/   the current generation of the files
+ *   <dir>/..data -> ..2026_01_02_…           swapped atomically (rename of a new symlink)
+ *   <dir>/<name> -> ..data/<name>            one symlink per top-level entry
+ *
+ * Rewriting identical content is a no-op; removed keys lose their symlinks.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import type { VolumeFile } from './volumes.ts';
+
+const DATA_LINK = '..data';
+
+export function filesDigest(files: readonly VolumeFile[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) h.update(`${f.path}\0${f.mode}\0${f.data.length}\0`).update(f.data);
+  return h.digest('hex');
+}
+
+/** Writes `files` under `dir`; returns false when `dir` already held exactly these files. */
+export async function writeAtomically(dir: string, files: readonly VolumeFile[], previousDigest?: string): Promise<boolean> {
+  const digest = filesDigest(files);
+  if (digest === previousDigest && (await currentGeneration(dir)) !== undefined) return false;
+  for (const f of files) {
+    const p = normalize(f.path);
+    if (p.startsWith('..') || p.startsWith('/') || p.split('/').some((s) => s === '..')) throw new Error(`invalid path ${JSON.stringify(f.path)} in volume`);
+  }
+  await mkdir(dir, { recursive: true });
+  // ..2026_01_02_03_04_05.<random>, as the kubelet names generations by time.
+  const generation = `..${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '_')}.${randomBytes(5).toString('hex')}`;
+  const genDir = join(dir, generation);
+  await mkdir(genDir, { recursive: true });
+  for (const f of files) {
+    const target = join(genDir, f.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.data);
+    await chmod(target, f.mode & 0o777);
+  }
+  const old = await currentGeneration(dir);
+  const tmpLink = join(dir, `${DATA_LINK}_tmp`);
+  await rm(tmpLink, { force: true });
+  await symlink(generation, tmpLink);
+  await rename(tmpLink, join(dir, DATA_LINK));
+
+  const wanted = new Set(files.map((f) => normalize(f.path).split('/')[0]!));
+  for (const name of wanted) {
+    const link = join(dir, name);
+    const current = await readlink(link).catch(() => undefined);
+    if (current === join(DATA_LINK, name)) continue;
+    await rm(link, { force: true, recursive: true });
+    await symlink(join(DATA_LINK, name), link);
+  }
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('..') || wanted.has(entry)) continue;
+    await rm(join(dir, entry), { force: true, recursive: true });
+  }
+  if (old !== undefined && old !== generation) await rm(join(dir, old), { recursive: true, force: true });
+  return true;
+}
+
+async function currentGeneration(dir: string): Promise<string | undefined> {
+  try {
+    return await readlink(join(dir, DATA_LINK));
+  } catch {
+    return undefined;
+  }
+}
