@@ -23,12 +23,15 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, warn
 }
 
 export function writeError(res: ServerResponse, err: unknown, warnings: readonly string[] = []): void {
-  const status = statusFromError(err);
-  if (err instanceof SkiffError) res.setHeader('X-Skiff-Error-Code', err.code);
+  // Too late for a Status once the head is out (a stream failed midway): cut the connection.
+  // Checked first, since setting a header now would throw.
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  const status = statusFromError(err);
+  // Unexpected errors become InternalError (statusFromError) and carry its code too.
+  res.setHeader('X-Skiff-Error-Code', err instanceof SkiffError ? err.code : 'SKF_API_INTERNAL');
   writeJson(res, status.code, status, warnings);
 }
 
