@@ -31,6 +31,15 @@ const READ_ATTEMPTS = 3;
 /** A key no API object uses, for calls that only want etcd's response header. */
 const PROBE_KEY = Buffer.from([0]);
 
+/**
+ * HTTP/2 flow-control window of the etcd connection and its streams. grpc-js keeps HTTP/2's
+ * 64 KiB default, and the window reopens only as fast as the event loop reads: with a
+ * hundred watch streams of ~1 KiB objects (plus their previous values) the whole connection
+ * stalled behind it and watch events arrived seconds late. grpc-go, which Kubernetes' etcd
+ * client uses, grows its window up to 16 MiB by bandwidth estimation; this is that ceiling.
+ */
+const FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+
 type GlobalPolicy = NonNullable<NonNullable<IOptions['faultHandling']>['global']>;
 
 /** etcd3's global fault policy without retries (it only ever calls `execute`). */
@@ -49,6 +58,7 @@ export async function openEtcdStore(options: EtcdStoreOptions): Promise<Store> {
     dialTimeout: timeout,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeout }),
     faultHandling: { global: NO_RETRY },
+    grpcOptions: { 'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES },
   });
   const store = new EtcdStore(client, options.endpoints.join(','), options.log);
   try {
