@@ -86,3 +86,42 @@ export function carryOverServiceAllocations(svc: Obj, old: Obj): void {
     if (str(spec.clusterIP) !== '' && sameIPs) spec.clusterIPs = [spec.clusterIP];
   }
 }
+
+function needsClusterIP(spec: Obj): boolean {
+  return str(spec.type) !== 'ExternalName';
+}
+
+function needsNodePort(spec: Obj): boolean {
+  return spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * On update, drops what the new type no longer needs when the client left it as it was
+ * (registry/core/service strategy.go dropTypeDependentFields): switching a NodePort Service
+ * to ClusterIP releases its node ports and its externalTrafficPolicy, switching to
+ * ExternalName releases the cluster IP, and so on. Values the client changed are kept, so
+ * validation still reports them.
+ */
+export function dropTypeDependentFields(svc: Obj, old: Obj): void {
+  const spec = ensureObj(svc, 'spec');
+  const oldSpec = obj(old.spec);
+  if (needsClusterIP(oldSpec) && !needsClusterIP(spec)) {
+    if (str(spec.clusterIP) === str(oldSpec.clusterIP) && same(spec.clusterIPs, oldSpec.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (same(spec.ipFamilies, oldSpec.ipFamilies)) delete spec.ipFamilies;
+    if (same(spec.ipFamilyPolicy, oldSpec.ipFamilyPolicy)) delete spec.ipFamilyPolicy;
+  }
+  const nodePorts = (s: Obj) => objs(s.ports).map((p) => p.nodePort ?? 0);
+  if (needsNodePort(oldSpec) && !needsNodePort(spec) && same(nodePorts(spec), nodePorts(oldSpec))) eachObj(spec.ports, (p) => delete p.nodePort);
+  const needsHealthCheck = (s: Obj) => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+  if (needsHealthCheck(oldSpec) && !needsHealthCheck(spec) && same(spec.healthCheckNodePort, oldSpec.healthCheckNodePort)) delete spec.healthCheckNodePort;
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (!isNil(spec.allocateLoadBalancerNodePorts) && spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (same(spec.loadBalancerClass, oldSpec.loadBalancerClass)) delete spec.loadBalancerClass;
+  }
+  if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && same(spec.externalTrafficPolicy, oldSpec.externalTrafficPolicy)) delete spec.externalTrafficPolicy;
+}

@@ -86,6 +86,28 @@ test('Service update: the cluster IP cannot change, a re-applied manifest keeps 
   assert.equal(at(reapplied, 'spec.clusterIP'), '10.96.0.10');
 });
 
+test('Service update: switching type drops what the new type does not need, unless the client changed it', () => {
+  const old = svc({ type: 'NodePort', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, nodePort: 30080 }] });
+  services.defaults!(old);
+  const toClusterIP = structuredClone(old);
+  dig(toClusterIP, 'spec').type = 'ClusterIP';
+  services.defaults!(toClusterIP, { operation: 'update', old });
+  assert.deepEqual(messages(toClusterIP, { operation: 'update', old }), []);
+  assert.equal(at(toClusterIP, 'spec.ports.0.nodePort'), undefined);
+  assert.equal(at(toClusterIP, 'spec.externalTrafficPolicy'), undefined);
+  assert.equal(at(toClusterIP, 'spec.clusterIP'), '10.96.0.10');
+  const keptPort = structuredClone(old);
+  dig(keptPort, 'spec').type = 'ClusterIP';
+  dig(keptPort, 'spec').ports = [{ port: 80, nodePort: 30081, protocol: 'TCP', targetPort: 80 }];
+  services.defaults!(keptPort, { operation: 'update', old });
+  assert.deepEqual(messages(keptPort, { operation: 'update', old }), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
+  const toExternal = structuredClone(old);
+  Object.assign(dig(toExternal, 'spec'), { type: 'ExternalName', externalName: 'example.com' });
+  services.defaults!(toExternal, { operation: 'update', old });
+  assert.equal(at(toExternal, 'spec.clusterIP'), undefined);
+  assert.equal(at(toExternal, 'spec.ipFamilies'), undefined);
+});
+
 test('Service field selectors: spec.clusterIP and spec.type', () => {
   const s = svc({ type: 'ClusterIP', clusterIP: 'None' });
   assert.equal(services.fieldSelectors!['spec.clusterIP']!(s), 'None');

@@ -9,7 +9,7 @@ import { formatLabels } from '../util/labels.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { num, obj, objs, str, strMap, strs } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, nameColumn } from '../util/table.ts';
-import { carryOverServiceAllocations, defaultService } from './service-defaults.ts';
+import { carryOverServiceAllocations, defaultService, dropTypeDependentFields } from './service-defaults.ts';
 import { validateService, validateServiceUpdate } from './service-validation.ts';
 
 const SPEC = 'io.k8s.api.core.v1.ServiceSpec';
@@ -81,7 +81,10 @@ export function serviceKind(): KindDefinition {
     nameRule: 'dns1035-label',
     table: serviceTable(),
     defaults(svc, ctx) {
-      if (ctx?.operation === 'update' && ctx.old) carryOverServiceAllocations(svc, ctx.old);
+      if (ctx?.operation === 'update' && ctx.old) {
+        carryOverServiceAllocations(svc, ctx.old);
+        dropTypeDependentFields(svc, ctx.old);
+      }
       defaultService(svc);
     },
     validate(svc, ctx) {
