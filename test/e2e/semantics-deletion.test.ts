@@ -135,6 +135,17 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     assert.equal(await exists('cm', 'fg-held'), false);
   });
 
+  it('collects the dependents of a custom resource, in the background and in the foreground', async () => {
+    for (const name of ['cr-bg', 'cr-fg']) {
+      await s.kubectl.ok(['create', '-f', '-'], { stdin: widget(name, { size: 1 }) });
+      await dependent(`${name}-dep`, { apiVersion: 'example.com/v1', kind: 'Widget', name, uid: await uidOf('widget', name) });
+    }
+    await s.kubectl.ok(['delete', 'widget', 'cr-bg']);
+    await s.kubectl.ok(['wait', '--for=delete', '--timeout=20s', 'cm/cr-bg-dep']);
+    await s.kubectl.ok(['delete', 'widget', 'cr-fg', '--cascade=foreground', '--timeout=20s']);
+    assert.equal(await exists('cm', 'cr-fg-dep'), false, 'a foreground deletion returns after the dependents are gone');
+  });
+
   it('--cascade=orphan leaves the dependents living without the ownerReference', async () => {
     const owner = await ownerCm('or-owner');
     const other = await ownerCm('or-other');
@@ -184,6 +195,7 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     const yaml = await s.kubectl.ok(['get', 'ns', 'doomed', '-o', 'yaml']);
     assert.match(yaml, /deletionTimestamp: "/);
     assert.match(yaml, /phase: Terminating/);
+    assert.match(yaml, /message: 'Some content in the namespace has finalizers remaining: example.com\/hold\s+in 1 resource instances'\n\s+reason: SomeFinalizersRemain\n\s+status: "True"\n\s+type: NamespaceFinalizersRemaining/);
 
     // Releasing the last object lets the namespace go; kubectl delete (waiting) returns then.
     const deleting = s.kubectl(['delete', 'namespace', 'doomed', '--timeout=20s']);
