@@ -60,6 +60,8 @@ export const ERRORS = {
   SKF_PKI_CA_EXPIRED: { status: 500, reason: 'InternalError', summary: 'The cluster CA certificate has expired or is not yet valid.', hint: 'Check the system clock; if the CA really expired, move DIR/pki away to create a new one (kubeconfigs and certificates issued by the old one stop working).' },
   // ── Knative admission ────────────────────────────────────────────────────────────
   SKF_KNATIVE_ADMISSION_DENIED: { status: 400, reason: 'BadRequest', summary: 'A Knative validating webhook denied the object (the message is Knative\'s own, after "validation failed:").', hint: 'Fix each field the message names (paths follow the colon); Knative\'s rules are in docs/kinds-knative.md and knative.dev/docs.' },
+  // ── Services ─────────────────────────────────────────────────────────────────────
+  SKF_SERVICE_RANGE_FULL: { status: 500, reason: 'InternalError', summary: 'No cluster IP or node port is left to give a new Service (the range is full).', hint: 'Delete Services you no longer need, or start skiff with a larger service CIDR or node port range (docs/services.md).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

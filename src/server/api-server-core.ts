@@ -17,6 +17,8 @@ import { podBindingHandler } from '../apiserver/http/binding-handler.ts';
 import type { SubresourceHandler } from '../apiserver/http/resource-handler.ts';
 import { OpenApiV3Service } from '../apiserver/openapi/index.ts';
 import { KindRegistry } from '../apiserver/registry/kind-registry.ts';
+import { serviceAllocationHook } from '../apiserver/services/allocation-hook.ts';
+import { defaultServiceNetwork, type ServiceNetwork } from '../apiserver/services/service-allocation.ts';
 import { KindAdmission } from '../apiserver/storage/admission.ts';
 import { ObjectService, WatchService } from '../apiserver/storage/index.ts';
 import { PatchService } from '../apiserver/storage/patch-service.ts';
@@ -32,6 +34,8 @@ export interface ApiServerCoreOptions {
   version: object;
   /** Extra kinds (tests); the compiled-in set is always served. */
   extraKinds?: readonly KindDefinition[];
+  /** Where Service cluster IPs and node ports come from (defaults: docs/services.md). */
+  serviceNetwork?: ServiceNetwork;
 }
 
 export interface ApiServerCore {
@@ -57,7 +61,7 @@ export function allCompiledKinds(): KindDefinition[] {
 export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   const registry = new KindRegistry([...allCompiledKinds(), ...(opts.extraKinds ?? [])]);
   const admission = new KindAdmission({ registry });
-  const objects = new ObjectService({ store: opts.store, admission });
+  const objects = new ObjectService({ store: opts.store, admission, writeHooks: [serviceAllocationHook(opts.store, opts.serviceNetwork ?? defaultServiceNetwork())] });
   const watches = new WatchService(opts.store);
   const patches = new PatchService(objects);
   const bindPodInStore: SubresourceCreator = (r) => bindPod(opts.store, { namespace: r.namespace, name: r.name, binding: r.body, dryRun: r.dryRun });

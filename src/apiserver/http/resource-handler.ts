@@ -13,10 +13,12 @@ import type { ObjectService } from '../storage/object-service.ts';
 import type { PatchService } from '../storage/patch-service.ts';
 import type { DeleteOptions, FieldValidation, RequestContext, Target, WatchService } from '../storage/index.ts';
 import { PATCH_CONTENT_TYPES } from '../storage/types.ts';
+import { ScaleService } from '../storage/scale-service.ts';
 import { decodeBody, mediaType, readBody } from './body.ts';
 import { negotiate } from './negotiate.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { writeJson } from './respond.ts';
+import { handleScale } from './scale-handler.ts';
 import { parseIncludeObject, toTable } from './table.ts';
 import { streamWatch } from './watch-stream.ts';
 
@@ -31,7 +33,7 @@ export interface ResourceHandlerDeps {
   subresources: Map<string, SubresourceHandler>;
 }
 
-const GENERIC_SUBRESOURCES = new Set(['status', 'finalize']);
+const GENERIC_SUBRESOURCES = new Set(['status', 'finalize', 'scale']);
 
 export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, ctx: RequestContext): Promise<void> {
   const resolved = deps.registry.resolve(info.group, info.version, info.resource);
@@ -47,6 +49,10 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
   }
   if (info.subresource === 'finalize' && !(def.group === '' && def.plural === 'namespaces')) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
   if (info.subresource === 'status' && !def.subresources.status) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+  if (info.subresource === 'scale') {
+    if (!def.subresources.scale || info.name === undefined) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+    return handleScale(new ScaleService(deps.objects), req, res, info.verb, target, writeOptions(query), ctx);
+  }
 
   const accept = negotiate(req.headers.accept);
   switch (info.verb) {

@@ -24,6 +24,7 @@ import { collectionPrefix, objectKey } from './keys.ts';
 import { ContinueTokenError, decodeContinue, encodeContinue, type ContinueToken } from './continue-token.ts';
 import { newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChanged, withResourceVersion } from './system-fields.ts';
 import type { DeleteOptions, ListOptions, ListResult, RequestContext, Target, WriteOptions } from './types.ts';
+import { beginWriteHooks, type WriteHook } from './write-hooks.ts';
 
 const NAMESPACES = { group: '', plural: 'namespaces', scope: 'Cluster' } as const;
 
@@ -35,16 +36,20 @@ export interface ObjectServiceDeps {
   store: Store;
   admission: Admission;
   now?: () => Date;
+  /** Kind-specific steps around the store write (e.g. Service IP and port allocation). */
+  writeHooks?: readonly WriteHook[];
 }
 
 export class ObjectService {
   readonly store: Store;
   readonly #admission: Admission;
+  readonly #writeHooks: readonly WriteHook[];
   readonly #now: () => Date;
 
   constructor(deps: ObjectServiceDeps) {
     this.store = deps.store;
     this.#admission = deps.admission;
+    this.#writeHooks = deps.writeHooks ?? [];
     this.#now = deps.now ?? (() => new Date());
   }
 
@@ -121,14 +126,17 @@ export class ObjectService {
     if (t.def.subresources.status && t.subresource === undefined) delete obj.status;
 
     const admitted = await this.#admission.admit(t, obj, { operation: 'create', fieldValidation: opts.fieldValidation ?? 'Warn', fieldManager: opts.fieldManager ?? defaultManager(ctx), now: nowTimestamp(this.#now()), managedFieldsDone: opts.managedFieldsDone ?? false }, ctx);
-    const stored = toStorage(admitted, t.def);
-    if (opts.dryRun) return toVersion(stored, t.def, t.version);
+    const finishHooks = await beginWriteHooks(this.#writeHooks, { target: t, object: admitted, dryRun: opts.dryRun ?? false });
     try {
+      const stored = toStorage(admitted, t.def);
+      if (opts.dryRun) return toVersion(stored, t.def, t.version);
       const sv = await this.store.create(objectKey(t.def, meta.namespace, meta.name!), stored);
       return toVersion(withResourceVersion(sv.value, sv.modRevision), t.def, t.version);
     } catch (err) {
       if (isSkiffError(err, 'SKF_STORE_KEY_EXISTS')) throw alreadyExists(t.def, meta.name!);
       throw err;
+    } finally {
+      finishHooks();
     }
   }
 
@@ -181,7 +189,6 @@ export class ObjectService {
 
   async #write(t: Target, current: StoredValue, incoming: KubeObject, opts: WriteOptions, ctx: RequestContext): Promise<KubeObject> {
     const old = current.value;
-    const name = old.metadata.name!;
     const next = this.#mergeForUpdate(t, old, incoming);
 
     // New finalizers on an object being deleted are refused by admission's ObjectMeta
@@ -195,6 +202,18 @@ export class ObjectService {
       now: nowTimestamp(this.#now()),
       managedFieldsDone: opts.managedFieldsDone ?? false,
     }, ctx);
+    const finishHooks = await beginWriteHooks(this.#writeHooks, { target: t, object: admitted, old: toVersion(old, t.def, t.version), dryRun: opts.dryRun ?? false });
+    try {
+      return await this.#commitUpdate(t, current, admitted, opts);
+    } finally {
+      finishHooks();
+    }
+  }
+
+  /** The store step of an update: generation, deletion once finalized, no-op detection, the write. */
+  async #commitUpdate(t: Target, current: StoredValue, admitted: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const old = current.value;
+    const name = old.metadata.name!;
     const stored = toStorage(admitted, t.def);
     if (t.def.generation === 'spec' && specChanged(old, stored)) stored.metadata.generation = (old.metadata.generation ?? 0) + 1;
 
