@@ -1,12 +1,14 @@
 /**
  * Shared fixtures of the verbs suites (test/e2e/verbs-*.test.ts): a user CRD with a
  * category, a short name and printer columns, a scratch directory for manifests, and the
- * request lines kubectl logs at -v=8 (how a suite sees which patch type kubectl chose).
+ * request lines kubectl logs at -v=8 (how a suite sees which patch type kubectl chose), and a
+ * kubectl run observed while it runs (to act only once a `kubectl wait` is watching).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Kubectl } from '../support/kubectl.ts';
+import type { Kubectl, KubectlResult } from '../support/kubectl.ts';
 
 export const GADGET_CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -89,4 +91,40 @@ export function requestContentTypes(verboseLog: string, verb: 'POST' | 'PUT' | '
     }
   }
   return types;
+}
+
+export interface WatchingKubectl {
+  /** Resolves once kubectl has opened its watch: a change made after this is seen by it. */
+  watching: Promise<void>;
+  /** kubectl's exit, with its own -v=6 log lines removed from stderr. */
+  result: Promise<KubectlResult>;
+}
+
+/**
+ * Starts a kubectl command that watches (e.g. `kubectl wait`) with -v=6, so the test can
+ * tell when its watch request has been answered instead of guessing with a sleep.
+ */
+export function startWatchingKubectl(kubectl: Kubectl, args: string[]): WatchingKubectl {
+  const child = spawn('kubectl', [...args, '-v=6'], {
+    env: { ...process.env, KUBECONFIG: kubectl.kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'skiff-kubecache-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let markWatching: () => void = () => undefined;
+  const watching = new Promise<void>((resolve) => (markWatching = resolve));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (/ GET https:\/\/\S+[?&]watch=true\S* 200 OK/.test(stderr)) markWatching();
+  });
+  const result = new Promise<KubectlResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      markWatching(); // a command that ended without watching must not leave the test hanging
+      const own = stderr.split('\n').filter((line) => !/^[IWE]\d{4} /.test(line)).join('\n');
+      resolve({ code: code ?? -1, stdout, stderr: own });
+    });
+  });
+  return { watching, result };
 }
