@@ -6,6 +6,8 @@ need=()
 command -v kubectl >/dev/null || { echo "kubectl is required on PATH (the machine image provides 1.32)" >&2; exit 1; }
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+# The seed documents pipe the gateway preflight check through `column -t`.
+command -v column >/dev/null || need+=(bsdextrautils)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 if ((${#need[@]})); then
