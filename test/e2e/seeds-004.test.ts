@@ -108,7 +108,7 @@ describe('seed 004: Service Mesh federation, verbatim', () => {
     assert.deepEqual(table[0]!.split(/\s+/), ['NAME', 'READY', 'STATUS', 'PROFILES', 'VERSION', 'AGE'], 'the columns of the document\'s example');
     assert.deepEqual(table[0]!.split(/\s+/), seed.split('\n').find((l) => /^\s+NAME\s+READY\s+STATUS/.test(l))!.trim().split(/\s+/));
     // No status yet (the mesh controller fills READY, STATUS, PROFILES and VERSION).
-    assert.match(table[1]!, /^red-mesh\s+\d+s$/);
+    assert.match(table[1]!, /^red-mesh\s+(\d+[smhd])+$/);
     const smcp = JSON.parse(await s.kubectl.ok(['get', 'smcp', '-n', 'red-mesh-system', 'red-mesh', '-o', 'json'])) as { spec: { security: unknown; gateways: { additionalIngress: Record<string, { service: { type: string; ports: unknown[] } }>; additionalEgress: Record<string, unknown> } } };
     assert.deepEqual(smcp.spec.security, { trust: { domain: 'red-mesh.local' } });
     assert.deepEqual(Object.keys(smcp.spec.gateways.additionalEgress).sort(), ['egress-blue-mesh', 'egress-green-mesh']);
@@ -167,6 +167,6 @@ describe('seed 004: Service Mesh federation, verbatim', () => {
     printed(1276, 'Now using project "green-mesh-system" on server "<server>".\n');
     printed(1306, 'destinationrule.networking.istio.io/default-failover created\n');
     const rule = await s.kubectl.ok(['get', 'destinationrule', '-n', 'info']);
-    assert.match(rule, /^NAME\s+HOST\s+AGE\ndefault-failover\s+ratings\.info\.svc\.cluster\.local\s+\d+s\n$/);
+    assert.match(rule, /^NAME\s+HOST\s+AGE\ndefault-failover\s+ratings\.info\.svc\.cluster\.local\s+(\d+[smhd])+\n$/);
   });
 });
