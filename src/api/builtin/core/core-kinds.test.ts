@@ -85,8 +85,10 @@ test('Endpoints: protocol default, ENDPOINTS column, address validation', () => 
   assert.equal(ep.table!.row(object('Endpoints', {}), now)[1], '<none>');
   assert.equal(ep.table!.row(object('Endpoints', { subsets: [{ addresses: [{ ip: '10.1.0.3' }] }] }), now)[1], '10.1.0.3');
   assert.deepEqual(check(ep, o), ['subsets[0].ports[0].name: Required value']);
-  assert.deepEqual(check(ep, object('Endpoints', { subsets: [{ addresses: [{ ip: '127.0.0.1' }] }] })), [
-    'subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+  // skiff's pod network is 127.0.0.0/8: loopback endpoint addresses are accepted; the other special ranges are not.
+  assert.deepEqual(check(ep, object('Endpoints', { subsets: [{ addresses: [{ ip: '127.1.0.5' }] }] })), []);
+  assert.deepEqual(check(ep, object('Endpoints', { subsets: [{ addresses: [{ ip: '169.254.0.1' }] }] })), [
+    'subsets[0].addresses[0].ip: Invalid value: "169.254.0.1": may not be in the link-local range (169.254.0.0/16, fe80::/10)',
   ]);
 });
 

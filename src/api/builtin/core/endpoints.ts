@@ -5,7 +5,7 @@
 import { fieldErr, type FieldError } from '../../field-error.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
-import { isValidPortNum, parseIPFamily, specialIPProblems, INVALID_IP } from '../util/names.ts';
+import { endpointIPProblems, isValidPortNum, parseIPFamily, INVALID_IP } from '../util/names.ts';
 import { eachObj, isEmptyStr, num, objs, str, type Obj } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, nameColumn } from '../util/table.ts';
 import { dns1123Label, dns1123Subdomain, qualifiedName } from './container-validation.ts';
@@ -49,7 +49,7 @@ function validateAddress(a: Obj, path: string): FieldError[] {
   if (!parseIPFamily(ip)) errs.push(fieldErr.invalid(`${path}.ip`, ip, INVALID_IP));
   if (str(a.hostname) !== '') errs.push(...dns1123Label(str(a.hostname), `${path}.hostname`));
   if (typeof a.nodeName === 'string') errs.push(...dns1123Subdomain(a.nodeName, `${path}.nodeName`));
-  errs.push(...specialIPProblems(ip).map((m) => fieldErr.invalid(`${path}.ip`, ip, m)));
+  errs.push(...endpointIPProblems(ip).map((m) => fieldErr.invalid(`${path}.ip`, ip, m)));
   return errs;
 }
 

@@ -8,7 +8,7 @@ import type { KindDefinition, TablePrinter } from '../../kind.ts';
 import { dns1123Label, qualifiedName } from '../core/container-validation.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { validateLabels } from '../util/labels.ts';
-import { isDNS1123Label, isDNS1123Subdomain, parseIPFamily, specialIPProblems } from '../util/names.ts';
+import { endpointIPProblems, isDNS1123Label, isDNS1123Subdomain, parseIPFamily } from '../util/names.ts';
 import { eachObj, isNil, num, obj, objs, str, strs, type Obj } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, listWithMore, nameColumn } from '../util/table.ts';
 
@@ -83,7 +83,7 @@ function validateEndpoints(endpoints: unknown, addressType: string): FieldError[
       const path = `${at}.addresses[${j}]`;
       if (addressType === 'IPv4' || addressType === 'IPv6') {
         if (parseIPFamily(a) !== addressType) errs.push(fieldErr.invalid(path, a, `must be a valid ${addressType} address`));
-        else errs.push(...specialIPProblems(a).map((m) => fieldErr.invalid(path, a, m)));
+        else errs.push(...endpointIPProblems(a).map((m) => fieldErr.invalid(path, a, m)));
       } else if (addressType === 'FQDN') {
         errs.push(...fqdnErrors(a, path));
       }

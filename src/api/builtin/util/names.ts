@@ -135,6 +135,16 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
 }
 
 /** ValidateNonSpecialIP's classification (Endpoints, EndpointSlices, external IPs). */
+/**
+ * specialIPProblems for Endpoints and EndpointSlice addresses, minus the loopback rule:
+ * skiff's pod network is 127.0.0.0/8 (every pod gets its own loopback address, design §5),
+ * so endpoint addresses there are the normal case rather than a mistake. Unspecified,
+ * link-local and link-local multicast addresses stay refused.
+ */
+export function endpointIPProblems(value: string): string[] {
+  return specialIPProblems(value).filter((m) => !m.startsWith('may not be in the loopback range'));
+}
+
 export function specialIPProblems(value: string): string[] {
   const family = parseIPFamily(value);
   if (!family) return ['must be a valid IP address'];
