@@ -3,10 +3,10 @@
  * saved to the file the document names (its caption, or the `-f` of the command that applies
  * it), each `$` command runs verbatim in a SeedShell, and an example the prose says to create
  * without showing a command is applied with `kubectl apply -f` where it stands (commands between
- * an example and its own `oc apply`, like seed 002's `oc label`, run in between). What the walk cannot take
- * verbatim is decided by the caller, per step, with a reason: commands that are not run, and
- * excerpts that are completed into the object they are part of. The result is a transcript
- * the tests compare with what a real cluster prints.
+ * an example and its own `oc apply`, like seed 002's `oc label`, run in between). What the walk
+ * cannot take verbatim is decided by the caller, per step, with a reason: commands that are not
+ * run, and excerpts that are completed into the object they are part of. The result is a
+ * transcript the tests compare with what a real cluster prints.
  */
 import { basename } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';

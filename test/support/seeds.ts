@@ -160,7 +160,8 @@ function yamlStep(line: number, raw: readonly string[], flattened: boolean, all:
   const body = flattened ? raw.map((l) => l.trim()) : readerCopy(raw);
   const text = body.join('\n');
   const file = captionFile(all, at, flattened ? raw[0]! : undefined);
-  return { type: 'yaml', line, text, shape: flattened ? flattenedShape(text) : shapeOf(text), excerpt: body.some((l) => /^\s*\.\.\.\s*$/.test(l)) || /(^|\s)\.\.\.(\s|$)/.test(flattened ? text : ''), flattened, ...(file ? { file } : {}) };
+  const excerpt = flattened ? /(^|\s)\.\.\.(\s|$)/.test(text) : body.some((l) => /^\s*\.\.\.\s*$/.test(l));
+  return { type: 'yaml', line, text, shape: flattened ? flattenedShape(text) : shapeOf(text), excerpt, flattened, ...(file ? { file } : {}) };
 }
 
 function commandStep(line: number, match: RegExpExecArray, continued: readonly string[]): SeedCommand {
