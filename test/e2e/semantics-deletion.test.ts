@@ -116,8 +116,8 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     const owner = await ownerCm('fg-owner');
     await dependent('fg-held', owner, { finalizers: [HOLD] });
     await dependent('fg-free', owner);
-    const r = await s.kubectl(['delete', 'cm', 'fg-owner', '--cascade=foreground', '--wait=false']);
-    assert.equal(r.code, 0, r.stderr);
+    // kubectl delete --cascade=foreground waits until the owner is gone.
+    const deleting = s.kubectl(['delete', 'cm', 'fg-owner', '--cascade=foreground', '--timeout=30s']);
 
     // The owner waits, marked; its free dependent goes; the held one is being deleted.
     await s.kubectl.ok(['wait', '--for=delete', '--timeout=20s', 'cm/fg-free']);
@@ -126,13 +126,22 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     assert.ok(waiting.metadata.deletionTimestamp);
     assert.deepEqual(waiting.metadata.finalizers, ['foregroundDeletion']);
 
-    // kubectl delete --cascade=foreground (waiting) returns once the owner is gone.
-    const deleting = s.kubectl(['delete', 'cm', 'fg-owner', '--cascade=foreground', '--timeout=20s']);
     await removeFinalizers('cm', 'fg-held');
     const done = await deleting;
     assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.stdout.trim(), 'configmap "fg-owner" deleted');
     assert.equal(await exists('cm', 'fg-owner'), false);
     assert.equal(await exists('cm', 'fg-held'), false);
+
+    // --wait=false returns at once, with the owner still there.
+    const quick = await ownerCm('fg-quick');
+    await dependent('fg-quick-held', quick, { finalizers: [HOLD] });
+    const r = await s.kubectl(['delete', 'cm', 'fg-quick', '--cascade=foreground', '--wait=false']);
+    assert.equal(r.code, 0, r.stderr);
+    await s.kubectl.ok(['wait', '--for=jsonpath={.metadata.deletionGracePeriodSeconds}=0', '--timeout=20s', 'cm/fg-quick-held']);
+    assert.deepEqual((await get('cm', 'fg-quick')).metadata.finalizers, ['foregroundDeletion']);
+    await removeFinalizers('cm', 'fg-quick-held');
+    await s.kubectl.ok(['wait', '--for=delete', '--timeout=20s', 'cm/fg-quick']);
   });
 
   it('collects the dependents of a custom resource, in the background and in the foreground', async () => {
@@ -168,9 +177,9 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     await s.kubectl.ok(['create', '-f', '-'], { stdin: widget('w1', { size: 1 }, { namespace: 'doomed' }) });
     await s.kubectl.ok(['create', '-f', '-'], { stdin: widget('held', { size: 1 }, { namespace: 'doomed', finalizers: [HOLD] }) });
 
-    const r = await s.kubectl(['delete', 'namespace', 'doomed', '--wait=false']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), 'namespace "doomed" deleted');
+    // kubectl delete waits until the namespace is gone.
+    const deleting = s.kubectl(['delete', 'namespace', 'doomed', '--timeout=30s']);
+    await s.kubectl.ok(['wait', '--for=jsonpath={.status.phase}=Terminating', '--timeout=20s', 'ns/doomed']);
     assert.match(await s.kubectl.ok(['get', 'ns', 'doomed']), /^doomed\s+Terminating\s+\d+s$/m);
 
     const create = await s.kubectl(['-n', 'doomed', 'create', 'configmap', 'late', '--from-literal=a=1']);
@@ -197,11 +206,11 @@ describe('deletion: finalizers, garbage collection, namespaces', () => {
     assert.match(yaml, /phase: Terminating/);
     assert.match(yaml, /message: 'Some content in the namespace has finalizers remaining: example.com\/hold\s+in 1 resource instances'\n\s+reason: SomeFinalizersRemain\n\s+status: "True"\n\s+type: NamespaceFinalizersRemaining/);
 
-    // Releasing the last object lets the namespace go; kubectl delete (waiting) returns then.
-    const deleting = s.kubectl(['delete', 'namespace', 'doomed', '--timeout=20s']);
+    // Releasing the last object lets the namespace go, and kubectl delete returns.
     await removeFinalizers('-n', 'doomed', 'widget', 'held');
     const done = await deleting;
     assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.stdout.trim(), 'namespace "doomed" deleted');
     assert.equal(await exists('ns', 'doomed'), false);
   });
 });

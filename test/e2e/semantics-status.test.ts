@@ -12,7 +12,7 @@ import { installWidgetCrd, widget } from '../support/widget-crd.ts';
 interface Obj {
   metadata: { generation?: number; labels?: Record<string, string>; resourceVersion: string };
   spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
+  status?: Record<string, unknown> & { loadBalancer?: { ingress?: unknown } };
 }
 
 const readyStatus = (observedGeneration: number) => JSON.stringify({
@@ -62,19 +62,20 @@ describe('status subresource and kubectl wait', () => {
     assert.equal((await get('widget', 'applied')).status, undefined, 'apply cannot write status either');
   });
 
-  it('ignores status on built-in kinds with the subresource (Deployment)', async () => {
-    const deploy = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'st' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'st' } }, template: { metadata: { labels: { app: 'st' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
-      status: { replicas: 7, readyReplicas: 7 },
+  it('ignores status on built-in kinds with the subresource (Service)', async () => {
+    const svc = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'st' },
+      spec: { type: 'ClusterIP', selector: { app: 'st' }, ports: [{ port: 80 }] },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } },
     };
-    await s.kubectl.ok(['create', '-f', '-'], { stdin: JSON.stringify(deploy) });
-    assert.equal((await get('deploy', 'st')).status?.replicas, undefined, 'create drops status');
-    await s.kubectl.ok(['patch', 'deploy', 'st', '--subresource=status', '--type=merge', '-p', '{"status":{"replicas":1},"spec":{"replicas":5}}']);
-    const d = await get('deploy', 'st');
-    assert.equal(d.status?.replicas, 1);
-    assert.equal(d.spec!.replicas, 1, 'spec is not written through /status');
-    assert.match(await s.kubectl.ok(['get', 'deploy', 'st']), /^st\s+0\/1\s+0\s+0\s+\d+s$/m);
+    await s.kubectl.ok(['create', '-f', '-'], { stdin: JSON.stringify(svc) });
+    assert.equal((await get('svc', 'st')).status?.loadBalancer?.ingress, undefined, 'create drops status');
+    await s.kubectl.ok(['patch', 'svc', 'st', '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.8"}]}},"spec":{"ports":[{"port":81}]}}']);
+    const patched = await get('svc', 'st');
+    assert.deepEqual(patched.status, { loadBalancer: { ingress: [{ ip: '203.0.113.8' }] } });
+    assert.equal((patched.spec!.ports as Array<{ port: number }>)[0]!.port, 80, 'spec is not written through /status');
+    await s.kubectl.ok(['patch', 'svc', 'st', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.9"}]}}}']);
+    assert.deepEqual((await get('svc', 'st')).status, { loadBalancer: { ingress: [{ ip: '203.0.113.8' }] } }, 'a main-resource patch keeps the stored status');
   });
 
   it('kubectl wait --for=condition=Ready returns once the status says so for the current generation', async () => {
