@@ -1,0 +1,147 @@
+/**
+ * One probe of one container instance, run on the kubelet's schedule: nothing before
+ * `initialDelaySeconds` after the container started, then every `periodSeconds`, each try
+ * bounded by `timeoutSeconds`; the result flips to success after `successThreshold`
+ * consecutive successes and to failure after `failureThreshold` consecutive failures.
+ * Readiness starts as failure (not ready), liveness as success, startup as unknown. Every
+ * failed try is reported (the kubelet's `Unhealthy` event); a liveness or startup failure
+ * stops the worker (the container is restarted with a new worker).
+ */
+import { grpcProbe, httpProbe, tcpProbe, type ProbeResult } from './probe-actions.ts';
+
+export type ProbeKind = 'startup' | 'readiness' | 'liveness';
+
+export interface ProbeSpec {
+  httpGet?: { host?: string; port: number | string; path?: string; scheme?: 'HTTP' | 'HTTPS'; httpHeaders?: Array<{ name: string; value: string }> };
+  tcpSocket?: { host?: string; port: number | string };
+  exec?: { command?: string[] };
+  grpc?: { port: number; service?: string };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface ProbeTarget {
+  podIP: string;
+  ports: ReadonlyArray<{ name?: string; containerPort: number }>;
+  exec(argv: string[], timeoutMs: number): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
+}
+
+export interface ProbeCallbacks {
+  /** The probe's verdict changed. */
+  changed(kind: ProbeKind, success: boolean): void;
+  /** One try failed (for the `Unhealthy` event). */
+  failed(kind: ProbeKind, output: string): void;
+}
+
+export class ProbeWorker {
+  readonly kind: ProbeKind;
+  readonly #spec: ProbeSpec;
+  readonly #target: ProbeTarget;
+  readonly #startedAt: number;
+  readonly #callbacks: ProbeCallbacks;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #successes = 0;
+  #failures = 0;
+  #verdict: boolean | undefined;
+
+  constructor(kind: ProbeKind, spec: ProbeSpec, target: ProbeTarget, startedAt: number, callbacks: ProbeCallbacks) {
+    this.kind = kind;
+    this.#spec = spec;
+    this.#target = target;
+    this.#startedAt = startedAt;
+    this.#callbacks = callbacks;
+    this.#verdict = kind === 'readiness' ? false : kind === 'liveness' ? true : undefined;
+  }
+
+  get verdict(): boolean | undefined {
+    return this.#verdict;
+  }
+
+  start(): void {
+    const due = this.#startedAt + (this.#spec.initialDelaySeconds ?? 0) * 1000;
+    this.#schedule(Math.max(0, due - Date.now()));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#tick(), ms);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    const began = Date.now();
+    let result: ProbeResult;
+    try {
+      result = await this.#run();
+    } catch (err) {
+      result = { success: false, output: (err as Error).message };
+    }
+    if (this.#stopped) return;
+    if (result.success) {
+      this.#failures = 0;
+      this.#successes++;
+      if (this.#successes >= (this.kind === 'readiness' ? this.#spec.successThreshold ?? 1 : 1)) this.#set(true);
+    } else {
+      this.#successes = 0;
+      this.#failures++;
+      this.#callbacks.failed(this.kind, result.output);
+      if (this.#failures >= (this.#spec.failureThreshold ?? 3)) this.#set(false);
+    }
+    if (this.#stopped) return;
+    // Startup probes stop once they succeed; liveness/startup stop once they fail (the container restarts).
+    if ((this.kind === 'startup' && this.#verdict === true) || (this.kind !== 'readiness' && this.#verdict === false)) {
+      this.stop();
+      return;
+    }
+    const period = (this.#spec.periodSeconds ?? 10) * 1000;
+    this.#schedule(Math.max(0, period - (Date.now() - began)));
+  }
+
+  #set(verdict: boolean): void {
+    if (this.#verdict === verdict) return;
+    this.#verdict = verdict;
+    this.#callbacks.changed(this.kind, verdict);
+  }
+
+  #run(): Promise<ProbeResult> {
+    const timeoutMs = (this.#spec.timeoutSeconds ?? 1) * 1000;
+    const s = this.#spec;
+    if (s.httpGet) {
+      return httpProbe({
+        host: s.httpGet.host || this.#target.podIP,
+        port: this.#port(s.httpGet.port),
+        path: s.httpGet.path ?? '/',
+        scheme: s.httpGet.scheme ?? 'HTTP',
+        headers: s.httpGet.httpHeaders ?? [],
+      }, timeoutMs);
+    }
+    if (s.tcpSocket) return tcpProbe(s.tcpSocket.host || this.#target.podIP, this.#port(s.tcpSocket.port), timeoutMs);
+    if (s.grpc) return grpcProbe(this.#target.podIP, s.grpc.port, s.grpc.service ?? '', timeoutMs);
+    if (s.exec) {
+      const argv = s.exec.command ?? [];
+      return this.#target.exec(argv, timeoutMs).then((r) => r.timedOut
+        ? { success: false, output: `command "${argv.join(' ')}" timed out` }
+        : { success: r.exitCode === 0, output: r.output });
+    }
+    return Promise.resolve({ success: false, output: 'probe has no handler' });
+  }
+
+  /** A port number, or the containerPort of the named port. */
+  #port(port: number | string): number {
+    if (typeof port === 'number') return port;
+    if (/^\d+$/.test(port)) return Number(port);
+    const named = this.#target.ports.find((p) => p.name === port);
+    if (!named) throw new Error(`couldn't find port: ${port} in container`);
+    return named.containerPort;
+  }
+}
