@@ -12,6 +12,8 @@ import type { KindDefinition, ValidationContext } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegment, type NameValidator } from '../../api/meta/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
+import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
+import { goQuote } from '../../api/schema/go-format.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
 import { admitAgainstSchema } from '../../api/schema/validate.ts';
 import type { Client } from '../../client/types.ts';
@@ -84,7 +86,13 @@ export class KindAdmission implements Admission {
     const obj = input;
     const name = obj.metadata.name ?? '';
 
-    // 1. Decode: unknown fields. Status writes only change status; the rest is stored data.
+    // 1. Decode. A built-in kind's Go types refuse a value of the wrong type outright (400,
+    // before unknown fields); custom resources meet type errors in schema validation (422).
+    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, version.schema, def.kind) : undefined;
+    if (decodeError !== undefined) {
+      throw new SkiffError('SKF_API_BAD_REQUEST', `${def.kind} in version ${goQuote(version.name)} cannot be handled as a ${def.kind}: ${decodeError}`, { details: { decodeError } });
+    }
+    // Unknown fields. Status writes only change status; the rest is stored data.
     const schemaResult = admitAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
     if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
       const problems = schemaResult.unknownFields.map(unknownFieldMessage);

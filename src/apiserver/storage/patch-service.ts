@@ -54,11 +54,12 @@ export class PatchService {
       }, opts, ctx);
       return { object, created: false };
     } catch (err) {
-      if (!isSkiffError(err, 'SKF_API_UNKNOWN_FIELD')) throw err;
-      // kube-apiserver's patch handler (patch.go) reports the patched object's strict decoding
-      // errors as 422 on the field `patch`: the patched JSON for JSON and merge patches, Go's
-      // %v of the patch for strategic merge patches.
-      throw strictPatchError(err, type === 'strategic' ? goValue(patch) : patchedJson());
+      // kube-apiserver's patch handler (patch.go) reports a patched object it cannot decode
+      // (wrong types, or unknown fields under Strict) as 422 on the field `patch`: the patched
+      // JSON for JSON and merge patches, Go's %v of the patch for strategic merge patches.
+      const detail = undecodablePatchDetail(err);
+      if (detail === undefined) throw err;
+      throw invalid({ kind: '', group: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', value: type === 'strategic' ? goValue(patch) : patchedJson(), detail }]);
     }
   }
 
@@ -92,9 +93,14 @@ export class PatchService {
   }
 }
 
-function strictPatchError(err: SkiffError, value: string): SkiffError {
-  const problems = (err.details?.strictDecodingErrors as string[] | undefined) ?? [err.message];
-  return invalid({ kind: '', group: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', value, detail: `strict decoding error: ${problems.join(', ')}` }]);
+/** The decoding error admission found in a patched object, or undefined for other errors. */
+function undecodablePatchDetail(err: unknown): string | undefined {
+  if (isSkiffError(err, 'SKF_API_UNKNOWN_FIELD')) {
+    const problems = (err.details?.strictDecodingErrors as string[] | undefined) ?? [err.message];
+    return `strict decoding error: ${problems.join(', ')}`;
+  }
+  if (isSkiffError(err, 'SKF_API_BAD_REQUEST') && typeof err.details?.decodeError === 'string') return err.details.decodeError;
+  return undefined;
 }
 
 function invalidPatchOptions(message: string): SkiffError {
