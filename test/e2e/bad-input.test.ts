@@ -238,6 +238,20 @@ describe('bad input is rejected with a clear error and nothing is stored', () =>
       await assertAbsent('configmap', 'broken');
     });
 
+    it("answers 400 when a built-in object's value does not fit its Go type, 422 when a patch makes it so", async () => {
+      const r = await kubectlApply(JSON.stringify(deployment('typed', { replicas: 'three', selector: { matchLabels: { app: 'typed' } }, template: podTemplate({ app: 'typed' }) })));
+      assert.equal(r.stderr, 'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n');
+      const status = assertStatusError(await postJson(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typed' }, data: { port: 8080 } }), 'SKF_API_BAD_REQUEST');
+      assert.equal(status.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string');
+      await assertAbsent('deployment', 'typed');
+      await assertAbsent('configmap', 'typed');
+
+      await s.kubectl.ok(['create', 'deployment', 'typed', '--image=nginx']);
+      const patched = await s.kubectl(['patch', 'deployment', 'typed', '--type', 'merge', '-p', '{"spec":{"replicas":"three"}}']);
+      assert.match(patched.stderr, /^The request is invalid: patch: Invalid value: "\{.*\}": json: cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32\n$/);
+      assert.equal(await stored('deployment', 'typed', 'spec.replicas'), 1);
+    });
+
     it("rejects malformed YAML: kubectl's own parse error, and 400 for an apply patch", async () => {
       const r = await kubectlApply('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: badyaml\n data: [\n');
       assert.equal(r.code, 1);
