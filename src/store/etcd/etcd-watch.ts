@@ -43,8 +43,9 @@ export async function startEtcdWatch(options: EtcdWatchOptions): Promise<WatchHa
     // Half-close first: etcd3 reports a stream error that arrives while the stream is still
     // writable as a failure of the etcd host, and the CANCELLED error our own cancel() raises
     // would then reset every gRPC client of the host (ending all other watches) and, after
-    // three watches ended, open the circuit breaker so every call fails for 5 s.
-    if (stream.writable) stream.end();
+    // three watches ended, open the circuit breaker so every call fails for 5 s. (end() on a
+    // stream that already ended or failed does nothing.)
+    stream.end();
     stream.cancel();
     if (error === undefined) return;
     if (was === 'creating') settleCreate.reject(error);
