@@ -218,8 +218,10 @@ export class ObjectService {
     if (t.def.generation === 'spec' && specChanged(old, stored)) stored.metadata.generation = (old.metadata.generation ?? 0) + 1;
 
     const key = objectKey(t.def, old.metadata.namespace, name);
-    // An object being deleted whose last finalizer is gone leaves the store now.
-    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !this.#waitsForOwnerFinalization(t.def, stored)) {
+    // An object being deleted whose last finalizer is gone leaves the store now — unless a
+    // grace period still runs (a pod the kubelet is stopping: its status writes must not
+    // remove it; the kubelet deletes it with grace 0 at the end), as ShouldDeleteDuringUpdate.
+    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && (old.metadata.deletionGracePeriodSeconds ?? 0) === 0 && !this.#waitsForOwnerFinalization(t.def, stored)) {
       if (opts.dryRun) return toVersion(stored, t.def, t.version);
       const deleted = await this.#deleteKey(t.def, key, name, current.modRevision);
       return toVersion(withResourceVersion(stored, deleted.modRevision), t.def, t.version);
