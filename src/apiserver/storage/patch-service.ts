@@ -7,6 +7,8 @@
  */
 import type { KubeObject } from '../../api/object.ts';
 import { formatApiVersion } from '../../api/object.ts';
+import { fieldErr } from '../../api/field-error.ts';
+import { strictDecodingError } from '../../api/schema/field-validation.ts';
 import { goJsonMarshal, goValue } from '../../api/schema/go-format.ts';
 import { SkiffError, isSkiffError } from '../../errors/skiff-error.ts';
 import { serverSideApply } from '../patch/apply.ts';
@@ -59,7 +61,7 @@ export class PatchService {
       // JSON for JSON and merge patches, Go's %v of the patch for strategic merge patches.
       const detail = undecodablePatchDetail(err);
       if (detail === undefined) throw err;
-      throw invalid({ kind: '', group: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', value: type === 'strategic' ? goValue(patch) : patchedJson(), detail }]);
+      throw invalid({ kind: '', group: '' }, '', [fieldErr.invalid('patch', type === 'strategic' ? goValue(patch) : patchedJson(), detail)]);
     }
   }
 
@@ -97,7 +99,7 @@ export class PatchService {
 function undecodablePatchDetail(err: unknown): string | undefined {
   if (isSkiffError(err, 'SKF_API_UNKNOWN_FIELD')) {
     const problems = (err.details?.strictDecodingErrors as string[] | undefined) ?? [err.message];
-    return `strict decoding error: ${problems.join(', ')}`;
+    return strictDecodingError(problems);
   }
   if (isSkiffError(err, 'SKF_API_BAD_REQUEST') && typeof err.details?.decodeError === 'string') return err.details.decodeError;
   return undefined;
