@@ -55,7 +55,10 @@ describe('kubectl describe and edit', () => {
   it('describes a ConfigMap with its data and events', async () => {
     await recordEvent('configmap/conf', 'Reloaded', 'configuration reloaded by the app');
     const out = await s.kubectl.ok(['describe', 'configmap', 'conf']);
-    assert.match(out, /^Name:\s+conf\nNamespace:\s+default\nLabels:\s+app=demo\nAnnotations:\s+<none>\n\nData\n====\ngreeting:\n----\nhello\n\ntarget:\n----\nworld\n/m);
+    assert.match(out, /^Name:\s+conf\nNamespace:\s+default\nLabels:\s+app=demo\nAnnotations:\s+<none>\n\nData\n====\n/m);
+    // kubectl ranges over a Go map here: the keys come in any order.
+    assert.match(out, /^greeting:\n----\nhello\n$/m);
+    assert.match(out, /^target:\n----\nworld\n$/m);
     assert.match(out, /^BinaryData\n====\n/m);
     assert.match(out, /^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n {2}----\s+------\s+----\s+----\s+-------\n {2}Normal\s+Reloaded\s+\d+s\s+verbs-test-controller\s+configuration reloaded by the app\n/m);
   });
@@ -78,7 +81,9 @@ describe('kubectl describe and edit', () => {
       /^Name:\s+web$/m, /^Namespace:\s+default$/m, /^CreationTimestamp:\s+\w{3}, \d{2} \w{3} \d{4} [\d:]{8} \+0000$/m, /^Labels:\s+app=web$/m, /^Selector:\s+app=web$/m,
       /^Replicas:\s+2 desired \| \d+ updated \| \d+ total \| \d+ available \| \d+ unavailable$/m, /^StrategyType:\s+RollingUpdate$/m,
       /^RollingUpdateStrategy:\s+25% max unavailable, 25% max surge$/m, /^Pod Template:\n {2}Labels:\s+app=web\n {2}Containers:\n {3}nginx:\n {4}Image:\s+nginx:1\.27\n {4}Port:\s+80\/TCP\n/m,
-      /^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n.*\n {2}Normal\s+ScalingReplicaSet\s+\d+s\s+verbs-test-controller\s+Scaled up replica set web-5d4c7b9f8 to 2$/m,
+      /^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n {2}----\s+------\s+----\s+----\s+-------\n/m,
+      // The deployment controller records events of its own next to the test's.
+      /^ {2}Normal\s+ScalingReplicaSet\s+\d+s\s+verbs-test-controller\s+Scaled up replica set web-5d4c7b9f8 to 2$/m,
     ]) assert.match(out, line);
   });
 
@@ -143,7 +148,10 @@ describe('kubectl describe and edit', () => {
       assert.equal(join(copy, '..'), scratch.dir);
       const saved = readFileSync(copy, 'utf8');
       assert.match(saved, new RegExp(`^# ${resource.replace(/\./g, '\\.')} was not valid:\n${cause.replace(/[.*]/g, '\\$&')}\n#\n`, 'm'));
-      assert.equal((await json(['get', target])).metadata.resourceVersion, before.metadata.resourceVersion, 'nothing stored');
+      // Nothing stored (controllers may still write status, so compare what the edit touched).
+      const now = await json(['get', target]);
+      assert.deepEqual(now.spec, before.spec);
+      assert.equal(now.metadata.generation, before.metadata.generation);
     }
   });
 });

@@ -19,9 +19,10 @@ describe('kubectl get events', () => {
     s = await startTestSkiff();
     await installGadgetCrd(s.kubectl);
     await s.kubectl.ok(['create', 'namespace', 'ev']);
-    await s.kubectl.ok(['create', 'deployment', 'web', '--image=nginx', '-n', 'ev']);
+    // Subjects no controller of skiff writes events about, so the test sees only its own.
+    await s.kubectl.ok(['create', 'configmap', 'web', '--from-literal=mode=blue', '-n', 'ev']);
     await s.kubectl.ok(['apply', '-n', 'ev', '-f', '-'], { stdin: 'apiVersion: verbs.example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {size: 1}\n' });
-    const deploy = await json(['get', 'deploy', 'web', '-n', 'ev']);
+    const config = await json(['get', 'configmap', 'web', '-n', 'ev']);
     const gadget = await json(['get', 'gadget', 'g1', '-n', 'ev']);
     const ref = (o: { apiVersion: string; kind: string; metadata: { name: string; uid: string } }, fieldPath?: string) => ({
       apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: 'ev', uid: o.metadata.uid, ...(fieldPath ? { fieldPath } : {}),
@@ -30,9 +31,9 @@ describe('kubectl get events', () => {
     // source), one of the new style (eventTime, reporting*, series).
     const events = [
       {
-        apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.scaled', namespace: 'ev' },
-        involvedObject: ref(deploy), reason: 'ScalingReplicaSet', message: 'Scaled up replica set web-7c5ddbdf54 to 1', type: 'Normal',
-        source: { component: 'deployment-controller' }, firstTimestamp: minutesAgo(20), lastTimestamp: minutesAgo(12), count: 3,
+        apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.reloaded', namespace: 'ev' },
+        involvedObject: ref(config), reason: 'Reloaded', message: 'Configuration reloaded by web-7c5ddbdf54', type: 'Normal',
+        source: { component: 'config-reloader' }, firstTimestamp: minutesAgo(20), lastTimestamp: minutesAgo(12), count: 3,
       },
       {
         apiVersion: 'v1', kind: 'Event', metadata: { name: 'g1.failed', namespace: 'ev' },
@@ -48,7 +49,7 @@ describe('kubectl get events', () => {
       },
     ];
     const created = await s.kubectl.ok(['create', '-f', '-'], { stdin: events.map((e) => JSON.stringify(e)).join('\n') });
-    assert.equal(created, 'event/web.scaled created\nevent/g1.failed created\nevent/g1.series created\n');
+    assert.equal(created, 'event/web.reloaded created\nevent/g1.failed created\nevent/g1.series created\n');
   });
   after(async () => {
     await s?.stop();
@@ -59,13 +60,13 @@ describe('kubectl get events', () => {
     assert.match(out[0]!, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
     assert.match(out[1]!, /^30m\s+Warning\s+ResizeFailed\s+gadget\/g1\s+gadget cannot grow$/);
     assert.match(out[2]!, /^1[45]m\s+Normal\s+Polled\s+gadget\/g1\s+gadget polled$/);
-    assert.match(out[3]!, /^1[12]m\s+Normal\s+ScalingReplicaSet\s+deployment\/web\s+Scaled up replica set web-7c5ddbdf54 to 1$/);
+    assert.match(out[3]!, /^1[12]m\s+Normal\s+Reloaded\s+configmap\/web\s+Configuration reloaded by web-7c5ddbdf54$/);
     assert.equal(out.length, 4);
     const wide = lines(await s.kubectl.ok(['get', 'ev', '-n', 'ev', '-o', 'wide', '--sort-by=.metadata.name']));
     assert.match(wide[0]!, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME$/);
     assert.match(wide[1]!, /^30m\s+Warning\s+ResizeFailed\s+gadget\/g1\s+spec\.size\s+gadget-controller, node-1\s+gadget cannot grow\s+30m\s+1\s+g1\.failed$/);
     assert.match(wide[2]!, /^1[45]m\s+Normal\s+Polled\s+gadget\/g1\s+example\.com\/gadget-poller, poller-0\s+gadget polled\s+[34]\dm\s+5\s+g1\.series$/);
-    assert.match(wide[3]!, /^1[12]m\s+Normal\s+ScalingReplicaSet\s+deployment\/web\s+deployment-controller\s+Scaled up replica set web-7c5ddbdf54 to 1\s+(19|20)m\s+3\s+web\.scaled$/);
+    assert.match(wide[3]!, /^1[12]m\s+Normal\s+Reloaded\s+configmap\/web\s+config-reloader\s+Configuration reloaded by web-7c5ddbdf54\s+(19|20)m\s+3\s+web\.reloaded$/);
     // -A adds the namespace; --no-headers drops the header.
     assert.match(await s.kubectl.ok(['get', 'events', '-A', '--field-selector', 'reason=Polled']), /^NAMESPACE\s+LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\nev\s+/);
     assert.doesNotMatch(await s.kubectl.ok(['get', 'events', '-n', 'ev', '--no-headers']), /LAST SEEN/);
@@ -74,11 +75,11 @@ describe('kubectl get events', () => {
   it('filters with field selectors on the involved object, type and reason', async () => {
     const names = async (selector: string) => (await s.kubectl.ok(['get', 'events', '-n', 'ev', '--field-selector', selector, '-o', 'name'])).trim().split('\n').filter(Boolean).sort();
     assert.deepEqual(await names('involvedObject.name=g1'), ['event/g1.failed', 'event/g1.series']);
-    assert.deepEqual(await names('involvedObject.kind=Deployment'), ['event/web.scaled']);
+    assert.deepEqual(await names('involvedObject.kind=ConfigMap'), ['event/web.reloaded']);
     assert.deepEqual(await names('involvedObject.name=g1,type=Warning'), ['event/g1.failed']);
     assert.deepEqual(await names('involvedObject.fieldPath=spec.size'), ['event/g1.failed']);
     assert.deepEqual(await names('type!=Normal'), ['event/g1.failed']);
-    assert.deepEqual(await names('reason=ScalingReplicaSet'), ['event/web.scaled']);
+    assert.deepEqual(await names('reason=Reloaded'), ['event/web.reloaded']);
     assert.deepEqual(await names('involvedObject.name=nothing'), []);
     const none = await s.kubectl(['get', 'events', '-n', 'ev', '--field-selector', 'involvedObject.name=nothing']);
     assert.equal(none.stderr, 'No resources found in ev namespace.\n');
@@ -88,9 +89,9 @@ describe('kubectl get events', () => {
   });
 
   it('lists them with `kubectl events`, per object', async () => {
-    const out = lines(await s.kubectl.ok(['events', '-n', 'ev', '--for', 'deployment/web']));
+    const out = lines(await s.kubectl.ok(['events', '-n', 'ev', '--for', 'configmap/web']));
     assert.match(out[0]!, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
-    assert.match(out[1]!, /^1[12]m \(x3 over (19|20)m\)\s+Normal\s+ScalingReplicaSet\s+Deployment\/web\s+Scaled up replica set web-7c5ddbdf54 to 1$/);
+    assert.match(out[1]!, /^1[12]m \(x3 over (19|20)m\)\s+Normal\s+Reloaded\s+ConfigMap\/web\s+Configuration reloaded by web-7c5ddbdf54$/);
     assert.equal(out.length, 2);
     assert.match(await s.kubectl.ok(['events', '-n', 'ev', '--types=Warning']), /ResizeFailed\s+Gadget\/g1\s+gadget cannot grow/);
   });
@@ -100,10 +101,10 @@ describe('kubectl get events', () => {
     assert.match(out, /^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n {2}----\s+------\s+----\s+----\s+-------\n/m);
     assert.match(out, /^ {2}Warning\s+ResizeFailed\s+30m\s+gadget-controller\s+gadget cannot grow$/m);
     assert.match(out, /^ {2}Normal\s+Polled\s+1[45]m \(x5 over [34]\dm\)\s+example\.com\/gadget-poller\s+gadget polled$/m);
-    const deploy = await s.kubectl.ok(['describe', 'deployment', 'web', '-n', 'ev']);
-    assert.match(deploy, /^ {2}Normal\s+ScalingReplicaSet\s+1[12]m \(x3 over (19|20)m\)\s+deployment-controller\s+Scaled up replica set web-7c5ddbdf54 to 1$/m);
-    assert.doesNotMatch(deploy, /ResizeFailed/);
-    assert.doesNotMatch(await s.kubectl.ok(['describe', 'deployment', 'web', '-n', 'ev', '--show-events=false']), /Events:/);
+    const config = await s.kubectl.ok(['describe', 'configmap', 'web', '-n', 'ev']);
+    assert.match(config, /^ {2}Normal\s+Reloaded\s+1[12]m \(x3 over (19|20)m\)\s+config-reloader\s+Configuration reloaded by web-7c5ddbdf54$/m);
+    assert.doesNotMatch(config, /ResizeFailed/);
+    assert.doesNotMatch(await s.kubectl.ok(['describe', 'configmap', 'web', '-n', 'ev', '--show-events=false']), /Events:/);
   });
 
   it('validates core/v1 events as the API server does', async () => {
