@@ -3,6 +3,11 @@ import type { Client } from '../client/types.ts';
 import { startGarbageCollector } from '../controllers/core/gc/controller.ts';
 import { startNamespaceController } from '../controllers/core/namespace/controller.ts';
 import { startScheduler } from '../controllers/core/scheduler/controller.ts';
+import { startDeploymentController } from '../controllers/core/deployment/controller.ts';
+import { startEndpointsController } from '../controllers/core/endpoints/controller.ts';
+import { startEndpointSliceController } from '../controllers/core/endpointslice/controller.ts';
+import { startReplicaSetController } from '../controllers/core/replicaset/controller.ts';
+import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
 
@@ -17,6 +22,10 @@ export async function startCoreControllers(client: Client, log: Logger): Promise
     started.push({ name: 'namespace-controller', ...(await startNamespaceController(client, log)) });
     started.push({ name: 'garbage-collector', ...(await startGarbageCollector(client, log)) });
     started.push({ name: 'scheduler', ...(await startScheduler(client, log)) });
+    started.push({ name: 'replicaset-controller', ...(await withEvents(client, 'replicaset-controller', log, (events) => startReplicaSetController(client, events, log))) });
+    started.push({ name: 'deployment-controller', ...(await withEvents(client, 'deployment-controller', log, (events) => startDeploymentController(client, events, log))) });
+    started.push({ name: 'endpoints-controller', ...(await startEndpointsController(client, log)) });
+    started.push({ name: 'endpointslice-controller', ...(await startEndpointSliceController(client, log)) });
   } catch (err) {
     for (const c of started.reverse()) await c.stop();
     throw err;
@@ -25,6 +34,18 @@ export async function startCoreControllers(client: Client, log: Logger): Promise
     health: () => started.map((c) => ({ name: c.name, healthy: true })),
     stop: async () => {
       for (const c of started.reverse()) await c.stop();
+    },
+  };
+}
+
+/** Starts a controller with its own event recorder (the event source component), flushed on stop. */
+async function withEvents(client: Client, component: string, log: Logger, start: (events: EventRecorder) => Promise<{ stop(): Promise<void> }>): Promise<{ stop(): Promise<void> }> {
+  const events = new EventRecorder(client, { component }, log);
+  const running = await start(events);
+  return {
+    stop: async () => {
+      await running.stop();
+      await events.flush();
     },
   };
 }
