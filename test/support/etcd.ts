@@ -15,6 +15,8 @@ export interface TestEtcd {
   url: string;
   /** `127.0.0.1:PORT` of the client listener. */
   endpoint: string;
+  /** Process id of the etcd server (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,7 @@ async function startOnce(): Promise<TestEtcd> {
     await stop();
     throw error;
   }
-  return { url: `etcd://${endpoint}`, endpoint, stop };
+  return { url: `etcd://${endpoint}`, endpoint, pid: child.pid!, stop };
 }
 
 async function waitHealthy(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
