@@ -89,7 +89,7 @@ describe('kubectl describe and edit', () => {
 
   it('describes a Service', async () => {
     const out = await s.kubectl.ok(['describe', 'service', 'web']);
-    for (const line of [/^Name:\s+web$/m, /^Selector:\s+app=web$/m, /^Type:\s+ClusterIP$/m, /^IP Family Policy:\s+SingleStack$/m, /^IP Families:\s+IPv4$/m, /^Port:\s+80-8080\s+80\/TCP$/m, /^TargetPort:\s+8080\/TCP$/m, /^Session Affinity:\s+None$/m, /^Events:\s+<none>$/m]) {
+    for (const line of [/^Name:\s+web$/m, /^Selector:\s+app=web$/m, /^Type:\s+ClusterIP$/m, /^IP:\s+127\.96\.\d+\.\d+$/m, /^IPs:\s+127\.96\.\d+\.\d+$/m, /^IP Family Policy:\s+SingleStack$/m, /^IP Families:\s+IPv4$/m, /^Port:\s+80-8080\s+80\/TCP$/m, /^TargetPort:\s+8080\/TCP$/m, /^Session Affinity:\s+None$/m, /^Events:\s+<none>$/m]) {
       assert.match(out, line);
     }
   });
