@@ -26,10 +26,16 @@ export interface Validity {
 
 export interface CertificateAuthorityRequest extends Validity {
   commonName: string;
+  /** Subject O= values (a mesh CA carries its trust domain here, as istiod's does). */
+  organizations?: readonly string[];
 }
 
 export interface LeafRequest extends Validity {
-  commonName: string;
+  /**
+   * Absent for an identity carried only by the SAN (SPIFFE workload certificates): the
+   * subject is then empty and the SAN extension critical (RFC 5280 §4.2.1.6).
+   */
+  commonName?: string;
   /** Subject O= values; Kubernetes reads them as the user's groups. */
   organizations?: readonly string[];
   dnsNames?: readonly string[];
@@ -44,7 +50,7 @@ export async function createCertificateAuthority(request: CertificateAuthorityRe
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerialNumber(),
-    name: [{ CN: [request.commonName] }],
+    name: subjectOf(request.commonName, request.organizations),
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     keys,
@@ -58,13 +64,39 @@ export async function createCertificateAuthority(request: CertificateAuthorityRe
   return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
 }
 
+/**
+ * Issues a subordinate CA (an intermediate) with a fresh key pair, signed by `issuer`; it may
+ * sign end-entity certificates only (path length 0).
+ */
+export async function issueCertificateAuthority(issuer: CertificateAndKey, request: CertificateAuthorityRequest): Promise<CertificateAndKey> {
+  const issuerCert = new x509.X509Certificate(issuer.certPem);
+  const signingKey = await importPrivateKey(issuer.keyPem);
+  const keys = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialNumber(),
+    subject: subjectOf(request.commonName, request.organizations),
+    issuer: issuerCert.subjectName,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    publicKey: keys.publicKey,
+    signingKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      await authorityKeyIdentifier(issuerCert),
+    ],
+  }, crypto);
+  return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
 /** Issues an end-entity certificate with a fresh key pair, signed by `issuer`. */
 export async function issueCertificate(issuer: CertificateAndKey, request: LeafRequest): Promise<CertificateAndKey> {
   const issuerCert = new x509.X509Certificate(issuer.certPem);
   const signingKey = await importPrivateKey(issuer.keyPem);
   const keys = await generateKeyPair();
-  const subject: x509.JsonName = [{ CN: [request.commonName] }];
-  if (request.organizations !== undefined && request.organizations.length > 0) subject.push({ O: [...request.organizations] });
+  const subject = subjectOf(request.commonName, request.organizations);
   const names: x509.JsonGeneralName[] = [
     ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
@@ -77,7 +109,7 @@ export async function issueCertificate(issuer: CertificateAndKey, request: LeafR
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     await authorityKeyIdentifier(issuerCert),
   ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, request.commonName === undefined));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialNumber(),
     subject,
@@ -90,6 +122,12 @@ export async function issueCertificate(issuer: CertificateAndKey, request: LeafR
     extensions,
   }, crypto);
   return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
+function subjectOf(commonName: string | undefined, organizations: readonly string[] | undefined): x509.JsonName {
+  const subject: x509.JsonName = commonName !== undefined ? [{ CN: [commonName] }] : [];
+  if (organizations !== undefined && organizations.length > 0) subject.push({ O: [...organizations] });
+  return subject;
 }
 
 async function authorityKeyIdentifier(issuerCert: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
