@@ -62,6 +62,8 @@ export const ERRORS = {
   SKF_KNATIVE_ADMISSION_DENIED: { status: 400, reason: 'BadRequest', summary: 'A Knative validating webhook denied the object (the message is Knative\'s own, after "validation failed:").', hint: 'Fix each field the message names (paths follow the colon); Knative\'s rules are in docs/kinds-knative.md and knative.dev/docs.' },
   // ── Services ─────────────────────────────────────────────────────────────────────
   SKF_SERVICE_RANGE_FULL: { status: 500, reason: 'InternalError', summary: 'No cluster IP or node port is left to give a new Service (the range is full).', hint: 'Delete Services you no longer need, or start skiff with a larger service CIDR or node port range (docs/services.md).' },
+  // ── Mesh ─────────────────────────────────────────────────────────────────────────
+  SKF_MESH_CA_INVALID: { status: 500, reason: 'InternalError', summary: 'A mesh CA secret (the plug-in `cacerts` or the mesh\'s own `istio-ca-secret`) is incomplete, malformed, expired, not a CA, does not chain to its root, or its key does not match its certificate.', hint: 'Fix the secret in the mesh namespace (Istio\'s plug-in format: ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem; docs/mesh.md), or delete `cacerts` to let the mesh use its own CA.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
