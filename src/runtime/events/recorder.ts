@@ -48,7 +48,8 @@ export class EventRecorder {
   readonly #recorded = new Map<string, Recorded>();
   /** Writes for one key run in order; different keys run concurrently. */
   readonly #chains = new Map<string, Promise<void>>();
-  #sequence = 0;
+  /** Starts at a random point so two recorders never name an event alike. */
+  #sequence = Math.floor(Math.random() * 1_000_000);
 
   constructor(client: Client, source: EventSource, log: Logger, now: () => Date = () => new Date()) {
     this.#client = client;
@@ -57,11 +58,14 @@ export class EventRecorder {
     this.#now = now;
   }
 
-  /** Records an event about `obj`; returns at once. */
-  event(obj: InvolvedObject, type: EventType, reason: string, message: string): void {
+  /** Records an event about `obj` (that happened at `time`, default now); returns at once. */
+  event(obj: InvolvedObject, type: EventType, reason: string, message: string, time?: Date): void {
     const key = JSON.stringify([obj.apiVersion, obj.kind, obj.namespace ?? '', obj.name, obj.uid ?? '', obj.fieldPath ?? '', type, reason, message]);
+    // Names and times are taken now, so events read back in the order they happened.
+    const at = time ?? this.#now();
+    const suffix = this.#uniqueSuffix(at);
     const previous = this.#chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.#write(key, obj, type, reason, message)).catch((err: unknown) => {
+    const next = previous.then(() => this.#write(key, obj, type, reason, message, at, suffix)).catch((err: unknown) => {
       this.#log.debug({ err, reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped');
     });
     this.#chains.set(key, next);
@@ -75,8 +79,8 @@ export class EventRecorder {
     while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
   }
 
-  async #write(key: string, obj: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> {
-    const now = this.#now().toISOString().replace(/\.\d+Z$/, 'Z');
+  async #write(key: string, obj: InvolvedObject, type: EventType, reason: string, message: string, at: Date, suffix: string): Promise<void> {
+    const now = at.toISOString().replace(/\.\d+Z$/, 'Z');
     const seen = this.#recorded.get(key);
     if (seen) {
       try {
@@ -90,7 +94,7 @@ export class EventRecorder {
       }
     }
     const namespace = obj.namespace || 'default';
-    const name = `${obj.name}.${this.#uniqueSuffix()}`;
+    const name = `${obj.name}.${suffix}`;
     const event: KubeObject = {
       ...EVENT,
       metadata: { name, namespace },
@@ -110,8 +114,8 @@ export class EventRecorder {
   }
 
   /** client-go names events `<object>.<UnixNano as hex>`; a sequence keeps them unique within a nanosecond. */
-  #uniqueSuffix(): string {
-    const nanos = BigInt(this.#now().getTime()) * 1_000_000n + BigInt(this.#sequence++ % 1_000_000);
+  #uniqueSuffix(at: Date): string {
+    const nanos = BigInt(at.getTime()) * 1_000_000n + BigInt(this.#sequence++ % 1_000_000);
     return nanos.toString(16);
   }
 

@@ -54,9 +54,10 @@ export class Backoff {
     return eventTime - entry.lastUpdate < entry.backoffMs;
   }
 
-  /** When the back-off started at `eventTime` ends (for scheduling the next try). */
-  endsAt(key: string, eventTime: number): number {
-    return eventTime + this.get(key);
+  /** Milliseconds until the back-off counted from the last recorded failure ends (0 if over). */
+  remainingSinceUpdate(key: string): number {
+    const entry = this.#entries.get(key);
+    return entry ? Math.max(0, entry.lastUpdate + entry.backoffMs - this.#now()) : 0;
   }
 
   forget(key: string): void {

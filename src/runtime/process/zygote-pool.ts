@@ -34,20 +34,23 @@ export class ZygotePool {
   readonly #waiters: Array<{ resolve: (z: Zygote) => void; reject: (e: Error) => void }> = [];
   #starting = 0;
   #stopped = false;
+  #started = false;
   #failures = 0;
 
   constructor(opts: ZygotePoolOptions) {
     this.#opts = opts;
   }
 
-  /** Starts filling the pool. */
+  /** Starts filling the pool (the first take() does it too, so an idle skiff keeps none). */
   start(): void {
+    this.#started = true;
     this.#refill();
   }
 
   /** A warm zygote (waits for one while the pool refills). */
   take(): Promise<Zygote> {
     if (this.#stopped) return Promise.reject(new Error('the runtime is stopping'));
+    this.#started = true;
     const ready = this.#idle.shift();
     if (ready) {
       this.#refill();
@@ -71,7 +74,7 @@ export class ZygotePool {
   }
 
   #refill(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#started) return;
     const wanted = this.#opts.size + this.#waiters.length;
     while (this.#idle.length + this.#starting < wanted && this.#starting < this.#opts.concurrency) {
       this.#starting++;

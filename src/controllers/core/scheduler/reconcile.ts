@@ -45,6 +45,8 @@ export async function schedulePod(client: Client, events: EventRecorder, view: S
     return { requeueAfterMs: RETRY_UNSCHEDULABLE_MS };
   }
   const node = feasible.sort((a, b) => view.podsOn(a) - view.podsOn(b) || a.localeCompare(b))[0]!;
+  // The event is dated when the decision was made: the kubelet may report the pod before the binding call returns.
+  const decidedAt = new Date();
   try {
     await client.createSubresource(POD, pod.metadata.namespace, pod.metadata.name!, 'binding', {
       apiVersion: 'v1', kind: 'Binding',
@@ -56,7 +58,7 @@ export async function schedulePod(client: Client, events: EventRecorder, view: S
     if (isSkiffError(err, 'SKF_API_CONFLICT') || isSkiffError(err, 'SKF_API_NOT_FOUND')) return;
     throw err;
   }
-  events.event(ref, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
+  events.event(ref, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, decidedAt);
 }
 
 async function markUnschedulable(client: Client, pod: KubeObject, message: string): Promise<void> {
