@@ -17,10 +17,11 @@ import type { Logger } from '../util/log.ts';
 import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
 import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
+import { startRuntime } from '../runtime/kubelet.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from './types.ts';
-import { SKIFF_VERSION, kubernetesVersionInfo } from './version.ts';
+import { KUBERNETES_VERSION, SKIFF_VERSION, kubernetesVersionInfo } from './version.ts';
 
 export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<RunningSkiff> {
   const dataDir = resolve(opts.dataDir);
@@ -51,6 +52,15 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const controllers = await startCoreControllers(core.client, log.child({ component: 'controllers' }));
     cleanups.push(() => controllers.stop());
 
+    // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).
+    const runtime = await startRuntime({
+      client: core.client, dataDir, log: log.child({ component: 'runtime' }),
+      kubeletVersion: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}`,
+      serviceAccountToken: () => pki.adminToken,
+      ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
+    });
+    cleanups.push(() => runtime.stop());
+
     const kubeconfig = kubeconfigPathOf(dataDir);
     await writeKubeconfig(kubeconfig, { server: apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
 
@@ -62,6 +72,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       { name: 'apiserver', healthy: server.listening, message: apiServer },
       ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
       ...controllers.health(),
+      runtime.health(),
     ];
     core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));
     let stopping: Promise<void> | undefined;

@@ -17,6 +17,8 @@ export interface SkiffOptions {
   historyWindow?: number;
   /** Apps domain for Knative URLs (default apps.example.com). */
   domain?: string;
+  /** Pod networking: `loopback` (default, an address in 127.0.0.0/8 per pod) or `netns` (root; docs/runtime.md). */
+  podNetwork?: 'loopback' | 'netns';
 }
 
 export interface ComponentHealth {
