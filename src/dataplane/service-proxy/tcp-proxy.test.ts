@@ -1,0 +1,104 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, connect, type Server, type AddressInfo } from 'node:net';
+import { Balancer } from './balancer.ts';
+import { TcpServiceProxy } from './tcp-proxy.ts';
+
+/** A backend that answers every connection with its name and closes. */
+async function namedServer(name: string, host = '127.0.0.1'): Promise<{ server: Server; port: number; address: string }> {
+  const server = createServer((s) => s.end(name));
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return { server, port: (server.address() as AddressInfo).port, address: host };
+}
+
+/** Connects, reads to the end; resolves to the text or to `reset` / `refused`. */
+function fetchText(address: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const s = connect({ host: address, port });
+    s.on('data', (d) => (text += d.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNRESET' ? 'reset' : err.code === 'ECONNREFUSED' ? 'refused' : err.code ?? 'error'));
+  });
+}
+
+async function freePort(host: string): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, host, r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('Balancer', () => {
+  const a = { address: '127.0.0.1', port: 1 };
+  const b = { address: '127.0.0.1', port: 2 };
+  it('rotates round-robin', () => {
+    const bal = new Balancer('round-robin');
+    bal.update([a, b], undefined);
+    assert.deepEqual([bal.order(undefined)[0], bal.order(undefined)[0], bal.order(undefined)[0]], [a, b, a]);
+  });
+  it('prefers the backend with the fewest open connections', () => {
+    const bal = new Balancer('least-connections');
+    bal.update([a, b], undefined);
+    bal.opened(a, undefined);
+    assert.deepEqual([bal.order(undefined)[0], bal.order(undefined)[0]], [b, b]);
+    bal.closed(a);
+    assert.equal(bal.openConnections(a), 0);
+  });
+  it('keeps a client on its backend within the affinity timeout', () => {
+    let now = 0;
+    const bal = new Balancer('round-robin', () => now);
+    bal.update([a, b], 10);
+    const first = bal.order('10.0.0.1')[0]!;
+    bal.opened(first, '10.0.0.1');
+    assert.deepEqual(bal.order('10.0.0.1')[0], first);
+    now = 11_000;
+    assert.deepEqual(bal.order('10.0.0.1')[0], b);
+  });
+});
+
+describe('TcpServiceProxy', () => {
+  const proxy = new TcpServiceProxy({ strategy: 'round-robin' });
+  const servers: Server[] = [];
+  after(async () => {
+    await proxy.stop();
+    for (const s of servers) s.close();
+  });
+
+  it('balances connections over the backends, follows updates, and resets when there are none', async () => {
+    const one = await namedServer('one');
+    const two = await namedServer('two');
+    servers.push(one.server, two.server);
+    const address = '127.96.255.7';
+    const port = await freePort(address);
+    await proxy.apply({ listeners: [{ address, port, service: 'default/web:http', backends: [one, two] }] });
+    assert.deepEqual(proxy.listening(), [`${address}:${port}`]);
+    const got = [await fetchText(address, port), await fetchText(address, port), await fetchText(address, port)];
+    assert.deepEqual(got.sort(), ['one', 'one', 'two']);
+    await proxy.apply({ listeners: [{ address, port, service: 'default/web:http', backends: [two] }] });
+    assert.deepEqual([await fetchText(address, port), await fetchText(address, port)], ['two', 'two']);
+    await proxy.apply({ listeners: [{ address, port, service: 'default/web:http', backends: [] }] });
+    assert.equal(await fetchText(address, port), 'reset');
+    await proxy.apply({ listeners: [] });
+    assert.equal(await fetchText(address, port), 'refused');
+  });
+
+  it('skips a backend that refuses and reports listeners it cannot open', async () => {
+    const up = await namedServer('up');
+    servers.push(up.server);
+    const deadPort = await freePort('127.0.0.1');
+    const address = '127.96.255.8';
+    const port = await freePort(address);
+    const failures: string[] = [];
+    const other = new TcpServiceProxy({ onListenError: (f) => failures.push(`${f.spec.service}:${f.error.code}`) });
+    try {
+      await other.apply({ listeners: [{ address, port, service: 'default/a:p', backends: [{ address: '127.0.0.1', port: deadPort }, up] }, { address: '127.0.0.1', port: up.port, service: 'default/b:p', backends: [up] }] });
+      assert.equal(await fetchText(address, port), 'up');
+      assert.deepEqual(failures, ['default/b:p:EADDRINUSE']);
+      assert.equal(other.failures().length, 1);
+    } finally {
+      await other.stop();
+    }
+  });
+});

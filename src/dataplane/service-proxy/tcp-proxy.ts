@@ -1,0 +1,158 @@
+/**
+ * The service proxy's TCP data plane: one listening socket per address:port of the
+ * snapshot, each connection forwarded to a backend its Balancer picks, bytes piped both
+ * ways (half-closes included). A backend that refuses the connection is skipped for the
+ * next one; with no backend left the client's connection is reset, as a Service without
+ * ready endpoints is unreachable on a real cluster. Applying a snapshot opens and closes
+ * listeners and swaps backends in place: established connections are never cut by a
+ * configuration change (kube-proxy leaves them to conntrack).
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Balancer } from './balancer.ts';
+import { listenerKey, type Backend, type BalancingStrategy, type ListenerSpec, type ProxySnapshot } from './snapshot.ts';
+
+export interface ListenFailure {
+  spec: ListenerSpec;
+  error: NodeJS.ErrnoException;
+}
+
+export interface TcpProxyOptions {
+  strategy?: BalancingStrategy;
+  /** Called when a listener cannot be opened (port taken, address not local, port < 1024 without privileges). */
+  onListenError?(failure: ListenFailure): void;
+  /** How long a backend connect may take before the next backend is tried. */
+  connectTimeoutMs?: number;
+}
+
+interface Listener {
+  spec: ListenerSpec;
+  balancer: Balancer;
+  server: Server | undefined;
+  /** The listen attempt in flight, if any. */
+  opening: Promise<void> | undefined;
+  failed: NodeJS.ErrnoException | undefined;
+}
+
+export class TcpServiceProxy {
+  readonly #listeners = new Map<string, Listener>();
+  readonly #connections = new Set<Socket>();
+  readonly #opts: TcpProxyOptions;
+  #stopped = false;
+
+  constructor(opts: TcpProxyOptions = {}) {
+    this.#opts = opts;
+  }
+
+  /** Makes the live listeners those of `snapshot`; resolves once every listen attempt settled. */
+  async apply(snapshot: ProxySnapshot): Promise<void> {
+    if (this.#stopped) return;
+    const wanted = new Map(snapshot.listeners.map((l) => [listenerKey(l), l]));
+    for (const [key, l] of this.#listeners) {
+      if (!wanted.has(key)) {
+        this.#listeners.delete(key);
+        l.server?.close();
+      }
+    }
+    const opening: Array<Promise<void>> = [];
+    for (const [key, spec] of wanted) {
+      let l = this.#listeners.get(key);
+      if (!l) {
+        l = { spec, balancer: new Balancer(this.#opts.strategy ?? 'round-robin'), server: undefined, opening: undefined, failed: undefined };
+        this.#listeners.set(key, l);
+      }
+      l.spec = spec;
+      l.balancer.update(spec.backends, spec.affinityTimeoutSeconds);
+      // A listener that failed before is retried with every snapshot that still wants it.
+      if (!l.server && !l.opening) opening.push(this.#open(l));
+    }
+    await Promise.all(opening);
+  }
+
+  /** The listeners that are open, as `address:port`. */
+  listening(): string[] {
+    return [...this.#listeners.entries()].filter(([, l]) => l.server?.listening).map(([k]) => k);
+  }
+
+  failures(): ListenFailure[] {
+    return [...this.#listeners.values()].filter((l) => l.failed).map((l) => ({ spec: l.spec, error: l.failed! }));
+  }
+
+  /** Open connections per backend of a listener (for tests and status). */
+  openConnections(address: string, port: number, backend: Backend): number {
+    return this.#listeners.get(listenerKey({ address, port }))?.balancer.openConnections(backend) ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const closing = [...this.#listeners.values()].map((l) => new Promise<void>((resolve) => (l.server ? l.server.close(() => resolve()) : resolve())));
+    this.#listeners.clear();
+    for (const c of this.#connections) c.destroy();
+    await Promise.all(closing);
+  }
+
+  #open(l: Listener): Promise<void> {
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => this.#accept(l, client));
+    l.opening = new Promise<void>((resolve) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        l.opening = undefined;
+        l.failed = err;
+        this.#opts.onListenError?.({ spec: l.spec, error: err });
+        resolve();
+      };
+      server.once('error', onError);
+      server.listen({ host: l.spec.address, port: l.spec.port, exclusive: true }, () => {
+        server.off('error', onError);
+        l.opening = undefined;
+        l.failed = undefined;
+        // Removed (or the proxy stopped) while the listen was in flight.
+        if (this.#stopped || this.#listeners.get(listenerKey(l.spec)) !== l) server.close();
+        else l.server = server;
+        resolve();
+      });
+    });
+    return l.opening;
+  }
+
+  #accept(l: Listener, client: Socket): void {
+    this.#track(client);
+    client.on('error', () => client.destroy());
+    this.#forward(l, client, l.balancer.order(client.remoteAddress));
+  }
+
+  #forward(l: Listener, client: Socket, candidates: Backend[]): void {
+    const backend = candidates.shift();
+    if (!backend || client.destroyed) {
+      if (!client.destroyed) client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect({ host: backend.address, port: backend.port, allowHalfOpen: true });
+    this.#track(upstream);
+    const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.#opts.connectTimeoutMs ?? 5_000);
+    timer.unref();
+    const fail = () => {
+      clearTimeout(timer);
+      this.#forward(l, client, candidates);
+    };
+    upstream.once('error', fail);
+    upstream.once('connect', () => {
+      clearTimeout(timer);
+      upstream.off('error', fail);
+      l.balancer.opened(backend, client.remoteAddress);
+      upstream.once('close', () => l.balancer.closed(backend));
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      // A clean close ends the other side through pipe() once its data is flushed; only an
+      // abrupt one tears the other side down at once.
+      client.once('close', (hadError) => hadError && upstream.destroy());
+      upstream.once('close', (hadError) => hadError && client.destroy());
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+  }
+
+  #track(s: Socket): void {
+    this.#connections.add(s);
+    s.once('close', () => this.#connections.delete(s));
+  }
+}
