@@ -18,6 +18,7 @@ import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
 import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
 import { startRuntime } from '../runtime/kubelet.ts';
+import { startPodStreaming } from './pod-streaming.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from './types.ts';
@@ -60,6 +61,9 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
     });
     cleanups.push(() => runtime.stop());
+    // kubectl logs: the kubelet's own server and the API server's pods/log proxy to it (docs/streaming.md).
+    const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }) });
+    cleanups.push(() => streaming.stop());
 
     const kubeconfig = kubeconfigPathOf(dataDir);
     await writeKubeconfig(kubeconfig, { server: apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
