@@ -18,6 +18,8 @@ import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
 import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
 import { startRuntime } from '../runtime/kubelet.ts';
+import { DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
+import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
 import { startPodStreaming } from './pod-streaming.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
@@ -39,7 +41,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     for (const change of pki.changes) log.info(change, 'cluster PKI');
     for (const warning of pki.warnings) log.warn(warning);
 
-    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo() });
+    const serviceNetwork = { serviceRange: parseIpv4Range(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR), nodePorts: parsePortRange(opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE) };
+    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo(), serviceNetwork });
     await core.start();
     cleanups.push(async () => core.stop());
 
@@ -52,6 +55,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     await ensureSystemNamespaces(core.client);
     const controllers = await startCoreControllers(core.client, log.child({ component: 'controllers' }));
     cleanups.push(() => controllers.stop());
+    const serviceProxy = await startServiceProxy(core.client, log.child({ component: 'service-proxy' }), { loadBalancerPool: opts.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL, strategy: opts.serviceBalancing ?? 'round-robin' });
+    cleanups.push(() => serviceProxy.stop());
 
     // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).
     const runtime = await startRuntime({
@@ -77,6 +82,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
       ...controllers.health(),
       runtime.health(),
+      { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
     ];
     core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));
     let stopping: Promise<void> | undefined;

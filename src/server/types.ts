@@ -17,6 +17,14 @@ export interface SkiffOptions {
   historyWindow?: number;
   /** Apps domain for Knative URLs (default apps.example.com). */
   domain?: string;
+  /** IPv4 CIDR Service cluster IPs come from (default 127.96.0.0/16; docs/services.md). */
+  serviceCIDR?: string;
+  /** Node port range, `MIN-MAX` (default 30000-32767). */
+  nodePortRange?: string;
+  /** IPv4 CIDR LoadBalancer Services get their address from (default 127.97.0.0/24). */
+  loadBalancerPool?: string;
+  /** How the service proxy spreads connections over endpoints (default round-robin). */
+  serviceBalancing?: 'round-robin' | 'least-connections';
   /** Pod networking: `loopback` (default, an address in 127.0.0.0/8 per pod) or `netns` (root; docs/runtime.md). */
   podNetwork?: 'loopback' | 'netns';
 }
