@@ -1,0 +1,187 @@
+/**
+ * Pods as local processes, driven with the real kubectl and curl: the Node and its Lease,
+ * the hello-world image on per-pod addresses, environment and volumes as a shell pod sees
+ * them, init containers, and the lifecycle events `kubectl describe` shows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runProgram } from '../support/https.ts';
+import { condition, containerLog, containerStatus, getPod, waitFor } from '../support/runtime.ts';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+
+describe('runtime: pods as processes', () => {
+  let t: TestSkiff;
+  before(async () => {
+    t = await startTestSkiff();
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  it('registers this machine as a Ready node with a lease', async () => {
+    const nodes = JSON.parse(await t.kubectl.ok(['get', 'nodes', '-o', 'json'])) as { items: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: { podCIDR: string }; status: unknown }> };
+    assert.equal(nodes.items.length, 1);
+    const node = nodes.items[0]!;
+    const status = node.status as { capacity: Record<string, string>; allocatable: Record<string, string>; addresses: Array<{ type: string; address: string }>; conditions: Array<{ type: string; status: string; reason: string }>; nodeInfo: Record<string, string>; daemonEndpoints: { kubeletEndpoint: { Port: number } } };
+    assert.deepEqual(status.conditions.map((c) => [c.type, c.status, c.reason]), [
+      ['MemoryPressure', 'False', 'KubeletHasSufficientMemory'], ['DiskPressure', 'False', 'KubeletHasNoDiskPressure'], ['PIDPressure', 'False', 'KubeletHasSufficientPID'], ['Ready', 'True', 'KubeletReady'],
+    ]);
+    assert.ok(Number(status.capacity.cpu) >= 1);
+    assert.match(status.capacity.memory!, /^\d+Ki$/);
+    assert.equal(status.capacity.pods, '110');
+    assert.deepEqual(status.addresses[0], { type: 'InternalIP', address: '127.0.0.1' });
+    assert.equal(status.addresses[1]!.type, 'Hostname');
+    assert.equal(status.nodeInfo.operatingSystem, 'linux');
+    assert.equal(status.nodeInfo.kubeletVersion, 'v1.32.0');
+    assert.equal(node.metadata.labels['kubernetes.io/hostname'], node.metadata.name);
+    assert.equal(node.spec.podCIDR, '127.244.0.0/16');
+    const table = await t.kubectl.ok(['get', 'nodes']);
+    assert.match(table, new RegExp(`^${node.metadata.name}\\s+Ready\\s+control-plane\\s+`, 'm'));
+    const lease = JSON.parse(await t.kubectl.ok(['get', 'lease', '-n', 'kube-node-lease', node.metadata.name, '-o', 'json'])) as { spec: { holderIdentity: string; leaseDurationSeconds: number; renewTime: string } };
+    assert.equal(lease.spec.holderIdentity, node.metadata.name);
+    assert.equal(lease.spec.leaseDurationSeconds, 40);
+    assert.match(lease.spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+
+  it('runs hello-world on its own address: Hello World! and Hello Openshift! both on :8080', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: hello-world}
+spec:
+  containers: [{name: user-container, image: gcr.io/knative-samples/helloworld-go, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hello-openshift}
+spec:
+  containers:
+  - name: user-container
+    image: quay.io/openshift-knative/helloworld-go:multiarch
+    env: [{name: TARGET, value: Openshift}]
+    ports: [{containerPort: 8080}]
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/hello-world', 'pod/hello-openshift', '--timeout=60s']);
+    const world = (await getPod(t.kubectl, 'hello-world'))!;
+    const openshift = (await getPod(t.kubectl, 'hello-openshift'))!;
+    assert.ok(world.spec.nodeName);
+    assert.equal(world.status.hostIP, '127.0.0.1');
+    assert.match(world.status.podIP!, /^127\.244\.\d+\.\d+$/);
+    assert.notEqual(world.status.podIP, openshift.status.podIP);
+    assert.equal(world.status.phase, 'Running');
+    assert.deepEqual(world.status.conditions!.map((c) => [c.type, c.status]), [['PodReadyToStartContainers', 'True'], ['Initialized', 'True'], ['Ready', 'True'], ['ContainersReady', 'True'], ['PodScheduled', 'True']]);
+    // The program may still be binding its socket right after the container started.
+    const hello = (ip: string) => waitFor(`an answer from ${ip}`, async () => {
+      const r = await runProgram('curl', ['-s', '--max-time', '2', `http://${ip}:8080/`]);
+      return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
+    });
+    assert.equal(await hello(world.status.podIP!), 'Hello World!\n');
+    assert.equal(await hello(openshift.status.podIP!), 'Hello Openshift!\n');
+    const log = await waitFor('the request in the log', async () => {
+      const text = await containerLog(t.dataDir, world, 'user-container');
+      return text.includes('helloworld: received a request') ? text : undefined;
+    });
+    assert.match(log, /helloworld: listening on port 8080/);
+  });
+
+  it('gives a shell pod its env, envFrom, downward API and volumes as real files', async () => {
+    await t.kubectl.ok(['create', 'configmap', 'game', '--from-literal=color=blue', '--from-literal=lives=3']);
+    await t.kubectl.ok(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret']);
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: shell, labels: {app: shell, tier: test}, annotations: {note: hi}}
+spec:
+  restartPolicy: Never
+  volumes:
+  - {name: config, configMap: {name: game, items: [{key: lives, path: game/lives}]}}
+  - {name: secret, secret: {secretName: creds}}
+  - {name: scratch, emptyDir: {}}
+  - name: info
+    downwardAPI:
+      items:
+      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+      - {path: name, fieldRef: {fieldPath: metadata.name}}
+  - name: all
+    projected:
+      sources:
+      - configMap: {name: game, items: [{key: color, path: color}]}
+      - secret: {name: creds}
+  containers:
+  - name: main
+    image: busybox
+    workingDir: /work
+    command: [sh, -c]
+    args:
+    - |
+      echo "color=$COLOR password=$PASSWORD pod=$POD_NAME ns=$NAMESPACE ip=$POD_IP app=$APP note=$NOTE"
+      echo "greeting=$GREETING port=$PORT lives=$G_lives"
+      echo "lives-file=$(cat /etc/game/game/lives) secret-file=$(cat /var/secret/password)"
+      echo "projected=$(cat /etc/all/color)+$(cat /etc/all/password) name-file=$(cat /etc/info/name)"
+      cat /etc/info/labels; echo
+      echo data > /scratch/out && echo "scratch=$(cat /scratch/out)"
+      echo "cwd-ends=$(basename "$PWD")"
+    ports: [{containerPort: 9090}]
+    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: game, key: color}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+    - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+    - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+    - {name: NOTE, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['note']"}}}
+    - {name: GREETING, value: "hello $(POD_NAME)"}
+    envFrom: [{prefix: G_, configMapRef: {name: game}}]
+    volumeMounts:
+    - {name: config, mountPath: /etc/game}
+    - {name: secret, mountPath: /var/secret, readOnly: true}
+    - {name: scratch, mountPath: /scratch}
+    - {name: info, mountPath: /etc/info}
+    - {name: all, mountPath: /etc/all}
+` });
+    const pod = await waitFor('the shell pod to succeed', async () => {
+      const p = await getPod(t.kubectl, 'shell');
+      return p?.status.phase === 'Succeeded' ? p : undefined;
+    });
+    const log = await containerLog(t.dataDir, pod, 'main');
+    assert.match(log, new RegExp(`color=blue password=s3cret pod=shell ns=default ip=${pod.status.podIP!.replace(/\./g, '\\.')} app=shell note=hi\n`));
+    assert.match(log, /greeting=hello shell port=9090 lives=3\n/);
+    assert.match(log, /lives-file=3 secret-file=s3cret\n/);
+    assert.match(log, /projected=blue\+s3cret name-file=shell\n/);
+    assert.match(log, /app="shell"\ntier="test"\n/);
+    assert.match(log, /scratch=data\n/);
+    assert.match(log, /cwd-ends=work\n/);
+    const status = containerStatus(pod, 'main')!;
+    assert.equal(status.state.terminated?.exitCode, 0);
+    assert.equal(status.state.terminated?.reason, 'Completed');
+    assert.match(await t.kubectl.ok(['get', 'pod', 'shell']), /shell\s+0\/1\s+Completed\s+0\s+/);
+  });
+
+  it('runs init containers one after another before the main container', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: with-init}
+spec:
+  volumes: [{name: shared, emptyDir: {}}]
+  initContainers:
+  - {name: first, image: busybox, command: [sh, -c, 'echo one > /shared/steps'], volumeMounts: [{name: shared, mountPath: /shared}]}
+  - {name: second, image: busybox, command: [sh, -c, 'echo two >> /shared/steps'], volumeMounts: [{name: shared, mountPath: /shared}]}
+  containers:
+  - {name: main, image: busybox, command: [sh, -c, 'cat /shared/steps; exec sleep 3600'], volumeMounts: [{name: shared, mountPath: /shared}]}
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/with-init', '--timeout=60s']);
+    const pod = (await getPod(t.kubectl, 'with-init'))!;
+    assert.equal(condition(pod, 'Initialized'), 'True');
+    assert.deepEqual(pod.status.initContainerStatuses!.map((c) => [c.name, c.state.terminated?.reason]), [['first', 'Completed'], ['second', 'Completed']]);
+    assert.equal(await waitFor('the main container output', async () => (await containerLog(t.dataDir, pod, 'main')) || undefined), 'one\ntwo\n');
+  });
+
+  it('records the lifecycle events kubectl describe shows', async () => {
+    const describe = await t.kubectl.ok(['describe', 'pod', 'hello-world']);
+    assert.match(describe, /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/hello-world to \S+/);
+    assert.match(describe, /Normal\s+Pulling\s+\S+\s+kubelet\s+Pulling image "gcr.io\/knative-samples\/helloworld-go"/);
+    assert.match(describe, /Normal\s+Pulled\s+\S+\s+kubelet\s+Successfully pulled image "gcr.io\/knative-samples\/helloworld-go" in \S+ \(\S+ including waiting\)\. Image size: \d+ bytes\./);
+    assert.match(describe, /Normal\s+Created\s+\S+\s+kubelet\s+Created container: user-container/);
+    assert.match(describe, /Normal\s+Started\s+\S+\s+kubelet\s+Started container user-container/);
+    const events = await t.kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.name=hello-world', '-o', 'wide']);
+    assert.match(events, /Started\s+pod\/hello-world\s+spec\.containers\{user-container\}\s+kubelet, \S+\s+Started container user-container/);
+  });
+});
