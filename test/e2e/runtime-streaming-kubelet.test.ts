@@ -1,0 +1,70 @@
+/**
+ * Streaming against pods the kubelet really runs (skiff up): `kubectl logs` of a process's
+ * output, `-p` after a restart, `deploy/NAME`, and `-f` until the process exits.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+
+let t: TestSkiff;
+before(async () => {
+  t = await startTestSkiff();
+});
+after(async () => {
+  await t.stop();
+});
+
+test('logs and logs --previous of a container that exits and restarts', async () => {
+  await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  restartPolicy: OnFailure
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "echo to stdout; echo to stderr >&2; exit 3"]
+` });
+  await t.kubectl.ok(['wait', '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', 'pod/crasher', '--timeout=60s']);
+  assert.equal(await t.kubectl.ok(['logs', 'crasher', '--previous']), 'to stdout\nto stderr\n');
+  const stamped = await t.kubectl.ok(['logs', 'crasher', '-p', '--timestamps', '--tail=1']);
+  assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z to (stdout|stderr)\n$/);
+});
+
+test('logs deploy/NAME picks a pod of the Deployment; logs -f follows until the process exits', async () => {
+  await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: talker}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: talker}}
+  template:
+    metadata: {labels: {app: talker}}
+    spec:
+      containers:
+      - name: main
+        image: busybox
+        command: ["sh", "-c", "echo ready; while [ ! -e /tmp/skiff-never ]; do sleep 60; done"]
+` });
+  await t.kubectl.ok(['rollout', 'status', 'deploy/talker', '--timeout=60s']);
+  const out = await t.kubectl(['logs', 'deploy/talker']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stdout, 'ready\n');
+
+  await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: counter}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done"]
+` });
+  // The process may already have finished when the wait looks (started is false again):
+  // then -f prints the whole log at once, which is the same output.
+  await t.kubectl.ok(['wait', '--for=jsonpath={.status.containerStatuses[0].started}=true', 'pod/counter', '--timeout=60s']).catch(() => undefined);
+  const followed = await t.kubectl(['logs', '-f', 'counter', '--pod-running-timeout=60s']);
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.equal(followed.stdout, 'line 1\nline 2\nline 3\n');
+});
