@@ -11,6 +11,8 @@ import { meshKinds } from '../api/mesh/index.ts';
 import { operatorKinds } from '../api/operator/index.ts';
 import { routeKinds } from '../api/route/index.ts';
 import { clusterRulesPlugin } from '../apiserver/admission/cluster-rules.ts';
+import { startKubernetesServiceController } from '../apiserver/controlplane/kubernetes-service-controller.ts';
+import { addressAt } from '../api/builtin/core/service-network.ts';
 import { CrdRegistrar } from '../apiserver/crd/crd-registrar.ts';
 import { createApiHandler, type HealthCheck, type Identity } from '../apiserver/http/handler.ts';
 import { podBindingHandler } from '../apiserver/http/binding-handler.ts';
@@ -43,8 +45,15 @@ export interface ApiServerCore {
   readonly objects: ObjectService;
   readonly watches: WatchService;
   readonly patches: PatchService;
-  /** The in-process client (identity `system:skiff`) for controllers. */
+  /** The in-process client (identity `system:skiff`) for skiff's own setup writes. */
   readonly client: Client;
+  /**
+   * An in-process client writing as `component` — its user and default field manager, as
+   * kube-controller-manager, kube-scheduler and the kubelet appear in managedFields.
+   */
+  clientAs(component: string): Client;
+  /** Starts the API server's own controller for the `kubernetes` Service (once listening on `apiPort`). */
+  startControlPlaneControllers(apiPort: number): Promise<{ stop(): Promise<void> }>;
   /** Subresource handlers the runtime registers (`<group>/<plural>/<sub>`, e.g. `/pods/log`). */
   readonly subresources: Map<string, SubresourceHandler>;
   handler(authenticate: (req: IncomingMessage) => Identity | undefined): (req: IncomingMessage, res: ServerResponse) => void;
@@ -61,11 +70,13 @@ export function allCompiledKinds(): KindDefinition[] {
 export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   const registry = new KindRegistry([...allCompiledKinds(), ...(opts.extraKinds ?? [])]);
   const admission = new KindAdmission({ registry });
-  const objects = new ObjectService({ store: opts.store, admission, writeHooks: [serviceAllocationHook(opts.store, opts.serviceNetwork ?? defaultServiceNetwork())] });
+  const serviceNetwork = opts.serviceNetwork ?? defaultServiceNetwork();
+  const objects = new ObjectService({ store: opts.store, admission, writeHooks: [serviceAllocationHook(opts.store, serviceNetwork)] });
   const watches = new WatchService(opts.store);
   const patches = new PatchService(objects);
   const bindPodInStore: SubresourceCreator = (r) => bindPod(opts.store, { namespace: r.namespace, name: r.name, binding: r.body, dryRun: r.dryRun });
-  const client = new InProcessClient({ registry, objects, patches, watches, user: 'system:skiff', subresourceCreators: new Map([['/pods/binding', bindPodInStore]]) });
+  const clientAs = (user: string): Client => new InProcessClient({ registry, objects, patches, watches, user, subresourceCreators: new Map([['/pods/binding', bindPodInStore]]) });
+  const client = clientAs('system:skiff');
   admission.setClient(client);
   admission.addPlugin(clusterRulesPlugin);
   const crds = new CrdRegistrar({ registry, objects, watches, log: opts.log });
@@ -85,7 +96,8 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   probe.unref();
 
   return {
-    registry, objects, watches, patches, client, subresources,
+    registry, objects, watches, patches, client, clientAs, subresources,
+    startControlPlaneControllers: (apiPort) => startKubernetesServiceController(clientAs('kube-apiserver'), { ip: '127.0.0.1', port: apiPort, clusterIP: addressAt(serviceNetwork.serviceRange, 1) }, opts.log),
     handler: (authenticate) => createApiHandler({
       registry, objects, patches, watches, subresources, authenticate, openapi,
       health: checks,

@@ -1,7 +1,14 @@
-/** Starts the core controllers (namespace lifecycle, garbage collector, scheduler) over the client. */
+/**
+ * Starts the core controllers — kube-controller-manager's (namespace lifecycle, garbage
+ * collector, workloads, endpoints, service accounts, root CA publisher) and the scheduler —
+ * each over the client of the component it belongs to, so managedFields and events name
+ * `kube-controller-manager` and `kube-scheduler` as on a real cluster.
+ */
 import type { Client } from '../client/types.ts';
 import { startGarbageCollector } from '../controllers/core/gc/controller.ts';
 import { startNamespaceController } from '../controllers/core/namespace/controller.ts';
+import { startRootCaPublisher } from '../controllers/core/root-ca-publisher/controller.ts';
+import { startServiceAccountsController } from '../controllers/core/serviceaccounts/controller.ts';
 import { startScheduler } from '../controllers/core/scheduler/controller.ts';
 import { startDeploymentController } from '../controllers/core/deployment/controller.ts';
 import { startEndpointsController } from '../controllers/core/endpoints/controller.ts';
@@ -16,12 +23,25 @@ export interface RunningControllers {
   stop(): Promise<void>;
 }
 
-export async function startCoreControllers(client: Client, log: Logger): Promise<RunningControllers> {
+export interface CoreControllerClients {
+  controllerManager: Client;
+  scheduler: Client;
+}
+
+export interface CoreControllerOptions {
+  /** The cluster CA (PEM) published in every namespace as `kube-root-ca.crt`. */
+  rootCaPem: string;
+}
+
+export async function startCoreControllers(clients: CoreControllerClients, opts: CoreControllerOptions, log: Logger): Promise<RunningControllers> {
+  const client = clients.controllerManager;
   const started: Array<{ name: string; stop(): Promise<void> }> = [];
   try {
     started.push({ name: 'namespace-controller', ...(await startNamespaceController(client, log)) });
     started.push({ name: 'garbage-collector', ...(await startGarbageCollector(client, log)) });
-    started.push({ name: 'scheduler', ...(await startScheduler(client, log)) });
+    started.push({ name: 'serviceaccount-controller', ...(await startServiceAccountsController(client, log)) });
+    started.push({ name: 'root-ca-cert-publisher', ...(await startRootCaPublisher(client, opts.rootCaPem, log)) });
+    started.push({ name: 'scheduler', ...(await startScheduler(clients.scheduler, log)) });
     started.push({ name: 'replicaset-controller', ...(await withEvents(client, 'replicaset-controller', log, (events) => startReplicaSetController(client, events, log))) });
     started.push({ name: 'deployment-controller', ...(await withEvents(client, 'deployment-controller', log, (events) => startDeploymentController(client, events, log))) });
     started.push({ name: 'endpoints-controller', ...(await startEndpointsController(client, log)) });

@@ -13,6 +13,8 @@ const HISTORY_WINDOW = 64;
 const NS = 'paged';
 const CMS = `/api/v1/namespaces/${NS}/configmaps`;
 const NAMES = ['cm-a', 'cm-b', 'cm-c', 'cm-d', 'cm-e', 'cm-f', 'cm-g'];
+/** What the namespace lists: the test's ConfigMaps and the root CA one kube-controller-manager publishes in every namespace. */
+const LISTED = [...NAMES, 'kube-root-ca.crt'];
 
 interface Page {
   metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
@@ -34,6 +36,7 @@ describe('pagination', () => {
     await s.kubectl.ok(['create', 'namespace', NS]);
     // Created out of order: lists come back sorted by name.
     for (const name of [...NAMES].reverse()) await s.kubectl.ok(['-n', NS, 'create', 'configmap', name, '--from-literal=a=1']);
+    await s.kubectl.ok(['-n', NS, 'wait', '--for=create', '--timeout=30s', 'configmap/kube-root-ca.crt']);
   });
   after(async () => {
     await s?.stop();
@@ -43,10 +46,10 @@ describe('pagination', () => {
     const out = await s.kubectl.ok(['-n', NS, 'get', 'cm', '--chunk-size=2']);
     const lines = out.trimEnd().split('\n');
     assert.match(lines[0]!, /^NAME\s+DATA\s+AGE$/);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0]), NAMES);
-    assert.equal(await s.kubectl.ok(['-n', NS, 'get', 'cm', '--chunk-size=3', '-o', 'name']), NAMES.map((n) => `configmap/${n}\n`).join(''));
+    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0]), LISTED);
+    assert.equal(await s.kubectl.ok(['-n', NS, 'get', 'cm', '--chunk-size=3', '-o', 'name']), LISTED.map((n) => `configmap/${n}\n`).join(''));
     const json = JSON.parse(await s.kubectl.ok(['-n', NS, 'get', 'cm', '--chunk-size=2', '-o', 'json'])) as Page;
-    assert.deepEqual(json.items.map((i) => i.metadata.name), NAMES);
+    assert.deepEqual(json.items.map((i) => i.metadata.name), LISTED);
   });
 
   it('follows metadata.continue through every page: each object exactly once', async () => {
@@ -63,9 +66,9 @@ describe('pagination', () => {
       token = next.metadata.continue;
       pages++;
     }
-    assert.deepEqual(seen, NAMES);
+    assert.deepEqual(seen, LISTED);
     assert.equal(pages, 4);
-    const all = await page('limit=7');
+    const all = await page('limit=8');
     assert.equal(all.metadata.continue, undefined, 'no token when nothing is left');
   });
 
@@ -74,7 +77,7 @@ describe('pagination', () => {
     await s.kubectl.ok(['-n', NS, 'create', 'configmap', 'cm-late', '--from-literal=a=1']);
     await s.kubectl.ok(['-n', NS, 'delete', 'configmap', 'cm-f']);
     const rest = await page(`continue=${encodeURIComponent(first.metadata.continue!)}`);
-    assert.deepEqual([...first.items, ...rest.items].map((i) => i.metadata.name), NAMES);
+    assert.deepEqual([...first.items, ...rest.items].map((i) => i.metadata.name), LISTED);
     await s.kubectl.ok(['-n', NS, 'delete', 'configmap', 'cm-late']);
     await s.kubectl.ok(['-n', NS, 'create', 'configmap', 'cm-f', '--from-literal=a=1']);
   });
@@ -114,6 +117,6 @@ describe('pagination', () => {
     assert.equal(r.body.message, 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
     assert.ok(r.body.metadata.continue, 'the Status offers a token that continues at the latest revision');
     const rest = await page(`limit=10&continue=${encodeURIComponent(r.body.metadata.continue!)}`);
-    assert.deepEqual(rest.items.map((i) => i.metadata.name), NAMES.slice(2));
+    assert.deepEqual(rest.items.map((i) => i.metadata.name), LISTED.slice(2));
   });
 });

@@ -33,6 +33,8 @@ describe('watch', () => {
     s = await startTestSkiff({ historyWindow: HISTORY_WINDOW });
     api = apiFor({ apiServer: s.skiff.info.apiServer, dataDir: s.dataDir });
     await s.kubectl.ok(['create', 'namespace', NS]);
+    // As in every namespace of a real cluster, kube-controller-manager publishes the root CA ConfigMap.
+    await s.kubectl.ok(['-n', NS, 'wait', '--for=create', '--timeout=30s', 'configmap/kube-root-ca.crt']);
   });
   after(async () => {
     await s?.stop();
@@ -43,7 +45,7 @@ describe('watch', () => {
     const events = startKubectlStream(s.kubectl.kubeconfig, ['-n', NS, 'get', 'cm', '-w', '--output-watch-events']);
     const only = startKubectlStream(s.kubectl.kubeconfig, ['-n', NS, 'get', 'cm', '--watch-only']);
     try {
-      await events.waitFor(/^EVENT\s+NAME\s+DATA\s+AGE\nADDED\s+pre\s+1\s+\d+s\n/);
+      await events.waitFor(/^EVENT\s+NAME\s+DATA\s+AGE\nADDED\s+kube-root-ca\.crt\s+1\s+\d+s\nADDED\s+pre\s+1\s+\d+s\n/);
       // --watch-only prints nothing before an event, so nothing says when its watch began:
       // touch the object until the first event shows (bounded).
       for (let touch = 1; !/^pre\s/m.test(only.output()); touch++) {
@@ -58,7 +60,7 @@ describe('watch', () => {
       await s.kubectl.ok(['-n', NS, 'patch', 'cm', 'live', '-p', '{"data":{"b":"2"}}']);
       await s.kubectl.ok(['-n', NS, 'delete', 'cm', 'live']);
       const out = (await events.waitFor(/^DELETED\s+live\s+2\s+\d+s$/m)).input;
-      assert.match(out, /^EVENT\s+NAME\s+DATA\s+AGE\nADDED\s+pre\s+1\s+\d+s\n(MODIFIED\s+pre\s+1\s+\d+s\n)+ADDED\s+live\s+1\s+\d+s\nMODIFIED\s+live\s+2\s+\d+s\nDELETED\s+live\s+2\s+\d+s\n$/);
+      assert.match(out, /^EVENT\s+NAME\s+DATA\s+AGE\nADDED\s+kube-root-ca\.crt\s+1\s+\d+s\nADDED\s+pre\s+1\s+\d+s\n(MODIFIED\s+pre\s+1\s+\d+s\n)+ADDED\s+live\s+1\s+\d+s\nMODIFIED\s+live\s+2\s+\d+s\nDELETED\s+live\s+2\s+\d+s\n$/);
       const watched = (await only.waitFor(/^live\s+1\s+\d+s\nlive\s+2\s+\d+s\nlive\s+2\s+\d+s\n$/m)).input;
       assert.match(watched, /^NAME\s+DATA\s+AGE\n(pre\s+1\s+\d+s\n)+live/, 'one header, then one row per event');
       assert.equal((watched.match(/^pre\s/gm) ?? []).length, touches);
