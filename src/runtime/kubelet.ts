@@ -6,7 +6,7 @@
  * in the API; the next start runs each of them again, exactly once (docs/runtime.md).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../client/types.ts';
@@ -14,7 +14,7 @@ import type { Logger } from '../util/log.ts';
 import { EventRecorder } from './events/recorder.ts';
 import { ImageService } from './images/image-service.ts';
 import { podLogsRootOf, runtimeDirOf } from './logs/layout.ts';
-import { DEFAULT_LOOPBACK_POD_CIDR } from './network/ip-allocator.ts';
+import { claimCidr, loopbackCandidates, netnsCandidates } from './network/cidr-claims.ts';
 import { createPodNetwork } from './network/create.ts';
 import type { PodNetworkMode } from './network/pod-network.ts';
 import { machineFacts, defaultNodeName } from './node/machine.ts';
@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   nodeName?: string;
   /** `loopback` (default) or `netns` (root). */
   podNetwork?: PodNetworkMode;
-  /** Pod CIDR (default 127.244.0.0/16 in loopback mode, 10.244.0.0/16 in netns mode). */
+  /** Pod CIDR (default: the first free of 127.244.0.0/16, 127.245.0.0/16 … in loopback mode; 10.244.0.0/16 … in netns mode). */
   podCIDR?: string;
   /** What the Node reports as kubeletVersion. */
   kubeletVersion: string;
@@ -87,7 +87,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
   };
   try {
     const mode = opts.podNetwork ?? 'loopback';
-    const network = await createPodNetwork(mode, opts.podCIDR ?? (mode === 'loopback' ? DEFAULT_LOOPBACK_POD_CIDR : '10.244.0.0/16'), runtimeDir, log);
+    // Pod addresses must not collide with another skiff instance's on this machine.
+    const rememberedCidr = join(runtimeDir, 'pod-cidr');
+    const claim = await claimCidr({
+      candidates: opts.podCIDR ? [opts.podCIDR] : mode === 'loopback' ? loopbackCandidates() : netnsCandidates(),
+      exact: opts.podCIDR !== undefined,
+      dataDir: await realpath(opts.dataDir),
+      preferred: (await readFile(rememberedCidr, 'utf8').catch(() => '')).trim() || undefined,
+    });
+    cleanups.push(() => claim.release());
+    await writeFile(rememberedCidr, `${claim.cidr}\n`);
+    const network = await createPodNetwork(mode, claim.cidr, runtimeDir, log);
     cleanups.push(() => network.stop());
     const zygotes = mode === 'loopback' ? new ZygotePool({
       script: programs.zygote,

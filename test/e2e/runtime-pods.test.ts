@@ -34,7 +34,8 @@ describe('runtime: pods as processes', () => {
     assert.equal(status.nodeInfo.operatingSystem, 'linux');
     assert.equal(status.nodeInfo.kubeletVersion, 'v1.32.0');
     assert.equal(node.metadata.labels['kubernetes.io/hostname'], node.metadata.name);
-    assert.equal(node.spec.podCIDR, '127.244.0.0/16');
+    // 127.244.0.0/16 unless another skiff on this machine holds it.
+    assert.match(node.spec.podCIDR, /^127\.\d+\.0\.0\/16$/);
     const table = await t.kubectl.ok(['get', 'nodes']);
     assert.match(table, new RegExp(`^${node.metadata.name}\\s+Ready\\s+control-plane\\s+`, 'm'));
     const lease = JSON.parse(await t.kubectl.ok(['get', 'lease', '-n', 'kube-node-lease', node.metadata.name, '-o', 'json'])) as { spec: { holderIdentity: string; leaseDurationSeconds: number; renewTime: string } };
@@ -65,7 +66,8 @@ spec:
     const openshift = (await getPod(t.kubectl, 'hello-openshift'))!;
     assert.ok(world.spec.nodeName);
     assert.equal(world.status.hostIP, '127.0.0.1');
-    assert.match(world.status.podIP!, /^127\.244\.\d+\.\d+$/);
+    const podCIDR = JSON.parse(await t.kubectl.ok(['get', 'nodes', '-o', 'json'])).items[0].spec.podCIDR as string;
+    assert.ok(world.status.podIP!.startsWith(podCIDR.split('.').slice(0, 2).join('.') + '.'), `${world.status.podIP} in ${podCIDR}`);
     assert.notEqual(world.status.podIP, openshift.status.podIP);
     assert.equal(world.status.phase, 'Running');
     assert.deepEqual(world.status.conditions!.map((c) => [c.type, c.status]), [['PodReadyToStartContainers', 'True'], ['Initialized', 'True'], ['Ready', 'True'], ['ContainersReady', 'True'], ['PodScheduled', 'True']]);

@@ -47,3 +47,19 @@ test('current and previous instances are the two newest files', async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a container ID finds its instance', async () => {
+  const { containerIdPath, logPathForContainerID } = await import('./layout.ts');
+  const root = mkdtempSync(join(tmpdir(), 'skiff-logs-'));
+  try {
+    mkdirSync(containerLogDir(root, pod, 'main'), { recursive: true });
+    for (const n of [3, 4]) {
+      writeFileSync(containerLogPath(root, pod, 'main', n), '');
+      writeFileSync(containerIdPath(root, pod, 'main', n), `skiff://id-${n}\n`);
+    }
+    assert.equal(await logPathForContainerID(root, pod, 'main', 'skiff://id-3'), containerLogPath(root, pod, 'main', 3));
+    assert.equal(await logPathForContainerID(root, pod, 'main', 'skiff://other'), undefined);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -4,16 +4,18 @@
  *
  * Layout, as the kubelet's /var/log/pods:
  *   <dataDir>/runtime/pod-logs/<namespace>_<pod>_<uid>/<container>/<restartCount>.log
- * One file per container instance; the runtime keeps the current instance and the one
- * before it (`--previous`), removes older ones, and removes the pod's folder when the pod
- * is gone.
+ * One file per container instance, and beside it `<restartCount>.id` holding the
+ * instance's container ID (status.containerStatuses[].containerID / lastState…containerID),
+ * so a reader can pick files the way the kubelet does (by the IDs in the status). The
+ * runtime keeps the current instance and the one before it (`--previous`), removes older
+ * ones, and removes the pod's folder when the pod is gone.
  *
  * Line format, as the CRI logging format (containerd/CRI-O):
  *   <RFC3339Nano timestamp> <stdout|stderr> <F|P> <content>\n
  * `F` ends a line of output; `P` is a part of a longer line that continues in the next
  * record (no newline between them when shown).
  */
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface PodLogRef {
@@ -60,6 +62,20 @@ export function containerLogDir(root: string, pod: PodLogRef, container: string)
 /** The log file of one container instance; `restartCount` is the instance's restart count. */
 export function containerLogPath(root: string, pod: PodLogRef, container: string, restartCount: number): string {
   return join(containerLogDir(root, pod, container), `${restartCount}.log`);
+}
+
+/** The file holding the container ID of the instance logged in `containerLogPath(…, restartCount)`. */
+export function containerIdPath(root: string, pod: PodLogRef, container: string, restartCount: number): string {
+  return join(containerLogDir(root, pod, container), `${restartCount}.id`);
+}
+
+/** The log file of the instance with this container ID (`skiff://…`), if it is kept. */
+export async function logPathForContainerID(root: string, pod: PodLogRef, container: string, containerID: string): Promise<string | undefined> {
+  for (const n of (await loggedInstances(root, pod, container)).reverse()) {
+    const id = await readFile(containerIdPath(root, pod, container, n), 'utf8').catch(() => '');
+    if (id.trim() === containerID) return containerLogPath(root, pod, container, n);
+  }
+  return undefined;
 }
 
 /** The restart counts of the instances whose logs exist, oldest first. */

@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import { containerArgv, programFor } from '../images/catalog.ts';
-import { containerLogDir, containerLogPath } from '../logs/layout.ts';
+import { containerIdPath, containerLogDir, containerLogPath } from '../logs/layout.ts';
 import { ContainerLogWriter } from '../logs/log-writer.ts';
 import type { PodSandboxNetwork } from '../network/pod-network.ts';
 import { execInContainer, type ExecContext } from '../process/exec.ts';
@@ -119,6 +119,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
   await pruneOldLogs(logDir, restartCount);
   const logPath = containerLogPath(ctx.logsRoot, podRef, spec.name, restartCount);
   const id = `skiff://${randomBytes(32).toString('hex')}`;
+  await writeFile(containerIdPath(ctx.logsRoot, podRef, spec.name, restartCount), `${id}\n`);
   ctx.events.event(ref, 'Normal', 'Created', `Created container: ${spec.name}`);
   const startedAt = new Date();
   let proc;
@@ -211,7 +212,7 @@ async function workingDirectory(containerDir: string, workingDir: string | undef
 /** Keeps the logs of the previous instance only (the new one gets `<restartCount>.log`). */
 async function pruneOldLogs(dir: string, restartCount: number): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const m = /^(\d+)\.log$/.exec(name);
+    const m = /^(\d+)\.(log|id)$/.exec(name);
     if (m && Number(m[1]) < restartCount - 1) await rm(join(dir, name), { force: true });
   }
 }
