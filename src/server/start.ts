@@ -17,10 +17,14 @@ import type { Logger } from '../util/log.ts';
 import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
 import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
+import { startRuntime } from '../runtime/kubelet.ts';
+import { DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
+import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
+import { startPodStreaming } from './pod-streaming.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from './types.ts';
-import { SKIFF_VERSION, kubernetesVersionInfo } from './version.ts';
+import { KUBERNETES_VERSION, SKIFF_VERSION, kubernetesVersionInfo } from './version.ts';
 
 export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<RunningSkiff> {
   const dataDir = resolve(opts.dataDir);
@@ -37,7 +41,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     for (const change of pki.changes) log.info(change, 'cluster PKI');
     for (const warning of pki.warnings) log.warn(warning);
 
-    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo() });
+    const serviceNetwork = { serviceRange: parseIpv4Range(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR), nodePorts: parsePortRange(opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE) };
+    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo(), serviceNetwork });
     await core.start();
     cleanups.push(async () => core.stop());
 
@@ -53,6 +58,20 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const controllerClients = { controllerManager: core.clientAs('kube-controller-manager'), scheduler: core.clientAs('kube-scheduler') };
     const controllers = await startCoreControllers(controllerClients, { rootCaPem: pki.caPem }, log.child({ component: 'controllers' }));
     cleanups.push(() => controllers.stop());
+    const serviceProxy = await startServiceProxy(core.client, log.child({ component: 'service-proxy' }), { loadBalancerPool: opts.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL, strategy: opts.serviceBalancing ?? 'round-robin' });
+    cleanups.push(() => serviceProxy.stop());
+
+    // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).
+    const runtime = await startRuntime({
+      client: core.clientAs('kubelet'), dataDir, log: log.child({ component: 'runtime' }),
+      kubeletVersion: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}`,
+      serviceAccountToken: () => pki.adminToken,
+      ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
+    });
+    cleanups.push(() => runtime.stop());
+    // kubectl logs: the kubelet's own server and the API server's pods/log proxy to it (docs/streaming.md).
+    const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }) });
+    cleanups.push(() => streaming.stop());
 
     const kubeconfig = kubeconfigPathOf(dataDir);
     await writeKubeconfig(kubeconfig, { server: apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
@@ -65,6 +84,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       { name: 'apiserver', healthy: server.listening, message: apiServer },
       ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
       ...controllers.health(),
+      runtime.health(),
+      { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
     ];
     core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));
     let stopping: Promise<void> | undefined;
