@@ -40,7 +40,7 @@ export async function startInContainer(ctx: ExecContext, argv: readonly string[]
   const env: Record<string, string> = { ...ctx.env, [RUNTIME_ID_ENV]: ctx.runtimeId };
   let full = [await resolveExecutable(mapped[0] ?? '', env.PATH ?? '', ctx.cwd), ...mapped.slice(1)];
   if (ctx.netns) full = ['ip', 'netns', 'exec', ctx.netns, ...full];
-  const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(ctx.netns ? {} : { argv0: mapped[0]! }) });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (err) => reject(new StartError(`exec: "${mapped[0]}": ${err.message}`)));

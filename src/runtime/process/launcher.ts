@@ -72,7 +72,7 @@ export class ProcessLauncher {
     if (spec.program.kind === 'builtin') argv = [process.execPath, this.#opts.programs.images[spec.program.program], ...spec.program.args];
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' ? spec.program.argv[0] : undefined });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !spec.netns ? spec.program.argv[0] : undefined });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);
       child.once('error', (err: NodeJS.ErrnoException) => reject(new StartError(`exec: "${argv[0]}": ${err.code === 'EACCES' ? 'permission denied' : err.message}`)));
