@@ -1,13 +1,16 @@
 /**
- * Wires kubectl's streaming subresources: starts the kubelet's HTTPS server (logs today),
+ * Wires kubectl's streaming subresources: starts the kubelet's HTTPS server (logs, exec),
  * reports its port in the Node's daemonEndpoints, and registers the API server's pods/log
- * handler, which proxies to it — the path kube-apiserver → kubelet takes in Kubernetes.
+ * handler and its pods/exec upgrade listener, which proxy to it — the path kube-apiserver → kubelet takes in Kubernetes.
  * The API server authenticates to the kubelet with the admin client certificate (the
  * kubelet accepts only certificates from the cluster CA); the kubelet serves with the API
  * server's certificate, which is valid for 127.0.0.1.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Server } from 'node:https';
 import type { KubeObject } from '../api/object.ts';
-import { podLogHandler } from '../apiserver/http/pod-log-handler.ts';
+import { podLogHandler, type PodLogHandlerDeps } from '../apiserver/http/pod-log-handler.ts';
+import { podUpgradeProxy } from '../apiserver/http/pod-upgrade-proxy.ts';
 import type { ClusterPki } from '../pki/cluster-pki.ts';
 import type { KubeletPods } from '../runtime/server/container-logs.ts';
 import { startKubeletServer } from '../runtime/server/kubelet-server.ts';
@@ -20,6 +23,8 @@ export interface PodStreamingOptions {
   kubelet: KubeletPods & { setKubeletPort?(port: number): Promise<void> };
   pki: Pick<ClusterPki, 'caPem' | 'servingCertPem' | 'servingKeyPem' | 'adminCertPem' | 'adminKeyPem'>;
   log: Logger;
+  /** The API server's HTTPS server: pods/exec arrives as an upgrade ('upgrade' event). */
+  apiServer?: { server: Server; authenticate(req: IncomingMessage): unknown };
 }
 
 export interface PodStreaming {
@@ -34,7 +39,7 @@ export async function startPodStreaming(opts: PodStreamingOptions): Promise<PodS
   await opts.kubelet.setKubeletPort?.(server.port);
   const pods = opts.core.registry.resolve('', 'v1', 'pods');
   if (!pods) throw new Error('the pods kind is not registered');
-  opts.core.subresources.set('/pods/log', podLogHandler({
+  const deps: PodLogHandlerDeps = {
     getPod: (namespace, name) => opts.core.objects.get({ ...pods, namespace, name, subresource: undefined }),
     locateKubelet: async (nodeName) => {
       const node = await opts.core.client.get<KubeObject>({ apiVersion: 'v1', kind: 'Node' }, undefined, nodeName);
@@ -43,11 +48,15 @@ export async function startPodStreaming(opts: PodStreamingOptions): Promise<PodS
       return port ? { host: server.host, port } : undefined;
     },
     tls: { caPem: opts.pki.caPem, certPem: opts.pki.adminCertPem, keyPem: opts.pki.adminKeyPem },
-  }));
+  };
+  opts.core.subresources.set('/pods/log', podLogHandler(deps));
+  const upgrade = opts.apiServer ? podUpgradeProxy({ ...deps, authenticate: opts.apiServer.authenticate }) : undefined;
+  if (upgrade) opts.apiServer?.server.on('upgrade', upgrade);
   return {
     kubeletPort: server.port,
     stop: async () => {
       opts.core.subresources.delete('/pods/log');
+      if (upgrade) opts.apiServer?.server.off('upgrade', upgrade);
       await server.stop();
     },
   };

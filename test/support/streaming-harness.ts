@@ -15,6 +15,7 @@ import { authenticate } from '../../src/pki/authenticate.ts';
 import { ensureClusterPki } from '../../src/pki/cluster-pki.ts';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.ts';
 import { containerLogPath, formatLogRecord, formatLogTimestamp, type LogStream } from '../../src/runtime/logs/layout.ts';
+import type { ExecContext } from '../../src/runtime/process/exec.ts';
 import type { KubeletPod, KubeletPods } from '../../src/runtime/server/container-logs.ts';
 import { createApiServerCore } from '../../src/server/api-server-core.ts';
 import { startPodStreaming } from '../../src/server/pod-streaming.ts';
@@ -28,20 +29,21 @@ export const NODE_NAME = 'harness-node';
 
 /** A pod the fake kubelet knows: its log files are written by the test. */
 export class HarnessPod implements KubeletPod {
-  readonly #instances = new Map<string, object>();
+  readonly #instances = new Map<string, { exec: ExecContext }>();
   constructor(readonly pod: KubeObject, readonly logsRoot: string) {}
 
   get uid(): string {
     return this.pod.metadata.uid ?? '';
   }
 
-  instance(container: string): object | undefined {
+  instance(container: string): { exec: ExecContext } | undefined {
     return this.#instances.get(container);
   }
 
   /** Marks a container instance as running (logs -f follows it) or not. */
   setRunning(container: string, running: boolean): void {
-    if (running) this.#instances.set(container, {});
+    // exec runs on the host shell in the temp folder, with the test's PATH.
+    if (running) this.#instances.set(container, { exec: { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: tmpdir(), runtimeId: 'streaming-harness', mapPath: (text) => text } });
     else this.#instances.delete(container);
   }
 
@@ -87,6 +89,7 @@ export async function startStreamingHarness(): Promise<StreamingHarness> {
   const node = await core.client.create<KubeObject>({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME } });
   const streaming = await startPodStreaming({
     core, pki, log,
+    apiServer: { server, authenticate: (req) => authenticate(req, pki) },
     kubelet: {
       ...kubelet,
       pod: kubelet.pod,

@@ -1,13 +1,16 @@
 /**
  * The kubelet's own HTTPS server, as the real kubelet's port 10250: the API server's
- * pods/log subresource proxies here. It listens on the node's address and trusts only
+ * pods/log and pods/exec subresources proxy here. It listens on the node's address and trusts only
  * clients with a certificate from the cluster CA (the API server's kubelet client).
  */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../util/log.ts';
 import { serveContainerLogs, type KubeletPods } from './container-logs.ts';
-import { KubeletError, writeStatus } from './status.ts';
+import { upgradeExec } from './exec-upgrade.ts';
+import { KubeletError, statusOf, writeStatus } from './status.ts';
 
 export interface KubeletServerOptions {
   pods: KubeletPods;
@@ -29,6 +32,7 @@ export interface KubeletServer {
 }
 
 const CONTAINER_LOGS = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const EXEC = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 export async function startKubeletServer(opts: KubeletServerOptions): Promise<KubeletServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -51,6 +55,21 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       writeStatus(res, 500, (err as Error).message);
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const route = async () => {
+      const exec = EXEC.exec(url.pathname);
+      if (!exec) throw new KubeletError(404, `the server could not find the requested resource (${url.pathname})`);
+      const [namespace, pod, container] = exec.slice(1).map(decodeURIComponent) as [string, string, string];
+      await upgradeExec(opts.pods, { namespace, pod, container }, url.searchParams, req, socket, head);
+    };
+    socket.on('error', () => undefined);
+    route().catch((err: unknown) => {
+      const code = err instanceof KubeletError ? err.code : 500;
+      if (!(err instanceof KubeletError)) opts.log.warn({ err, path: url.pathname }, 'kubelet server upgrade failed');
+      refuseUpgrade(socket, code, (err as Error).message);
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {
@@ -67,4 +86,10 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       server.closeAllConnections();
     }),
   };
+}
+
+/** Answers an upgrade request that cannot be served with a plain HTTP Status response. */
+export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
+  const body = JSON.stringify(statusOf(code, message));
+  socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -1,0 +1,38 @@
+/**
+ * The kubelet's /exec/{namespace}/{pod}/{container} upgrade: checks the container is
+ * running, then speaks v5.channel.k8s.io over a WebSocket (exec-session.ts). Anything
+ * else — including kubectl's SPDY/3.1 fallback, which skiff does not implement — gets a
+ * Status, which kubectl prints.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { KubeletPods } from './container-logs.ts';
+import { CHANNEL_PROTOCOL, parseExecRequest, runExecSession } from './exec-session.ts';
+import { KubeletError } from './status.ts';
+import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './websocket.ts';
+
+export async function upgradeExec(pods: KubeletPods, ref: { namespace: string; pod: string; container: string }, query: URLSearchParams, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const worker = pods.pod(ref.namespace, ref.pod);
+  if (!worker) throw new KubeletError(404, `pod "${ref.pod}" in namespace "${ref.namespace}" not found on this node`);
+  const request = parseExecRequest(query);
+  if (request.command.length === 0) throw new KubeletError(400, 'you must specify at least one command for the container');
+  if (!request.stdin && !request.stdout && !request.stderr) throw new KubeletError(400, 'you must specify at least 1 of stdin, stdout, stderr');
+  const instance = worker.instance(ref.container);
+  if (!instance) throw new KubeletError(404, `container not found ("${ref.container}")`);
+  if (!isWebSocketUpgrade(req)) throw new KubeletError(400, `upgrade ${req.headers.upgrade ?? '(none)'} is not supported: skiff's kubelet speaks ${CHANNEL_PROTOCOL} over WebSockets (kubectl 1.30 or later)`);
+  if (!offeredProtocols(req).includes(CHANNEL_PROTOCOL)) throw new KubeletError(400, `none of the offered subprotocols is supported; use ${CHANNEL_PROTOCOL}`);
+
+  // Messages that arrive while the command starts are kept and replayed in order.
+  const state: { session?: Awaited<ReturnType<typeof runExecSession>>; early: Buffer[]; gone: boolean } = { early: [], gone: false };
+  const ws = acceptWebSocket(req, socket, head, CHANNEL_PROTOCOL, {
+    message: (data) => (state.session ? state.session.message(data) : state.early.push(data)),
+    close: () => {
+      state.gone = true;
+      state.session?.gone();
+    },
+  });
+  const session = await runExecSession(instance.exec, request, ws);
+  for (const data of state.early) session.message(data);
+  state.session = session;
+  if (state.gone) session.gone();
+}

@@ -1,0 +1,59 @@
+/**
+ * `kubectl exec` over WebSocket (v5.channel.k8s.io) through the API server's upgrade proxy
+ * and the kubelet server, with commands run by the host shell (test/support/streaming-harness.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { KubeObject } from '../../src/api/object.ts';
+import { startStreamingHarness, type HarnessPod, type StreamingHarness } from '../support/streaming-harness.ts';
+
+let h: StreamingHarness;
+let pod: HarnessPod;
+before(async () => {
+  h = await startStreamingHarness();
+  const manifest: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'box', namespace: 'default' }, spec: { containers: [{ name: 'main', image: 'busybox' }, { name: 'side', image: 'busybox' }] } };
+  pod = await h.addPod(manifest);
+  pod.setRunning('main', true);
+});
+after(async () => {
+  await h.stop();
+});
+
+test('exec relays stdout and stderr and exits 0', async () => {
+  const result = await h.kubectl(['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'echo out; echo err >&2']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'out\n');
+  assert.match(result.stderr, /^err\n/);
+});
+
+test('exec reports the exit code of the command as kubectl does', async () => {
+  const result = await h.kubectl(['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'echo partial; exit 3']);
+  assert.equal(result.code, 3);
+  assert.equal(result.stdout, 'partial\n');
+  assert.match(result.stderr, /command terminated with exit code 3/);
+});
+
+test('exec -i passes stdin and its end of file', async () => {
+  const result = await h.kubectl(['exec', '-i', 'box', '-c', 'main', '--', 'sh', '-c', 'tr a-z A-Z; echo done'], { stdin: 'hello\nworld\n' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'HELLO\nWORLD\ndone\n');
+});
+
+test('exec -it without a terminal runs without tty; a missing command or container is an error', async () => {
+  const tty = await h.kubectl(['exec', '-it', 'box', '-c', 'main', '--', 'sh', '-c', 'cat'], { stdin: 'typed\n' });
+  assert.equal(tty.code, 0, tty.stderr);
+  assert.equal(tty.stdout, 'typed\n');
+  assert.match(tty.stderr, /Unable to use a TTY/);
+
+  const missing = await h.kubectl(['exec', 'box', '-c', 'main', '--', 'no-such-program-skiff']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /no-such-program-skiff/);
+
+  const notRunning = await h.kubectl(['exec', 'box', '-c', 'side', '--', 'true']);
+  assert.equal(notRunning.code, 1);
+  assert.match(notRunning.stderr, /container not found \("side"\)/);
+
+  const invalid = await h.kubectl(['exec', 'box', '-c', 'nope', '--', 'true']);
+  assert.equal(invalid.code, 1);
+  assert.match(invalid.stderr, /container nope is not valid for pod box/);
+});
