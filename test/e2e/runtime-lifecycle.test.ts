@@ -1,0 +1,155 @@
+/**
+ * Graceful termination and no leaked or doubled processes: preStop then SIGTERM and
+ * `kubectl delete` returning once the pod is gone; SIGKILL after the grace period for a
+ * program that ignores SIGTERM; namespace deletion; `skiff` stopping and starting again;
+ * `kill -9` of skiff and the next start. Processes are counted in /proc.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { kubectlFor } from '../support/kubectl.ts';
+import { containerStatus, getPod, processesWith, skiffProcesses, waitFor } from '../support/runtime.ts';
+import { startSkiffProcess } from '../support/skiff-process.ts';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+
+/** A pod whose only process has a command line unique to this test run. */
+function sleeperPod(name: string, token: string, namespace = 'default'): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  terminationGracePeriodSeconds: 2
+  containers: [{name: main, image: busybox, command: [sleep, '${token}']}]
+`;
+}
+
+let tokenSeq = 0;
+const token = () => `${40000 + (process.pid % 5000) * 4 + (tokenSeq++ % 4)}.${Date.now() % 100000}`;
+
+describe('runtime: termination and processes', () => {
+  let t: TestSkiff;
+  let hostDir: string;
+  before(async () => {
+    t = await startTestSkiff();
+    hostDir = mkdtempSync(join(tmpdir(), 'skiff-hostpath-'));
+  });
+  after(async () => {
+    await t?.stop();
+    rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  it('kubectl delete runs preStop, sends SIGTERM and returns once the pod is gone', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: polite}
+spec:
+  volumes: [{name: out, hostPath: {path: ${hostDir}, type: Directory}}]
+  containers:
+  - name: main
+    image: busybox
+    command: [sh, -c, 'trap "echo got TERM >> /out/log; exit 0" TERM; echo started > /out/log; while :; do sleep 0.2; done']
+    volumeMounts: [{name: out, mountPath: /out}]
+    lifecycle:
+      preStop: {exec: {command: [sh, -c, 'echo preStop >> /out/log']}}
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/polite', '--timeout=60s']);
+    await waitFor('the program to start', () => readFileSync(join(hostDir, 'log'), 'utf8').includes('started'));
+    await t.kubectl.ok(['delete', 'pod', 'polite', '--timeout=60s']);
+    assert.equal(await getPod(t.kubectl, 'polite'), undefined, 'gone when kubectl delete returns');
+    assert.equal(readFileSync(join(hostDir, 'log'), 'utf8'), 'started\npreStop\ngot TERM\n');
+  });
+
+  it('a program that ignores SIGTERM is killed when the grace period ends', async () => {
+    const id = token();
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: stubborn}
+spec:
+  terminationGracePeriodSeconds: 3
+  containers: [{name: main, image: busybox, command: [sh, -c, 'trap "" TERM; sleep ${id}']}]
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/stubborn', '--timeout=60s']);
+    await waitFor('the sleeper', async () => (await processesWith(`sleep ${id}`)).length > 0);
+    const began = Date.now();
+    await t.kubectl.ok(['delete', 'pod', 'stubborn', '--timeout=60s']);
+    assert.ok(Date.now() - began >= 3_000, 'SIGTERM was ignored, so the whole grace period passed');
+    assert.deepEqual(await processesWith(`sleep ${id}`), []);
+    const events = await t.kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.name=stubborn,reason=Killing', '-o', 'custom-columns=MESSAGE:.message', '--no-headers']);
+    assert.match(events, /Stopping container main/);
+  });
+
+  it('deleting a namespace stops its pods and leaves no process', async () => {
+    const ids = [token(), token()];
+    await t.kubectl.ok(['create', 'namespace', 'doomed']);
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `${sleeperPod('a', ids[0]!, 'doomed')}---\n${sleeperPod('b', ids[1]!, 'doomed')}` });
+    await t.kubectl.ok(['wait', '-n', 'doomed', '--for=condition=Ready', 'pod/a', 'pod/b', '--timeout=60s']);
+    await t.kubectl.ok(['delete', 'namespace', 'doomed', '--timeout=120s']);
+    for (const id of ids) assert.deepEqual(await processesWith(`sleep ${id}`), []);
+  });
+
+  it('stopping skiff stops every container; the next start runs each pod exactly once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'skiff-restart-'));
+    try {
+      const ids = [token(), token()];
+      let s = await startTestSkiff({ dataDir });
+      await s.kubectl.ok(['apply', '-f', '-'], { stdin: `${sleeperPod('one', ids[0]!)}---\n${sleeperPod('two', ids[1]!)}` });
+      await s.kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', '--timeout=60s']);
+      await s.stop();
+      assert.deepEqual(await skiffProcesses(dataDir), [], 'nothing left after skiff stops');
+
+      s = await startTestSkiff({ dataDir });
+      try {
+        await s.kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', '--timeout=60s']);
+        for (const id of ids) assert.equal((await processesWith(`sleep ${id}`)).length, 1, `exactly one "sleep ${id}"`);
+        const one = containerStatus(await getPod(s.kubectl, 'one'), 'main')!;
+        assert.equal(one.restartCount, 1);
+        assert.equal(one.lastState.terminated?.reason, 'ContainerStatusUnknown');
+        assert.equal(one.lastState.terminated?.exitCode, 137);
+      } finally {
+        await s.stop();
+      }
+      assert.deepEqual(await skiffProcesses(dataDir), []);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runtime: kill -9 of skiff', () => {
+  it('takes every container with it, and the next start runs each pod once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'skiff-kill9-'));
+    const ids = [token(), token()];
+    let skiff = await startSkiffProcess({ dataDir, logLevel: 'warn' });
+    try {
+      let kubectl = kubectlFor(skiff.info.kubeconfig);
+      await kubectl.ok(['apply', '-f', '-'], { stdin: `${sleeperPod('one', ids[0]!)}---\n${sleeperPod('two', ids[1]!)}---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
+` });
+      await kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', 'pod/web', '--timeout=60s']);
+      assert.ok((await skiffProcesses(dataDir)).length >= 3);
+      await skiff.kill9();
+      await waitFor('every container process to end', async () => (await skiffProcesses(dataDir)).length === 0);
+      for (const id of ids) assert.deepEqual(await processesWith(`sleep ${id}`), []);
+
+      skiff = await startSkiffProcess({ dataDir, logLevel: 'warn' });
+      kubectl = kubectlFor(skiff.info.kubeconfig);
+      await kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', 'pod/web', '--timeout=60s']);
+      for (const id of ids) assert.equal((await processesWith(`sleep ${id}`)).length, 1);
+      const web = (await getPod(kubectl, 'web'))!;
+      const answer = await waitFor('hello-world to answer again', async () => {
+        const r = await fetch(`http://${web.status.podIP}:8080/`).catch(() => undefined);
+        return r?.ok ? r.text() : undefined;
+      });
+      assert.equal(answer, 'Hello World!\n');
+    } finally {
+      await skiff.stop();
+      await waitFor('a clean stop', async () => (await skiffProcesses(dataDir)).length === 0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
