@@ -69,8 +69,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
     });
     cleanups.push(() => runtime.stop());
-    // kubectl logs: the kubelet's own server and the API server's pods/log proxy to it (docs/streaming.md).
-    const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }) });
+    // kubectl logs and exec: the kubelet's own server and the API server's proxies to it (docs/streaming.md).
+    const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }), apiServer: { server, authenticate: (req) => authenticate(req, pki) } });
     cleanups.push(() => streaming.stop());
 
     const kubeconfig = kubeconfigPathOf(dataDir);
