@@ -68,3 +68,17 @@ spec:
   assert.equal(followed.code, 0, followed.stderr);
   assert.equal(followed.stdout, 'line 1\nline 2\nline 3\n');
 });
+
+test('exec runs a command in a running container of the kubelet (deploy/NAME, -i, exit codes)', async () => {
+  await t.kubectl.ok(['rollout', 'status', 'deploy/talker', '--timeout=60s']);
+  const out = await t.kubectl(['exec', 'deploy/talker', '--', 'sh', '-c', 'echo in the pod; exit 4']);
+  assert.equal(out.code, 4, out.stderr);
+  assert.equal(out.stdout, 'in the pod\n');
+  assert.match(out.stderr, /command terminated with exit code 4/);
+  const piped = await t.kubectl(['exec', '-i', 'deploy/talker', '--', 'wc', '-l'], { stdin: 'a\nb\nc\n' });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(piped.stdout.trim(), '3');
+  const done = await t.kubectl(['exec', 'counter', '--', 'true']);
+  assert.equal(done.code, 1);
+  assert.match(done.stderr, /cannot exec into a container in a completed pod; current phase is Succeeded/);
+});
