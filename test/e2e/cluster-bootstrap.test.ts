@@ -60,6 +60,21 @@ describe('cluster bootstrap objects', () => {
     await waitCreated(['serviceaccount/default', '-n', 'boot']);
   });
 
+  it('shows the status structs Go always encodes on a fresh Service, Deployment and ReplicaSet', async () => {
+    await s.kubectl.ok(['create', 'namespace', 'fresh']);
+    const svc = JSON.parse(await s.kubectl.ok(['create', 'service', 'clusterip', 'web', '--tcp=80:8080', '-n', 'fresh', '-o', 'json']));
+    assert.deepEqual(svc.status, { loadBalancer: {} });
+    const deploy = JSON.parse(await s.kubectl.ok(['create', 'deployment', 'web', '--image=registry.example/web:1', '--dry-run=server', '-n', 'fresh', '-o', 'json']));
+    assert.deepEqual(deploy.status, {});
+    const rs = JSON.parse(await s.kubectl.ok(['create', '--dry-run=server', '-n', 'fresh', '-o', 'json', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'registry.example/c:1' }] } } } }),
+    }));
+    assert.deepEqual(rs.status, { replicas: 0 });
+    // Not part of any manager's fields, as with a real API server.
+    const managed = (await json(['get', 'service', 'web', '-n', 'fresh', '--show-managed-fields'])).metadata.managedFields as Array<{ fieldsV1: Record<string, unknown> }>;
+    assert.ok(managed.every((m) => !('f:status' in m.fieldsV1)), JSON.stringify(managed));
+  });
+
   it('records kube-scheduler and kube-controller-manager as the managers of what they write', async () => {
     await s.kubectl.ok(['create', 'deployment', 'web', '--image=registry.example/web:1', '-n', 'default']);
     await s.kubectl.ok(['wait', '--for=jsonpath={.status.observedGeneration}=1', '--timeout=30s', 'deployment/web', '-n', 'default']);

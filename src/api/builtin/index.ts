@@ -21,12 +21,14 @@ import { serviceAccountKind } from './core/service-account.ts';
 import { serviceKind } from './core/service.ts';
 import { endpointSliceKind } from './discovery/endpoint-slice.ts';
 import { networkPolicyKind } from './networking/network-policy.ts';
+import { withEmptyStatus } from './util/go-empty-structs.ts';
 
 /** Fresh definitions of every built-in kind (callers may keep them; nothing is shared mutably). */
 export function builtinKinds(): KindDefinition[] {
   return [
-    namespaceKind(), podKind(), serviceKind(), endpointsKind(), configMapKind(), secretKind(), serviceAccountKind(),
-    eventKind(), nodeKind(), deploymentKind(), replicaSetKind(), endpointSliceKind(), networkPolicyKind(), leaseKind(),
+    // Status structs Go always encodes (Pod and Namespace fill theirs on create; ReplicaSetStatus.replicas has no omitempty).
+    namespaceKind(), podKind(), withEmptyStatus(serviceKind(), { loadBalancer: {} }), endpointsKind(), configMapKind(), secretKind(), serviceAccountKind(),
+    eventKind(), nodeKind(), withEmptyStatus(deploymentKind(), {}), withEmptyStatus(replicaSetKind(), { replicas: 0 }), endpointSliceKind(), networkPolicyKind(), leaseKind(),
     crdKind(),
   ];
 }
