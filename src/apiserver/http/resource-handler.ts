@@ -15,6 +15,7 @@ import type { DeleteOptions, FieldValidation, RequestContext, Target, WatchServi
 import { PATCH_CONTENT_TYPES } from '../storage/types.ts';
 import { ScaleService } from '../storage/scale-service.ts';
 import { decodeBody, mediaType, readBody } from './body.ts';
+import { deleteResponse } from './delete-response.ts';
 import { negotiate } from './negotiate.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { writeJson } from './respond.ts';
@@ -103,12 +104,12 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
       return writeJson(res, created ? 201 : 200, object, ctx.warnings);
     }
     case 'delete': {
-      const options = await deleteOptions(req, query);
-      const { object, deleted } = await deps.objects.delete(target, options, ctx);
-      return writeJson(res, deleted || options.dryRun ? 200 : 202, object, ctx.warnings);
+      const { orphanDependents, ...options } = await deleteOptions(req, query);
+      const answer = deleteResponse(def, await deps.objects.delete(target, options, ctx), orphanDependents);
+      return writeJson(res, answer.code, answer.body, ctx.warnings);
     }
     case 'deletecollection': {
-      const options = await deleteOptions(req, query);
+      const { orphanDependents: _orphanDependents, ...options } = await deleteOptions(req, query);
       const list = await deps.objects.list(target, { ...opt('labelSelector', query.get('labelSelector')), ...opt('fieldSelector', query.get('fieldSelector')) });
       const removed: KubeObject[] = [];
       for (const item of list.items) {
@@ -164,20 +165,22 @@ async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
   return body as KubeObject;
 }
 
-async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions & { orphanDependents?: boolean }> {
   const raw = await readBody(req);
   const body = raw.length > 0 ? (decodeBody(raw, req.headers['content-type']) as Record<string, unknown>) : {};
   const policy = (query.get('propagationPolicy') ?? body.propagationPolicy) as string | undefined;
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
-  const orphan = body.orphanDependents;
+  const orphanParam = query.get('orphanDependents');
+  const orphan = orphanParam !== null ? orphanParam === 'true' : typeof body.orphanDependents === 'boolean' ? body.orphanDependents : undefined;
   const graceRaw = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const dryRun = parseDryRun(query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
   return {
     ...(policy ? { propagationPolicy: policy } : orphan === true ? { propagationPolicy: 'Orphan' as const } : {}),
     ...(graceRaw !== undefined && graceRaw !== null ? { gracePeriodSeconds: Number(graceRaw) } : {}),
     ...(body.preconditions ? { preconditions: body.preconditions as DeleteOptions['preconditions'] } : {}),
+    ...(orphan !== undefined ? { orphanDependents: orphan } : {}),
     dryRun,
   };
 }
