@@ -105,7 +105,7 @@ export async function startStreamingHarness(): Promise<StreamingHarness> {
     kubectl: kubectlFor(kubeconfig),
     addPod: async (manifest) => {
       const created = await core.client.create<KubeObject>({ ...manifest, spec: { ...(manifest.spec as object), nodeName: NODE_NAME } });
-      const withStatus = await core.client.updateStatus<KubeObject>({ ...created, status: { phase: 'Running', hostIP: '127.0.0.1' } });
+      const withStatus = await core.client.updateStatus<KubeObject>({ ...created, status: { phase: 'Running', hostIP: '127.0.0.1', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }] } });
       const pod = new HarnessPod(withStatus, logsRoot);
       pods.set(`${created.metadata.namespace}/${created.metadata.name}`, pod);
       return pod;

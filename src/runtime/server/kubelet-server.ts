@@ -1,6 +1,6 @@
 /**
  * The kubelet's own HTTPS server, as the real kubelet's port 10250: the API server's
- * pods/log and pods/exec subresources proxy here. It listens on the node's address and trusts only
+ * pods/log, pods/exec and pods/portforward subresources proxy here. It listens on the node's address and trusts only
  * clients with a certificate from the cluster CA (the API server's kubelet client).
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../util/log.ts';
 import { serveContainerLogs, type KubeletPods } from './container-logs.ts';
 import { upgradeExec } from './exec-upgrade.ts';
+import { upgradePortForward } from './port-forward.ts';
 import { KubeletError, statusOf, writeStatus } from './status.ts';
 
 export interface KubeletServerOptions {
@@ -33,6 +34,7 @@ export interface KubeletServer {
 
 const CONTAINER_LOGS = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/;
 const EXEC = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const PORT_FORWARD = /^\/portForward\/([^/]+)\/([^/]+)$/;
 
 export async function startKubeletServer(opts: KubeletServerOptions): Promise<KubeletServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -58,6 +60,11 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'https://kubelet');
     const route = async () => {
+      const forward = PORT_FORWARD.exec(url.pathname);
+      if (forward) {
+        const [namespace, pod] = forward.slice(1).map(decodeURIComponent) as [string, string];
+        return upgradePortForward(opts.pods, { namespace, pod }, req, socket, head);
+      }
       const exec = EXEC.exec(url.pathname);
       if (!exec) throw new KubeletError(404, `the server could not find the requested resource (${url.pathname})`);
       const [namespace, pod, container] = exec.slice(1).map(decodeURIComponent) as [string, string, string];
