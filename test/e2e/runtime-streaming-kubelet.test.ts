@@ -1,8 +1,11 @@
 /**
  * Streaming against pods the kubelet really runs (skiff up): `kubectl logs` of a process's
- * output, `-p` after a restart, `deploy/NAME`, and `-f` until the process exits.
+ * output, `-p` after a restart, `deploy/NAME`, `-f` until the process exits; `kubectl exec`;
+ * `kubectl port-forward` to the built-in hello-world.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -81,4 +84,42 @@ test('exec runs a command in a running container of the kubelet (deploy/NAME, -i
   const done = await t.kubectl(['exec', 'counter', '--', 'true']);
   assert.equal(done.code, 1);
   assert.match(done.stderr, /cannot exec into a container in a completed pod; current phase is Succeeded/);
+});
+
+test('port-forward reaches the hello-world server of a pod', async () => {
+  await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: hello}
+spec:
+  containers:
+  - name: main
+    image: gcr.io/knative-samples/helloworld-go
+    env: [{name: TARGET, value: Forwarded}]
+    ports: [{containerPort: 8080}]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+` });
+  await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/hello', '--timeout=60s']);
+  const child = spawn('kubectl', ['port-forward', 'pod/hello', ':8080'], { env: { ...process.env, KUBECONFIG: t.kubectl.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const localPort = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`kubectl port-forward exited ${code}`)));
+    });
+    const body = await new Promise<string>((resolve, reject) => {
+      get({ host: '127.0.0.1', port: localPort, path: '/', agent: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    assert.equal(body.trim(), 'Hello Forwarded!');
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
 });
