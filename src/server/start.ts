@@ -52,7 +52,8 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const port = (server.address() as AddressInfo).port;
     const apiServer = `https://127.0.0.1:${port}`;
 
-    await ensureSystemNamespaces(core.client);
+    // The API server itself creates the system namespaces (its managedFields name kube-apiserver).
+    await ensureSystemNamespaces(core.clientAs('kube-apiserver'));
     const controlPlane = await core.startControlPlaneControllers(port);
     cleanups.push(() => controlPlane.stop());
     const controllerClients = { controllerManager: core.clientAs('kube-controller-manager'), scheduler: core.clientAs('kube-scheduler') };

@@ -23,6 +23,8 @@ describe('cluster bootstrap objects', () => {
 
   it('serves the kubernetes Service, Endpoints and EndpointSlice pointing at the API server', async () => {
     const port = Number(new URL(s.skiff.info.apiServer).port);
+    const ns = await json(['get', 'namespace', 'default', '--show-managed-fields']);
+    assert.deepEqual(ns.metadata.managedFields.map((m: { manager: string }) => m.manager), ['kube-apiserver']);
     const svc = await json(['get', 'service', 'kubernetes', '-n', 'default']);
     assert.deepEqual(svc.metadata.labels, { component: 'apiserver', provider: 'kubernetes' });
     assert.equal(svc.spec.type, 'ClusterIP');
