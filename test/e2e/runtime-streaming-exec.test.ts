@@ -3,6 +3,7 @@
  * and the kubelet server, with commands run by the host shell (test/support/streaming-harness.ts).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../src/api/object.ts';
 import { startStreamingHarness, type HarnessPod, type StreamingHarness } from '../support/streaming-harness.ts';
@@ -56,4 +57,16 @@ test('exec -it without a terminal runs without tty; a missing command or contain
   const invalid = await h.kubectl(['exec', 'box', '-c', 'nope', '--', 'true']);
   assert.equal(invalid.code, 1);
   assert.match(invalid.stderr, /container nope is not valid for pod box/);
+});
+
+test('exec -it at a terminal runs the command on a pseudo-terminal and keeps its exit code', async () => {
+  // kubectl only asks for a tty when its own stdin is a terminal: give it one with script.
+  const inner = "kubectl exec -it box -c main -- sh -c 'test -t 0 && test -t 1 && echo on-a-tty; exit 7'";
+  const child = spawn('script', ['--quiet', '--return', '--command', inner, '/dev/null'], { env: { ...process.env, KUBECONFIG: h.kubectl.kubeconfig }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.match(out, /on-a-tty/);
+  assert.match(out, /command terminated with exit code 7/);
+  assert.equal(code, 7);
 });

@@ -22,7 +22,7 @@ export interface ExecRequest {
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
-  /** No pty is available: a tty session runs with pipes, stderr merged into stdout. */
+  /** Runs the command on a pseudo-terminal (util-linux `script`); stderr is part of it. */
   tty: boolean;
 }
 
@@ -58,7 +58,7 @@ function frame(channel: number, data: Buffer | string): Buffer {
 export async function runExecSession(ctx: ExecContext, request: ExecRequest, ws: WebSocketConnection): Promise<{ message(data: Buffer): void; gone(): void }> {
   let proc: ExecProcess;
   try {
-    proc = await startInContainer(ctx, request.command);
+    proc = await startInContainer(ctx, request.tty ? onTerminal(request.command) : request.command);
   } catch (err) {
     await ws.send(frame(ERROR, JSON.stringify(errorStatus((err as Error).message))));
     ws.close(1000);
@@ -87,8 +87,21 @@ export async function runExecSession(ctx: ExecContext, request: ExecRequest, ws:
       const channel = data[0];
       if (channel === STDIN && request.stdin) proc.stdin.write(data.subarray(1));
       else if (channel === CLOSE && data[1] === STDIN) proc.stdin.end();
-      // Channel 4 (resize) has no terminal to apply to: the session runs without a pty.
+      // Channel 4 (resize) is not applied: `script` owns the terminal's master side.
     },
     gone: () => proc.kill('SIGKILL'),
   };
+}
+
+/**
+ * Node has no pty of its own (node-pty is a native addon skiff does without), so a tty
+ * session runs under `script`, which gives the command a pseudo-terminal (echo, line
+ * editing, Ctrl-C as SIGINT) fed from our pipes, and exits with the command's code.
+ */
+export function onTerminal(command: readonly string[]): string[] {
+  return ['script', '--quiet', '--flush', '--return', '--command', command.map(shellQuote).join(' '), '/dev/null'];
+}
+
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
