@@ -17,6 +17,7 @@ import type { Logger } from '../util/log.ts';
 import { createApiServerCore, type ApiServerCore } from './api-server-core.ts';
 import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
+import { startMeshControllers } from './mesh-controllers.ts';
 import { startRuntime } from '../runtime/kubelet.ts';
 import { DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
 import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
@@ -59,6 +60,9 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const controllerClients = { controllerManager: core.clientAs('kube-controller-manager'), scheduler: core.clientAs('kube-scheduler') };
     const controllers = await startCoreControllers(controllerClients, { rootCaPem: pki.caPem }, log.child({ component: 'controllers' }));
     cleanups.push(() => controllers.stop());
+    // The mesh control plane (Maistra's operator and istiod's CA): docs/mesh.md.
+    const meshControllers = await startMeshControllers(core.clientAs('istio-operator'), log.child({ component: 'mesh-controllers' }));
+    cleanups.push(() => meshControllers.stop());
     const serviceProxy = await startServiceProxy(core.client, log.child({ component: 'service-proxy' }), { loadBalancerPool: opts.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL, strategy: opts.serviceBalancing ?? 'round-robin' });
     cleanups.push(() => serviceProxy.stop());
 
@@ -85,6 +89,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       { name: 'apiserver', healthy: server.listening, message: apiServer },
       ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
       ...controllers.health(),
+      ...meshControllers.health(),
       runtime.health(),
       { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
     ];
