@@ -14,8 +14,15 @@ export async function startKubernetesServiceController(client: Client, address: 
     informer.addHandlers({ update: () => controller.enqueue(KEY), delete: () => controller.enqueue(KEY) });
     await informer.start();
   }
-  // The first pass runs before `up` reports ready, so the Service is there from the start.
-  await reconcileKubernetesService(client, address);
+  // The first pass runs before `up` reports ready, so the Service is there from the start;
+  // should it fail (the first address taken by a Service of an older data directory), the
+  // controller keeps retrying rather than keeping the API server from starting.
+  try {
+    await reconcileKubernetesService(client, address);
+  } catch (err) {
+    log.warn({ err }, 'cannot create the kubernetes Service yet; retrying');
+    controller.enqueue(KEY);
+  }
   controller.run(1);
   return {
     stop: async () => {
