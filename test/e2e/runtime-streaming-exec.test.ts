@@ -70,3 +70,14 @@ test('exec -it at a terminal runs the command on a pseudo-terminal and keeps its
   assert.match(out, /command terminated with exit code 7/);
   assert.equal(code, 7);
 });
+
+test('exec over SPDY/3.1 (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false): streams, stdin EOF, exit codes', async () => {
+  const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+  const plain = await h.kubectl(['exec', 'box', '-c', 'main', '--', 'sh', '-c', 'echo out; echo err >&2; exit 5'], { env });
+  assert.equal(plain.code, 5);
+  assert.equal(plain.stdout, 'out\n');
+  assert.match(plain.stderr, /err\n[\s\S]*command terminated with exit code 5/);
+  const piped = await h.kubectl(['exec', '-i', 'box', '-c', 'main', '--', 'sh', '-c', 'tr a-z A-Z'], { env, stdin: 'spdy\n' });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(piped.stdout, 'SPDY\n');
+});

@@ -1,13 +1,14 @@
 /**
  * The kubelet's /exec/{namespace}/{pod}/{container} upgrade: checks the container is
- * running, then speaks v5.channel.k8s.io over a WebSocket (exec-session.ts). Anything
- * else — including kubectl's SPDY/3.1 fallback, which skiff does not implement — gets a
+ * running, then speaks v5.channel.k8s.io over a WebSocket (exec-session.ts) or
+ * v4.channel.k8s.io over SPDY/3.1 (exec-spdy.ts, kubectl's fallback). A refusal is a
  * Status, which kubectl prints.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeletPods } from './container-logs.ts';
 import { CHANNEL_PROTOCOL, parseExecRequest, runExecSession } from './exec-session.ts';
+import { SPDY_EXEC_PROTOCOL, upgradeExecSpdy } from './exec-spdy.ts';
 import { KubeletError } from './status.ts';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './websocket.ts';
 
@@ -19,7 +20,8 @@ export async function upgradeExec(pods: KubeletPods, ref: { namespace: string; p
   if (!request.stdin && !request.stdout && !request.stderr) throw new KubeletError(400, 'you must specify at least 1 of stdin, stdout, stderr');
   const instance = worker.instance(ref.container);
   if (!instance) throw new KubeletError(404, `container not found ("${ref.container}")`);
-  if (!isWebSocketUpgrade(req)) throw new KubeletError(400, `upgrade ${req.headers.upgrade ?? '(none)'} is not supported: skiff's kubelet speaks ${CHANNEL_PROTOCOL} over WebSockets (kubectl 1.30 or later)`);
+  if ((req.headers.upgrade ?? '').toLowerCase() === 'spdy/3.1') return upgradeExecSpdy(instance.exec, request, req, socket, head);
+  if (!isWebSocketUpgrade(req)) throw new KubeletError(400, `upgrade ${req.headers.upgrade ?? '(none)'} is not supported: skiff's kubelet speaks ${CHANNEL_PROTOCOL} over WebSockets or ${SPDY_EXEC_PROTOCOL} over SPDY/3.1`);
   if (!offeredProtocols(req).includes(CHANNEL_PROTOCOL)) throw new KubeletError(400, `none of the offered subprotocols is supported; use ${CHANNEL_PROTOCOL}`);
 
   // Messages that arrive while the command starts are kept and replayed in order.

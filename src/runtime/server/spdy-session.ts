@@ -109,6 +109,11 @@ export class SpdySession {
     return this.#socket;
   }
 
+  /** Ends the connection after what was written has been sent. */
+  end(): void {
+    this.#socket.end();
+  }
+
   onClose(handler: () => void): void {
     this.#closeHandlers.push(handler);
   }
