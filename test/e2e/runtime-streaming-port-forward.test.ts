@@ -66,3 +66,23 @@ test('port-forward relays TCP connections to the pod, several in a row and a lar
     await new Promise((resolve) => child.once('exit', resolve));
   }
 });
+
+test('a connection to a closed port of the pod reports the kubelet error and ends the session', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const child = spawn('kubectl', ['port-forward', 'pod/web', `:${port}`], { env: { ...process.env, KUBECONFIG: h.kubectl.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const localPort = await new Promise<number>((resolve) => child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) resolve(Number(m[1]));
+  }));
+  await roundTrip(localPort, Buffer.from('x')).catch(() => Buffer.alloc(0));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 1);
+  assert.match(err, new RegExp(`error forwarding port ${port} to pod web, uid [0-9a-f-]+: failed to connect to 127\\.0\\.0\\.1:${port}`));
+});
