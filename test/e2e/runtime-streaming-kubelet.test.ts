@@ -123,3 +123,31 @@ spec:
     await new Promise((resolve) => child.once('exit', resolve));
   }
 });
+
+test('attach streams the running container output', async () => {
+  await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "while true; do echo tick; sleep 0.1; done"]
+` });
+  await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=60s']);
+  const child = spawn('kubectl', ['attach', 'ticker'], { env: { ...process.env, KUBECONFIG: t.kubectl.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('tick')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`kubectl attach exited ${code}: ${err}`)));
+    });
+  } finally {
+    child.kill('SIGINT');
+    await exited;
+  }
+});

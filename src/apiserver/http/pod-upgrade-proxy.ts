@@ -1,7 +1,7 @@
 /**
- * pods/exec and pods/portforward (pods/attach is refused) on the API server: the
+ * pods/exec, pods/attach and pods/portforward on the API server: the
  * upgrade request is authenticated and checked as kube-apiserver does (pod, container,
- * phase), then proxied byte for byte to the kubelet's /exec or /portForward — the
+ * phase), then proxied byte for byte to the kubelet's /exec, /attach or /portForward — the
  * kubelet's 101 and the WebSocket or SPDY traffic flow through unchanged, as the UpgradeAwareHandler does.
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -34,18 +34,17 @@ async function proxy(deps: PodUpgradeProxyDeps, req: IncomingMessage, socket: Du
   const match = UPGRADE_PATH.exec(url.pathname);
   if (!match) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
   const [namespace, name, subresource] = match.slice(1).map(decodeURIComponent) as [string, string, string];
-  if (subresource === 'attach') throw badRequest('pods/attach is not supported by skiff yet');
   const pod = await deps.getPod(namespace, name);
   const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
   if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   let path: string;
-  if (subresource === 'exec') {
+  if (subresource === 'exec' || subresource === 'attach') {
     const container = execContainer(pod, url.searchParams.get('container') ?? '');
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${subresource === 'exec' ? 'exec into' : 'attach to'} a container in a completed pod; current phase is ${phase}`);
     const query = new URLSearchParams(url.searchParams);
     query.set('container', container);
-    path = `/exec/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${query.toString()}`;
+    path = `/${subresource}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${query.toString()}`;
   } else {
     // port-forward over the WebSocket tunnel (SPDY inside WebSocket) is refused: kubectl
     // then retries with a plain SPDY/3.1 upgrade, which the kubelet serves.

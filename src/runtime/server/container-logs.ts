@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/object.ts';
 import { currentAndPreviousLogs, type PodLogRef } from '../logs/layout.ts';
 import type { ExecContext } from '../process/exec.ts';
+import type { AttachableProcess } from './attach-session.ts';
 import { LogOptionsError, parseLogOptions } from './log-options.ts';
 import { streamLog, type LogSink } from './log-stream.ts';
 import { KubeletError } from './status.ts';
@@ -22,7 +23,7 @@ export interface KubeletPod {
   readonly uid: string;
   readonly pod: KubeObject;
   /** The running instance of a container, if any (identity changes on every restart). */
-  instance(container: string): { readonly exec: ExecContext } | undefined;
+  instance(container: string): { readonly exec: ExecContext; readonly proc?: AttachableProcess } | undefined;
 }
 
 interface ContainerStatusLike {

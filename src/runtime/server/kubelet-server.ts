@@ -33,7 +33,7 @@ export interface KubeletServer {
 }
 
 const CONTAINER_LOGS = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/;
-const EXEC = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const EXEC = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)$/;
 const PORT_FORWARD = /^\/portForward\/([^/]+)\/([^/]+)$/;
 
 export async function startKubeletServer(opts: KubeletServerOptions): Promise<KubeletServer> {
@@ -67,8 +67,8 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       }
       const exec = EXEC.exec(url.pathname);
       if (!exec) throw new KubeletError(404, `the server could not find the requested resource (${url.pathname})`);
-      const [namespace, pod, container] = exec.slice(1).map(decodeURIComponent) as [string, string, string];
-      await upgradeExec(opts.pods, { namespace, pod, container }, url.searchParams, req, socket, head);
+      const [namespace, pod, container] = exec.slice(2).map(decodeURIComponent) as [string, string, string];
+      await upgradeExec(opts.pods, { namespace, pod, container }, url.searchParams, req, socket, head, exec[1] === 'attach');
     };
     socket.on('error', () => undefined);
     route().catch((err: unknown) => {
