@@ -70,7 +70,7 @@ export async function createCertificateAuthority(request: CertificateAuthorityRe
  */
 export async function issueCertificateAuthority(issuer: CertificateAndKey, request: CertificateAuthorityRequest): Promise<CertificateAndKey> {
   const issuerCert = new x509.X509Certificate(issuer.certPem);
-  const signingKey = await importPrivateKey(issuer.keyPem);
+  const signer = await importSigningKey(issuer.keyPem);
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialNumber(),
@@ -79,8 +79,8 @@ export async function issueCertificateAuthority(issuer: CertificateAndKey, reque
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     publicKey: keys.publicKey,
-    signingKey,
-    signingAlgorithm: SIGNING_ALGORITHM,
+    signingKey: signer.key,
+    signingAlgorithm: signer.algorithm,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -94,7 +94,7 @@ export async function issueCertificateAuthority(issuer: CertificateAndKey, reque
 /** Issues an end-entity certificate with a fresh key pair, signed by `issuer`. */
 export async function issueCertificate(issuer: CertificateAndKey, request: LeafRequest): Promise<CertificateAndKey> {
   const issuerCert = new x509.X509Certificate(issuer.certPem);
-  const signingKey = await importPrivateKey(issuer.keyPem);
+  const signer = await importSigningKey(issuer.keyPem);
   const keys = await generateKeyPair();
   const subject = subjectOf(request.commonName, request.organizations);
   const names: x509.JsonGeneralName[] = [
@@ -117,8 +117,8 @@ export async function issueCertificate(issuer: CertificateAndKey, request: LeafR
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     publicKey: keys.publicKey,
-    signingKey,
-    signingAlgorithm: SIGNING_ALGORITHM,
+    signingKey: signer.key,
+    signingAlgorithm: signer.algorithm,
     extensions,
   }, crypto);
   return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
@@ -145,10 +145,21 @@ async function exportPrivateKey(key: CryptoKey): Promise<string> {
   return `${x509.PemConverter.encode(der, 'PRIVATE KEY')}\n`;
 }
 
-/** Accepts PKCS#8 or SEC1 ("EC PRIVATE KEY") PEM: node normalises both to PKCS#8 DER. */
-async function importPrivateKey(pem: string): Promise<CryptoKey> {
-  const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
-  return crypto.subtle.importKey('pkcs8', der, KEY_ALGORITHM, false, ['sign']);
+/**
+ * An issuer's key for signing: PKCS#8, SEC1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY")
+ * PEM, ECDSA (P-256, P-384) or RSA — a plugged-in CA (Istio's sample CAs are RSA) signs
+ * with its own algorithm. Node normalises every form to PKCS#8 DER.
+ */
+async function importSigningKey(pem: string): Promise<{ key: CryptoKey; algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams }> {
+  const key = createPrivateKey(pem);
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType === 'rsa') {
+    const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    return { key: await crypto.subtle.importKey('pkcs8', der, rsa, false, ['sign']), algorithm: rsa };
+  }
+  const p384 = key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
+  const ec = { name: 'ECDSA', namedCurve: p384 ? 'P-384' : 'P-256' };
+  return { key: await crypto.subtle.importKey('pkcs8', der, ec, false, ['sign']), algorithm: { name: 'ECDSA', hash: p384 ? 'SHA-384' : 'SHA-256' } };
 }
 
 /**
