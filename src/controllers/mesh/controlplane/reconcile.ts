@@ -82,7 +82,14 @@ export async function reconcileControlPlane(deps: ControlPlaneDeps, key: string)
     const applied = appliedSpecOf((smcp.spec ?? {}) as Fields);
     if (applied.ok) {
       const settings = settingsFor(smcp, applied.appliedSpec);
-      await ensureMeshCaFor(deps, smcp, settings);
+      try {
+        await ensureMeshCaFor(deps, smcp, settings);
+      } catch (err) {
+        // A CA Secret broken after installation: say so (the next spec change reports it in the
+        // conditions); the namespaces keep the last good root meanwhile.
+        if (!isSkiffError(err, 'SKF_MESH_CA_INVALID')) throw err;
+        deps.events.event(involved(smcp), 'Warning', 'CAInvalid', err.message);
+      }
       for (const group of componentsOf(settings)) for (const c of group) for (const o of c.objects) await ensureObject(deps.client, o);
     }
     emit(updateReadiness(status, await readinessOf(deps.client, smcp, status), now));
