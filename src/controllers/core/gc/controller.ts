@@ -48,6 +48,12 @@ export async function startGarbageCollector(client: Client, log: Logger): Promis
       },
     });
     await informer.start();
+    // An owner of a kind watched only from now on may have gone while nobody watched it
+    // (a CRD kind discovered late): look again at everything that names such an owner.
+    const group = kind.apiVersion.includes('/') ? kind.apiVersion.split('/')[0] : '';
+    for (const obj of objects.values()) {
+      if ((obj.metadata.ownerReferences ?? []).some((o) => o.kind === kind.kind && (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '') === group)) controller.enqueue(obj.metadata.uid!);
+    }
   };
 
   const observe = (obj: KubeObject) => {
