@@ -3,7 +3,7 @@
  * MetalLB) hands them out: each `type: LoadBalancer` Service without a loadBalancerClass
  * gets one IP (its `spec.loadBalancerIP` when that is in the pool and free, else the lowest
  * free one) in `status.loadBalancer.ingress`, keeps it while it stays a LoadBalancer, and
- * loses it when it changes type. The service proxy then listens on that IP.
+ * loses it when it changes type. Ingress entries from outside the pool are left alone. The service proxy then listens on that IP.
  */
 import { addressAt, offsetInRange, type Ipv4Range } from '../../api/builtin/core/service-network.ts';
 import type { LoadBalancerIngress, Service } from '../../api/builtin/core/service-view.ts';
@@ -43,7 +43,9 @@ export function planLoadBalancers(services: readonly Service[], pool: Ipv4Range)
   const plan: LoadBalancerPlan = { changes: [], exhausted: [] };
   for (const svc of ordered) {
     if (!wantsAddress(svc)) {
-      if (svc.spec.type !== 'LoadBalancer' && (svc.status?.loadBalancer?.ingress ?? []).length > 0) plan.changes.push({ service: svc, ingress: [] });
+      // Only what this pool handed out is taken back; other ingress entries are someone else's.
+      const ingress = svc.status?.loadBalancer?.ingress ?? [];
+      if (svc.spec.type !== 'LoadBalancer' && ingress.some((i) => inPool(pool, i.ip))) plan.changes.push({ service: svc, ingress: ingress.filter((i) => !inPool(pool, i.ip)) });
       continue;
     }
     let ip = assigned.get(svc);

@@ -63,7 +63,8 @@ describe('planLoadBalancers', () => {
     const fresh = svc('fresh', { type: 'LoadBalancer' });
     const classed = svc('classed', { type: 'LoadBalancer', loadBalancerClass: 'example.com/lb' });
     const former = svc('former', { type: 'ClusterIP' }, { status: { loadBalancer: { ingress: [{ ip: '127.97.0.1' }] } } });
-    const plan = planLoadBalancers([kept, asked, fresh, classed, former], pool);
+    const foreign = svc('foreign', { type: 'ClusterIP' }, { status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } } });
+    const plan = planLoadBalancers([kept, asked, fresh, classed, former, foreign], pool);
     assert.deepEqual(plan.changes.map((c) => [c.service.metadata.name, c.ingress.map((i) => i.ip)]).sort(), [['asked', ['127.97.0.1']], ['former', []]]);
     assert.deepEqual(plan.exhausted.map((s) => s.metadata.name), ['fresh']);
   });
