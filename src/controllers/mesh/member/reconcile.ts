@@ -80,8 +80,9 @@ async function createMemberRollIfNeeded(deps: MemberDeps, member: KubeObject, me
 /** reconcileNamespaceInMesh: NetworkPolicies, then the member-of label. */
 async function addToMesh(client: Client, namespace: string, meshNamespace: string): Promise<void> {
   const ns = await client.get(NAMESPACE, undefined, namespace);
-  if (!ns) throw new MemberError(SMM_REASON.NamespaceNotExists, `namespaces "${namespace}" not found`);
-  if (ns.metadata.deletionTimestamp) throw new MemberError(SMM_REASON.Terminating, 'namespace is terminating');
+  // Maistra reports these as ErrorConfiguringNamespace with the error's text.
+  if (!ns) throw new Error(`namespaces "${namespace}" not found`);
+  if (ns.metadata.deletionTimestamp) throw new Error('namespace is terminating');
   const memberOf = ns.metadata.labels?.[MEMBER_OF_LABEL];
   if (memberOf && memberOf !== meshNamespace) throw new Error(`cannot reconcile namespace ${namespace} in mesh ${meshNamespace}, as it is already a member of ${memberOf}`);
   const meshPolicies = (await client.list(NETWORK_POLICY, { namespace: meshNamespace })).items;
@@ -97,7 +98,7 @@ async function addToMesh(client: Client, namespace: string, meshNamespace: strin
 async function removeFromMesh(client: Client, namespace: string, meshNamespace: string): Promise<void> {
   const ns = await client.get(NAMESPACE, undefined, namespace);
   if (!ns) return;
-  if (ns.metadata.deletionTimestamp) throw new MemberError(SMM_REASON.Terminating, 'namespace is terminating');
+  if (ns.metadata.deletionTimestamp) throw new Error('namespace is terminating');
   const present = await client.list(NETWORK_POLICY, { namespace, labelSelector: `${MEMBER_OF_LABEL}=${meshNamespace}` });
   for (const np of present.items) await deleteIfPresent(client, NETWORK_POLICY, namespace, np.metadata.name!);
   if (ns.metadata.labels?.[MEMBER_OF_LABEL] === meshNamespace) {
