@@ -40,8 +40,8 @@ spec:
           - 8022 # serving: wait-for-drain k8s pre-stop hook
 `;
 
-export async function startMeshSkiff(): Promise<TestSkiff> {
-  const s = await startTestSkiff();
+export async function startMeshSkiff(opts: { dataDir?: string } = {}): Promise<TestSkiff> {
+  const s = await startTestSkiff(opts);
   const responder = join(s.dataDir, 'readiness-responder.mjs');
   writeFileSync(responder, [
     "import { createServer } from 'node:http';",
