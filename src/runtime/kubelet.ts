@@ -28,6 +28,7 @@ import { bundleRuntimePrograms } from './process/bundler.ts';
 import { ProcessLauncher } from './process/launcher.ts';
 import { killMarkedProcesses, RUNTIME_ID_ENV } from './process/proc.ts';
 import { startWatchdog } from './process/watchdog.ts';
+import { ImageHostPool } from './process/image-hosts.ts';
 import { ZygotePool } from './process/zygote-pool.ts';
 
 export interface RuntimeOptions {
@@ -44,7 +45,7 @@ export interface RuntimeOptions {
   kubeletVersion: string;
   /** The token a serviceAccountToken projection receives (docs/runtime.md). */
   serviceAccountToken(): string;
-  /** Warm Node processes kept for built-in images (default 2). */
+  /** Warm Node processes kept for built-in images run as processes of their own (default 2). */
   warmProcesses?: number;
   /** Longest grace period `skiff down` waits for a container (default 10 s). */
   shutdownGraceSeconds?: number;
@@ -107,6 +108,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
       log,
     }) : undefined;
     cleanups.push(async () => zygotes?.stop());
+    const imageHosts = mode === 'loopback' ? new ImageHostPool({
+      script: programs.imageHost,
+      maxHosts: Math.max(1, availableParallelism()),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [RUNTIME_ID_ENV]: runtimeId },
+    }) : undefined;
+    cleanups.push(async () => imageHosts?.stop());
 
     const nodeName = opts.nodeName ?? defaultNodeName();
     const node = new NodeAgent(opts.client, {
@@ -129,7 +136,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
       logsRoot: podLogsRootOf(opts.dataDir),
       caches: referenced,
       images: new ImageService(opts.dataDir, programs),
-      launcher: new ProcessLauncher({ runtimeId, programs, ...(zygotes ? { zygotes } : {}) }),
+      launcher: new ProcessLauncher({ runtimeId, programs, ...(zygotes ? { zygotes } : {}), ...(imageHosts ? { imageHosts } : {}) }),
       network,
       containerBackoff: new Backoff(),
       imageBackoff: new Backoff(),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runProgram } from '../support/https.ts';
-import { condition, containerLog, containerStatus, getPod, waitFor } from '../support/runtime.ts';
+import { condition, containerLog, containerStatus, getPod, processesWith, waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 describe('runtime: pods as processes', () => {
@@ -83,6 +83,25 @@ spec:
       return text.includes('helloworld: received a request') ? text : undefined;
     });
     assert.match(log, /helloworld: listening on port 8080/);
+  });
+
+  it('runs built-in programs in a shared image host, or in a process of their own on request', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: own-process, annotations: {runtime.skiff.dev/builtin-isolation: process}}
+spec:
+  containers: [{name: web, image: ghcr.io/knative/helloworld-go, env: [{name: TARGET, value: Process}]}]
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/own-process', '--timeout=60s']);
+    const pod = (await getPod(t.kubectl, 'own-process'))!;
+    const answer = await waitFor('an answer', async () => {
+      const r = await fetch(`http://${pod.status.podIP}:8080/`).catch(() => undefined);
+      return r?.ok ? r.text() : undefined;
+    });
+    assert.equal(answer, 'Hello Process!\n');
+    // A process of its own carries the container's name and pod as its title; shared instances do not.
+    assert.equal((await processesWith('web (default/own-process)')).length, 1);
+    assert.equal((await processesWith('(default/hello-world)')).length, 0);
   });
 
   it('gives a shell pod its env, envFrom, downward API and volumes as real files', async () => {

@@ -37,6 +37,8 @@ export type StartOutcome =
   | { kind: 'failed'; terminated: TerminatedState; image: string; imageID: string };
 
 const CONFIG_RETRY_MS = 10_000;
+/** `process` gives a pod's built-in programs processes of their own instead of a shared image host. */
+export const ISOLATION_ANNOTATION = 'runtime.skiff.dev/builtin-isolation';
 const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
 
 export function containerRef(pod: KubeObject, spec: ContainerSpec, init: boolean): { apiVersion: string; kind: string; name: string; namespace: string; uid: string; fieldPath: string } {
@@ -131,6 +133,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
       stdin: spec.stdin === true,
       ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
       title: `${spec.name} (${pod.metadata.namespace}/${pod.metadata.name})`,
+      isolation: pod.metadata.annotations?.[ISOLATION_ANNOTATION] === 'process' ? 'process' : 'shared',
     });
   } catch (err) {
     const message = err instanceof StartError ? err.message : `failed to start container: ${(err as Error).message}`;

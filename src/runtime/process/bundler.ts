@@ -15,6 +15,7 @@ const SRC = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RuntimePrograms {
   zygote: string;
+  imageHost: string;
   watchdog: string;
   images: Record<BuiltinProgram, string>;
   /** sha256 of each image bundle, for imageID. */
@@ -26,6 +27,7 @@ export async function bundleRuntimePrograms(binDir: string): Promise<RuntimeProg
   const entries: Array<[string, string]> = [
     ['zygote', join(SRC, 'runtime/process/zygote-main.ts')],
     ['watchdog', join(SRC, 'runtime/process/watchdog-main.ts')],
+    ['image-host', join(SRC, 'runtime/process/image-host-main.ts')],
     ...BUILTIN_PROGRAMS.map((p): [string, string] => [p, join(SRC, `images/${p}/main.ts`)]),
   ];
   const outputs = new Map<string, { path: string; digest: string }>();
@@ -49,5 +51,5 @@ export async function bundleRuntimePrograms(binDir: string): Promise<RuntimeProg
     images[p] = outputs.get(p)!.path;
     imageDigests[p] = outputs.get(p)!.digest;
   }
-  return { zygote: outputs.get('zygote')!.path, watchdog: outputs.get('watchdog')!.path, images, imageDigests };
+  return { zygote: outputs.get('zygote')!.path, imageHost: outputs.get('image-host')!.path, watchdog: outputs.get('watchdog')!.path, images, imageDigests };
 }

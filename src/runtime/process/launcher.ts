@@ -15,6 +15,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ContainerProgram } from '../images/catalog.ts';
 import type { RuntimePrograms } from './bundler.ts';
 import { RUNTIME_ID_ENV } from './proc.ts';
+import type { ImageHostPool } from './image-hosts.ts';
 import type { ZygotePool } from './zygote-pool.ts';
 
 export interface LaunchSpec {
@@ -27,6 +28,11 @@ export interface LaunchSpec {
   netns?: string;
   /** Process title for built-in programs (what `ps` shows). */
   title: string;
+  /**
+   * Built-in programs: `shared` runs them in an image host (the default), `process` in a
+   * process of their own. Containers with stdin or a network namespace always get a process.
+   */
+  isolation?: 'shared' | 'process';
 }
 
 export interface ProcessExit {
@@ -52,6 +58,7 @@ export interface LauncherOptions {
   runtimeId: string;
   programs: RuntimePrograms;
   zygotes?: ZygotePool;
+  imageHosts?: ImageHostPool;
 }
 
 export class ProcessLauncher {
@@ -63,6 +70,9 @@ export class ProcessLauncher {
 
   async launch(spec: LaunchSpec): Promise<ContainerProcess> {
     const env: Record<string, string> = { ...spec.env, [RUNTIME_ID_ENV]: this.#opts.runtimeId };
+    if (spec.program.kind === 'builtin' && !spec.netns && !spec.stdin && spec.isolation !== 'process' && this.#opts.imageHosts) {
+      return this.#opts.imageHosts.start(spec.program.program, spec.program.args, env);
+    }
     if (spec.program.kind === 'builtin' && !spec.netns && this.#opts.zygotes) {
       const zygote = await this.#opts.zygotes.take();
       zygote.specialise({ entry: this.#opts.programs.images[spec.program.program], args: spec.program.args, env, cwd: spec.cwd, title: spec.title });
