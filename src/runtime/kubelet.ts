@@ -98,7 +98,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
     });
     cleanups.push(() => claim.release());
     await writeFile(rememberedCidr, `${claim.cidr}\n`);
-    const network = await createPodNetwork(mode, claim.cidr, runtimeDir, log);
+    const referenced = new ReferencedObjects(opts.client, log, mode === 'netns');
+    const network = await createPodNetwork(mode, claim.cidr, runtimeId, referenced, log);
     cleanups.push(() => network.stop());
     const zygotes = mode === 'loopback' ? new ZygotePool({
       script: programs.zygote,
@@ -125,7 +126,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
 
     const events = new EventRecorder(opts.client, { component: 'kubelet', host: nodeName }, log);
     cleanups.push(() => events.flush());
-    const referenced = new ReferencedObjects(opts.client, log);
     const ctx: RuntimeContext = {
       client: opts.client,
       log,

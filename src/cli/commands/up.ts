@@ -22,6 +22,7 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
     .addOption(new Option('--api-port <port>', 'API server port on 127.0.0.1 (0 picks a free one)').argParser(parsePort).default(DEFAULT_API_PORT))
     .addOption(new Option('--store <url>', 'store: `embedded` or etcd://HOST:PORT[,HOST:PORT…]').default('embedded'))
     .addOption(new Option('--domain <domain>', 'apps domain for Knative URLs (default apps.example.com)'))
+    .addOption(new Option('--pod-network <mode>', 'pod networking: `loopback` (an address in 127.0.0.0/8 per pod, no privileges) or `netns` (root: a network namespace, veth and cluster DNS per pod); docs/runtime.md').choices(['loopback', 'netns'] as const).default('loopback' as const))
     .addOption(outputOption())
     .action(async (flags) => {
       const options: SkiffOptions = {
@@ -29,6 +30,7 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
         apiPort: flags.apiPort,
         store: flags.store,
         ...(flags.domain === undefined ? {} : { domain: flags.domain }),
+        podNetwork: flags.podNetwork,
       };
       done(await runUp(ctx, options, flags.output));
     });

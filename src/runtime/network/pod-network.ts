@@ -16,6 +16,14 @@ export interface PodSandboxNetwork {
   listenAddress: string;
 }
 
+export interface PodRef {
+  uid: string;
+  namespace: string;
+  name: string;
+  /** The pod's hostname (spec.hostname or its name). */
+  hostname: string;
+}
+
 export interface PodNetwork {
   readonly mode: PodNetworkMode;
   /** The node's pod CIDR (Node spec.podCIDR). */
@@ -23,7 +31,7 @@ export interface PodNetwork {
   /** The node's address as pods see it (status.hostIP). */
   readonly hostIP: string;
   /** Address (and namespace) for a pod; `preferredIP` is the one it had before a restart. */
-  setUp(uid: string, preferredIP?: string): Promise<PodSandboxNetwork>;
+  setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork>;
   tearDown(uid: string): Promise<void>;
   /** Reserves a pod's address while it is known but not set up (terminal pods). */
   reserve(uid: string, ip: string): void;
@@ -42,8 +50,8 @@ export class LoopbackNetwork implements PodNetwork {
     this.#ips = new IpAllocator(cidr);
   }
 
-  async setUp(uid: string, preferredIP?: string): Promise<PodSandboxNetwork> {
-    const ip = this.#ips.allocate(uid, preferredIP);
+  async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
+    const ip = this.#ips.allocate(pod.uid, preferredIP);
     return { ip, listenAddress: ip };
   }
 

@@ -15,6 +15,7 @@ import type { ObjectCaches, RuntimeContext } from './runtime-context.ts';
 const CONFIG_MAP = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
 const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
+const ENDPOINTS = { apiVersion: 'v1', kind: 'Endpoints' } as const;
 const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
 
 /** Informers on the objects pods reference, readable as ObjectCaches. */
@@ -22,11 +23,14 @@ export class ReferencedObjects implements ObjectCaches {
   readonly configMaps: Informer;
   readonly secrets: Informer;
   readonly serviceInformer: Informer;
+  /** Only for the cluster DNS of the netns pod network (headless services). */
+  readonly endpointsInformer: Informer | undefined;
 
-  constructor(client: Client, log: Logger) {
+  constructor(client: Client, log: Logger, withEndpoints = false) {
     this.configMaps = new Informer(client, CONFIG_MAP, {}, log);
     this.secrets = new Informer(client, SECRET, {}, log);
     this.serviceInformer = new Informer(client, SERVICE, {}, log);
+    this.endpointsInformer = withEndpoints ? new Informer(client, ENDPOINTS, {}, log) : undefined;
   }
 
   async start(onChange: (namespace: string) => void): Promise<void> {
@@ -35,12 +39,22 @@ export class ReferencedObjects implements ObjectCaches {
       informer.addHandlers({ add: changed, update: (_old, o) => changed(o), delete: changed });
       await informer.start();
     }
+    await this.endpointsInformer?.start();
   }
 
   stop(): void {
     this.configMaps.stop();
     this.secrets.stop();
     this.serviceInformer.stop();
+    this.endpointsInformer?.stop();
+  }
+
+  service(namespace: string, name: string): KubeObject | undefined {
+    return this.serviceInformer.get(`${namespace}/${name}`);
+  }
+
+  endpoints(namespace: string, name: string): KubeObject | undefined {
+    return this.endpointsInformer?.get(`${namespace}/${name}`);
   }
 
   configMap(namespace: string, name: string): KubeObject | undefined {

@@ -161,7 +161,9 @@ export class PodWorker {
 
     if (!this.#sandbox) {
       const status = (this.#pod.status ?? {}) as { podIP?: string; startTime?: string };
-      this.#sandbox = await this.#ctx.network.setUp(this.uid, status.podIP);
+      const spec = (this.#pod.spec ?? {}) as { hostname?: string };
+      const ref = { uid: this.uid, namespace: this.#pod.metadata.namespace!, name: this.#pod.metadata.name!, hostname: spec.hostname || this.#pod.metadata.name! };
+      this.#sandbox = await this.#ctx.network.setUp(ref, status.podIP);
       this.#startTime ??= apiTime();
     }
     const setUp = await this.#volumes.setUp(this.#pod, this.#volumeSources(), podFacts(this.#ctx, this.#view()));
