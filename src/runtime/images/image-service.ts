@@ -6,6 +6,7 @@
  * message that says how to map it.
  */
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RuntimePrograms } from '../process/bundler.ts';
 import { BUILTIN_BIN_DIR, BUILTIN_PROGRAMS, resolveImage, type BuiltinProgram, type ResolvedImage } from './catalog.ts';
 import { parseImageRef } from './image-ref.ts';
@@ -40,7 +41,7 @@ export class ImageService {
     }
     const program = builtinProgramOf(resolved);
     const digest = program ? this.#programs.imageDigests[program] : resolved.digest;
-    const file = program ? this.#programs.images[program] : undefined;
+    const file = program ? this.#programs.images[program] : hostExecutable(resolved.config.entrypoint[0] ?? resolved.config.cmd[0]);
     return {
       ok: true,
       resolved,
@@ -54,6 +55,21 @@ export class ImageService {
 function builtinProgramOf(resolved: ResolvedImage): BuiltinProgram | undefined {
   const first = resolved.config.entrypoint[0] ?? '';
   return BUILTIN_PROGRAMS.find((p) => first === `${BUILTIN_BIN_DIR}/${p}`);
+}
+
+/** The host file an image's program runs from (for the Pulled event's size), found in PATH. */
+function hostExecutable(command: string | undefined): string | undefined {
+  if (!command) return undefined;
+  if (command.includes('/')) return command;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir === '') continue;
+    try {
+      if (statSync(join(dir, command)).isFile()) return join(dir, command);
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }
 
 function sizeOf(path: string): number {
