@@ -176,6 +176,26 @@ spec:
     assert.equal(containerStatus(pod, 'logs')!.state.terminated!.message, 'disk full');
   });
 
+  it('a pod past its activeDeadlineSeconds fails with DeadlineExceeded', async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: deadline}
+spec:
+  activeDeadlineSeconds: 2
+  terminationGracePeriodSeconds: 2
+  containers: [{name: main, image: busybox, command: [sleep, '3600']}]
+`);
+    const pod = await waitFor('the deadline to fail the pod', async () => {
+      const p = await getPod(t.kubectl, 'deadline');
+      return p?.status.phase === 'Failed' ? p : undefined;
+    });
+    const status = pod.status as { reason?: string; message?: string };
+    assert.equal(status.reason, 'DeadlineExceeded');
+    assert.equal(status.message, 'Pod was active on the node longer than the specified deadline');
+    assert.ok(containerStatus(pod, 'main')!.state.terminated);
+    assert.match(await events('deadline'), /Normal\s+DeadlineExceeded\s+\d+\s+Pod was active on the node longer than the specified deadline/);
+  });
+
   it('keeps serving the API through all of it', async () => {
     assert.match(await t.kubectl.ok(['get', 'pods']), /crasher/);
   });

@@ -29,6 +29,7 @@ import { PodVolumes } from './volume-manager.ts';
 const RESYNC_MS = 60_000;
 const MAX_MOUNT_RETRY_MS = 120_000;
 const MAX_TERMINATION_MESSAGE = 4096;
+const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 
 export class PodWorker {
   readonly uid: string;
@@ -53,6 +54,7 @@ export class PodWorker {
   #finished = false;
   /** Stopping for good: no container counts as ready any more. */
   #terminating = false;
+  #deadlineExceeded = false;
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
 
@@ -157,7 +159,11 @@ export class PodWorker {
   async #sync(): Promise<void> {
     if (this.#removed || this.#shutdownCap !== undefined || this.#pod.metadata.deletionTimestamp) return this.#syncTerminating();
     this.#wake(RESYNC_MS);
-    if (isTerminalPhase(this.#pod) && !this.#anyRunning()) return;
+    if (isTerminalPhase(this.#pod) && !this.#anyRunning()) {
+      // Done: only the last exits this worker saw may still need writing.
+      if (this.#written) await this.#writeStatus(true);
+      return;
+    }
 
     if (!this.#sandbox) {
       const status = (this.#pod.status ?? {}) as { podIP?: string; startTime?: string };
@@ -176,6 +182,15 @@ export class PodWorker {
     }
     this.#mountRetryMs = 1000;
 
+    if (this.#pastDeadline()) {
+      // activeDeadlineSeconds: the pod fails and its containers stop (the kubelet's activeDeadlineHandler).
+      if (!this.#deadlineExceeded) {
+        this.#deadlineExceeded = true;
+        this.#ctx.events.event(podRef(this.#pod), 'Normal', 'DeadlineExceeded', DEADLINE_MESSAGE);
+      }
+      for (const slot of [...this.#init, ...this.#containers]) if (slot.instance) void this.#stop(slot, slot.instance, terminationGraceSeconds(this.#pod));
+      return this.#writeStatus(this.#anyRunning() ? false : true);
+    }
     const initialized = await this.#syncInitContainers();
     if (initialized) {
       for (const slot of this.#containers) await this.#syncSlot(slot, this.#shouldRun(slot));
@@ -343,6 +358,15 @@ export class PodWorker {
     return { configMap: (ns: string, n: string) => caches.configMap(ns, n), secret: (ns: string, n: string) => caches.secret(ns, n), serviceAccountToken };
   }
 
+  /** Whether spec.activeDeadlineSeconds has passed since the pod started here (else wakes at that moment). */
+  #pastDeadline(): boolean {
+    const seconds = ((this.#pod.spec ?? {}) as { activeDeadlineSeconds?: number }).activeDeadlineSeconds;
+    if (seconds === undefined || !this.#startTime) return false;
+    const left = Date.parse(this.#startTime) + seconds * 1000 - Date.now();
+    if (left > 0) this.#wake(left + 10);
+    return left <= 0;
+  }
+
   #anyRunning(): boolean {
     return [...this.#init, ...this.#containers].some((s) => s.instance);
   }
@@ -372,6 +396,7 @@ export class PodWorker {
       containers: records(this.#containers),
       terminal,
       now: apiTime(),
+      ...(this.#deadlineExceeded ? { phaseOverride: 'Failed' as const, reason: 'DeadlineExceeded', message: DEADLINE_MESSAGE } : {}),
     });
     const json = JSON.stringify(status);
     if (json === this.#writtenJson) return;
