@@ -215,8 +215,18 @@ describe('watch', () => {
     const watch = startKubectlStream(s.kubectl.kubeconfig, ['-n', NS, 'get', 'cm', 'old', '-w', '--output-watch-events']);
     try {
       await watch.waitFor(/^ADDED\s+old\s/m);
-      await write('PATCH', `${CMS}/old`, { data: { v: 'after' } });
-      await watch.waitFor(/^MODIFIED\s+old\s/m);
+      // kubectl prints the GET before its watch (resourceVersion=0) is in place; a change
+      // made in between is folded into that watch's initial state, which kubectl skips, on a
+      // real cluster too. So change the object until a MODIFIED shows (bounded).
+      for (let attempt = 0; ; attempt++) {
+        await write('PATCH', `${CMS}/old`, { data: { v: `after-${attempt}` } });
+        try {
+          await watch.waitFor(/^MODIFIED\s+old\s/m, 3_000);
+          break;
+        } catch (err) {
+          if (attempt >= 9) throw err;
+        }
+      }
     } finally {
       await watch.stop();
     }
