@@ -4,12 +4,13 @@
  * change (someone else edited it) wakes its Service, which puts it back.
  */
 import type { Pod } from '../../../api/builtin/core/pod-readiness.ts';
-import { SERVICE, selects, serviceSelector, type Service } from '../../../api/builtin/core/service-view.ts';
+import { SERVICE, type Service } from '../../../api/builtin/core/service-view.ts';
 import { Controller } from '../../../client/controller.ts';
 import { Informer, objectKeyOf } from '../../../client/informer.ts';
 import type { Client } from '../../../client/types.ts';
 import type { Logger } from '../../../util/log.ts';
 import { POD } from '../replicaset/resources/types.ts';
+import { wakeServicesOnPodChanges } from './wake-services.ts';
 import { syncEndpoints } from './reconcile.ts';
 import { ENDPOINTS, type Endpoints } from './resources/endpoints.ts';
 
@@ -21,25 +22,12 @@ export async function startEndpointsController(client: Client, log: Logger): Pro
     name: 'endpoints',
     reconcile: (key) => syncEndpoints({ client, service: (k) => services.get(k), endpoints: (k) => endpoints.get(k), pods: (ns) => pods.list(ns) }, key),
   }, log);
-  const wakeFor = (pod: Pod) => {
-    for (const svc of services.list(pod.metadata.namespace)) {
-      const selector = serviceSelector(svc);
-      if (selector && selects(selector, pod)) controller.enqueue(objectKeyOf(svc));
-    }
-  };
   services.addHandlers({
     add: (svc) => controller.enqueue(objectKeyOf(svc)),
     update: (_old, svc) => controller.enqueue(objectKeyOf(svc)),
     delete: (svc) => controller.enqueue(objectKeyOf(svc)),
   });
-  pods.addHandlers({
-    add: wakeFor,
-    update: (old, pod) => {
-      wakeFor(pod);
-      if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {})) wakeFor(old);
-    },
-    delete: wakeFor,
-  });
+  wakeServicesOnPodChanges(services, pods, (key) => controller.enqueue(key));
   endpoints.addHandlers({
     update: (_old, ep) => {
       if (services.get(objectKeyOf(ep))) controller.enqueue(objectKeyOf(ep));

@@ -6,12 +6,13 @@
  * Service is not synced again until the slices it created have been seen (expectations).
  */
 import type { Pod } from '../../../api/builtin/core/pod-readiness.ts';
-import { ENDPOINT_SLICE, MANAGED_BY_LABEL, SERVICE, SERVICE_NAME_LABEL, selects, serviceSelector, type EndpointSlice, type Service } from '../../../api/builtin/core/service-view.ts';
+import { ENDPOINT_SLICE, MANAGED_BY_LABEL, SERVICE, SERVICE_NAME_LABEL, type EndpointSlice, type Service } from '../../../api/builtin/core/service-view.ts';
 import { Controller } from '../../../client/controller.ts';
 import { Informer, objectKeyOf } from '../../../client/informer.ts';
 import type { Client } from '../../../client/types.ts';
 import type { Logger } from '../../../util/log.ts';
 import { POD } from '../replicaset/resources/types.ts';
+import { wakeServicesOnPodChanges } from '../endpoints/wake-services.ts';
 import { syncEndpointSlices } from './reconcile.ts';
 import { CONTROLLER_NAME } from './resources/slices.ts';
 
@@ -40,25 +41,12 @@ export async function startEndpointSliceController(client: Client, log: Logger):
     },
   }, log);
   const serviceKeyOf = (s: EndpointSlice) => `${s.metadata.namespace}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
-  const wakeFor = (pod: Pod) => {
-    for (const svc of services.list(pod.metadata.namespace)) {
-      const selector = serviceSelector(svc);
-      if (selector && selects(selector, pod)) controller.enqueue(objectKeyOf(svc));
-    }
-  };
   services.addHandlers({
     add: (svc) => controller.enqueue(objectKeyOf(svc)),
     update: (_old, svc) => controller.enqueue(objectKeyOf(svc)),
     delete: (svc) => pendingCreates.delete(objectKeyOf(svc)),
   });
-  pods.addHandlers({
-    add: wakeFor,
-    update: (old, pod) => {
-      wakeFor(pod);
-      if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {})) wakeFor(old);
-    },
-    delete: wakeFor,
-  });
+  wakeServicesOnPodChanges(services, pods, (key) => controller.enqueue(key));
   slices.addHandlers({
     add: (s) => {
       const key = serviceKeyOf(s);
