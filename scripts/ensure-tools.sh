@@ -10,6 +10,11 @@ command -v curl >/dev/null || need+=(curl)
 command -v column >/dev/null || need+=(bsdextrautils)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
+# The mesh's telemetry tests scrape proxies with a real Prometheus; the benchmarks compare
+# the gateway with nginx under wrk.
+command -v prometheus >/dev/null || need+=(prometheus)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v wrk >/dev/null || need+=(wrk)
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ]; then echo "missing: ${need[*]} (run as root or install them)" >&2; exit 1; fi
   echo "installing ${need[*]} from Debian" >&2
@@ -19,4 +24,11 @@ if ((${#need[@]})); then
   # Debian's etcd-server package starts a system etcd on 2379; the tests start their own.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
   pkill -x etcd 2>/dev/null || true
+  # Likewise Debian starts system prometheus, its node exporter and nginx; tests run their own.
+  if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now prometheus prometheus-node-exporter nginx >/dev/null 2>&1 || true
+  fi
+  pkill -x prometheus 2>/dev/null || true
+  pkill -f prometheus-node-exporter 2>/dev/null || true
+  pkill -x nginx 2>/dev/null || true
 fi
