@@ -70,7 +70,7 @@ function rate(x?: LoadResult): string {
   return x === undefined ? '—' : Math.round(x.perSecond).toString();
 }
 
-function ms(x: number | undefined): string {
+export function ms(x: number | undefined): string {
   return x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1);
 }
 
@@ -82,7 +82,7 @@ function cpu(x?: LoadResult): string {
   return x?.serverCpuUsPerOp === undefined ? '—' : Math.round(x.serverCpuUsPerOp).toString();
 }
 
-function ratio(a?: number, b?: number): string {
+export function ratio(a?: number, b?: number): string {
   return a === undefined || b === undefined || b === 0 || Number.isNaN(a) || Number.isNaN(b) ? '—' : (a / b).toFixed(2);
 }
 
@@ -90,7 +90,7 @@ function delivered(w?: WatchLatencyResult): string {
   return w === undefined ? '—' : `${w.delivered}/${w.expected}`;
 }
 
-function verdict(value: number | undefined, ok: (v: number) => boolean): string {
+export function verdict(value: number | undefined, ok: (v: number) => boolean): string {
   return value === undefined || Number.isNaN(value) ? '—' : ok(value) ? 'PASS' : 'MISS';
 }
 
@@ -108,7 +108,8 @@ function problems(name: string, f: TargetFigures): string[] {
   return out;
 }
 
-function table(rows: Row[]): string {
+/** Rows of cells as aligned columns: the first left-aligned, the rest right-aligned. */
+export function table(rows: ReadonlyArray<readonly string[]>): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }

@@ -1,19 +1,22 @@
 /**
  * `npm run bench`: API write throughput and watch delivery latency of skiff on the embedded
  * store and on etcd, side by side with raw etcd measured in the same run, against the
- * targets of issue 3 (>= 2000 creates/s embedded, watch p99 < 50 ms). A benchmark, not a
+ * targets of issue 3 (>= 2000 creates/s embedded, watch p99 < 50 ms); then pod start latency
+ * and memory per pod beside a fresh node process (issue 4). A benchmark, not a
  * test: it prints figures and PASS/MISS, and exits 0 either way (1 only if it cannot run).
  *
  * Phases run one after another so that each has the machine to itself; every target is
  * started fresh and stopped afterwards. Environment:
  *   SKIFF_BENCH_SECONDS   measured seconds per throughput/latency phase (default 8)
- *   SKIFF_BENCH_ONLY      `embedded`, `etcd` or `raw` to run one column only
+ *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw` or `pods` to run one part only
  *   SKIFF_BENCH_CPU_PROF  directory for V8 CPU profiles of the skiff processes
  */
 import { loadavg } from 'node:os';
 import { ensureNamespace, measureCreates, measureUpdates, type WriteLoadOptions } from './api-writes.ts';
 import { measureEtcdPuts } from './etcd-puts.ts';
 import { processCpuSeconds } from './process-cpu.ts';
+import { formatPodStartReport } from './pod-report.ts';
+import { measurePodStarts, type PodStartResults } from './pod-start.ts';
 import { formatReport, type BenchResults, type TargetFigures } from './report.ts';
 import { startEtcdTarget, startSkiffTarget } from './targets.ts';
 import { measureApiWatchLatency, measureEtcdWatchLatency, type WatchLoadOptions } from './watch-latency.ts';
@@ -88,8 +91,18 @@ async function main(): Promise<void> {
       await etcd.stop();
     }
   }
+  let pods: PodStartResults | undefined;
+  if (only === undefined || only === 'pods') {
+    const skiff = await startSkiffTarget('embedded');
+    try {
+      pods = await measurePodStarts(skiff.kubeconfig, skiff.pid, progress);
+    } finally {
+      await skiff.stop();
+    }
+  }
   results.loadAfter = loadavg()[0]!;
-  process.stdout.write(`\n${formatReport(results)}`);
+  if (only !== 'pods') process.stdout.write(`\n${formatReport(results)}`);
+  if (pods !== undefined) process.stdout.write(`\n${formatPodStartReport(pods)}`);
   progress(`done in ${Math.round((performance.now() - started) / 1000)} s`);
 }
 

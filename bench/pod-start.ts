@@ -1,0 +1,182 @@
+/**
+ * Pod start latency (issue 4 item 12): from the moment `kubectl apply` of a Deployment of
+ * the built-in hello-world starts until each of its pods is Ready — its readiness probe
+ * (HTTP GET on the serving port) has passed and a watcher sees `Ready=True`. Per pod, so
+ * the 20- and 100-replica figures include queueing behind the other pods.
+ *
+ * The peer, measured in the same run, is what a pod would cost without skiff's runtime:
+ * spawning a fresh `node` running a four-line HTTP server and polling it until the first
+ * response (reference/performance.md §10 measured 74 ms p50 for this on the standard machine).
+ */
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import type { Readable } from 'node:stream';
+import { kubeHttpFor, type KubeHttp } from '../test/support/kube-http.ts';
+import { kubectlFor } from '../test/support/kubectl.ts';
+import { processTreeRssBytes } from './process-memory.ts';
+import { percentile } from './stats.ts';
+
+export interface StartLatency {
+  pods: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** The part after the pod object exists: from its first watch event to Ready. */
+  fromCreated: { p50: number; p95: number };
+}
+
+export interface PodStartResults {
+  single?: StartLatency;
+  twenty?: StartLatency;
+  hundred?: StartLatency;
+  /** The runtime's resident memory per running hello-world pod (skiff and its image hosts). */
+  memoryPerPodBytes?: number;
+  /** The peer: a fresh node process per "pod". */
+  directSpawn?: StartLatency;
+  directSpawnRssBytes?: number;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+const SINGLE_TRIES = 10;
+
+interface PodEvent {
+  type: string;
+  object: { metadata: { uid: string }; status?: { conditions?: Array<{ type: string; status: string }> } };
+}
+
+export async function measurePodStarts(kubeconfig: string, skiffPid: number, progress: (m: string) => void): Promise<PodStartResults> {
+  const kubectl = kubectlFor(kubeconfig);
+  const http = await kubeHttpFor(kubeconfig, { connections: 4 });
+  try {
+    const results: PodStartResults = {};
+    await kubectl.ok(['create', 'namespace', 'bench-pods']);
+    progress(`pod start: 1 replica, ${SINGLE_TRIES} tries`);
+    const singles: PodTimes[] = [];
+    for (let i = 0; i < SINGLE_TRIES; i++) singles.push(...await deployAndWait(kubectl, http, `single-${i}`, 1));
+    results.single = summary(singles);
+    const baseline = await processTreeRssBytes(skiffPid);
+    progress('pod start: 20 replicas');
+    results.twenty = summary(await deployAndWait(kubectl, http, 'twenty', 20));
+    progress('pod start: 100 replicas');
+    results.hundred = summary(await deployAndWait(kubectl, http, 'hundred', 100));
+    // 100 + 20 + the singles are running now; the baseline already held the singles.
+    results.memoryPerPodBytes = ((await processTreeRssBytes(skiffPid)) - baseline) / 120;
+    progress('pod start: peer, a fresh node process per pod');
+    const direct = await measureDirectSpawns(SINGLE_TRIES);
+    results.directSpawn = summary(direct.latencies.map((ms) => ({ fromApply: ms, fromCreated: ms })));
+    results.directSpawnRssBytes = direct.rssBytes;
+    await kubectl(['delete', 'namespace', 'bench-pods', '--wait=false']);
+    return results;
+  } finally {
+    await http.close();
+  }
+}
+
+interface PodTimes {
+  fromApply: number;
+  fromCreated: number;
+}
+
+/** Applies a Deployment and returns, per pod, ms from the apply's start (and from the pod's creation) to Ready. */
+async function deployAndWait(kubectl: ReturnType<typeof kubectlFor>, http: KubeHttp, name: string, replicas: number): Promise<PodTimes[]> {
+  const path = `/api/v1/namespaces/bench-pods/pods?watch=true&labelSelector=${encodeURIComponent(`bench=${name}`)}`;
+  const response = await http.pool.request({ method: 'GET', path, headers: http.headers });
+  if (response.statusCode !== 200) throw new Error(`watch pods: HTTP ${response.statusCode}`);
+  const readyAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  let started = 0;
+  const allReady = waitForReady(response.body, seenAt, readyAt, replicas);
+  started = performance.now();
+  await kubectl.ok(['apply', '-f', '-'], { stdin: deployment(name, replicas) });
+  const timeout = setTimeout(() => response.body.destroy(new Error(`${name}: ${readyAt.size}/${replicas} pods Ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+  try {
+    await allReady;
+  } finally {
+    clearTimeout(timeout);
+    response.body.destroy();
+  }
+  return [...readyAt].map(([uid, t]) => ({ fromApply: t - started, fromCreated: t - seenAt.get(uid)! }));
+}
+
+async function waitForReady(body: Readable, seenAt: Map<string, number>, readyAt: Map<string, number>, replicas: number): Promise<void> {
+  let pending = '';
+  for await (const chunk of body) {
+    const now = performance.now();
+    const lines = (pending + (chunk as Buffer).toString('utf8')).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (line === '') continue;
+      const event = JSON.parse(line) as PodEvent;
+      if (!seenAt.has(event.object.metadata.uid)) seenAt.set(event.object.metadata.uid, now);
+      const ready = event.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      if (ready && !readyAt.has(event.object.metadata.uid)) readyAt.set(event.object.metadata.uid, now);
+    }
+    if (readyAt.size >= replicas) return;
+  }
+  throw new Error(`watch ended with ${readyAt.size}/${replicas} pods Ready`);
+}
+
+function deployment(name: string, replicas: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: bench-pods
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {bench: ${name}}
+  template:
+    metadata:
+      labels: {bench: ${name}}
+    spec:
+      containers:
+      - name: hello
+        image: gcr.io/knative-samples/helloworld-go
+        ports: [{containerPort: 8080}]
+        readinessProbe:
+          httpGet: {path: /, port: 8080}
+          periodSeconds: 1
+`;
+}
+
+const HELLO_SERVER = "require('http').createServer((q,s)=>s.end('Hello World!\\n')).listen(+process.argv[1],'127.0.0.1')";
+
+/** The peer: spawn `node` with a tiny HTTP server and poll until it answers. */
+async function measureDirectSpawns(tries: number): Promise<{ latencies: number[]; rssBytes: number }> {
+  const latencies: number[] = [];
+  let rssBytes = 0;
+  for (let i = 0; i < tries; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-e', HELLO_SERVER, String(port)], { stdio: 'ignore' });
+    try {
+      while (!(await answers(port))) await new Promise((r) => setTimeout(r, 2));
+      latencies.push(performance.now() - started);
+      rssBytes = Math.max(rssBytes, await processTreeRssBytes(child.pid!));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  return { latencies, rssBytes };
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+function summary(samples: PodTimes[]): StartLatency {
+  const sorted = samples.map((s) => s.fromApply).sort((a, b) => a - b);
+  const created = samples.map((s) => s.fromCreated).sort((a, b) => a - b);
+  return {
+    pods: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? Number.NaN,
+    fromCreated: { p50: percentile(created, 50), p95: percentile(created, 95) },
+  };
+}
