@@ -67,6 +67,9 @@ function start(msg: Extract<Message, { op: 'start' }>): void {
   try {
     instance.running = program(io);
     if (instance.finished) instance.running.close();
+    // The program's synchronous start is done (an IP-literal listen is bound by now): the
+    // runtime may report the container Started and begin probing it.
+    else send({ op: 'started', id: msg.id });
   } catch (err) {
     io.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     finish(msg.id, 1);

@@ -18,6 +18,8 @@ const SPREAD = 16;
 interface HostInstance {
   stdout: PassThrough;
   stderr: PassThrough;
+  /** The host ran the program's start (or the instance already ended). */
+  started(): void;
   resolve(exit: ProcessExit): void;
 }
 
@@ -52,8 +54,13 @@ export class ImageHostPool {
     const id = randomBytes(8).toString('hex');
     const stdout = new PassThrough();
     const stderr = new PassThrough();
-    const exited = new Promise<ProcessExit>((resolve) => host.instances.set(id, { stdout, stderr, resolve }));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const exited = new Promise<ProcessExit>((resolve) => host.instances.set(id, { stdout, stderr, started, resolve }));
     host.send({ op: 'start', id, program, args, env });
+    // Return once the program runs, as a spawned process has begun when spawn() returns; a
+    // probe sent earlier would find nothing listening and wait a whole period to retry.
+    await Promise.race([running, exited]);
     return {
       pid: host.child.pid!,
       stdout,
@@ -109,7 +116,8 @@ export class ImageHostPool {
         if (msg.op === 'ready') resolveReady();
         const instance = msg.id !== undefined ? instances.get(msg.id) : undefined;
         if (!instance) continue;
-        if (msg.op === 'out') (msg.stream === 'stderr' ? instance.stderr : instance.stdout).write(msg.data ?? '');
+        if (msg.op === 'started') instance.started();
+        else if (msg.op === 'out') (msg.stream === 'stderr' ? instance.stderr : instance.stdout).write(msg.data ?? '');
         else if (msg.op === 'exit') {
           instances.delete(msg.id!);
           end(instance, { exitCode: msg.code ?? 1, ...(msg.signal ? { signal: msg.signal } : {}), finishedAt: new Date() });
