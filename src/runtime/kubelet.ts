@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   nodeName?: string;
   /** `loopback` (default) or `netns` (root). */
   podNetwork?: PodNetworkMode;
+  /** Loopback mode: the address the cluster DNS server answers on (netns mode uses the bridge address). */
+  clusterDns?: string;
   /** Pod CIDR (default: the first free of 127.244.0.0/16, 127.245.0.0/16 … in loopback mode; 10.244.0.0/16 … in netns mode). */
   podCIDR?: string;
   /** What the Node reports as kubeletVersion. */
@@ -98,8 +100,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
     });
     cleanups.push(() => claim.release());
     await writeFile(rememberedCidr, `${claim.cidr}\n`);
-    const referenced = new ReferencedObjects(opts.client, log, mode === 'netns');
-    const network = await createPodNetwork(mode, claim.cidr, runtimeId, referenced, log);
+    // Cluster DNS answers from Services and Endpoints.
+    const referenced = new ReferencedObjects(opts.client, log, mode === 'netns' || opts.clusterDns !== undefined);
+    const network = await createPodNetwork({
+      mode, cidr: claim.cidr, runtimeId, objects: referenced, log, resolvDir: join(runtimeDir, 'resolv'),
+      ...(opts.clusterDns ? { clusterDns: opts.clusterDns } : {}),
+    });
     cleanups.push(() => network.stop());
     const zygotes = mode === 'loopback' ? new ZygotePool({
       script: programs.zygote,

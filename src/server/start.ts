@@ -19,7 +19,7 @@ import { ensureSystemNamespaces } from './system-namespaces.ts';
 import { startCoreControllers } from './core-controllers.ts';
 import { startMeshControllers } from './mesh-controllers.ts';
 import { startRuntime } from '../runtime/kubelet.ts';
-import { DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
+import { clusterDnsAddress, DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
 import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
 import { startPodStreaming } from './pod-streaming.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
@@ -72,6 +72,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       kubeletVersion: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}`,
       serviceAccountToken: () => pki.adminToken,
       ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
+      clusterDns: clusterDnsAddress(serviceNetwork.serviceRange),
     });
     cleanups.push(() => runtime.stop());
     // kubectl logs and exec: the kubelet's own server and the API server's proxies to it (docs/streaming.md).

@@ -190,4 +190,45 @@ describe('Services, endpoints and the service proxy', () => {
     await waitFor('the ingress to be cleared', async () => (await json(['get', 'svc', 'lb', '-n', n])).status.loadBalancer?.ingress === undefined);
     await waitFor('the load balancer address to stop answering', async () => (await curl(`http://${lb}/`)).startsWith('curl exit'));
   });
+
+  it('lets pods reach Services by their cluster DNS names (root: cluster DNS and a resolv.conf per pod)', { skip: process.getuid?.() !== 0 ? 'cluster DNS in the loopback pod network needs root' : false }, async () => {
+    const n = await namespace();
+    await ok(['apply', '-n', n, '-f', '-'], [
+      deployment('web', 'web', 1),
+      service('web', 'web'),
+      service('hl', 'web', '  clusterIP: None\n'),
+      `apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+  - name: shell
+    image: busybox
+    command: [sh, -c, 'until curl -sS -m 2 http://web/ 2>/dev/null; do sleep 0.2; done; getent hosts web.${n}.svc.cluster.local; sleep 3600']
+`,
+    ].join('---\n'));
+    await ok(['rollout', 'status', '-n', n, 'deployment/web', '--timeout=60s']);
+    await ok(['wait', '-n', n, '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+    const clusterIP = (await json(['get', 'svc', 'web', '-n', n])).spec.clusterIP as string;
+    const web = [...await podNames(n, 'app=web')][0]!;
+    // The container's own command resolved the full name and reached the Service by its short name.
+    const logs = await waitFor('the client pod to report', async () => {
+      const out = await ok(['logs', '-n', n, 'client']);
+      return out.includes('svc.cluster.local') ? out : undefined;
+    });
+    assert.match(logs, new RegExp(`^${clusterIP.replaceAll('.', '\\.')}\\s+web\\.${n}\\.svc\\.cluster\\.local$`, 'm'));
+    assert.match(logs, new RegExp(`^Hello ${web}!$`, 'm'));
+    // kubectl exec sees the same resolv.conf: the namespace's search path and the cluster DNS address.
+    const resolv = await ok(['exec', '-n', n, 'client', '--', 'cat', '/etc/resolv.conf']);
+    assert.match(resolv, new RegExp(`^search ${n}\\.svc\\.cluster\\.local svc\\.cluster\\.local cluster\\.local$`, 'm'));
+    assert.match(resolv, /^nameserver 127\.96\.0\.10$/m);
+    assert.match(resolv, /^options ndots:5$/m);
+    assert.equal((await ok(['exec', '-n', n, 'client', '--', 'curl', '-sS', '-m', '5', `http://web.${n}.svc.cluster.local/`])).trim(), `Hello ${web}!`);
+    // A headless Service resolves to its ready pods; the host's own names still resolve.
+    const podIP = (await json(['get', 'pod', web, '-n', n])).status.podIP as string;
+    assert.match(await ok(['exec', '-n', n, 'client', '--', 'getent', 'hosts', 'hl']), new RegExp(`^${podIP.replaceAll('.', '\\.')}\\s`));
+    assert.match(await ok(['exec', '-n', n, 'client', '--', 'getent', 'hosts', 'localhost']), /^(127\.0\.0\.1|::1)\s/);
+    // The host's own resolv.conf is untouched.
+    assert.doesNotMatch(await (await import('node:fs/promises')).readFile('/etc/resolv.conf', 'utf8'), /127\.96\.0\.10/);
+  });
 });

@@ -4,8 +4,20 @@ import type { ClusterObjects } from './dns/cluster-names.ts';
 import { NetnsNetwork } from './netns-network.ts';
 import { LoopbackNetwork, type PodNetwork, type PodNetworkMode } from './pod-network.ts';
 
-export async function createPodNetwork(mode: PodNetworkMode, cidr: string, runtimeId: string, objects: ClusterObjects, log: Logger): Promise<PodNetwork> {
-  if (mode === 'loopback') return new LoopbackNetwork(cidr);
+export interface PodNetworkOptions {
+  mode: PodNetworkMode;
+  cidr: string;
+  runtimeId: string;
+  objects: ClusterObjects;
+  /** Loopback mode: the cluster DNS address (none: pods use the host resolver). */
+  clusterDns?: string;
+  /** Loopback mode: where pods' resolv.conf files are written. */
+  resolvDir: string;
+  log: Logger;
+}
+
+export async function createPodNetwork({ mode, cidr, runtimeId, objects, clusterDns, resolvDir, log }: PodNetworkOptions): Promise<PodNetwork> {
+  if (mode === 'loopback') return LoopbackNetwork.create(cidr, clusterDns ? { address: clusterDns, dir: resolvDir, objects, log } : undefined);
   if (mode === 'netns') return NetnsNetwork.create(cidr, runtimeId, objects, log);
   throw new Error(`unknown pod network mode ${JSON.stringify(mode)} (loopback or netns)`);
 }

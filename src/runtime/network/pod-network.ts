@@ -2,7 +2,18 @@
  * A pod's network "sandbox". Two implementations: loopback (the default; every pod gets
  * its own address in 127.0.0.0/8 on the host's `lo`, no privileges needed) and netns
  * (root; a network namespace per pod, see netns-network.ts).
+ *
+ * In loopback mode, when skiff may bind port 53 (root), a cluster DNS server answers on the
+ * cluster DNS address (the Service range's .10) and each pod gets a resolv.conf of its own,
+ * which the launcher mounts over /etc/resolv.conf for its host programs
+ * (process/resolv-conf.ts). Without root pods still get the service environment variables.
  */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../util/log.ts';
+import { podResolvConf } from '../process/resolv-conf.ts';
+import { CLUSTER_DOMAIN, type ClusterObjects } from './dns/cluster-names.ts';
+import { ClusterDnsServer } from './dns/dns-server.ts';
 import { DEFAULT_LOOPBACK_POD_CIDR, IpAllocator } from './ip-allocator.ts';
 
 export type PodNetworkMode = 'loopback' | 'netns';
@@ -14,6 +25,8 @@ export interface PodSandboxNetwork {
   netns?: string;
   /** The address built-in programs bind (SKIFF_LISTEN_ADDRESS). */
   listenAddress: string;
+  /** A resolv.conf to mount over /etc/resolv.conf for the pod's processes (loopback mode with cluster DNS). */
+  resolvConf?: string;
 }
 
 export interface PodRef {
@@ -38,21 +51,52 @@ export interface PodNetwork {
   stop(): Promise<void>;
 }
 
+export interface LoopbackDnsOptions {
+  /** The cluster DNS address (the Service range's .10). */
+  address: string;
+  /** Where the pods' resolv.conf files go. */
+  dir: string;
+  objects: ClusterObjects;
+  log: Logger;
+}
+
 export class LoopbackNetwork implements PodNetwork {
   readonly mode = 'loopback' as const;
   readonly hostIP = '127.0.0.1';
   readonly cidr: string;
   readonly #ips: IpAllocator;
+  readonly #dns: { server: ClusterDnsServer; address: string; dir: string } | undefined;
 
-  constructor(cidr = DEFAULT_LOOPBACK_POD_CIDR) {
+  constructor(cidr = DEFAULT_LOOPBACK_POD_CIDR, dns?: { server: ClusterDnsServer; address: string; dir: string }) {
     if (!cidr.startsWith('127.')) throw new Error(`the loopback pod network needs a CIDR inside 127.0.0.0/8, not ${cidr}`);
     this.cidr = cidr;
     this.#ips = new IpAllocator(cidr);
+    this.#dns = dns;
+  }
+
+  /** A loopback network with cluster DNS when it can have it (root: port 53, mount namespaces). */
+  static async create(cidr: string, dns: LoopbackDnsOptions | undefined): Promise<LoopbackNetwork> {
+    if (!dns || process.getuid?.() !== 0) {
+      dns?.log.info('cluster DNS for pods needs root in the loopback pod network (port 53, a mount namespace per container): pods use the host resolver and the service environment variables');
+      return new LoopbackNetwork(cidr);
+    }
+    const server = new ClusterDnsServer({ address: dns.address, objects: dns.objects, log: dns.log });
+    try {
+      await server.start();
+    } catch (err) {
+      dns.log.warn({ address: `${dns.address}:53`, code: (err as NodeJS.ErrnoException).code }, 'cannot serve cluster DNS: pods use the host resolver');
+      return new LoopbackNetwork(cidr);
+    }
+    await mkdir(dns.dir, { recursive: true });
+    return new LoopbackNetwork(cidr, { server, address: dns.address, dir: dns.dir });
   }
 
   async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
     const ip = this.#ips.allocate(pod.uid, preferredIP);
-    return { ip, listenAddress: ip };
+    if (!this.#dns) return { ip, listenAddress: ip };
+    const resolvConf = join(this.#dns.dir, `${pod.uid}.conf`);
+    await writeFile(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));
+    return { ip, listenAddress: ip, resolvConf };
   }
 
   reserve(uid: string, ip: string): void {
@@ -61,7 +105,10 @@ export class LoopbackNetwork implements PodNetwork {
 
   async tearDown(uid: string): Promise<void> {
     this.#ips.release(uid);
+    if (this.#dns) await rm(join(this.#dns.dir, `${uid}.conf`), { force: true });
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.#dns?.server.stop();
+  }
 }

@@ -112,7 +112,11 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
   const argv = containerArgv(config, spec.command, spec.args).map((a) => mapPath(expand(a, lookup)));
   const cwd = await workingDirectory(containerDir, spec.workingDir ?? config.workingDir, mapPath);
   const envRecord = Object.fromEntries(fullEnv);
-  const execContext: ExecContext = { env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath, ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}) };
+  const execContext: ExecContext = {
+    env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath,
+    ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
+    ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
+  };
 
   // Step 3: create (log file) and start.
   const podRef = { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! };
@@ -132,6 +136,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
       cwd,
       stdin: spec.stdin === true,
       ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
+      ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
       title: `${spec.name} (${pod.metadata.namespace}/${pod.metadata.name})`,
       isolation: pod.metadata.annotations?.[ISOLATION_ANNOTATION] === 'process' ? 'process' : 'shared',
     });

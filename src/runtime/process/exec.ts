@@ -7,11 +7,14 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { RUNTIME_ID_ENV } from './proc.ts';
 import { exitCodeOf, resolveExecutable, StartError } from './launcher.ts';
+import { withResolvConf } from './resolv-conf.ts';
 
 export interface ExecContext {
   env: Record<string, string>;
   cwd: string;
   netns?: string;
+  /** The pod's resolv.conf (loopback pod network with cluster DNS; resolv-conf.ts). */
+  resolvConf?: string;
   runtimeId: string;
   /** Rewrites container paths (volume mounts) to host paths. */
   mapPath(text: string): string;
@@ -40,7 +43,9 @@ export async function startInContainer(ctx: ExecContext, argv: readonly string[]
   const env: Record<string, string> = { ...ctx.env, [RUNTIME_ID_ENV]: ctx.runtimeId };
   let full = [await resolveExecutable(mapped[0] ?? '', env.PATH ?? '', ctx.cwd), ...mapped.slice(1)];
   if (ctx.netns) full = ['ip', 'netns', 'exec', ctx.netns, ...full];
-  const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(ctx.netns ? {} : { argv0: mapped[0]! }) });
+  else if (ctx.resolvConf) full = withResolvConf(full, ctx.resolvConf);
+  const wrapped = ctx.netns !== undefined || ctx.resolvConf !== undefined;
+  const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(wrapped ? {} : { argv0: mapped[0]! }) });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (err) => reject(new StartError(`exec: "${mapped[0]}": ${err.message}`)));

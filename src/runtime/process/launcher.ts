@@ -15,6 +15,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ContainerProgram } from '../images/catalog.ts';
 import type { RuntimePrograms } from './bundler.ts';
 import { RUNTIME_ID_ENV } from './proc.ts';
+import { withResolvConf } from './resolv-conf.ts';
 import type { ImageHostPool } from './image-hosts.ts';
 import type { ZygotePool } from './zygote-pool.ts';
 
@@ -26,6 +27,8 @@ export interface LaunchSpec {
   stdin: boolean;
   /** Run inside this network namespace (`ip netns exec`). */
   netns?: string;
+  /** The pod's resolv.conf to mount over /etc/resolv.conf (loopback pod network; resolv-conf.ts). */
+  resolvConf?: string;
   /** Process title for built-in programs (what `ps` shows). */
   title: string;
   /**
@@ -81,8 +84,10 @@ export class ProcessLauncher {
     let argv: string[];
     if (spec.program.kind === 'builtin') argv = [process.execPath, this.#opts.programs.images[spec.program.program], ...spec.program.args];
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
+    const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined;
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !spec.netns ? spec.program.argv[0] : undefined });
+    else if (spec.resolvConf) argv = withResolvConf(argv, spec.resolvConf);
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !wrapped ? spec.program.argv[0] : undefined });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);
       child.once('error', (err: NodeJS.ErrnoException) => reject(new StartError(`exec: "${argv[0]}": ${err.code === 'EACCES' ? 'permission denied' : err.message}`)));

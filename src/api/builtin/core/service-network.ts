@@ -68,3 +68,12 @@ export function parsePortRange(text: string): PortRange {
 export function formatPortRange(r: PortRange): string {
   return `${r.min}-${r.max}`;
 }
+
+/**
+ * The cluster DNS address: the tenth address of the Service range, as kubeadm gives
+ * kube-dns `10.96.0.10` in 10.96.0.0/12. It lies in the range's static band, which dynamic
+ * ClusterIP allocation uses last.
+ */
+export function clusterDnsAddress(range: Ipv4Range): string {
+  return addressAt(range, 10);
+}
