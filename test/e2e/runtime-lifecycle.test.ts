@@ -61,6 +61,29 @@ spec:
     assert.equal(readFileSync(join(hostDir, 'log'), 'utf8'), 'started\npreStop\ngot TERM\n');
   });
 
+  it('an httpGet preStop hook reaches the container before SIGTERM', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: hooked}
+spec:
+  volumes: [{name: out, hostPath: {path: ${hostDir}, type: Directory}}]
+  containers:
+  - name: web
+    image: busybox
+    command: [sh, -c, 'trap "echo got TERM >> /out/http.log; exit 0" TERM; python3 -m http.server 8080 --bind $(SKIFF_LISTEN_ADDRESS) 2>>/out/http.log & wait']
+    ports: [{containerPort: 8080}]
+    volumeMounts: [{name: out, mountPath: /out}]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+    lifecycle:
+      preStop: {httpGet: {path: /prestop-hook, port: 8080}}
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/hooked', '--timeout=60s']);
+    await t.kubectl.ok(['delete', 'pod', 'hooked', '--timeout=60s']);
+    assert.equal(await getPod(t.kubectl, 'hooked'), undefined);
+    const log = readFileSync(join(hostDir, 'http.log'), 'utf8');
+    assert.match(log, /"GET \/prestop-hook HTTP\/1\.1" 404[\s\S]*got TERM/, 'the hook request, then SIGTERM');
+  });
+
   it('a program that ignores SIGTERM is killed when the grace period ends', async () => {
     const id = token();
     await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1

@@ -191,6 +191,24 @@ describe('Services, endpoints and the service proxy', () => {
     await waitFor('the load balancer address to stop answering', async () => (await curl(`http://${lb}/`)).startsWith('curl exit'));
   });
 
+  it('gives pods the service environment variables of their namespace and of the kubernetes Service', async () => {
+    const n = await namespace();
+    await ok(['apply', '-n', n, '-f', '-'], service('my-web', 'nothing'));
+    const clusterIP = (await json(['get', 'svc', 'my-web', '-n', n])).spec.clusterIP as string;
+    await ok(['apply', '-n', n, '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: envs}
+spec:
+  containers: [{name: shell, image: busybox, command: [sleep, '3600']}]
+`);
+    await ok(['wait', '-n', n, '--for=condition=Ready', 'pod/envs', '--timeout=60s']);
+    const env = await ok(['exec', '-n', n, 'envs', '--', 'env']);
+    for (const line of [`MY_WEB_SERVICE_HOST=${clusterIP}`, 'MY_WEB_SERVICE_PORT=80', 'MY_WEB_SERVICE_PORT_HTTP=80', `MY_WEB_PORT=tcp://${clusterIP}:80`,
+      `MY_WEB_PORT_80_TCP_ADDR=${clusterIP}`, 'MY_WEB_PORT_80_TCP_PROTO=tcp', 'KUBERNETES_SERVICE_HOST=127.96.0.1', 'KUBERNETES_SERVICE_PORT=443']) {
+      assert.match(env, new RegExp(`^${line.replaceAll('.', '\\.')}$`, 'm'), line);
+    }
+  });
+
   it('lets pods reach Services by their cluster DNS names (root: cluster DNS and a resolv.conf per pod)', { skip: process.getuid?.() !== 0 ? 'cluster DNS in the loopback pod network needs root' : false }, async () => {
     const n = await namespace();
     await ok(['apply', '-n', n, '-f', '-'], [
