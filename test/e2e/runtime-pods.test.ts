@@ -104,6 +104,42 @@ spec:
     assert.equal((await processesWith('(default/hello-world)')).length, 0);
   });
 
+  it('runs the echo server and the CloudEvents event-display, reached with curl', async () => {
+    await t.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1
+kind: Pod
+metadata: {name: echo}
+spec:
+  containers: [{name: echo, image: mccutchen/go-httpbin, readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: display}
+spec:
+  containers: [{name: display, image: gcr.io/knative-releases/knative.dev/eventing/cmd/event_display, readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}}]
+` });
+    await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/echo', 'pod/display', '--timeout=60s']);
+    const echoIP = (await getPod(t.kubectl, 'echo'))!.status.podIP!;
+    const echoed = await runProgram('curl', ['-sS', '-m', '5', '-H', 'X-Probe: yes', `http://${echoIP}:8080/anything/path?q=1`]);
+    const body = JSON.parse(echoed.stdout) as { method: string; args: Record<string, string>; headers: Record<string, string> };
+    assert.equal(body.method, 'GET');
+    assert.deepEqual(body.args, { q: '1' });
+    assert.equal(body.headers['X-Probe'], 'yes');
+
+    const displayIP = (await getPod(t.kubectl, 'display'))!.status.podIP!;
+    const sent = await runProgram('curl', ['-sS', '-m', '5', '-o', '/dev/null', '-w', '%{http_code}', `http://${displayIP}:8080/`,
+      '-H', 'Ce-Specversion: 1.0', '-H', 'Ce-Type: dev.skiff.test', '-H', 'Ce-Source: /curl', '-H', 'Ce-Id: 42', '-H', 'Content-Type: application/json', '-d', '{"msg":"hi"}']);
+    assert.match(sent.stdout, /^20[02]$/);
+    const log = await waitFor('the event in the log', async () => {
+      const out = await t.kubectl.ok(['logs', 'display']);
+      return out.includes('dev.skiff.test') ? out : undefined;
+    });
+    assert.match(log, /☁️ {2}cloudevents\.Event\nContext Attributes,\n {2}specversion: 1\.0\n {2}type: dev\.skiff\.test\n {2}source: \/curl\n {2}id: 42/);
+    assert.match(log, /"msg": "hi"/);
+    // Not a CloudEvent: refused.
+    const plain = await runProgram('curl', ['-sS', '-m', '5', '-o', '/dev/null', '-w', '%{http_code}', `http://${displayIP}:8080/`, '-d', 'hello']);
+    assert.match(plain.stdout, /^4\d\d$/);
+  });
+
   it('gives a shell pod its env, envFrom, downward API and volumes as real files', async () => {
     await t.kubectl.ok(['create', 'configmap', 'game', '--from-literal=color=blue', '--from-literal=lives=3']);
     await t.kubectl.ok(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret']);
