@@ -1,0 +1,78 @@
+/** RequestRecords for the telemetry tests: a meshed call from productpage to reviews. */
+import type { RequestRecord } from '../request-record.ts';
+
+export function httpRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    protocol: 'http',
+    reporter: 'destination',
+    startTime: Date.UTC(2024, 0, 1, 0, 0, 0, 0),
+    durationMs: 3.7,
+    method: 'GET',
+    path: '/reviews/0',
+    httpProtocol: 'HTTP/1.1',
+    authority: 'reviews:9080',
+    userAgent: 'curl/7.88.1',
+    requestId: '1a2b3c4d-0000-4000-8000-000000000001',
+    responseCode: 200,
+    responseFlags: [],
+    responseCodeDetails: 'via_upstream',
+    bytesReceived: 0,
+    bytesSent: 295,
+    upstreamServiceTimeMs: 2,
+    connectionSecurityPolicy: 'mutual_tls',
+    upstreamHost: '127.0.10.5:9080',
+    upstreamCluster: 'inbound|9080||',
+    upstreamLocalAddress: '127.0.0.6:41234',
+    downstreamLocalAddress: '127.0.10.5:9080',
+    downstreamRemoteAddress: '127.0.10.4:50522',
+    requestedServerName: 'outbound_.9080_._.reviews.default.svc.cluster.local',
+    routeName: 'default',
+    destinationService: 'reviews.default.svc.cluster.local',
+    destinationServiceName: 'reviews',
+    destinationServiceNamespace: 'default',
+    source: {
+      principal: 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage',
+      workload: 'productpage-v1',
+      namespace: 'default',
+      app: 'productpage',
+      version: 'v1',
+      canonicalService: 'productpage',
+      canonicalRevision: 'v1',
+      cluster: 'Kubernetes',
+    },
+    destination: {
+      principal: 'spiffe://cluster.local/ns/default/sa/bookinfo-reviews',
+      workload: 'reviews-v1',
+      namespace: 'default',
+      app: 'reviews',
+      version: 'v1',
+      canonicalService: 'reviews',
+      canonicalRevision: 'v1',
+      cluster: 'Kubernetes',
+    },
+    ...overrides,
+  };
+}
+
+export function tcpRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    protocol: 'tcp',
+    reporter: 'source',
+    startTime: Date.UTC(2024, 0, 1, 0, 0, 1, 250),
+    durationMs: 1500,
+    responseFlags: [],
+    bytesReceived: 120,
+    bytesSent: 4096,
+    connectionSecurityPolicy: 'unknown',
+    upstreamHost: '127.0.10.9:9092',
+    upstreamCluster: 'outbound|9092||kafka.kafka.svc.cluster.local',
+    upstreamLocalAddress: '127.0.10.4:40000',
+    downstreamLocalAddress: '10.96.0.20:9092',
+    downstreamRemoteAddress: '127.0.10.4:39999',
+    destinationService: 'kafka.kafka.svc.cluster.local',
+    source: { workload: 'consumer', namespace: 'default', app: 'consumer' },
+    destination: { workload: 'kafka', namespace: 'kafka' },
+    requestProtocol: 'tcp',
+    ...overrides,
+  };
+}
