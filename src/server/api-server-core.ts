@@ -11,6 +11,7 @@ import { meshKinds } from '../api/mesh/index.ts';
 import { operatorKinds } from '../api/operator/index.ts';
 import { routeKinds } from '../api/route/index.ts';
 import { clusterRulesPlugin } from '../apiserver/admission/cluster-rules.ts';
+import { sidecarInjectionPlugin } from '../apiserver/admission/sidecar-injection.ts';
 import { startKubernetesServiceController } from '../apiserver/controlplane/kubernetes-service-controller.ts';
 import { addressAt } from '../api/builtin/core/service-network.ts';
 import { CrdRegistrar } from '../apiserver/crd/crd-registrar.ts';
@@ -79,6 +80,7 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   const client = clientAs('system:skiff');
   admission.setClient(client);
   admission.addPlugin(clusterRulesPlugin);
+  admission.addPlugin(sidecarInjectionPlugin);
   const crds = new CrdRegistrar({ registry, objects, watches, log: opts.log });
   const openapi = new OpenApiV3Service(registry);
   const subresources = new Map<string, SubresourceHandler>([['/pods/binding', podBindingHandler(opts.store)]]);
