@@ -6,7 +6,7 @@
  */
 import type { RequestRecord } from '../request-record.ts';
 import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, tcpLabelValues } from './labels.ts';
-import { MetricsRegistry, type Counter, type Histogram } from './metrics-registry.ts';
+import { MetricsRegistry, labelSet, type Counter, type Histogram, type LabelSet } from './metrics-registry.ts';
 
 /** Envoy's default histogram buckets, which Istio keeps for all its histograms (ms and bytes). */
 export const ISTIO_DEFAULT_BUCKETS: readonly number[] = [
@@ -58,13 +58,13 @@ export class IstioMetrics {
   /** Records a finished HTTP request, or a whole TCP connection (opened, bytes, closed). */
   record(rec: RequestRecord): void {
     if (rec.protocol === 'tcp') {
-      const labels = tcpLabelValues(rec);
+      const labels = labelSet(tcpLabelValues(rec));
       this.tcpOpenedTotal.inc(labels);
       this.addTcpBytes(labels, rec.bytesSent, rec.bytesReceived);
       this.tcpClosedTotal.inc(labels);
       return;
     }
-    const labels = httpLabelValues(rec);
+    const labels = labelSet(httpLabelValues(rec));
     this.requests.inc(labels);
     // Envoy records whole milliseconds (the duration truncated), and wire bytes.
     this.duration.observe(labels, Math.max(0, Math.floor(rec.durationMs)));
@@ -79,7 +79,7 @@ export class IstioMetrics {
 
   /** Bytes moved since the last report of this connection (deltas, not totals). */
   tcpBytes(rec: RequestRecord, sentDelta: number, receivedDelta: number): void {
-    this.addTcpBytes(tcpLabelValues(rec), sentDelta, receivedDelta);
+    this.addTcpBytes(labelSet(tcpLabelValues(rec)), sentDelta, receivedDelta);
   }
 
   /** The connection ended; counts istio_tcp_connections_closed_total. */
@@ -92,7 +92,7 @@ export class IstioMetrics {
     return this.registry.render();
   }
 
-  private addTcpBytes(labels: readonly string[], sent: number, received: number): void {
+  private addTcpBytes(labels: LabelSet, sent: number, received: number): void {
     this.tcpSent.inc(labels, Math.max(0, sent));
     this.tcpReceived.inc(labels, Math.max(0, received));
   }

@@ -33,6 +33,21 @@ export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/**
+ * Label values with their lookup key computed once, so recording one request into several
+ * metrics that share labels joins the values only once.
+ */
+export interface LabelSet {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+export function labelSet(values: readonly string[]): LabelSet {
+  return { key: values.join(KEY_SEPARATOR), values };
+}
+
+const asLabelSet = (l: LabelSet | readonly string[]): LabelSet => ('key' in l ? l : labelSet(l));
+
 function renderLabels(names: readonly string[], values: readonly string[]): string {
   let out = '';
   for (let i = 0; i < names.length; i++) {
@@ -51,8 +66,8 @@ abstract class Metric {
     this.family = { ...family, series: new Map() };
   }
 
-  protected seriesFor(values: readonly string[], width: number): SeriesData {
-    const key = values.join(KEY_SEPARATOR);
+  protected seriesFor(labels: LabelSet | readonly string[], width: number): SeriesData {
+    const { key, values } = asLabelSet(labels);
     let s = this.family.series.get(key);
     if (!s) {
       if (values.length !== this.labelNames.length) {
@@ -71,7 +86,7 @@ export class Counter extends Metric {
   }
 
   /** Adds `amount` (0 still creates the series, as Envoy's counters do). */
-  inc(labelValues: readonly string[], amount = 1): void {
+  inc(labelValues: LabelSet | readonly string[], amount = 1): void {
     this.seriesFor(labelValues, 1).values[0]! += amount;
   }
 
@@ -89,7 +104,7 @@ export class Histogram extends Metric {
     this.bounds = sorted;
   }
 
-  observe(labelValues: readonly string[], value: number): void {
+  observe(labelValues: LabelSet | readonly string[], value: number): void {
     const n = this.bounds.length;
     const s = this.seriesFor(labelValues, n + 3);
     let i = 0;
