@@ -187,7 +187,8 @@ spec:
 `);
     const pod = await waitFor('the deadline to fail the pod', async () => {
       const p = await getPod(t.kubectl, 'deadline');
-      return p?.status.phase === 'Failed' ? p : undefined;
+      // The phase turns Failed first; the container's exit is written once it has been stopped.
+      return p?.status.phase === 'Failed' && containerStatus(p, 'main')?.state.terminated ? p : undefined;
     });
     const status = pod.status as { reason?: string; message?: string };
     assert.equal(status.reason, 'DeadlineExceeded');

@@ -14,7 +14,8 @@ import { microTime, newNode, nodeLease, nodeStatus, type NodeConfig } from './no
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
 const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' } as const;
-export const HEARTBEAT_MS = 10_000;
+export const REGISTER_ATTEMPTS = 5;
+const HEARTBEAT_MS = 10_000;
 const REPORT_MS = 5 * 60_000;
 const LEASE_DURATION_SECONDS = 40;
 
@@ -42,6 +43,23 @@ export class NodeAgent {
 
   /** Creates or adopts the Node, reports its status and takes the Lease. */
   async start(): Promise<void> {
+    // Another kubelet of the same name (two skiff API servers sharing one etcd) may write the
+    // Node or its Lease at the same moment: read again and retry, as the kubelet does.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#register();
+        break;
+      } catch (err) {
+        if (!isSkiffError(err, 'SKF_API_CONFLICT') || attempt >= REGISTER_ATTEMPTS) throw err;
+      }
+    }
+    this.#timer = setInterval(() => {
+      this.#beating = this.#beating.then(() => this.#heartbeat(false)).catch((err: unknown) => this.#log.warn({ err }, 'node heartbeat failed'));
+    }, HEARTBEAT_MS);
+    this.#timer.unref();
+  }
+
+  async #register(): Promise<void> {
     const facts = machineFacts(this.#dataDir);
     const wanted = newNode(this.#config, facts);
     let node = await this.#client.get<KubeObject>(NODE, undefined, this.#config.name);
@@ -58,10 +76,6 @@ export class NodeAgent {
     }
     this.#node = node;
     await this.#heartbeat(true);
-    this.#timer = setInterval(() => {
-      this.#beating = this.#beating.then(() => this.#heartbeat(false)).catch((err: unknown) => this.#log.warn({ err }, 'node heartbeat failed'));
-    }, HEARTBEAT_MS);
-    this.#timer.unref();
   }
 
   /** The kubelet server's port (daemonEndpoints.kubeletEndpoint.Port), reported at once. */

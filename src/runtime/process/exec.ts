@@ -43,7 +43,7 @@ export async function startInContainer(ctx: ExecContext, argv: readonly string[]
   const env: Record<string, string> = { ...ctx.env, [RUNTIME_ID_ENV]: ctx.runtimeId };
   let full = [await resolveExecutable(mapped[0] ?? '', env.PATH ?? '', ctx.cwd), ...mapped.slice(1)];
   if (ctx.netns) full = ['ip', 'netns', 'exec', ctx.netns, ...full];
-  else if (ctx.resolvConf) full = withResolvConf(full, ctx.resolvConf);
+  else if (ctx.resolvConf) full = withResolvConf(mapped, ctx.resolvConf);
   const wrapped = ctx.netns !== undefined || ctx.resolvConf !== undefined;
   const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(wrapped ? {} : { argv0: mapped[0]! }) });
   await new Promise<void>((resolve, reject) => {

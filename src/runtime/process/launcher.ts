@@ -86,7 +86,7 @@ export class ProcessLauncher {
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
     const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined;
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
-    else if (spec.resolvConf) argv = withResolvConf(argv, spec.resolvConf);
+    else if (spec.resolvConf) argv = withResolvConf(spec.program.kind === 'host' ? [...spec.program.argv] : argv, spec.resolvConf);
     const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !wrapped ? spec.program.argv[0] : undefined });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);

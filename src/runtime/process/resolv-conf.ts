@@ -7,7 +7,12 @@
  * this is how a host program sees it: `curl hello.default.svc.cluster.local` resolves.
  */
 
-/** The argv that runs `argv` with `resolvConf` mounted over /etc/resolv.conf. */
+/**
+ * The argv that runs `argv` with `resolvConf` mounted over /etc/resolv.conf. Give the
+ * command as the container named it (`cat`, not `/usr/bin/cat`): the shell's `exec` looks it
+ * up in the container's PATH and the program sees the name it was given as argv[0], so its
+ * messages read as in Kubernetes (`cat: …`).
+ */
 export function withResolvConf(argv: readonly string[], resolvConf: string): string[] {
   return ['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolvConf, ...argv];
 }
