@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { imageBaseName, imageMatches, type ImageRef, parseImageRef } from './image-ref.ts';
 
 /** The built-in programs in src/images/<name>/main.ts. */
-export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display'] as const;
+export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display', 'istio-proxy', 'pilot'] as const;
 export type BuiltinProgram = (typeof BUILTIN_PROGRAMS)[number];
 
 export interface ImageConfig {
@@ -80,6 +80,20 @@ export function builtinCatalog(): CatalogEntry[] {
       examples: ['gcr.io/knative-releases/knative.dev/eventing/cmd/event_display', 'quay.io/openshift-knative/knative-eventing-sources-event-display', 'any image whose name ends in `event_display` or `event-display`'],
       matches: (ref) => /event[-_]display$/.test(imageBaseName(ref)),
       config: builtin('event-display'),
+    },
+    {
+      name: 'proxyv2',
+      description: 'Istio\'s proxy image (pilot-agent): readiness on 15021 `/healthz/ready`, the status port 15020 (`/healthz/ready`, `/app-health/<container>/<probe>` running the app probes the injector moved there, `/stats/prometheus`). Injected sidecars and the mesh gateways run it.',
+      examples: ['registry.redhat.io/openshift-service-mesh/proxyv2-rhel8', 'docker.io/istio/proxyv2', 'maistra/proxyv2-ubi8', 'any image whose name ends in `/proxyv2` or contains `proxyv2-`'],
+      matches: (ref) => imageBaseName(ref) === 'proxyv2' || ref.repository.includes('proxyv2-'),
+      config: builtin('istio-proxy'),
+    },
+    {
+      name: 'pilot',
+      description: 'Stands for istiod (the control plane runs inside skiff): readiness `/ready` on 8080, `/metrics` on 15014.',
+      examples: ['registry.redhat.io/openshift-service-mesh/pilot-rhel8', 'docker.io/istio/pilot', 'maistra/pilot-ubi8'],
+      matches: (ref) => /^pilot(-rhel\d+|-ubi\d+)?$/.test(imageBaseName(ref)),
+      config: builtin('pilot'),
     },
     {
       name: 'pause',

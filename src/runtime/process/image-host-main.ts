@@ -15,9 +15,11 @@ import { constants } from 'node:os';
 import { echo } from '../../images/echo/program.ts';
 import { eventDisplay } from '../../images/event-display/program.ts';
 import { helloworld } from '../../images/helloworld/program.ts';
+import { istioProxy } from '../../images/istio-proxy/program.ts';
+import { pilot } from '../../images/pilot/program.ts';
 import type { Program, ProgramIO, ProgramSignal, RunningProgram } from '../../images/program.ts';
 
-const PROGRAMS: Record<string, Program> = { helloworld, echo, 'event-display': eventDisplay };
+const PROGRAMS: Record<string, Program> = { helloworld, echo, 'event-display': eventDisplay, 'istio-proxy': istioProxy, pilot };
 
 interface Instance {
   running?: RunningProgram;

@@ -1,0 +1,97 @@
+/**
+ * The app probes the injector moved to the agent (ISTIO_KUBE_APP_PROBERS), and running one
+ * as Istio's pilot-agent does (pilot/cmd/pilot-agent/status): an httpGet probe is sent to the
+ * app with the kubelet's headers plus the probe's own, and the app's status code is passed
+ * back unchanged (the kubelet then judges it); a tcpSocket probe is a connect, 200 when it
+ * succeeds. A failure to reach the app at all is a 500.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+
+export interface HttpGetProber {
+  path?: string;
+  port: number;
+  host?: string;
+  scheme?: string;
+  httpHeaders?: Array<{ name: string; value: string }>;
+}
+
+export interface AppProber {
+  httpGet?: HttpGetProber;
+  tcpSocket?: { port: number; host?: string };
+  timeoutSeconds?: number;
+}
+
+/** `/app-health/<container>/<readyz|livez|startupz>` → prober. */
+export type AppProbers = Map<string, AppProber>;
+
+/** Parses ISTIO_KUBE_APP_PROBERS; entries that are not probes are dropped (the agent logs them). */
+export function parseAppProbers(text: string | undefined): { probers: AppProbers; errors: string[] } {
+  const probers: AppProbers = new Map();
+  const errors: string[] = [];
+  if (!text) return { probers, errors };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { probers, errors: [`failed to decode app prober err = ${(err as Error).message}, raw value = ${text}`] };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { probers, errors: ['ISTIO_KUBE_APP_PROBERS is not a JSON object'] };
+  for (const [path, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const p = value as AppProber | null;
+    if (!/^\/app-health\/[^/]+\/(readyz|livez|startupz)$/.test(path)) errors.push(`invalid path: ${path}`);
+    else if (p && typeof p.httpGet?.port === 'number') probers.set(path, p);
+    else if (p && typeof p.tcpSocket?.port === 'number') probers.set(path, p);
+    else errors.push(`invalid prober for ${path}: it needs httpGet or tcpSocket with a numeric port`);
+  }
+  return { probers, errors };
+}
+
+/** Runs one prober against the app at `podIP`; resolves to the status code the agent answers with. */
+export function runProber(prober: AppProber, podIP: string, incoming: IncomingHttpHeaders): Promise<number> {
+  const timeoutMs = (prober.timeoutSeconds && prober.timeoutSeconds > 0 ? prober.timeoutSeconds : 1) * 1000;
+  if (prober.httpGet) return httpProbe(prober.httpGet, podIP, incoming, timeoutMs);
+  return tcpProbe(prober.tcpSocket!.host || podIP, prober.tcpSocket!.port, timeoutMs);
+}
+
+function httpProbe(get: HttpGetProber, podIP: string, incoming: IncomingHttpHeaders, timeoutMs: number): Promise<number> {
+  const headers: Record<string, string | string[]> = {};
+  // The kubelet's headers (User-Agent: kube-probe/…, Accept) go along; the probe's own win.
+  for (const [name, value] of Object.entries(incoming)) if (value !== undefined && name !== 'host' && name !== 'connection' && name !== 'content-length') headers[name] = value;
+  for (const h of get.httpHeaders ?? []) headers[h.name.toLowerCase()] = h.value;
+  const path = get.path ? (get.path.startsWith('/') ? get.path : `/${get.path}`) : '/';
+  const https = (get.scheme ?? 'HTTP').toUpperCase() === 'HTTPS';
+  return new Promise((resolve) => {
+    const req = (https ? httpsRequest : httpRequest)({
+      host: get.host || podIP,
+      port: get.port,
+      path,
+      method: 'GET',
+      headers,
+      timeout: timeoutMs,
+      // The app's certificate is not the mesh's: like the kubelet, the agent does not verify it.
+      ...(https ? { rejectUnauthorized: false } : {}),
+      agent: false,
+    }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 500);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(500));
+    req.end();
+  });
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (code: number) => {
+      socket.destroy();
+      resolve(code);
+    };
+    socket.setTimeout(timeoutMs, () => done(500));
+    socket.once('connect', () => done(200));
+    socket.once('error', () => done(500));
+  });
+}
