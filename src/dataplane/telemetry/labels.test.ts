@@ -95,3 +95,8 @@ test('TCP labels: no response_code or grpc_response_status, request_protocol tcp
   assert.equal(l.destination_service_name, 'kafka');
   assert.equal(l.destination_service_namespace, 'kafka');
 });
+
+test('a client sidecar reports connection_security_policy unknown, whatever the connection used', () => {
+  const l = asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({ reporter: 'source', connectionSecurityPolicy: 'mutual_tls' })));
+  assert.equal(l.connection_security_policy, 'unknown');
+});

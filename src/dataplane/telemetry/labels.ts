@@ -59,6 +59,9 @@ export function responseFlagsString(flags: readonly ResponseFlag[]): string {
   return unique.join(',');
 }
 
+/** Istio knows the security policy only on the server side; a client sidecar reports `unknown`. */
+const securityPolicy = (r: RequestRecord): string => (r.reporter === 'source' ? 'unknown' : r.connectionSecurityPolicy);
+
 const orUnknown = (v: string | undefined): string => (v ? v : 'unknown');
 const orLatest = (v: string | undefined): string => (v ? v : 'latest');
 
@@ -101,7 +104,7 @@ export function httpLabelValues(r: RequestRecord): string[] {
     // Istio leaves the gRPC status empty for plain HTTP (and for gRPC without a status).
     protocol === 'grpc' ? (r.grpcResponseStatus ?? '') : '',
     responseFlagsString(r.responseFlags),
-    r.connectionSecurityPolicy,
+    securityPolicy(r),
     ...canonicalValues(r),
   ];
 }
@@ -114,7 +117,7 @@ export function tcpLabelValues(r: RequestRecord): string[] {
     ...destinationValues(r),
     'tcp',
     responseFlagsString(r.responseFlags),
-    r.connectionSecurityPolicy,
+    securityPolicy(r),
     ...canonicalValues(r),
   ];
 }
