@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { SkiffError } from '../errors/skiff-error.ts';
+import { checkCommand } from './commands/check.ts';
 import { downCommand } from './commands/down.ts';
 import { kubeconfigCommand } from './commands/kubeconfig.ts';
 import { statusCommand } from './commands/status.ts';
@@ -34,7 +35,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       const output = action.opts().output;
       if (typeof output === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(output)) format = output as OutputFormat;
     });
-  for (const command of [upCommand(ctx, done), statusCommand(ctx, done), kubeconfigCommand(ctx, done), downCommand(ctx, done), versionCommand(ctx, done)]) {
+  for (const command of [upCommand(ctx, done), statusCommand(ctx, done), kubeconfigCommand(ctx, done), downCommand(ctx, done), versionCommand(ctx, done), checkCommand(ctx, done)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
 

@@ -64,6 +64,7 @@ export const ERRORS = {
   SKF_SERVICE_RANGE_FULL: { status: 500, reason: 'InternalError', summary: 'No cluster IP or node port is left to give a new Service (the range is full).', hint: 'Delete Services you no longer need, or start skiff with a larger service CIDR or node port range (docs/services.md).' },
   // ── Mesh ─────────────────────────────────────────────────────────────────────────
   SKF_MESH_CA_INVALID: { status: 500, reason: 'InternalError', summary: 'A mesh CA secret (the plug-in `cacerts` or the mesh\'s own `istio-ca-secret`) is incomplete, malformed, expired, not a CA, does not chain to its root, or its key does not match its certificate.', hint: 'Fix the secret in the mesh namespace (Istio\'s plug-in format: ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem; docs/mesh.md), or delete `cacerts` to let the mesh use its own CA.' },
+  SKF_CHECK_FAILED: { status: 503, reason: 'ServiceUnavailable', summary: '`skiff check` found at least one failing check (marked ×).', hint: 'Fix what each × line says, following its hint, then run `skiff check` again (`-o json` lists the failures for scripts).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
