@@ -1,0 +1,266 @@
+/**
+ * One downstream HTTP/1.1 connection: finds each request head in the byte stream (with
+ * the slowloris, size and count limits), hands it to an Exchange, feeds the exchange the
+ * request body, holds pipelined bytes until the exchange before them is done, and closes
+ * the connection when a reply said so, on idle timeout, or when drained.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { Exchange } from './exchange.ts';
+import type { ExchangeHost } from './exchange-host.ts';
+import { serializeLocalReply } from './local-reply.ts';
+import { HeadError, parseRequestHead, type HeadLimits } from './request-head.ts';
+import type { DownstreamInfo, Http1Options } from './types.ts';
+import { HEAD_END } from './wire.ts';
+import type { RequestRecord } from '../request-record.ts';
+
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+
+export class Http1Connection implements ExchangeHost {
+  readonly downstream: DownstreamInfo;
+  readonly retryBufferBytes: number;
+  draining = false;
+  #pending: Buffer | undefined;
+  #exchange: Exchange | undefined;
+  #headTimer: NodeJS.Timeout | undefined;
+  #pausedByQueue = false;
+  #closed = false;
+  readonly #limits: HeadLimits;
+  readonly #onGone: ((c: Http1Connection) => void) | undefined;
+
+  constructor(
+    readonly socket: Socket | TLSSocket,
+    readonly options: Http1Options,
+    onGone?: (c: Http1Connection) => void,
+  ) {
+    this.#onGone = onGone;
+    this.#limits = { maxHeadBytes: options.maxHeadBytes ?? 60 * 1024, maxHeaders: options.maxHeaders ?? 100, acceptHttp10: options.acceptHttp10 ?? false };
+    this.retryBufferBytes = options.retryBufferBytes ?? 1024 * 1024;
+    this.downstream = {
+      remoteAddress: socket.remoteAddress ?? '',
+      remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+      localAddress: `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`,
+      secure: 'encrypted' in socket && socket.encrypted === true,
+    };
+    socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    socket.on('timeout', () => {
+      if (!this.#exchange) socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.#onClose());
+  }
+
+  /** True when no request is in flight and no partial request is buffered. */
+  get idle(): boolean {
+    return !this.#exchange && !this.#pending;
+  }
+
+  /** Stops taking new requests: closes now if idle, else after the current response. */
+  drain(): void {
+    this.draining = true;
+    if (this.idle) this.endGracefully();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#closed) return; // lingering after a final reply: read and drop, so closing does not reset the reply away
+    const ex = this.#exchange;
+    if (ex && this.#tunnel) return ex.tunnelData(chunk);
+    if (ex && !ex.bodyDone && !this.#pending) {
+      const stop = ex.feedBody(chunk, 0, chunk.length);
+      if (stop < 0) return ex.badBody();
+      if (stop < chunk.length) this.#pending = chunk.subarray(stop);
+      return;
+    }
+    this.#pending = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    if (ex) {
+      // Pipelined bytes wait for the exchange before them; a client that floods is paused.
+      if (this.#pending.length > this.#limits.maxHeadBytes) this.socket.pause();
+      return;
+    }
+    this.#nextRequest();
+  }
+
+  #tunnel = false;
+
+  /** Parses the next request head from the buffered bytes, if a whole one is there. */
+  #nextRequest(): void {
+    while (!this.#exchange && this.#pending && !this.#closed) {
+      let buf = this.#pending;
+      let skip = 0;
+      while (skip < buf.length && (buf[skip] === 0x0d || buf[skip] === 0x0a)) skip++; // empty lines before a request are allowed
+      if (skip === buf.length) {
+        this.#pending = undefined;
+        return;
+      }
+      if (skip > 0) buf = this.#pending = buf.subarray(skip);
+      if (!this.#headTimer) this.#headTimer = setTimeout(() => this.#onHeadTimeout(), this.options.requestHeadersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
+      const end = buf.indexOf(HEAD_END);
+      if (end < 0 || end + 4 > this.#limits.maxHeadBytes) {
+        if (end >= 0 || buf.length > this.#limits.maxHeadBytes) this.#protocolError(new HeadError(431, 'http1.headers_too_large'));
+        return;
+      }
+      let head;
+      try {
+        head = parseRequestHead(buf.toString('latin1', 0, end + 4), this.#limits);
+      } catch (e) {
+        if (e instanceof HeadError) return this.#protocolError(e);
+        throw e;
+      }
+      clearTimeout(this.#headTimer);
+      this.#headTimer = undefined;
+      const rest = end + 4 < buf.length ? buf.subarray(end + 4) : undefined;
+      this.#pending = undefined;
+      const ex = new Exchange(this, head);
+      this.#exchange = ex;
+      if (rest) {
+        if (!ex.bodyDone) {
+          const stop = ex.feedBody(rest, 0, rest.length);
+          if (stop < 0) {
+            ex.badBody();
+            return;
+          }
+          if (stop < rest.length) this.#pending = rest.subarray(stop);
+        } else this.#pending = rest;
+      }
+      void ex.start();
+    }
+  }
+
+  #onHeadTimeout(): void {
+    this.#headTimer = undefined;
+    if (this.#exchange || this.#closed) return;
+    // Envoy answers a request_headers_timeout with 408 and closes.
+    this.#protocolError(new HeadError(408, 'request_header_timeout'));
+  }
+
+  /** A malformed or too-slow request: Envoy's local reply, then close (the stream position is lost). */
+  #protocolError(err: HeadError): void {
+    clearTimeout(this.#headTimer);
+    this.#headTimer = undefined;
+    this.#pending = undefined;
+    const text = err.status === 408 ? 'request timeout' : (httpStatusBody[err.status] ?? 'Bad Request');
+    const bytes = this.writeLocalReply(err.status, err.status === 426 ? '' : text, undefined, true, false);
+    this.#closed = true;
+    this.options.onRecord?.(this.#errorRecord(err, bytes));
+  }
+
+  #errorRecord(err: HeadError, bytesSent: number): RequestRecord {
+    return {
+      protocol: 'http',
+      reporter: 'gateway',
+      connectionSecurityPolicy: 'unknown',
+      source: {},
+      destination: {},
+      ...this.options.recordBase,
+      startTime: Date.now(),
+      durationMs: 0,
+      responseCode: err.status,
+      responseFlags: err.status === 408 ? [] : ['DPE'],
+      responseCodeDetails: err.details,
+      bytesReceived: 0,
+      bytesSent,
+      downstreamLocalAddress: this.downstream.localAddress,
+      downstreamRemoteAddress: this.downstream.remote,
+      requestProtocol: 'http',
+    };
+  }
+
+  #onEnd(): void {
+    // The client half-closed: finish what is in flight, then close.
+    if (this.#tunnel) this.#exchange?.tunnelEnd();
+    else if (!this.#exchange) this.socket.end();
+    else this.#clientEnded = true;
+  }
+
+  #clientEnded = false;
+
+  #onClose(): void {
+    this.#closed = true;
+    clearTimeout(this.#headTimer);
+    this.#exchange?.downstreamClosed();
+    this.#exchange = undefined;
+    this.#onGone?.(this);
+  }
+
+  // ── ExchangeHost ──────────────────────────────────────────────────────────────────
+
+  write(chunk: Buffer): boolean {
+    return this.socket.write(chunk);
+  }
+
+  writeLocalReply(status: number, body: string | Buffer, headers: readonly string[] | undefined, close: boolean, headRequest: boolean): number {
+    const bytes = serializeLocalReply(status, body, headers, close, headRequest);
+    this.socket.write(bytes);
+    if (close) this.endGracefully();
+    return headRequest ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  }
+
+  pauseFor(upstream: Socket): void {
+    this.socket.pause();
+    upstream.once('drain', () => this.resume());
+  }
+
+  pauseUntilResumed(): void {
+    this.#pausedByQueue = true;
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.#pausedByQueue = false;
+    if (!this.#closed) this.socket.resume();
+  }
+
+  pauseUpstreamUntilDrained(upstream: Socket): void {
+    upstream.pause();
+    this.socket.once('drain', () => upstream.resume());
+  }
+
+  exchangeDone(exchange: Exchange, reusable: boolean): void {
+    if (this.#exchange !== exchange) return;
+    this.#exchange = undefined;
+    if (this.#closed) return;
+    if (!reusable || this.draining || this.#clientEnded) {
+      this.#pending = undefined;
+      this.endGracefully();
+      return;
+    }
+    if (!this.#pausedByQueue) this.socket.resume();
+    if (this.#pending) this.#nextRequest();
+  }
+
+  startTunnel(_exchange: Exchange): void {
+    this.#tunnel = true;
+    this.socket.setTimeout(0);
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending) _exchange.tunnelData(pending);
+  }
+
+  endGracefully(): void {
+    this.#closed = true;
+    this.socket.end();
+    lingerThenDestroy(this.socket);
+  }
+
+  destroy(): void {
+    this.#closed = true;
+    this.socket.destroy();
+  }
+}
+
+const httpStatusBody: Record<number, string> = {
+  400: 'Bad Request',
+  431: 'Request Header Fields Too Large',
+  501: 'Not Implemented',
+};
+
+/** How long a closed-by-us connection may keep sending before it is reset. */
+const LINGER_MS = 5_000;
+
+function lingerThenDestroy(socket: Socket): void {
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}

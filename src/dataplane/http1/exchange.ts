@@ -1,0 +1,440 @@
+/**
+ * One request on a downstream connection, from its parsed head to the last response byte:
+ * asks the handler, streams the request body (never buffering more than the retry replay
+ * buffer and one socket's backpressure), runs the tries against upstream connections from
+ * the pool (retry policy, per-try and route timeouts, the one free retry of a kept-alive
+ * connection that died before answering), streams the response back, turns a 101 into a
+ * byte tunnel, and writes the RequestRecord.
+ */
+import type { RequestRecord, ResponseFlag } from '../request-record.ts';
+import { ChunkedScanner } from './chunked-scanner.ts';
+import { buildDownstreamResponseHead, buildUpstreamRequestHead } from './forward-heads.ts';
+import { ENVOY_REPLIES, retriedBody, type EnvoyReply } from './local-reply.ts';
+import type { RequestHead } from './request-head.ts';
+import { ResponseReader, type ResponseEvents } from './response-reader.ts';
+import type { ResponseHead } from './response-head.ts';
+import { UpstreamConnectError, type UpstreamConnection, type UpstreamEndpoint, type UpstreamUser } from './upstream-pool.ts';
+import type { ForwardDecision, RouteDecision } from './types.ts';
+import { shouldRetryStatus, retryBackoffMs } from './retry.ts';
+import type { ExchangeHost } from './exchange-host.ts';
+
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+/** Request bytes queued while no upstream can take them before the client is paused. */
+const QUEUE_HIGH_WATER = 64 * 1024;
+
+export class Exchange implements UpstreamUser, ResponseEvents {
+  readonly startTime = Date.now();
+  readonly #t0 = performance.now();
+  readonly #host: ExchangeHost;
+  readonly head: RequestHead;
+  // Request body framing.
+  #bodyRemaining: number;
+  readonly #scanner: ChunkedScanner | undefined;
+  bodyDone: boolean;
+  #bytesReceived = 0;
+  /** Body chunks not yet written to the current upstream connection. */
+  #queued: Buffer[] = [];
+  #queuedBytes = 0;
+  /** Every body chunk so far, while they fit the replay buffer (else undefined: no more retries). */
+  #replay: Buffer[] | undefined = [];
+  #replayBytes = 0;
+  // Routing and tries.
+  #decision: ForwardDecision | undefined;
+  #endpoint: UpstreamEndpoint | undefined;
+  #try = 0;
+  #staleRetried = false;
+  #up: UpstreamConnection | undefined;
+  #reader: ResponseReader | undefined;
+  #sentAt = 0;
+  #routeTimer: NodeJS.Timeout | undefined;
+  #tryTimer: NodeJS.Timeout | undefined;
+  #requestId: string | undefined;
+  #forwardedFor: string | undefined;
+  // Response.
+  #status = 0;
+  #responseStarted = false;
+  #closeDownstream = false;
+  #bytesSent = 0;
+  #serviceTimeMs: number | undefined;
+  readonly #flags: ResponseFlag[] = [];
+  #details: string | undefined;
+  #terminationDetails: string | undefined;
+  #transportFailure: string | undefined;
+  #upstreamHost: string | undefined;
+  #upstreamLocal: string | undefined;
+  #tunnel = false;
+  finished = false;
+
+  constructor(host: ExchangeHost, head: RequestHead) {
+    this.#host = host;
+    this.head = head;
+    this.#bodyRemaining = head.framing === 'length' ? head.contentLength : 0;
+    this.#scanner = head.framing === 'chunked' ? new ChunkedScanner() : undefined;
+    this.bodyDone = head.framing === 'none';
+  }
+
+  // ── request body ──────────────────────────────────────────────────────────────────
+
+  /** Takes request-body bytes from `buf[start, end)`; returns where the body ended (or `end`). -1: bad chunked framing. */
+  feedBody(buf: Buffer, start: number, end: number): number {
+    let stop: number;
+    if (this.#scanner) {
+      stop = this.#scanner.scan(buf, start, end);
+      if (stop < 0) return -1;
+      this.#bytesReceived = this.#scanner.payloadBytes;
+      if (this.#scanner.done) this.bodyDone = true;
+    } else {
+      stop = start + Math.min(this.#bodyRemaining, end - start);
+      this.#bodyRemaining -= stop - start;
+      this.#bytesReceived += stop - start;
+      if (this.#bodyRemaining === 0) this.bodyDone = true;
+    }
+    if (stop > start) this.#pushBody(start === 0 && stop === buf.length ? buf : buf.subarray(start, stop));
+    return stop;
+  }
+
+  #pushBody(chunk: Buffer): void {
+    if (this.#replay) {
+      this.#replayBytes += chunk.length;
+      if (this.#replayBytes <= this.#host.retryBufferBytes) this.#replay.push(chunk);
+      else this.#replay = undefined;
+    }
+    if (this.#up && this.#queued.length === 0) {
+      if (!this.#up.socket.write(chunk)) this.#host.pauseFor(this.#up.socket);
+      return;
+    }
+    if (this.finished) return;
+    this.#queued.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (this.#queuedBytes > QUEUE_HIGH_WATER) this.#host.pauseUntilResumed();
+  }
+
+  /** The request body's chunked framing is broken: a reply if none started, else a reset. */
+  badBody(): void {
+    this.#flags.push('DPE');
+    if (!this.#responseStarted) this.#localReply(400, 'Bad Request', undefined, 'http1.invalid_chunk_size', true);
+    else this.#abort('http1.invalid_chunk_size');
+  }
+
+  // ── routing ───────────────────────────────────────────────────────────────────────
+
+  async start(): Promise<void> {
+    let decision: RouteDecision;
+    try {
+      decision = await this.#host.options.handler(this.head, this.#host.downstream);
+    } catch {
+      decision = { kind: 'reply', status: 500, body: '', details: 'handler_error' };
+    }
+    if (this.finished) return; // the client went away while the handler thought
+    if (decision.kind === 'reply') {
+      if (decision.flags) this.#flags.push(...decision.flags);
+      this.#decisionRecord = decision.record;
+      this.#localReply(decision.status, decision.body ?? '', decision.headers, decision.details ?? 'direct_response', !this.bodyDone);
+      return;
+    }
+    this.#decision = decision;
+    this.#decisionRecord = decision.record;
+    const fwd = buildUpstreamRequestHead(this.head, decision, this.#host.downstream, this.#host.options.useRemoteAddress === true);
+    this.#requestId = fwd.requestId;
+    this.#forwardedFor = fwd.forwardedFor;
+    this.#upstreamHead = fwd.head;
+    if (this.head.expectContinue && !this.bodyDone) this.#host.write(CONTINUE);
+    if (decision.timeoutMs) this.#routeTimer = setTimeout(() => this.#onTimeout(false), decision.timeoutMs);
+    this.#beginTry(false);
+  }
+
+  #decisionRecord: Partial<RequestRecord> | undefined;
+  #upstreamHead: Buffer | undefined;
+
+  #beginTry(fresh: boolean): void {
+    const d = this.#decision!;
+    const endpoint = typeof d.upstream === 'function' ? d.upstream(this.#try) : d.upstream;
+    if (!endpoint) {
+      this.#failBeforeResponse(ENVOY_REPLIES.noHealthyUpstream);
+      return;
+    }
+    this.#endpoint = endpoint;
+    const perTry = d.retry?.perTryTimeoutMs;
+    if (perTry) this.#tryTimer = setTimeout(() => this.#onTimeout(true), perTry);
+    const pool = this.#host.options.pool;
+    (fresh ? pool.acquireFresh(endpoint) : pool.acquire(endpoint)).then(
+      (c) => this.#onConnected(c),
+      (e: unknown) => this.#onConnectFailed(e),
+    );
+  }
+
+  #onConnected(up: UpstreamConnection): void {
+    if (this.finished || this.#up) {
+      up.release(true); // nothing was written on it
+      return;
+    }
+    this.#up = up;
+    up.user = this;
+    this.#upstreamHost = up.remote;
+    this.#upstreamLocal = up.local;
+    this.#reader = new ResponseReader(this.head.method, this);
+    this.#sentAt = performance.now();
+    up.socket.cork();
+    up.socket.write(this.#upstreamHead!);
+    for (const c of this.#queued) up.socket.write(c);
+    up.socket.uncork();
+    this.#queued = [];
+    this.#queuedBytes = 0;
+    this.#host.resume();
+  }
+
+  #onConnectFailed(e: unknown): void {
+    clearTimeout(this.#tryTimer);
+    if (this.finished) return;
+    if (e instanceof UpstreamConnectError && e.kind === 'overflow') {
+      this.#failBeforeResponse(ENVOY_REPLIES.overflow);
+      return;
+    }
+    this.#transportFailure = e instanceof UpstreamConnectError ? e.transportFailureReason : undefined;
+    if (this.#retryAllowed('connect-failure')) return;
+    this.#failBeforeResponse(ENVOY_REPLIES.connectFailure);
+  }
+
+  /** Starts the next try if the policy allows it for `cause`; true when it did. */
+  #retryAllowed(cause: 'connect-failure' | 'reset' | 'timeout' | 'status', status = 0): boolean {
+    const policy = this.#decision?.retry;
+    if (!policy || this.#try >= policy.attempts || !this.#replay) return false;
+    const on = policy.retryOn;
+    const ok =
+      cause === 'connect-failure' ? on.includes('connect-failure') || on.includes('gateway-error') || on.includes('5xx')
+      : cause === 'reset' ? on.includes('reset') || on.includes('gateway-error') || on.includes('5xx')
+      : cause === 'timeout' ? on.includes('reset') || on.includes('gateway-error') || on.includes('5xx')
+      : shouldRetryStatus(policy, status);
+    if (!ok) return false;
+    this.#try++;
+    this.#queued = [...this.#replay];
+    this.#queuedBytes = this.#replayBytes;
+    setTimeout(() => {
+      if (!this.finished) this.#beginTry(false);
+    }, retryBackoffMs(this.#try));
+    return true;
+  }
+
+  // ── response ──────────────────────────────────────────────────────────────────────
+
+  onUpstreamData(chunk: Buffer): void {
+    if (this.#tunnel) {
+      this.#bytesSent += chunk.length;
+      if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
+      return;
+    }
+    this.#reader!.push(chunk);
+  }
+
+  onResponseHead(resp: ResponseHead, rest: Buffer | undefined): boolean {
+    const policy = this.#decision!.retry;
+    if (policy && this.bodyDone && shouldRetryStatus(policy, resp.status) && this.#retryAllowed('status', resp.status)) {
+      this.#dropUpstream();
+      return false;
+    }
+    if (policy && this.#try >= policy.attempts && policy.attempts > 0 && shouldRetryStatus(policy, resp.status)) this.#flags.push('URX');
+    clearTimeout(this.#tryTimer);
+    this.#serviceTimeMs = Math.round(performance.now() - this.#sentAt);
+    this.#status = resp.status;
+    this.#responseStarted = true;
+    this.#details = 'via_upstream';
+    if (resp.status === 101 && this.head.upgrade !== undefined) {
+      clearTimeout(this.#routeTimer);
+      this.#tunnel = true;
+      this.#host.write(buildDownstreamResponseHead(resp, this.#decision!, this.#serviceTimeMs, false));
+      if (rest) {
+        this.#bytesSent += rest.length;
+        this.#host.write(rest);
+      }
+      this.#host.startTunnel(this);
+      return false;
+    }
+    this.#closeDownstream = !this.head.keepAlive || this.#host.draining || resp.framing === 'close';
+    this.#host.write(buildDownstreamResponseHead(resp, this.#decision!, this.#serviceTimeMs, this.#closeDownstream));
+    return true;
+  }
+
+  onResponseBody(chunk: Buffer, payloadBytes: number): void {
+    this.#bytesSent += payloadBytes;
+    if (this.head.method === 'HEAD') return;
+    if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
+  }
+
+  onResponseEnd(cleanEnd: boolean): void {
+    const up = this.#up;
+    this.#up = undefined;
+    // A kept-alive upstream goes back to the pool only when both directions ended exactly on a boundary.
+    up?.release(cleanEnd && this.bodyDone && this.#reader!.keepAlive);
+    if (!this.bodyDone) this.#closeDownstream = true;
+    this.#finish();
+  }
+
+  onResponseError(): void {
+    this.#flags.push('UPE');
+    this.#dropUpstream();
+    if (!this.#responseStarted) this.#reply(ENVOY_REPLIES.protocolError, false);
+    else this.#abort('upstream_reset_after_response_started{protocol_error}');
+  }
+
+  /** Bytes the client sends once the connection became a tunnel. */
+  tunnelData(chunk: Buffer): void {
+    this.#bytesReceived += chunk.length;
+    if (this.#up && !this.#up.socket.write(chunk)) this.#host.pauseFor(this.#up.socket);
+  }
+
+  /** The client ended its side of a tunnel. */
+  tunnelEnd(): void {
+    this.#up?.socket.end();
+  }
+
+  onUpstreamClose(error: Error | undefined): void {
+    const up = this.#up;
+    this.#up = undefined;
+    if (this.finished) return;
+    if (this.#tunnel) {
+      this.#finish();
+      this.#host.endGracefully();
+      return;
+    }
+    if (this.#reader?.closeDelimited) {
+      this.#reader.pushEnd();
+      return;
+    }
+    clearTimeout(this.#tryTimer);
+    if (this.#responseStarted) {
+      this.#flags.push('UC');
+      this.#abort('upstream_reset_after_response_started{connection_termination}');
+      return;
+    }
+    // A kept-alive connection that died before any response byte: the server closed it while idle. Safe to resend once.
+    if (up?.reused && !this.#reader?.sawBytes && !this.#staleRetried && this.#replay) {
+      this.#staleRetried = true;
+      this.#queued = [...this.#replay];
+      this.#queuedBytes = this.#replayBytes;
+      this.#beginTry(true);
+      return;
+    }
+    void error;
+    if (this.#retryAllowed('reset')) return;
+    this.#failBeforeResponse(ENVOY_REPLIES.connectionTermination);
+  }
+
+  #onTimeout(perTry: boolean): void {
+    if (this.finished) return;
+    if (perTry && !this.#responseStarted) {
+      this.#dropUpstream();
+      if (this.#retryAllowed('timeout')) return;
+    }
+    clearTimeout(this.#tryTimer);
+    this.#dropUpstream();
+    if (!this.#responseStarted) {
+      this.#reply(ENVOY_REPLIES.timeout, false);
+      return;
+    }
+    this.#flags.push('UT');
+    this.#abort('response_timeout');
+  }
+
+  /** The client closed the connection before the exchange finished (Envoy's DC). */
+  downstreamClosed(): void {
+    if (this.finished) return;
+    this.#flags.push('DC');
+    this.#dropUpstream();
+    this.#details ??= 'downstream_remote_disconnect';
+    if (this.#tunnel) this.#flags.pop();
+    this.#finish();
+  }
+
+  #dropUpstream(): void {
+    const up = this.#up;
+    this.#up = undefined;
+    this.#reader?.stop();
+    if (up) {
+      up.user = undefined;
+      up.release(false);
+    }
+  }
+
+  #failBeforeResponse(reply: EnvoyReply): void {
+    clearTimeout(this.#tryTimer);
+    const retried = this.#try > 0;
+    if (retried && reply !== ENVOY_REPLIES.noHealthyUpstream) this.#flags.push('URX');
+    this.#reply(reply, retried);
+  }
+
+  #reply(reply: EnvoyReply, retried: boolean): void {
+    this.#flags.push(reply.flag);
+    let body: string = retried ? retriedBody(reply) : reply.body;
+    if (this.#transportFailure && reply === ENVOY_REPLIES.connectFailure) body += `, transport failure reason: ${this.#transportFailure}`;
+    this.#localReply(reply.status, body, undefined, reply.details, !this.bodyDone);
+  }
+
+  #localReply(status: number, body: string | Buffer, headers: readonly string[] | undefined, details: string, close: boolean): void {
+    this.#dropUpstream();
+    this.#status = status;
+    this.#details = details;
+    this.#responseStarted = true;
+    this.#closeDownstream = close || !this.head.keepAlive || this.#host.draining;
+    this.#bytesSent += this.#host.writeLocalReply(status, body, headers, this.#closeDownstream, this.head.method === 'HEAD');
+    this.#finish();
+  }
+
+  /** Ends the exchange with a reset of the downstream connection (a response already started). */
+  #abort(terminationDetails: string): void {
+    this.#terminationDetails = terminationDetails;
+    this.#dropUpstream();
+    this.#finish();
+    this.#host.destroy();
+  }
+
+  #finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.#routeTimer);
+    clearTimeout(this.#tryTimer);
+    this.#host.options.onRecord?.(this.#record());
+    this.#host.exchangeDone(this, !this.#closeDownstream && this.bodyDone);
+  }
+
+  #record(): RequestRecord {
+    const head = this.head;
+    const d = this.#decisionRecord;
+    return {
+      protocol: 'http',
+      reporter: 'gateway',
+      connectionSecurityPolicy: 'unknown',
+      source: {},
+      destination: {},
+      ...this.#host.options.recordBase,
+      ...d,
+      startTime: this.startTime,
+      durationMs: Math.round(performance.now() - this.#t0),
+      method: head.method,
+      path: head.path,
+      httpProtocol: head.version,
+      authority: head.authority,
+      userAgent: headerOf(head, 'user-agent'),
+      requestId: this.#requestId ?? headerOf(head, 'x-request-id'),
+      forwardedFor: this.#forwardedFor ?? headerOf(head, 'x-forwarded-for'),
+      responseCode: this.#status,
+      responseFlags: this.#flags,
+      responseCodeDetails: this.#details,
+      connectionTerminationDetails: this.#terminationDetails,
+      bytesReceived: this.#bytesReceived,
+      bytesSent: this.#bytesSent,
+      upstreamServiceTimeMs: this.#serviceTimeMs,
+      upstreamHost: this.#upstreamHost ?? (this.#endpoint ? `${this.#endpoint.host}:${this.#endpoint.port}` : undefined),
+      upstreamLocalAddress: this.#upstreamLocal,
+      upstreamTransportFailureReason: this.#transportFailure,
+      downstreamLocalAddress: this.#host.downstream.localAddress,
+      downstreamRemoteAddress: this.#host.downstream.remote,
+      requestProtocol: d?.requestProtocol ?? 'http',
+    };
+  }
+}
+
+function headerOf(head: RequestHead, lower: string): string | undefined {
+  const h = head.headers;
+  for (let i = 0; i < h.length; i += 2) if (h[i]!.length === lower.length && h[i]!.toLowerCase() === lower) return h[i + 1];
+  return undefined;
+}

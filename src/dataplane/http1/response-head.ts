@@ -1,0 +1,76 @@
+/**
+ * The upstream response-head parser: status line and header fields of one HTTP/1.x
+ * response, and how its body is framed given the request it answers (HEAD, 1xx, 204 and
+ * 304 carry none; chunked wins over Content-Length; neither means the body runs until the
+ * upstream closes). A malformed head is an upstream protocol error (Envoy's 502 `UPE`).
+ */
+import { BAD_FIELD_VALUE, TOKEN, listHasToken } from './wire.ts';
+
+export type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
+
+export interface ResponseHead {
+  status: number;
+  /** The reason phrase as sent (may be empty). */
+  reason: string;
+  version: 'HTTP/1.1' | 'HTTP/1.0';
+  /** Flat raw pairs as received. */
+  headers: string[];
+  framing: ResponseFraming;
+  contentLength: number;
+  /** The upstream connection may carry another request after this response. */
+  keepAlive: boolean;
+}
+
+export class UpstreamProtocolError extends Error {}
+
+/** Parses the head in `text` (latin1, ending in CRLFCRLF) of a response to `method`. */
+export function parseResponseHead(text: string, method: string): ResponseHead {
+  let lineEnd = text.indexOf('\r\n');
+  const statusLine = text.slice(0, lineEnd);
+  const m = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/.exec(statusLine);
+  if (!m) throw new UpstreamProtocolError('bad status line');
+  const version = m[1] === '1' ? 'HTTP/1.1' : 'HTTP/1.0';
+  const status = Number(m[2]);
+  const reason = m[3] ?? '';
+  if (status < 100 || BAD_FIELD_VALUE.test(reason)) throw new UpstreamProtocolError('bad status line');
+
+  const headers: string[] = [];
+  let contentLength = -1;
+  let chunked = false;
+  let connection = '';
+  let pos = lineEnd + 2;
+  const stop = text.length - 2;
+  while (pos < stop) {
+    lineEnd = text.indexOf('\r\n', pos);
+    const line = text.slice(pos, lineEnd);
+    pos = lineEnd + 2;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new UpstreamProtocolError('bad header line');
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) throw new UpstreamProtocolError('bad header name');
+    const value = line.slice(colon + 1).trim();
+    if (BAD_FIELD_VALUE.test(value)) throw new UpstreamProtocolError('bad header value');
+    headers.push(name, value);
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') {
+      const first = value.split(',')[0]!.trim();
+      if (!/^[0-9]{1,15}$/.test(first)) throw new UpstreamProtocolError('bad content-length');
+      const n = Number(first);
+      if (contentLength >= 0 && contentLength !== n) throw new UpstreamProtocolError('differing content-length');
+      contentLength = n;
+    } else if (lower === 'transfer-encoding') {
+      chunked = listHasToken(value, 'chunked');
+      if (!chunked) throw new UpstreamProtocolError('unsupported transfer-encoding');
+    } else if (lower === 'connection') connection = connection ? `${connection},${value}` : value;
+  }
+
+  let framing: ResponseFraming;
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) framing = 'none';
+  else if (chunked) framing = 'chunked';
+  else if (contentLength >= 0) framing = contentLength === 0 ? 'none' : 'length';
+  else framing = 'close';
+  const keepAlive =
+    framing !== 'close' &&
+    (version === 'HTTP/1.1' ? !(connection && listHasToken(connection, 'close')) : connection !== '' && listHasToken(connection, 'keep-alive'));
+  return { status, reason, version, headers, framing, contentLength: framing === 'length' ? contentLength : 0, keepAlive };
+}

@@ -1,0 +1,235 @@
+/**
+ * Keep-alive pools of raw upstream sockets, one pool per endpoint (address, port and TLS
+ * identity). A request borrows a connection, the engine writes the request bytes and parses
+ * the response itself, and hands the connection back when the exchange left it clean.
+ * TLS endpoints are dialled with the caller's options (SNI, ALPN, a workload certificate for
+ * mesh mTLS); the caller changes `tlsKey` when those options change (certificate rotation),
+ * so new requests get new connections while old ones finish.
+ *
+ * Limits follow Envoy's cluster circuit breakers: at most `maxConnectionsPerEndpoint`
+ * connections (default 1024), at most `maxPendingPerEndpoint` requests waiting for one
+ * (default 1024; beyond that an `overflow` failure, Envoy's `UO`). Idle connections are
+ * closed after `idleTimeoutMs` (DestinationRule connectionPool.http.idleTimeout: 1 h).
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+
+export interface UpstreamEndpoint {
+  host: string;
+  port: number;
+  /** Originate TLS with these options (servername, ALPNProtocols, cert, key, ca, …). */
+  tls?: ConnectionOptions;
+  /** Distinguishes TLS option sets for pooling (e.g. the client certificate's serial). */
+  tlsKey?: string;
+}
+
+export interface UpstreamPoolOptions {
+  maxConnectionsPerEndpoint?: number;
+  maxPendingPerEndpoint?: number;
+  idleTimeoutMs?: number;
+  /** Istio's default connect_timeout: 10 s. */
+  connectTimeoutMs?: number;
+}
+
+export type ConnectFailureKind = 'connect' | 'overflow';
+
+export class UpstreamConnectError extends Error {
+  constructor(
+    readonly kind: ConnectFailureKind,
+    /** Envoy's %UPSTREAM_TRANSPORT_FAILURE_REASON% (TLS errors), when there is one. */
+    readonly transportFailureReason?: string,
+  ) {
+    super(transportFailureReason ?? kind);
+  }
+}
+
+/** Who receives a borrowed connection's events: the exchange using it. */
+export interface UpstreamUser {
+  onUpstreamData(chunk: Buffer): void;
+  /** The upstream closed or failed; `error` when it was an error rather than a clean close. */
+  onUpstreamClose(error: Error | undefined): void;
+}
+
+export function endpointKey(e: UpstreamEndpoint): string {
+  return e.tls ? `${e.host}:${e.port}|tls|${e.tlsKey ?? e.tls.servername ?? ''}` : `${e.host}:${e.port}`;
+}
+
+export class UpstreamConnection {
+  user: UpstreamUser | undefined;
+  /** True once this connection carried a request: a failure before any response byte may be a stale keep-alive. */
+  reused = false;
+  closed = false;
+  readonly #pool: EndpointPool;
+
+  constructor(
+    readonly socket: Socket | TLSSocket,
+    pool: EndpointPool,
+  ) {
+    this.#pool = pool;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.user) this.user.onUpstreamData(chunk);
+      else socket.destroy(); // bytes on an idle connection: the stream is out of step, never reuse it
+    });
+    socket.on('timeout', () => {
+      if (!this.user) socket.destroy();
+    });
+    socket.on('error', (err) => this.#closed(err));
+    socket.on('close', () => this.#closed(undefined));
+  }
+
+  /** `ip:port` of the upstream as Envoy prints %UPSTREAM_HOST%. */
+  get remote(): string {
+    return `${this.socket.remoteAddress ?? ''}:${this.socket.remotePort ?? ''}`;
+  }
+
+  get local(): string {
+    return `${this.socket.localAddress ?? ''}:${this.socket.localPort ?? ''}`;
+  }
+
+  #closed(err: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    const user = this.user;
+    this.user = undefined;
+    this.#pool.forget(this);
+    user?.onUpstreamClose(err);
+  }
+
+  /** Returns the connection to its pool (`reusable`) or closes it. */
+  release(reusable: boolean): void {
+    this.user = undefined;
+    if (!reusable || this.closed) {
+      this.socket.destroy();
+      return;
+    }
+    this.reused = true;
+    this.#pool.putIdle(this);
+  }
+}
+
+interface Waiter {
+  resolve(c: UpstreamConnection): void;
+  reject(e: Error): void;
+}
+
+class EndpointPool {
+  readonly idle: UpstreamConnection[] = [];
+  readonly waiters: Waiter[] = [];
+  /** Open or opening connections, idle included. */
+  count = 0;
+
+  constructor(
+    readonly endpoint: UpstreamEndpoint,
+    readonly opts: Required<UpstreamPoolOptions>,
+  ) {}
+
+  acquire(): Promise<UpstreamConnection> {
+    while (this.idle.length > 0) {
+      const c = this.idle.pop()!;
+      if (c.closed || c.socket.destroyed) continue;
+      c.socket.setTimeout(0);
+      return Promise.resolve(c);
+    }
+    if (this.count < this.opts.maxConnectionsPerEndpoint) return this.dial();
+    if (this.waiters.length >= this.opts.maxPendingPerEndpoint) return Promise.reject(new UpstreamConnectError('overflow'));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  dial(): Promise<UpstreamConnection> {
+    this.count++;
+    return new Promise((resolve, reject) => {
+      const e = this.endpoint;
+      const socket = e.tls ? tlsConnect({ ...e.tls, host: e.host, port: e.port }) : netConnect({ host: e.host, port: e.port });
+      socket.setNoDelay(true);
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        this.count--;
+        this.serveWaiter();
+        const reason = e.tls && !('syscall' in err) ? `TLS_error:${err.message}` : undefined;
+        reject(new UpstreamConnectError('connect', reason));
+      };
+      socket.setTimeout(this.opts.connectTimeoutMs, () => fail(new Error('connect timeout')));
+      socket.once('error', fail);
+      socket.once(e.tls ? 'secureConnect' : 'connect', () => {
+        if (settled) return;
+        settled = true;
+        socket.removeListener('error', fail);
+        socket.removeAllListeners('timeout');
+        socket.setTimeout(0);
+        resolve(new UpstreamConnection(socket, this));
+      });
+    });
+  }
+
+  putIdle(c: UpstreamConnection): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(c);
+      return;
+    }
+    c.socket.setTimeout(this.opts.idleTimeoutMs);
+    this.idle.push(c);
+  }
+
+  forget(c: UpstreamConnection): void {
+    this.count--;
+    const i = this.idle.indexOf(c);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.serveWaiter();
+  }
+
+  /** A slot freed up: dial for the oldest waiter. */
+  serveWaiter(): void {
+    const waiter = this.waiters.shift();
+    if (waiter) this.dial().then(waiter.resolve, waiter.reject);
+  }
+}
+
+export class UpstreamPool {
+  readonly #pools = new Map<string, EndpointPool>();
+  readonly #opts: Required<UpstreamPoolOptions>;
+
+  constructor(opts: UpstreamPoolOptions = {}) {
+    this.#opts = {
+      maxConnectionsPerEndpoint: opts.maxConnectionsPerEndpoint ?? 1024,
+      maxPendingPerEndpoint: opts.maxPendingPerEndpoint ?? 1024,
+      idleTimeoutMs: opts.idleTimeoutMs ?? 3_600_000,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+    };
+  }
+
+  /** Borrows a connection to `endpoint`: an idle one, a new one, or the next one freed. Rejects with UpstreamConnectError. */
+  acquire(endpoint: UpstreamEndpoint): Promise<UpstreamConnection> {
+    return this.#poolFor(endpoint).acquire();
+  }
+
+  /** Always dials a new connection: the one retry after a kept-alive connection turned out dead. */
+  acquireFresh(endpoint: UpstreamEndpoint): Promise<UpstreamConnection> {
+    return this.#poolFor(endpoint).dial();
+  }
+
+  #poolFor(endpoint: UpstreamEndpoint): EndpointPool {
+    const key = endpointKey(endpoint);
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = new EndpointPool(endpoint, this.#opts);
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Open connections (idle or busy) per endpoint key. */
+  connectionCounts(): Map<string, { open: number; idle: number }> {
+    const out = new Map<string, { open: number; idle: number }>();
+    for (const [k, p] of this.#pools) out.set(k, { open: p.count, idle: p.idle.length });
+    return out;
+  }
+
+  /** Closes every idle connection; busy ones close when released. */
+  closeIdle(): void {
+    for (const p of this.#pools.values()) for (const c of [...p.idle]) c.socket.destroy();
+  }
+}

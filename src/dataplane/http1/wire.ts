@@ -1,0 +1,46 @@
+/**
+ * Byte-level helpers shared by the HTTP/1.1 parsers and writers: the RFC 9110 character
+ * classes, header lookup over flat `[name, value, name, value, …]` arrays (kept in the
+ * order and case they arrived, so forwarding is faithful), and a once-a-second `date` value.
+ */
+
+export const CRLF = '\r\n';
+export const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/** tchar (RFC 9110 §5.6.2): the characters of methods and header names. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Control characters a field value may not carry (HTAB and obs-text are allowed). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const BAD_FIELD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** request-target: visible ASCII only (no spaces, controls or raw non-ASCII bytes). */
+export const BAD_TARGET = /[^\x21-\x7e]/;
+
+/** The value of the first header named `lowerName` (already lower-case), or undefined. */
+export function headerValue(headers: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return headers[i + 1];
+  }
+  return undefined;
+}
+
+/** True when a comma-separated header value lists `token` (compared case-insensitively). */
+export function listHasToken(value: string, token: string): boolean {
+  const lower = value.toLowerCase();
+  if (lower === token) return true;
+  for (const part of lower.split(',')) if (part.trim() === token) return true;
+  return false;
+}
+
+let cachedDateSecond = -1;
+let cachedDate = '';
+
+/** The HTTP `date` header value, formatted at most once per second. */
+export function httpDate(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedDateSecond) {
+    cachedDateSecond = second;
+    cachedDate = new Date(second * 1000).toUTCString();
+  }
+  return cachedDate;
+}
