@@ -57,7 +57,7 @@ test('HTTP labels: unknown for what the proxy could not learn, latest for revisi
     destinationServiceName: undefined,
     destinationServiceNamespace: undefined,
   })));
-  assert.equal(l.reporter, 'gateway');
+  assert.equal(l.reporter, 'source', 'a gateway reports as a client proxy');
   assert.equal(l.source_workload, 'unknown');
   assert.equal(l.source_principal, 'unknown');
   assert.equal(l.destination_service, 'unknown');
@@ -66,7 +66,7 @@ test('HTTP labels: unknown for what the proxy could not learn, latest for revisi
   assert.equal(l.destination_canonical_revision, 'latest');
   assert.equal(l.response_code, '0');
   assert.equal(l.response_flags, 'UF,URX');
-  assert.equal(l.connection_security_policy, 'none');
+  assert.equal(l.connection_security_policy, 'unknown');
 });
 
 test('HTTP labels: the peer namespace comes from its SPIFFE ID; the service name from the host', () => {
@@ -96,7 +96,11 @@ test('TCP labels: no response_code or grpc_response_status, request_protocol tcp
   assert.equal(l.destination_service_namespace, 'kafka');
 });
 
-test('a client sidecar reports connection_security_policy unknown, whatever the connection used', () => {
-  const l = asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({ reporter: 'source', connectionSecurityPolicy: 'mutual_tls' })));
-  assert.equal(l.connection_security_policy, 'unknown');
+test('connection_security_policy: the server side\'s value; unknown from a client sidecar or a gateway', () => {
+  const policy = (reporter: 'source' | 'destination' | 'gateway', p: 'mutual_tls' | 'none'): string =>
+    asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({ reporter, connectionSecurityPolicy: p }))).connection_security_policy!;
+  assert.equal(policy('destination', 'none'), 'none');
+  assert.equal(policy('destination', 'mutual_tls'), 'mutual_tls');
+  assert.equal(policy('source', 'mutual_tls'), 'unknown');
+  assert.equal(policy('gateway', 'none'), 'unknown');
 });

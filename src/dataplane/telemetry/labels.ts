@@ -59,8 +59,14 @@ export function responseFlagsString(flags: readonly ResponseFlag[]): string {
   return unique.join(',');
 }
 
-/** Istio knows the security policy only on the server side; a client sidecar reports `unknown`. */
-const securityPolicy = (r: RequestRecord): string => (r.reporter === 'source' ? 'unknown' : r.connectionSecurityPolicy);
+/**
+ * Istio's `reporter`: "destination if the report is from a server Istio proxy and source if
+ * it is from a client Istio proxy or a gateway" (Istio's standard-metrics reference).
+ */
+const reporterLabel = (r: RequestRecord): string => (r.reporter === 'destination' ? 'destination' : 'source');
+
+/** Istio knows the security policy only on the server side; client sidecars and gateways report `unknown`. */
+const securityPolicy = (r: RequestRecord): string => (r.reporter === 'destination' ? r.connectionSecurityPolicy : 'unknown');
 
 const orUnknown = (v: string | undefined): string => (v ? v : 'unknown');
 const orLatest = (v: string | undefined): string => (v ? v : 'latest');
@@ -96,7 +102,7 @@ function requestProtocol(r: RequestRecord): string {
 export function httpLabelValues(r: RequestRecord): string[] {
   const protocol = requestProtocol(r);
   return [
-    r.reporter,
+    reporterLabel(r),
     ...peerValues(r.source),
     ...destinationValues(r),
     protocol,
@@ -112,7 +118,7 @@ export function httpLabelValues(r: RequestRecord): string[] {
 /** Label values of a TCP record, aligned with TCP_LABEL_NAMES. */
 export function tcpLabelValues(r: RequestRecord): string[] {
   return [
-    r.reporter,
+    reporterLabel(r),
     ...peerValues(r.source),
     ...destinationValues(r),
     'tcp',
