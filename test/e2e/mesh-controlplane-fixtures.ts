@@ -1,12 +1,8 @@
 /**
- * Shared by the mesh control-plane suites: a skiff whose image mappings (the user's
- * `images.yaml`, docs/images.md) run a small readiness responder for istiod's and the
- * gateways' images — the parts the control plane needs from them here are only that
- * their readiness probes pass (istiod `/ready` on 8080, a gateway `/healthz/ready` on
- * 15021) — and helpers that wait on kubectl's view of things.
+ * Shared by the mesh control-plane suites: a skiff (istiod and the gateways run skiff's
+ * built-in pilot and proxyv2 images, whose readiness probes pass: istiod `/ready` on 8080, a
+ * gateway `/healthz/ready` on 15021) and helpers that wait on kubectl's view of things.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 /** The seed 002 control plane (§1.4.2), verbatim. */
@@ -40,24 +36,9 @@ spec:
           - 8022 # serving: wait-for-drain k8s pre-stop hook
 `;
 
+/** A skiff for the mesh suites: istiod's and the gateways' images are built in (docs/images.md). */
 export async function startMeshSkiff(opts: { dataDir?: string } = {}): Promise<TestSkiff> {
-  const s = await startTestSkiff(opts);
-  const responder = join(s.dataDir, 'readiness-responder.mjs');
-  writeFileSync(responder, [
-    "import { createServer } from 'node:http';",
-    "for (const port of (process.env.READY_PORTS ?? '').split(',')) createServer((_req, res) => res.end('ok')).listen(Number(port), process.env.SKIFF_POD_IP);",
-    "process.on('SIGTERM', () => process.exit(0));",
-    '',
-  ].join('\n'));
-  const run = (ports: string) => `    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(responder)}]\n    env: {READY_PORTS: "${ports}"}\n`;
-  writeFileSync(join(s.dataDir, 'images.yaml'), [
-    'images:',
-    '  - image: "registry.redhat.io/openshift-service-mesh/pilot-rhel8:*"',
-    run('8080'),
-    '  - image: "registry.redhat.io/openshift-service-mesh/proxyv2-rhel8:*"',
-    run('15021'),
-  ].join('\n'));
-  return s;
+  return startTestSkiff(opts);
 }
 
 /** Runs `kubectl get … -o jsonpath` until the output satisfies `done` (or fails with the last output). */
