@@ -88,7 +88,7 @@ describe('sidecar injection', () => {
     assert.equal(pod!.metadata.labels['service.istio.io/canonical-name'], 'web');
     assert.equal(pod!.metadata.labels['service.istio.io/canonical-revision'], 'v1');
     assert.equal(pod!.metadata.annotations!['kubectl.kubernetes.io/default-container'], 'app');
-    assert.equal(pod!.metadata.annotations!['traffic.sidecar.istio.io/excludeInboundPorts'], '15020,8444,8022');
+    assert.equal(pod!.metadata.annotations!['traffic.sidecar.istio.io/excludeInboundPorts'], '8444,8022,15020');
     assert.deepEqual(pod!.spec.containers[0]!.readinessProbe!.httpGet, { path: '/app-health/app/readyz', port: 15020, scheme: 'HTTP' });
     const probers = proxy.env!.find((e) => e.name === 'ISTIO_KUBE_APP_PROBERS')!.value!;
     assert.deepEqual(JSON.parse(probers), { '/app-health/app/readyz': { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, timeoutSeconds: 1 } });

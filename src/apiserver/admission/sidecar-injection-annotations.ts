@@ -20,13 +20,13 @@ import { parseGoBool } from './sidecar-injection-probes.ts';
 
 const T = 'traffic.sidecar.istio.io';
 
-/** Istio's excludeInboundPort: the status port is always excluded from inbound capture. */
+/** Istio's excludeInboundPort: the status port is always excluded from inbound capture (appended). */
 export function excludeInboundPorts(statusPort: string, excluded: string): string {
   const port = statusPort.trim();
   if (port === '' || port === '0') return excluded;
   const list = excluded.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (list.includes(port)) return excluded;
-  return [port, ...list].join(',');
+  return [...list, port].join(',');
 }
 
 /** The interception annotations (pod value first, then the values' default). */

@@ -89,7 +89,7 @@ test('a Knative pod gets istio-proxy, Istio volumes, labels, annotations and a s
   assert.equal(a['sidecar.istio.io/status'], `{"initContainers":null,"containers":["istio-proxy"],"volumes":${JSON.stringify(volumes)},"imagePullSecrets":null,"revision":"basic"}`);
   assert.equal(a['kubectl.kubernetes.io/default-container'], 'user-container');
   assert.equal(a['kubectl.kubernetes.io/default-logs-container'], 'user-container');
-  assert.equal(a['traffic.sidecar.istio.io/excludeInboundPorts'], '15020,8444,8022');
+  assert.equal(a['traffic.sidecar.istio.io/excludeInboundPorts'], '8444,8022,15020');
   assert.equal(a['traffic.sidecar.istio.io/includeInboundPorts'], '*');
   assert.equal(a['traffic.sidecar.istio.io/includeOutboundIPRanges'], '*');
   assert.equal(a['traffic.sidecar.istio.io/excludeOutboundPorts'], undefined);
@@ -115,7 +115,7 @@ test('pod annotations override the values: traffic ports, proxy config, log leve
   pod.metadata.labels!.version = 'v2';
   injectSidecar(pod, CONFIG);
   const a = pod.metadata.annotations!;
-  assert.equal(a['traffic.sidecar.istio.io/excludeInboundPorts'], '15020,9000');
+  assert.equal(a['traffic.sidecar.istio.io/excludeInboundPorts'], '9000,15020');
   assert.equal(a['traffic.sidecar.istio.io/excludeOutboundPorts'], '5432');
   const proxy = (pod.spec as { containers: Fields[] }).containers[2]!;
   assert.ok((proxy.args as string[]).includes('--proxyLogLevel=debug'));

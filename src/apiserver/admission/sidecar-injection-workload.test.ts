@@ -25,7 +25,7 @@ test('canonical name and revision fall back from Istio\'s label to the Kubernete
 
 test('the status port is always excluded from inbound capture, once', () => {
   assert.equal(excludeInboundPorts('15020', ''), '15020');
-  assert.equal(excludeInboundPorts('15020', '8444,8022'), '15020,8444,8022');
+  assert.equal(excludeInboundPorts('15020', '8444,8022'), '8444,8022,15020');
   assert.equal(excludeInboundPorts('15020', '8022,15020'), '8022,15020');
   assert.equal(excludeInboundPorts('0', '8022'), '8022');
 });
