@@ -75,10 +75,9 @@ export function gatewayConflictCheck(snapshot: ClusterSnapshot): CheckResult {
       const a = claims[i]!;
       const b = claims[j]!;
       if (a.key !== b.key || a.gateway === b.gateway) continue;
-      const shared = a.hosts.filter((h) => b.hosts.some((o) => hostsOverlap(h, o)));
-      if (shared.length === 0) continue;
+      if (!a.hosts.some((h) => b.hosts.some((o) => hostsOverlap(h, o)))) continue;
       const selector = a.key.split('~')[1];
-      conflicts.push(`${fullName(a.gateway)} and ${fullName(b.gateway)} both claim port ${a.port} host ${shared.join(',')} (selector ${selector || '<none>'})`);
+      conflicts.push(`${fullName(a.gateway)} (hosts ${a.hosts.join(',')}) and ${fullName(b.gateway)} (hosts ${b.hosts.join(',')}) claim port ${a.port} on selector ${selector || '<none>'}`);
     }
   }
   if (conflicts.length === 0) return passed(description);
