@@ -105,7 +105,7 @@ describe('sidecar injection', () => {
     const probe = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${ip}:15020/app-health/app/readyz`]);
     assert.equal(probe.stdout, '200');
     const missing = await run('curl', ['-s', '-w', ' %{http_code}', `http://${ip}:15020/app-health/nope/readyz`]);
-    assert.equal(missing.stdout, 'app prober config does not exist for /app-health/nope/readyz 404');
+    assert.equal(missing.stdout, 'app prober config does not exists for /app-health/nope/readyz 400');
     const envoyReady = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${ip}:15021/healthz/ready`]);
     assert.equal(envoyReady.stdout, '200');
     // `kubectl logs` without -c reaches the app, not the sidecar.

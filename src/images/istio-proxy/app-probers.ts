@@ -1,8 +1,10 @@
 /**
  * The app probes the injector moved to the agent (ISTIO_KUBE_APP_PROBERS), and running one
  * as Istio's pilot-agent does (pilot/cmd/pilot-agent/status): an httpGet probe is sent to the
- * app with the kubelet's headers plus the probe's own, and the app's status code is passed
- * back unchanged (the kubelet then judges it); a tcpSocket probe is a connect, 200 when it
+ * app with the kubelet's headers plus the probe's own (the Host the kubelet used, with the
+ * status port swapped for the app's), and the app's status code and (up to 10 KiB of) body
+ * are passed back — a redirect becomes 200, since a 3xx without its Location is illegal and
+ * the kubelet counts redirects as success anyway; a tcpSocket probe is a connect, 200 when it
  * succeeds. A failure to reach the app at all is a 500.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -48,21 +50,31 @@ export function parseAppProbers(text: string | undefined): { probers: AppProbers
   return { probers, errors };
 }
 
-/** Runs one prober against the app at `podIP`; resolves to the status code the agent answers with. */
-export function runProber(prober: AppProber, podIP: string, incoming: IncomingHttpHeaders): Promise<number> {
-  const timeoutMs = (prober.timeoutSeconds && prober.timeoutSeconds > 0 ? prober.timeoutSeconds : 1) * 1000;
-  if (prober.httpGet) return httpProbe(prober.httpGet, podIP, incoming, timeoutMs);
-  return tcpProbe(prober.tcpSocket!.host || podIP, prober.tcpSocket!.port, timeoutMs);
+export interface ProbeAnswer {
+  status: number;
+  body?: Buffer;
 }
 
-function httpProbe(get: HttpGetProber, podIP: string, incoming: IncomingHttpHeaders, timeoutMs: number): Promise<number> {
+/** Istio's maxRespBodyLength: how much of the app's probe response body the agent passes back. */
+const MAX_BODY = 10 * 1024;
+
+/** Runs one prober against the app at `podIP`; resolves to what the agent answers the kubelet. */
+export function runProber(prober: AppProber, podIP: string, incoming: IncomingHttpHeaders, statusPort: number): Promise<ProbeAnswer> {
+  const timeoutMs = (prober.timeoutSeconds && prober.timeoutSeconds > 0 ? prober.timeoutSeconds : 1) * 1000;
+  if (prober.httpGet) return httpProbe(prober.httpGet, podIP, incoming, statusPort, timeoutMs);
+  return tcpProbe(prober.tcpSocket!.host || podIP, prober.tcpSocket!.port, timeoutMs).then((status) => ({ status }));
+}
+
+function httpProbe(get: HttpGetProber, podIP: string, incoming: IncomingHttpHeaders, statusPort: number, timeoutMs: number): Promise<ProbeAnswer> {
   const headers: Record<string, string | string[]> = {};
-  // The kubelet's headers (User-Agent: kube-probe/…, Accept) go along; the probe's own win.
-  for (const [name, value] of Object.entries(incoming)) if (value !== undefined && name !== 'host' && name !== 'connection' && name !== 'content-length') headers[name] = value;
+  // The kubelet's headers (User-Agent: kube-probe/…, Accept, the probe's own httpHeaders) go along.
+  for (const [name, value] of Object.entries(incoming)) if (value !== undefined && name !== 'connection' && name !== 'content-length' && name !== 'transfer-encoding') headers[name] = value;
   for (const h of get.httpHeaders ?? []) headers[h.name.toLowerCase()] = h.value;
+  const host = typeof headers.host === 'string' ? /^(.*):(\d+)$/.exec(headers.host) : null;
+  if (host && Number(host[2]) === statusPort) headers.host = `${host[1]}:${get.port}`;
   const path = get.path ? (get.path.startsWith('/') ? get.path : `/${get.path}`) : '/';
   const https = (get.scheme ?? 'HTTP').toUpperCase() === 'HTTPS';
-  return new Promise((resolve) => {
+  return new Promise<ProbeAnswer>((resolve) => {
     const req = (https ? httpsRequest : httpRequest)({
       host: get.host || podIP,
       port: get.port,
@@ -74,11 +86,23 @@ function httpProbe(get: HttpGetProber, podIP: string, incoming: IncomingHttpHead
       ...(https ? { rejectUnauthorized: false } : {}),
       agent: false,
     }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 500);
+      const status = res.statusCode ?? 500;
+      if (status >= 300 && status < 400) {
+        res.resume();
+        resolve({ status: 200 });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < MAX_BODY) chunks.push(c.subarray(0, MAX_BODY - size));
+        size += c.length;
+      });
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+      res.on('error', () => resolve({ status, body: Buffer.concat(chunks) }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(500));
+    req.on('error', () => resolve({ status: 500 }));
     req.end();
   });
 }

@@ -42,7 +42,8 @@ describe('the proxyv2 agent', () => {
   before(async () => {
     app = createServer((req, res) => {
       seen.push(req.headers);
-      res.writeHead(req.url === '/ok' ? 200 : 503).end('body the agent drops');
+      if (req.url === '/moved') res.writeHead(302, { Location: '/ok' }).end();
+      else res.writeHead(req.url === '/ok' ? 200 : 503).end('app says ok');
     });
     appPort = await listen(app);
     tcp = createTcpServer((s) => s.end());
@@ -56,14 +57,19 @@ describe('the proxyv2 agent', () => {
     tcp.close();
   });
 
-  it('passes the app\'s status back, sends the probe\'s headers, and answers 500 when the app is unreachable', async () => {
-    assert.equal(await runProber({ httpGet: { path: '/ok', port: appPort, httpHeaders: [{ name: 'K-Network-Probe', value: 'queue' }] } }, '127.0.0.1', { 'user-agent': 'kube-probe/1.32' }), 200);
+  it('passes the app\'s status and body back, sends the kubelet\'s and the probe\'s headers, and answers 500 when the app is unreachable', async () => {
+    const kubelet = { 'user-agent': 'kube-probe/1.32', host: '127.0.0.1:15020' };
+    const ok = await runProber({ httpGet: { path: '/ok', port: appPort, httpHeaders: [{ name: 'K-Network-Probe', value: 'queue' }] } }, '127.0.0.1', kubelet, 15020);
+    assert.deepEqual([ok.status, ok.body?.toString()], [200, 'app says ok']);
     assert.equal(seen.at(-1)!['k-network-probe'], 'queue');
     assert.equal(seen.at(-1)!['user-agent'], 'kube-probe/1.32');
-    assert.equal(await runProber({ httpGet: { path: 'bad', port: appPort } }, '127.0.0.1', {}), 503);
-    assert.equal(await runProber({ httpGet: { port: closedPort } }, '127.0.0.1', {}), 500);
-    assert.equal(await runProber({ tcpSocket: { port: tcpPort } }, '127.0.0.1', {}), 200);
-    assert.equal(await runProber({ tcpSocket: { port: closedPort } }, '127.0.0.1', {}), 500);
+    // The Host the kubelet used, with the agent's port swapped for the app's.
+    assert.equal(seen.at(-1)!.host, `127.0.0.1:${appPort}`);
+    assert.equal((await runProber({ httpGet: { path: 'bad', port: appPort } }, '127.0.0.1', {}, 15020)).status, 503);
+    assert.equal((await runProber({ httpGet: { path: '/moved', port: appPort } }, '127.0.0.1', {}, 15020)).status, 200);
+    assert.equal((await runProber({ httpGet: { port: closedPort } }, '127.0.0.1', {}, 15020)).status, 500);
+    assert.equal((await runProber({ tcpSocket: { port: tcpPort } }, '127.0.0.1', {}, 15020)).status, 200);
+    assert.equal((await runProber({ tcpSocket: { port: closedPort } }, '127.0.0.1', {}, 15020)).status, 500);
   });
 
   it('serves readiness on 15021 and the app probes on its status port, and exits 0 on SIGTERM', async () => {
@@ -107,11 +113,42 @@ describe('the proxyv2 agent', () => {
       assert.equal((await get(statusPort, '/app-health/app/readyz', 'GET', address)).status, 200);
       assert.equal((await get(statusPort, '/app-health/app/livez', 'GET', address)).status, 503);
       const missing = await get(statusPort, '/app-health/other/readyz', 'GET', address);
-      assert.deepEqual([missing.status, missing.body], [404, 'app prober config does not exist for /app-health/other/readyz']);
+      assert.deepEqual([missing.status, missing.body], [400, 'app prober config does not exists for /app-health/other/readyz']);
+      assert.equal((await get(statusPort, '/quitquitquit', 'GET', address)).status, 405);
       assert.match((await get(statusPort, '/stats/prometheus', 'GET', address)).body, /^istio_build\{component="proxy",tag="1\.20\.8"\} 1$/m);
       handlers.get('SIGTERM')!();
       await exitedPromise;
       assert.equal(exitCode, 0);
+    } finally {
+      running.close();
+    }
+  });
+
+  it('exits 0 on POST /quitquitquit from the pod itself', async () => {
+    const address = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    let log = '';
+    let listening!: () => void;
+    const up = new Promise<void>((r) => (listening = r));
+    let exited!: (code: number) => void;
+    const exit = new Promise<number>((r) => (exited = r));
+    const running = istioProxy({
+      env: { SKIFF_LISTEN_ADDRESS: address, SKIFF_POD_IP: address },
+      args: ['proxy', 'router'],
+      stdout: { write: () => {} },
+      stderr: {
+        write: (text) => {
+          log += text;
+          if (/status server listening/.test(log) && /readiness server listening/.test(log)) listening();
+        },
+      },
+      onSignal: () => {},
+      exit: (code) => exited(code),
+    });
+    try {
+      await up;
+      const quit = await get(15020, '/quitquitquit', 'POST', address);
+      assert.deepEqual([quit.status, quit.body], [200, 'OK']);
+      assert.equal(await exit, 0);
     } finally {
       running.close();
     }

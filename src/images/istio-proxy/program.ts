@@ -6,9 +6,9 @@
  *   gateways (the probe the injector and the control plane's gateway Deployments set);
  * - 15020 (the status port): `/healthz/ready` → 200; `/app-health/<container>/<readyz|livez|
  *   startupz>` runs the app's original probe from ISTIO_KUBE_APP_PROBERS against $SKIFF_POD_IP
- *   (app-probers.ts), unknown paths 404 as in Istio; `/stats/prometheus` → the agent's own
- *   metrics (agent-metrics.ts); `POST /quitquitquit` → 200 and exit 0 (jobs use it to stop
- *   their sidecar).
+ *   (app-probers.ts), a path without a prober is a 400 as in Istio; `/stats/prometheus` → the
+ *   agent's own metrics (agent-metrics.ts); `POST /quitquitquit` from the pod itself → 200 and
+ *   exit 0 (jobs use it to stop their sidecar).
  *
  * SIGTERM: Istio's agent keeps Envoy draining for terminationDrainDuration before it exits;
  * draining connections is the data plane's part, so this agent (which holds no traffic)
@@ -48,20 +48,27 @@ export const istioProxy: Program = (io) => {
     if (path.startsWith('/app-health/')) {
       const prober = probers.get(path);
       if (!prober) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`app prober config does not exist for ${path}`);
+        // Istio's wording, typo included: tools match on it.
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`app prober config does not exists for ${path}`);
         return;
       }
-      void runProber(prober, podIP, req.headers).then((code) => res.writeHead(code, { 'Content-Length': 0 }).end());
+      void runProber(prober, podIP, req.headers, statusPort).then((answer) => res.writeHead(answer.status, { 'Content-Length': answer.body?.length ?? 0 }).end(answer.body));
       return;
     }
     if (path === '/stats/prometheus') {
       void agentMetrics({ started, role, env: io.env, podIP }).then((text) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text));
       return;
     }
-    if (path === '/quitquitquit' && req.method === 'POST') {
-      res.writeHead(200, { 'Content-Length': 0 }).end();
-      log('info', 'Agent is shutting down: /quitquitquit');
-      stop(0);
+    if (path === '/quitquitquit') {
+      if (!isLoopback(req.socket.remoteAddress)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Only requests from localhost are allowed\n');
+      } else if (req.method !== 'POST') {
+        res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');
+      } else {
+        res.writeHead(200, { 'Content-Length': 2 }).end('OK');
+        log('info', 'handling /quitquitquit, notifying pilot-agent to exit');
+        stop(0);
+      }
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end();
@@ -97,6 +104,14 @@ export const istioProxy: Program = (io) => {
   io.onSignal('SIGINT', () => stop(0));
   return { close };
 };
+
+/** Istio's IsRequestFromLocalhost. In skiff's loopback pod network every pod address is in
+ * 127.0.0.0/8, as a pod's own localhost is in Kubernetes. */
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
 
 /** `--flag value` or `--flag=value`. */
 function flagValue(args: readonly string[], flag: string): string | undefined {
