@@ -32,8 +32,9 @@ test('tcpSocket probes become HTTP GETs of the agent; exec and gRPC probes and t
   assert.deepEqual(containers[2]!.readinessProbe, { httpGet: { path: '/healthz/ready', port: 15021 } });
 });
 
-test('no rewritable probe: no environment variable', () => {
+test('no rewritable probe, or one already aimed at the status port: no environment variable', () => {
   assert.equal(rewriteAppProbes([{ name: 'a' }], 15020), undefined);
+  assert.equal(rewriteAppProbes([{ name: 'a', readinessProbe: { httpGet: { path: '/app-health/a/readyz', port: 15020 } } }], 15020), undefined);
 });
 
 test('an unresolvable named port still redirects the probe but hands the agent nothing', () => {

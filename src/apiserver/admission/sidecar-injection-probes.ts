@@ -60,7 +60,7 @@ export function rewriteAppProbes(containers: Fields[], statusPort: number): stri
       const probe = asRecord(c[field]);
       if (!probe) continue;
       const path = appProbePath(name, kind);
-      const original = originalProber(probe, namedPorts);
+      const original = originalProber(probe, namedPorts, statusPort);
       if (original === 'unsupported') continue;
       // A named port that does not resolve is not handed to the agent (its probe then fails),
       // but the probe is still redirected, as Istio does.
@@ -75,11 +75,14 @@ export function rewriteAppProbes(containers: Fields[], statusPort: number): stri
 }
 
 /** The original probe as the agent's Prober (Go field order: httpGet, tcpSocket, timeoutSeconds). */
-function originalProber(probe: Fields, namedPorts: Map<string, number>): Fields | undefined | 'unsupported' {
+function originalProber(probe: Fields, namedPorts: Map<string, number>, statusPort: number): Fields | undefined | 'unsupported' {
   const http = asRecord(probe.httpGet);
   const tcp = asRecord(probe.tcpSocket);
   if (!http && !tcp) return 'unsupported';
-  const port = resolvePort((http ?? tcp)!.port, namedPorts);
+  const given = (http ?? tcp)!.port;
+  // A probe already aimed at the status port was rewritten before: nothing to hand over.
+  if (given === statusPort) return undefined;
+  const port = resolvePort(given, namedPorts);
   if (port === undefined) return undefined;
   const out: Fields = {};
   if (http) {
