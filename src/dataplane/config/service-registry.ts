@@ -1,0 +1,139 @@
+/**
+ * The mesh's service registry as istiod's aggregate controller presents it: Kubernetes
+ * Services (hosts `<name>.<ns>.svc.cluster.local`, endpoints from EndpointSlices and their
+ * pods) plus ServiceEntries (service-entries.ts). Routes look destinations up here and
+ * clusters are built from it.
+ */
+import type { EndpointSlice, Service, ServicePort } from '../../api/builtin/core/service-view.ts';
+import { SERVICE_NAME_LABEL } from '../../api/builtin/core/service-view.ts';
+import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
+import { parseProtocol } from '../../api/mesh/istio/names.ts';
+import { hostsMatch } from './host-match.ts';
+import { DEFAULT_DOMAIN_SUFFIX } from './host-match.ts';
+import type { Endpoint } from './model.ts';
+
+export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
+
+export interface MeshServicePort {
+  name: string;
+  port: number;
+  /** Istio protocol (HTTP, HTTP2, GRPC, TCP, TLS, …) or `AUTO` when it must be sniffed. */
+  protocol: string;
+  targetPort?: number;
+}
+
+export interface MeshService {
+  host: string;
+  namespace: string;
+  name: string;
+  kind: 'Service' | 'ServiceEntry';
+  /** Creation time (ms) — older wins when two sources define one host. */
+  createdAt: number;
+  ports: MeshServicePort[];
+  addresses: string[];
+  /** CLIENT_SIDE_LB: endpoints listed; PASSTHROUGH: connect to the original destination; DNS*: resolve the addresses. */
+  resolution: 'CLIENT_SIDE_LB' | 'PASSTHROUGH' | 'DNS' | 'DNS_ROUND_ROBIN';
+  meshExternal: boolean;
+  /** Namespaces that may see it; `*` for everyone, empty for no one. */
+  exportTo: string[];
+  /** Endpoints per service port number. */
+  endpoints: Map<number, Endpoint[]>;
+}
+
+/**
+ * Istio's protocol for a Service port: `appProtocol`, else the port name (`http`,
+ * `http-web`, `grpc-api`, `tcp-db`), else AUTO (sniffed by the proxy). UDP is never proxied.
+ */
+export function servicePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): string {
+  if ((port.protocol ?? 'TCP') === 'UDP') return 'UDP';
+  for (const candidate of [port.appProtocol, port.name, port.name?.split('-')[0]]) {
+    if (!candidate) continue;
+    const parsed = parseProtocol(candidate);
+    if (parsed !== 'Unsupported') return parsed.toUpperCase();
+  }
+  return 'AUTO';
+}
+
+/** `.` → the owner's namespace; absent → everyone. */
+export function normalizeExportTo(exportTo: readonly string[] | undefined, namespace: string): string[] {
+  if (!exportTo || exportTo.length === 0) return ['*'];
+  if (exportTo.includes('~')) return [];
+  return exportTo.map((e) => (e === '.' ? namespace : e));
+}
+
+export function visibleTo(exportTo: readonly string[], namespace: string): boolean {
+  return exportTo.includes('*') || exportTo.includes(namespace);
+}
+
+function servicePortTarget(port: ServicePort): number | undefined {
+  const t = port.targetPort ?? port.port;
+  return typeof t === 'number' ? t : /^\d+$/.test(t) ? Number(t) : undefined;
+}
+
+function podEndpoint(address: string, port: number, ready: boolean, pod: Pod | undefined, namespace: string): Endpoint {
+  const labels = pod?.metadata.labels ?? {};
+  const serviceAccount = typeof pod?.spec?.serviceAccountName === 'string' ? pod.spec.serviceAccountName : undefined;
+  return {
+    address, port, ready, labels, namespace,
+    tlsMode: labels[TLS_MODE_LABEL] === 'istio' ? 'istio' : 'disabled',
+    ...(serviceAccount ? { serviceAccount } : {}),
+    ...(pod?.metadata.name ? { podName: pod.metadata.name } : {}),
+  };
+}
+
+/** A Kubernetes Service as a mesh service; its endpoints from the slices naming it. */
+export function kubernetesService(svc: Service, slices: readonly EndpointSlice[], pods: readonly Pod[], domainSuffix = DEFAULT_DOMAIN_SUFFIX): MeshService {
+  const namespace = svc.metadata.namespace ?? '';
+  const name = svc.metadata.name ?? '';
+  const ports: MeshServicePort[] = (svc.spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') !== 'UDP').map((p) => {
+    const target = servicePortTarget(p);
+    return { name: p.name ?? '', port: p.port, protocol: servicePortProtocol(p), ...(target !== undefined ? { targetPort: target } : {}) };
+  });
+  const ownSlices = slices.filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === name);
+  const podByName = new Map(pods.filter((p) => p.metadata.namespace === namespace).map((p) => [p.metadata.name ?? '', p]));
+  const endpoints = new Map<number, Endpoint[]>();
+  for (const port of ports) {
+    const list: Endpoint[] = [];
+    for (const slice of ownSlices) {
+      const slicePort = (slice.ports ?? []).find((sp) => (sp.name ?? '') === port.name)?.port;
+      if (slicePort === undefined) continue;
+      for (const ep of slice.endpoints ?? []) {
+        const pod = ep.targetRef?.kind === 'Pod' ? podByName.get(ep.targetRef.name) : undefined;
+        for (const address of ep.addresses) list.push(podEndpoint(address, slicePort, ep.conditions?.ready !== false, pod, namespace));
+      }
+    }
+    endpoints.set(port.port, list);
+  }
+  const clusterIps = (svc.spec.clusterIPs ?? (svc.spec.clusterIP ? [svc.spec.clusterIP] : [])).filter((ip) => ip !== 'None');
+  const exportTo = svc.metadata.annotations?.[EXPORT_TO_ANNOTATION]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return {
+    host: `${name}.${namespace}.svc.${domainSuffix}`, namespace, name, kind: 'Service',
+    createdAt: Date.parse(svc.metadata.creationTimestamp ?? '') || 0,
+    ports, addresses: clusterIps,
+    // A headless Service (no cluster IP) is reached at the address the client resolved.
+    resolution: clusterIps.length === 0 ? 'PASSTHROUGH' : 'CLIENT_SIDE_LB',
+    meshExternal: false,
+    exportTo: normalizeExportTo(exportTo, namespace),
+    endpoints,
+  };
+}
+
+export class ServiceRegistry {
+  readonly services: readonly MeshService[];
+
+  constructor(services: readonly MeshService[]) {
+    // Kubernetes Services before ServiceEntries, then oldest first: istiod's precedence on a shared host.
+    this.services = [...services].sort((a, b) => (a.kind === b.kind ? a.createdAt - b.createdAt : a.kind === 'Service' ? -1 : 1));
+  }
+
+  /** The service for `host` that `fromNamespace` can see (exact host first, then wildcard ServiceEntries). */
+  lookup(host: string, fromNamespace: string): MeshService | undefined {
+    const visible = this.services.filter((s) => visibleTo(s.exportTo, fromNamespace) || s.namespace === fromNamespace);
+    return visible.find((s) => s.host === host) ?? visible.find((s) => s.host.startsWith('*') && hostsMatch(s.host, host));
+  }
+
+  visibleFrom(namespace: string): MeshService[] {
+    return this.services.filter((s) => visibleTo(s.exportTo, namespace) || s.namespace === namespace);
+  }
+}
