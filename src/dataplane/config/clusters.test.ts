@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildClusters } from './clusters.ts';
 import { destinationRuleFor, effectiveTrafficPolicy } from './destination-rules.ts';
-import type { DestinationRule } from './istio-specs.ts';
+import type { DestinationRule, DestinationRuleSpec } from './istio-specs.ts';
 import { serviceEntryServices } from './service-entries.ts';
 import { servicePortProtocol } from './service-registry.ts';
 import { istio, kafkaServiceEntry } from './testing-fixtures.ts';
@@ -11,7 +11,7 @@ import { bookinfo, registryOf } from './testing-services.ts';
 const ROOT = 'istio-system';
 const client = { namespace: 'bookinfo', labels: { app: 'productpage' } };
 
-function dr(namespace: string, name: string, spec: DestinationRule['spec']): DestinationRule {
+function dr(namespace: string, name: string, spec: DestinationRuleSpec): DestinationRule {
   return istio('DestinationRule', namespace, name, spec);
 }
 
