@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApiClient, ApiResponse } from '../cli/api-client.ts';
+import { SkiffError } from '../errors/skiff-error.ts';
+import { runChecks } from './run-checks.ts';
+import { readSnapshot } from './snapshot.ts';
+import { gateway, obj, snapshotOf } from './testing/fixtures.ts';
+
+describe('runChecks', () => {
+  it('--pre runs the API and preflight categories only, for istio-system by default', async () => {
+    const report = await runChecks(async () => snapshotOf(), { pre: true });
+    assert.deepEqual(report.categories.map((c) => c.categoryName), ['kubernetes-api', 'pre-serverless-mesh']);
+    assert.equal(report.success, true);
+  });
+
+  it('health: fails without a control plane and adds mesh-mtls when asked', async () => {
+    const report = await runChecks(async () => snapshotOf({ gateways: [gateway('a', 'g', { servers: [] })] }), { pre: false, mtls: [{ namespace: 'a', name: 'x' }, { namespace: 'a', name: 'y' }] });
+    assert.deepEqual(report.categories.map((c) => c.categoryName), ['kubernetes-api', 'mesh-control-plane', 'mesh-gateways', 'mesh-mtls']);
+    assert.equal(report.success, false);
+    assert.equal(report.categories[1]!.checks[0]!.error, 'no ServiceMeshControlPlane found in the cluster');
+  });
+
+  it('turns a failed read into a failed "can query the Kubernetes API" and stops', async () => {
+    const report = await runChecks(async () => { throw new SkiffError('SKF_CLI_API_UNREACHABLE', 'cannot reach the skiff API'); }, { pre: false });
+    assert.deepEqual(report.categories.map((c) => c.checks.map((x) => [x.description, x.result])), [[['can initialize the client', 'success'], ['can query the Kubernetes API', 'error']]]);
+    assert.match(report.categories[0]!.checks[1]!.hint!, /skiff status/);
+  });
+});
+
+describe('readSnapshot', () => {
+  const api = (answer: (path: string) => ApiResponse): ApiClient => ({ get: async (path) => answer(path), close: async () => undefined });
+
+  it('lists every kind, gives items their kind, and treats an unserved kind as empty', async () => {
+    const snapshot = await readSnapshot(api((path) => {
+      if (path.includes('maistra.io')) return { status: 404, body: '{}' };
+      if (path === '/api/v1/namespaces') return { status: 200, body: JSON.stringify({ items: [obj('', '', { name: 'default' })] }) };
+      return { status: 200, body: JSON.stringify({ items: [] }) };
+    }));
+    assert.deepEqual(snapshot.namespaces.map((n) => [n.apiVersion, n.kind, n.metadata.name]), [['v1', 'Namespace', 'default']]);
+    assert.deepEqual(snapshot.controlPlanes, []);
+  });
+
+  it('fails on any other answer', async () => {
+    await assert.rejects(readSnapshot(api(() => ({ status: 403, body: 'forbidden' }))), /answered 403: forbidden/);
+  });
+});
