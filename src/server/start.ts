@@ -22,6 +22,8 @@ import { startRuntime } from '../runtime/kubelet.ts';
 import { clusterDnsAddress, DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
 import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
 import { startPodStreaming } from './pod-streaming.ts';
+import { DEFAULT_ROUTER_HTTP_PORT, DEFAULT_ROUTER_HTTPS_PORT, startRouter } from './router.ts';
+import { DEFAULT_APPS_DOMAIN } from '../dataplane/router/route-hosts.ts';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.ts';
 import { acquireInstanceLock } from './instance-lock.ts';
 import type { ComponentHealth, InstanceInfo, RunningSkiff, SkiffOptions } from './types.ts';
@@ -65,6 +67,10 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     cleanups.push(() => meshControllers.stop());
     const serviceProxy = await startServiceProxy(core.client, log.child({ component: 'service-proxy' }), { loadBalancerPool: opts.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL, strategy: opts.serviceBalancing ?? 'round-robin' });
     cleanups.push(() => serviceProxy.stop());
+    // OpenShift's router for route.openshift.io Routes (docs/router.md).
+    const domain = opts.domain ?? DEFAULT_APPS_DOMAIN;
+    const router = await startRouter(core.clientAs('openshift-router'), log.child({ component: 'router' }), { domain, httpPort: opts.routerHttpPort ?? DEFAULT_ROUTER_HTTP_PORT, httpsPort: opts.routerHttpsPort ?? DEFAULT_ROUTER_HTTPS_PORT, randomPortsIfTaken: opts.routerHttpPort === undefined && opts.routerHttpsPort === undefined, ca: { certPem: pki.caPem, keyPem: pki.caKeyPem } });
+    cleanups.push(() => router.stop());
 
     // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).
     const runtime = await startRuntime({
@@ -82,7 +88,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const kubeconfig = kubeconfigPathOf(dataDir);
     await writeKubeconfig(kubeconfig, { server: apiServer, caPem: pki.caPem, token: pki.adminToken, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
 
-    const info: InstanceInfo = { pid: process.pid, apiServer, kubeconfig, dataDir, store: store.url, startedAt: new Date().toISOString(), version: SKIFF_VERSION };
+    const info: InstanceInfo = { pid: process.pid, apiServer, kubeconfig, dataDir, store: store.url, startedAt: new Date().toISOString(), version: SKIFF_VERSION, ingress: { http: router.http, https: router.https }, domain };
     await writeInstanceFile(dataDir, info);
     cleanups.push(() => removeInstanceFile(dataDir, process.pid));
 
@@ -92,6 +98,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       ...controllers.health(),
       ...meshControllers.health(),
       runtime.health(),
+      { name: 'router', healthy: true, message: `http ${router.http.address}:${router.http.port}, https ${router.https.address}:${router.https.port}` },
       { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
     ];
     core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));

@@ -15,8 +15,11 @@ export interface SkiffOptions {
    * before they answer 410 Expired (default 10 000). etcd compacts by its own policy.
    */
   historyWindow?: number;
-  /** Apps domain for Knative URLs (default apps.example.com). */
+  /** Apps domain for Knative URLs and generated Route hosts (default apps.example.com). */
   domain?: string;
+  /** The router's HTTP and HTTPS ports on 127.0.0.1 (0 = pick a free one; defaults 18080 and 18443; docs/router.md). */
+  routerHttpPort?: number;
+  routerHttpsPort?: number;
   /** IPv4 CIDR Service cluster IPs come from (default 127.96.0.0/16; docs/services.md). */
   serviceCIDR?: string;
   /** Node port range, `MIN-MAX` (default 30000-32767). */
@@ -44,6 +47,9 @@ export interface InstanceInfo {
   store: string;
   startedAt: string;
   version: string;
+  /** Where the router listens for Routes (docs/router.md), and the apps domain. */
+  ingress?: { http: { address: string; port: number }; https: { address: string; port: number } };
+  domain?: string;
 }
 
 export interface RunningSkiff {

@@ -17,10 +17,10 @@ export interface TestSkiff {
   stop(): Promise<void>;
 }
 
-export async function startTestSkiff(opts: { store?: string; dataDir?: string; historyWindow?: number; podNetwork?: 'loopback' | 'netns' } = {}): Promise<TestSkiff> {
+export async function startTestSkiff(opts: { store?: string; dataDir?: string; historyWindow?: number; podNetwork?: 'loopback' | 'netns'; domain?: string } = {}): Promise<TestSkiff> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
   const log = process.env.SKIFF_TEST_LOG ? createLogger('skiff-test') : silentLogger();
-  const skiff = await startSkiff({ dataDir, apiPort: 0, store: opts.store ?? 'embedded', ...(opts.historyWindow !== undefined ? { historyWindow: opts.historyWindow } : {}), ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}) }, log);
+  const skiff = await startSkiff({ dataDir, apiPort: 0, store: opts.store ?? 'embedded', ...(opts.historyWindow !== undefined ? { historyWindow: opts.historyWindow } : {}), ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}), ...(opts.domain ? { domain: opts.domain } : {}), routerHttpPort: 0, routerHttpsPort: 0 }, log);
   return {
     skiff,
     dataDir,

@@ -14,6 +14,9 @@ export interface StatusReport {
   kubeconfig: string;
   dataDir: string;
   store: string;
+  /** The router's listeners (absent for an instance that runs none). */
+  ingress?: { http: { address: string; port: number }; https: { address: string; port: number } };
+  domain?: string;
   components: ComponentHealth[];
 }
 
@@ -25,7 +28,7 @@ export function statusCommand(ctx: CliContext, done: (code: number) => void) {
     .action(async (flags) => {
       const info = await requireRunningInstance(resolveDataDir(flags.dataDir, ctx.env));
       const components = await withApiClient(info, fetchComponents);
-      const report: StatusReport = { apiServer: info.apiServer, kubeconfig: info.kubeconfig, dataDir: info.dataDir, store: info.store, components };
+      const report: StatusReport = { apiServer: info.apiServer, kubeconfig: info.kubeconfig, dataDir: info.dataDir, store: info.store, ...(info.ingress ? { ingress: info.ingress } : {}), ...(info.domain ? { domain: info.domain } : {}), components };
       printData(ctx, flags.output, report, () => statusText(report, info.pid));
       done(components.every((c) => c.healthy) ? 0 : 1);
     });
@@ -39,6 +42,7 @@ function statusText(report: StatusReport, pid: number): string {
       ['kubeconfig:', report.kubeconfig],
       ['data dir:', report.dataDir],
       ['store:', report.store],
+      ...(report.ingress ? [['router:', `http://${report.ingress.http.address}:${report.ingress.http.port} https://${report.ingress.https.address}:${report.ingress.https.port} (*.${report.domain ?? ''})`]] : []),
     ])
     + '\n'
     + formatTable([

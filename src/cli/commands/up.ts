@@ -21,7 +21,9 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
     .addOption(dataDirOption())
     .addOption(new Option('--api-port <port>', 'API server port on 127.0.0.1 (0 picks a free one)').argParser(parsePort).default(DEFAULT_API_PORT))
     .addOption(new Option('--store <url>', 'store: `embedded` or etcd://HOST:PORT[,HOST:PORT…]').default('embedded'))
-    .addOption(new Option('--domain <domain>', 'apps domain for Knative URLs (default apps.example.com)'))
+    .addOption(new Option('--domain <domain>', 'apps domain for Knative URLs and generated Route hosts (default apps.example.com)'))
+    .addOption(new Option('--router-http-port <port>', 'router HTTP port on 127.0.0.1 for Routes (default 18080; 0 picks a free one)').argParser(parsePort))
+    .addOption(new Option('--router-https-port <port>', 'router HTTPS port on 127.0.0.1 for Routes (default 18443; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--pod-network <mode>', 'pod networking: `loopback` (an address in 127.0.0.0/8 per pod, no privileges) or `netns` (root: a network namespace, veth and cluster DNS per pod); docs/runtime.md').choices(['loopback', 'netns'] as const).default('loopback' as const))
     .addOption(outputOption())
     .action(async (flags) => {
@@ -30,6 +32,8 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
         apiPort: flags.apiPort,
         store: flags.store,
         ...(flags.domain === undefined ? {} : { domain: flags.domain }),
+        ...(flags.routerHttpPort === undefined ? {} : { routerHttpPort: flags.routerHttpPort }),
+        ...(flags.routerHttpsPort === undefined ? {} : { routerHttpsPort: flags.routerHttpsPort }),
         podNetwork: flags.podNetwork,
       };
       done(await runUp(ctx, options, flags.output));
@@ -64,6 +68,7 @@ function readyText(running: RunningSkiff): string {
       ['kubeconfig:', info.kubeconfig],
       ['data dir:', info.dataDir],
       ['store:', info.store],
+      ...(info.ingress ? [['router:', `http://${info.ingress.http.address}:${info.ingress.http.port} https://${info.ingress.https.address}:${info.ingress.https.port} (*.${info.domain ?? ''})`]] : []),
     ])
     + `\nexport KUBECONFIG=${shellQuote(info.kubeconfig)}\n`;
 }

@@ -1,0 +1,291 @@
+/**
+ * The OpenShift-style router against a real skiff: Routes applied with kubectl reach the
+ * built-in hello-world and an `openssl s_server` pod through the router's HTTP and HTTPS
+ * listeners, checked with curl and openssl s_client as a user would — plain HTTP by Host,
+ * edge with the default `*.apps.example.com` certificate and with the route's own, the
+ * Redirect policy, passthrough by SNI, reencrypt, OpenShift's 503 for unknown hosts, and
+ * route status (Admitted, HostAlreadyClaimed) as `kubectl get route` shows it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCertificateAuthority, issueCertificate } from '../../src/pki/certificates.ts';
+import { pkiFiles, runProgram } from '../support/https.ts';
+import { waitFor } from '../support/runtime.ts';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+
+const NS = 'web';
+
+const HELLO = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: hello}}
+  template:
+    metadata: {labels: {app: hello}}
+    spec:
+      containers:
+      - name: app
+        image: gcr.io/knative-samples/helloworld-go
+        ports: [{containerPort: 8080, name: http}]
+        env: [{name: TARGET, value: Router}]
+        readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hello}
+spec:
+  selector: {app: hello}
+  ports: [{name: http, port: 80, targetPort: http}]
+`;
+
+/** `openssl s_server -www` on the pod's address, with a certificate from the test's own CA. */
+const TLS_BACKEND = `apiVersion: v1
+kind: Pod
+metadata: {name: tls-backend, labels: {app: tls-backend}}
+spec:
+  containers:
+  - name: server
+    image: busybox
+    command: [sh, -c]
+    args: ['exec openssl s_server -www -accept "$SKIFF_LISTEN_ADDRESS:8443" -cert /certs/tls.crt -key /certs/tls.key']
+    ports: [{containerPort: 8443, name: https}]
+    readinessProbe: {tcpSocket: {port: 8443}, periodSeconds: 1}
+    volumeMounts: [{name: certs, mountPath: /certs}]
+  volumes: [{name: certs, secret: {secretName: backend-tls}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tls-backend}
+spec:
+  selector: {app: tls-backend}
+  ports: [{name: https, port: 443, targetPort: https}]
+`;
+
+function indent(pem: string, spaces: number): string {
+  return pem.trim().split('\n').map((l) => `${' '.repeat(spaces)}${l}`).join('\n');
+}
+
+describe('the OpenShift-style router', () => {
+  let s: TestSkiff;
+  let dir: string;
+  let http: number;
+  let https: number;
+  let skiffCa: string;
+  let testCa: string;
+  let testCaPem: string;
+  const ok = (args: string[], stdin?: string) => s.kubectl.ok(args, stdin === undefined ? {} : { stdin });
+  const apply = (yaml: string, namespace = NS) => ok(['apply', '-n', namespace, '-f', '-'], yaml);
+  const routeJson = async (name: string, namespace = NS) => JSON.parse(await ok(['get', 'route', name, '-n', namespace, '-o', 'json']));
+  /** curl with the host resolved to the router; `-w` appends the status code. */
+  const curl = async (url: string, extra: string[] = []) => {
+    const { hostname, port } = new URL(url);
+    const r = await runProgram('curl', ['-sS', '-m', '10', '--resolve', `${hostname}:${port}:127.0.0.1`, '-w', '\n%{http_code}', ...extra, url]);
+    if (r.code !== 0) return { code: 0, body: '', error: r.stderr };
+    const at = r.stdout.lastIndexOf('\n');
+    return { code: Number(r.stdout.slice(at + 1)), body: r.stdout.slice(0, at), error: '' };
+  };
+  const served = (url: string, extra: string[] = [], want = /Hello Router!/) => waitFor(`${url} to be served`, async () => {
+    const r = await curl(url, extra);
+    return r.code === 200 && want.test(r.body) ? r : undefined;
+  });
+  const sClient = async (serverName: string) => {
+    const r = await runProgram('openssl', ['s_client', '-connect', `127.0.0.1:${https}`, '-servername', serverName, '-showcerts'], 'Q\n');
+    return r.stdout;
+  };
+  const admitted = (name: string, namespace = NS) => waitFor(`route ${name} to have status`, async () => {
+    const route = await routeJson(name, namespace);
+    return route.status?.ingress?.[0]?.conditions?.[0]?.status ? route : undefined;
+  });
+
+  before(async () => {
+    s = await startTestSkiff();
+    dir = mkdtempSync(join(tmpdir(), 'router-test-'));
+    ({ http: { port: http }, https: { port: https } } = s.skiff.info.ingress!);
+    skiffCa = pkiFiles(s.dataDir).caCert;
+    const now = Date.now();
+    const validity = { notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 86_400_000) };
+    const ca = await createCertificateAuthority({ commonName: 'router-test-ca', ...validity });
+    testCaPem = ca.certPem;
+    testCa = join(dir, 'test-ca.crt');
+    writeFileSync(testCa, ca.certPem);
+    const backend = await issueCertificate(ca, { commonName: 'tls-backend', dnsNames: ['pass.example.test', `tls-backend.${NS}.svc`], usages: ['serverAuth'], ...validity });
+    writeFileSync(join(dir, 'backend.crt'), backend.certPem);
+    writeFileSync(join(dir, 'backend.key'), backend.keyPem);
+    const secure = await issueCertificate(ca, { commonName: 'secure.example.test', dnsNames: ['secure.example.test'], usages: ['serverAuth'], ...validity });
+    writeFileSync(join(dir, 'secure.crt'), secure.certPem);
+    writeFileSync(join(dir, 'secure.key'), secure.keyPem);
+
+    await ok(['create', 'namespace', NS]);
+    await ok(['create', 'secret', 'tls', 'backend-tls', '-n', NS, `--cert=${join(dir, 'backend.crt')}`, `--key=${join(dir, 'backend.key')}`]);
+    await apply([HELLO, TLS_BACKEND].join('---\n'));
+    await ok(['rollout', 'status', '-n', NS, 'deployment/hello', '--timeout=60s']);
+    await ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/tls-backend', '--timeout=60s']);
+  });
+  after(async () => {
+    await s?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('routes plain HTTP by Host and reports the route Admitted as OpenShift does', async () => {
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: hello}
+spec:
+  host: hello.example.test
+  to: {kind: Service, name: hello}
+  port: {targetPort: http}
+`);
+    const r = await served(`http://hello.example.test:${http}/`);
+    assert.equal(r.body.trim(), 'Hello Router!');
+    const route = await admitted('hello');
+    const ingress = route.status.ingress[0];
+    assert.equal(ingress.host, 'hello.example.test');
+    assert.equal(ingress.routerName, 'default');
+    assert.equal(ingress.wildcardPolicy, 'None');
+    assert.equal(ingress.routerCanonicalHostname, 'router-default.apps.example.com');
+    assert.equal(ingress.conditions[0].type, 'Admitted');
+    assert.equal(ingress.conditions[0].status, 'True');
+    assert.match(await ok(['get', 'route', 'hello', '-n', NS]), /^NAME\s+HOST\/PORT\s+PATH\s+SERVICES\s+PORT\s+TERMINATION\s+WILDCARD\nhello\s+hello\.example\.test\s+hello\s+http\s+None\n$/);
+    // The HTTP route is not served on the HTTPS listener.
+    assert.equal((await curl(`https://hello.example.test:${https}/`, ['-k'])).code, 503);
+  });
+
+  it('answers an unknown host with the 503 page, over HTTP and over TLS with the default certificate', async () => {
+    const plain = await curl(`http://nowhere.example.test:${http}/`);
+    assert.equal(plain.code, 503);
+    assert.match(plain.body, /Application is not available/);
+    const secure = await curl(`https://nowhere.example.test:${https}/`, ['-k']);
+    assert.equal(secure.code, 503);
+    assert.match(await sClient('nowhere.example.test'), /subject=CN ?= ?\*\.apps\.example\.com/);
+  });
+
+  it('generates the host of a route without one and terminates edge TLS with the default wildcard certificate', async () => {
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: gen}
+spec:
+  to: {kind: Service, name: hello}
+  tls: {termination: edge}
+`);
+    const route = await admitted('gen');
+    assert.equal(route.status.ingress[0].host, `gen-${NS}.apps.example.com`);
+    const r = await served(`https://gen-${NS}.apps.example.com:${https}/`, ['--cacert', skiffCa]);
+    assert.equal(r.body.trim(), 'Hello Router!');
+    const hello = await sClient(`gen-${NS}.apps.example.com`);
+    assert.match(hello, /subject=CN ?= ?\*\.apps\.example\.com/);
+    assert.match(hello, /issuer=CN ?= ?skiff-ca/);
+    // insecureEdgeTerminationPolicy unset (None): not served over HTTP.
+    assert.equal((await curl(`http://gen-${NS}.apps.example.com:${http}/`)).code, 503);
+    assert.match(await ok(['get', 'route', 'gen', '-n', NS]), new RegExp(`gen\\s+gen-${NS}\\.apps\\.example\\.com\\s+hello\\s+<all>\\s+edge\\s+None`));
+  });
+
+  it('serves an edge route with its own certificate and redirects HTTP to HTTPS', async () => {
+    const { readFileSync } = await import('node:fs');
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: secure}
+spec:
+  host: secure.example.test
+  to: {kind: Service, name: hello}
+  tls:
+    termination: edge
+    insecureEdgeTerminationPolicy: Redirect
+    certificate: |
+${indent(readFileSync(join(dir, 'secure.crt'), 'utf8'), 6)}
+    key: |
+${indent(readFileSync(join(dir, 'secure.key'), 'utf8'), 6)}
+    caCertificate: |
+${indent(testCaPem, 6)}
+`);
+    const r = await served(`https://secure.example.test:${https}/`, ['--cacert', testCa]);
+    assert.equal(r.body.trim(), 'Hello Router!');
+    assert.match(await sClient('secure.example.test'), /subject=CN ?= ?secure\.example\.test/);
+    const redirect = await runProgram('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '--resolve', `secure.example.test:${http}:127.0.0.1`, `http://secure.example.test:${http}/some/path?x=1`]);
+    assert.equal(redirect.stdout, `302 https://secure.example.test:${https}/some/path?x=1`);
+    // curl follows the redirect to the HTTPS listener.
+    const followed = await curl(`http://secure.example.test:${http}/`, ['-L', '--cacert', testCa, '--resolve', `secure.example.test:${https}:127.0.0.1`]);
+    assert.equal(followed.body.trim(), 'Hello Router!');
+    assert.match(await ok(['get', 'route', 'secure', '-n', NS]), /secure\s+secure\.example\.test\s+hello\s+<all>\s+edge\/Redirect\s+None/);
+  });
+
+  it('passes TLS through by SNI to the endpoint, which does the handshake', async () => {
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: pass}
+spec:
+  host: pass.example.test
+  to: {kind: Service, name: tls-backend}
+  tls: {termination: passthrough}
+`);
+    await admitted('pass');
+    const r = await served(`https://pass.example.test:${https}/`, ['--cacert', testCa], /s_server/);
+    assert.match(r.body, /s_server -www/);
+    const hello = await sClient('pass.example.test');
+    assert.match(hello, /subject=CN ?= ?tls-backend/);
+    assert.match(hello, /issuer=CN ?= ?router-test-ca/);
+  });
+
+  it('re-encrypts to the endpoint, verifying it with the destination CA', async () => {
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: re}
+spec:
+  host: re.example.test
+  to: {kind: Service, name: tls-backend}
+  tls:
+    termination: reencrypt
+    destinationCACertificate: |
+${indent(testCaPem, 6)}
+`);
+    // s_server -www answers every request with its own HTTP/1.0 page.
+    const r = await served(`https://re.example.test:${https}/`, ['--cacert', skiffCa], /s_server/);
+    assert.match(r.body, /s_server -www/);
+    // With a CA the endpoint's certificate does not chain to, the router refuses it: 503.
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: re-wrong-ca}
+spec:
+  host: re-wrong.example.test
+  to: {kind: Service, name: tls-backend}
+  tls:
+    termination: reencrypt
+    destinationCACertificate: |
+${indent(await (async () => (await import('node:fs')).readFileSync(skiffCa, 'utf8'))(), 6)}
+`);
+    await admitted('re-wrong-ca');
+    assert.equal((await curl(`https://re-wrong.example.test:${https}/`, ['--cacert', skiffCa])).code, 503);
+  });
+
+  it('rejects a younger route for a claimed host with HostAlreadyClaimed', async () => {
+    await ok(['create', 'namespace', 'other']);
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: thief}
+spec:
+  host: hello.example.test
+  to: {kind: Service, name: hello}
+`, 'other');
+    const route = await admitted('thief', 'other');
+    const condition = route.status.ingress[0].conditions[0];
+    assert.equal(condition.status, 'False');
+    assert.equal(condition.reason, 'HostAlreadyClaimed');
+    assert.equal(condition.message, 'a route in another namespace holds hello.example.test and is older than thief');
+    assert.match(await ok(['get', 'route', 'thief', '-n', 'other']), /thief\s+HostAlreadyClaimed\s+hello/);
+    // Same namespace, same host and path.
+    await apply(`apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: copy}
+spec:
+  host: hello.example.test
+  to: {kind: Service, name: hello}
+`);
+    const copy = await admitted('copy');
+    assert.equal(copy.status.ingress[0].conditions[0].message, 'route hello already exposes hello.example.test and is older');
+    // The owner keeps serving.
+    assert.equal((await curl(`http://hello.example.test:${http}/`)).body.trim(), 'Hello Router!');
+  });
+});
