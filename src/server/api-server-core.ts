@@ -11,6 +11,7 @@ import { meshKinds } from '../api/mesh/index.ts';
 import { operatorKinds } from '../api/operator/index.ts';
 import { routeKinds } from '../api/route/index.ts';
 import { clusterRulesPlugin } from '../apiserver/admission/cluster-rules.ts';
+import { serviceAccountPlugin } from '../apiserver/admission/service-account.ts';
 import { sidecarInjectionPlugin } from '../apiserver/admission/sidecar-injection.ts';
 import { startKubernetesServiceController } from '../apiserver/controlplane/kubernetes-service-controller.ts';
 import { addressAt } from '../api/builtin/core/service-network.ts';
@@ -79,6 +80,8 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   const clientAs = (user: string): Client => new InProcessClient({ registry, objects, patches, watches, user, subresourceCreators: new Map([['/pods/binding', bindPodInStore]]) });
   const client = clientAs('system:skiff');
   admission.setClient(client);
+  // kube-apiserver's order: the in-tree ServiceAccount plugin before the mutating webhooks.
+  admission.addPlugin(serviceAccountPlugin());
   admission.addPlugin(clusterRulesPlugin);
   admission.addPlugin(sidecarInjectionPlugin);
   const crds = new CrdRegistrar({ registry, objects, watches, log: opts.log });

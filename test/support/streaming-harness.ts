@@ -75,6 +75,8 @@ export async function startStreamingHarness(): Promise<StreamingHarness> {
   const server: Server = createServer(pki.tlsServerOptions(), core.handler((req) => authenticate(req, pki)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   await ensureSystemNamespaces(core.client);
+  // No controllers run here: make the account the ServiceAccount admission plugin requires.
+  await core.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'default' } });
 
   const logsRoot = join(dir, 'pod-logs');
   const pods = new Map<string, HarnessPod>();

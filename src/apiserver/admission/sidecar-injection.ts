@@ -10,7 +10,6 @@
  * pod until istiod serves; a later pod of the same workload is injected).
  */
 import type { KindDefinition } from '../../api/kind.ts';
-import type { Fields } from '../../api/mesh/fields.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { injectorConfigMapName, meshConfigMapName, parseInjectorValues, parseMeshConfig } from '../../controllers/mesh/controlplane/resources/mesh-config.ts';
 import type { AdmissionPlugin, AdmissionRequest } from '../storage/admission.ts';
@@ -34,10 +33,8 @@ export const sidecarInjectionPlugin: AdmissionPlugin = {
       req.ctx.warnings.push(`sidecar not injected: the service mesh control plane in namespace "${decision.meshNamespace}" has no sidecar injector configuration yet`);
       return;
     }
-    // Kubernetes' ServiceAccount admission runs before the webhooks and names the `default`
-    // account; the sidecar's istio-token volume needs one.
-    const spec = (pod.spec ??= {}) as Fields;
-    if (!spec.serviceAccountName) spec.serviceAccountName = (spec.serviceAccount as string | undefined) || 'default';
+    // The ServiceAccount plugin, registered before this one as in kube-apiserver, has named
+    // the account the sidecar's istio-token volume needs.
     injectSidecar(pod, config);
     // Webhook output is defaulted again when the API server decodes it: the new container
     // and probes get the same defaults as the user's.
