@@ -234,7 +234,7 @@ spec:
 kind: Route
 metadata: {name: re}
 spec:
-  host: re.example.test
+  host: re.apps.example.com
   to: {kind: Service, name: tls-backend}
   tls:
     termination: reencrypt
@@ -242,14 +242,14 @@ spec:
 ${indent(testCaPem, 6)}
 `);
     // s_server -www answers every request with its own HTTP/1.0 page.
-    const r = await served(`https://re.example.test:${https}/`, ['--cacert', skiffCa], /s_server/);
+    const r = await served(`https://re.apps.example.com:${https}/`, ['--cacert', skiffCa], /s_server/);
     assert.match(r.body, /s_server -www/);
     // With a CA the endpoint's certificate does not chain to, the router refuses it: 503.
     await apply(`apiVersion: route.openshift.io/v1
 kind: Route
 metadata: {name: re-wrong-ca}
 spec:
-  host: re-wrong.example.test
+  host: re-wrong.apps.example.com
   to: {kind: Service, name: tls-backend}
   tls:
     termination: reencrypt
@@ -257,7 +257,7 @@ spec:
 ${indent(await (async () => (await import('node:fs')).readFileSync(skiffCa, 'utf8'))(), 6)}
 `);
     await admitted('re-wrong-ca');
-    assert.equal((await curl(`https://re-wrong.example.test:${https}/`, ['--cacert', skiffCa])).code, 503);
+    assert.equal((await curl(`https://re-wrong.apps.example.com:${https}/`, ['--cacert', skiffCa])).code, 503);
   });
 
   it('rejects a younger route for a claimed host with HostAlreadyClaimed', async () => {
