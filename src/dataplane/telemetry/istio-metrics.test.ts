@@ -7,11 +7,11 @@ import { HTTP_LABEL_NAMES } from './labels.ts';
 import { PROMETHEUS_CONTENT_TYPE, STATS_PATH, statsRequestListener } from './stats-endpoint.ts';
 import { httpRecord, tcpRecord } from './test-records.ts';
 
-test('an HTTP record counts a request and observes duration and bytes with Istio\'s labels', () => {
+test('an HTTP record counts a request and observes duration and bytes with Istio\'s labels', async () => {
   const m = new IstioMetrics();
   m.record(httpRecord());
   m.record(httpRecord({ durationMs: 700, bytesSent: 10 }));
-  const text = m.render();
+  const text = await m.render();
   const labels = 'reporter="destination",source_workload="productpage-v1"';
   assert.ok(text.includes(`istio_requests_total{${labels}`));
   const requests = text.split('\n').find((l) => l.startsWith('istio_requests_total{'))!;
@@ -29,24 +29,24 @@ test('an HTTP record counts a request and observes duration and bytes with Istio
   assert.ok(!text.includes('istio_tcp_'), 'no TCP series without TCP records');
 });
 
-test('a TCP record counts open, close and bytes; streaming reports add deltas', () => {
+test('a TCP record counts open, close and bytes; streaming reports add deltas', async () => {
   const m = new IstioMetrics();
   m.record(tcpRecord());
   const live = tcpRecord();
   m.tcpOpened(live);
   m.tcpBytes(live, 10, 5);
   m.tcpBytes(live, 0, 1);
-  const text1 = m.render();
+  const text1 = await m.render();
   assert.match(text1, /^istio_tcp_connections_opened_total\{[^}]*\} 2$/m);
   assert.match(text1, /^istio_tcp_connections_closed_total\{[^}]*\} 1$/m);
   assert.match(text1, /^istio_tcp_sent_bytes_total\{[^}]*\} 4106$/m);
   assert.match(text1, /^istio_tcp_received_bytes_total\{[^}]*\} 126$/m);
   assert.doesNotMatch(text1, /istio_tcp_sent_bytes_total\{[^}]*response_code/);
   m.tcpClosed(live);
-  assert.match(m.render(), /^istio_tcp_connections_closed_total\{[^}]*\} 2$/m);
+  assert.match(await m.render(), /^istio_tcp_connections_closed_total\{[^}]*\} 2$/m);
 });
 
-test('statsHistogramBuckets overrides the buckets of the Istio histograms', () => {
+test('statsHistogramBuckets overrides the buckets of the Istio histograms', async () => {
   const { buckets, error } = parseHistogramBucketsAnnotation(
     '{"istiocustom":[1,5,10],"istiocustom.istio_request_bytes":[100,10]}',
   );
@@ -55,7 +55,7 @@ test('statsHistogramBuckets overrides the buckets of the Istio histograms', () =
   assert.deepEqual(buckets.istio_request_bytes, [10, 100]);
   const m = new IstioMetrics({ buckets });
   m.record(httpRecord());
-  assert.equal(m.render().match(/^istio_request_bytes_bucket\{/gm)?.length, 3);
+  assert.equal((await m.render()).match(/^istio_request_bytes_bucket\{/gm)?.length, 3);
   assert.match(parseHistogramBucketsAnnotation('{').error ?? '', /not JSON/);
   assert.match(parseHistogramBucketsAnnotation('{"istiocustom":["a"]}').error ?? '', /positive numbers/);
   assert.deepEqual(parseHistogramBucketsAnnotation(undefined).buckets, {});

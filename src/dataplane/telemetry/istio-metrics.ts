@@ -1,12 +1,16 @@
 /**
  * Istio's standard metrics (istio_requests_total and friends) for one proxy instance,
- * recorded from RequestRecords. HTTP records feed the request metrics; TCP records feed
- * the istio_tcp_* counters, either once when the connection ends (`record`) or as it goes
- * (`tcpOpened`, `tcpBytes`, `tcpClosed`), as Istio's stats filter reports long connections.
+ * recorded from RequestRecords into a prom-client Registry of its own. HTTP records feed the
+ * request metrics; TCP records feed the istio_tcp_* counters, either once when the
+ * connection ends (`record`) or as it goes (`tcpOpened`, `tcpBytes`, `tcpClosed`), as Istio's
+ * stats filter reports long connections.
  */
+import { Registry } from 'prom-client';
 import type { RequestRecord } from '../request-record.ts';
 import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, tcpLabelValues } from './labels.ts';
-import { MetricsRegistry, labelSet, type Counter, type Histogram, type LabelSet } from './metrics-registry.ts';
+import {
+  LabelledCounter, LabelledHistogram, type CounterChild, type HistogramChild,
+} from './labelled-metrics.ts';
 
 /** Envoy's default histogram buckets, which Istio keeps for all its histograms (ms and bytes). */
 export const ISTIO_DEFAULT_BUCKETS: readonly number[] = [
@@ -30,71 +34,152 @@ export interface IstioMetricsOptions {
   buckets?: Readonly<Record<string, readonly number[]>>;
 }
 
+type Family = LabelledCounter | LabelledHistogram;
+
+/** One HTTP label set's children, found with one lookup per request for all four metrics. */
+interface HttpSeries {
+  requests: CounterChild;
+  duration: HistogramChild;
+  requestBytes: HistogramChild;
+  responseBytes: HistogramChild;
+}
+
+interface TcpSeries {
+  sent: CounterChild;
+  received: CounterChild;
+  opened: CounterChild;
+  closed: CounterChild;
+}
+
+/** Joins label values into one cache key; NUL cannot occur in a meaningful label value. */
+const seriesKey = (values: readonly string[]): string => values.join('\u0000');
+
 export class IstioMetrics {
-  readonly registry = new MetricsRegistry();
-  private readonly requests: Counter;
-  private readonly duration: Histogram;
-  private readonly requestBytes: Histogram;
-  private readonly responseBytes: Histogram;
-  private readonly tcpSent: Counter;
-  private readonly tcpReceived: Counter;
-  private readonly tcpOpenedTotal: Counter;
-  private readonly tcpClosedTotal: Counter;
+  /** This proxy's registry (never prom-client's global one: many proxies share a process). */
+  readonly registry = new Registry();
+  private readonly requests: LabelledCounter;
+  private readonly duration: LabelledHistogram;
+  private readonly requestBytes: LabelledHistogram;
+  private readonly responseBytes: LabelledHistogram;
+  private readonly tcpSent: LabelledCounter;
+  private readonly tcpReceived: LabelledCounter;
+  private readonly tcpOpenedTotal: LabelledCounter;
+  private readonly tcpClosedTotal: LabelledCounter;
+  private readonly httpSeries = new Map<string, HttpSeries>();
+  private readonly tcpSeries = new Map<string, TcpSeries>();
+  /** Families with at least one series: only they are in the registry (see `activate`). */
+  private readonly active = new Set<Family>();
 
   constructor(options: IstioMetricsOptions = {}) {
     const n = ISTIO_METRIC_NAMES;
     const buckets = (name: string): readonly number[] => options.buckets?.[name] ?? ISTIO_DEFAULT_BUCKETS;
-    const r = this.registry;
-    this.requests = r.counter(n.requestsTotal, HTTP_LABEL_NAMES);
-    this.duration = r.histogram(n.requestDuration, HTTP_LABEL_NAMES, buckets(n.requestDuration));
-    this.requestBytes = r.histogram(n.requestBytes, HTTP_LABEL_NAMES, buckets(n.requestBytes));
-    this.responseBytes = r.histogram(n.responseBytes, HTTP_LABEL_NAMES, buckets(n.responseBytes));
-    this.tcpSent = r.counter(n.tcpSentBytes, TCP_LABEL_NAMES);
-    this.tcpReceived = r.counter(n.tcpReceivedBytes, TCP_LABEL_NAMES);
-    this.tcpOpenedTotal = r.counter(n.tcpOpened, TCP_LABEL_NAMES);
-    this.tcpClosedTotal = r.counter(n.tcpClosed, TCP_LABEL_NAMES);
+    const histogram = (name: string, help: string): LabelledHistogram =>
+      new LabelledHistogram(name, help, HTTP_LABEL_NAMES, buckets(name));
+    const tcpCounter = (name: string, help: string): LabelledCounter => new LabelledCounter(name, help, TCP_LABEL_NAMES);
+    this.requests = new LabelledCounter(n.requestsTotal, 'Requests handled by the proxy.', HTTP_LABEL_NAMES);
+    this.duration = histogram(n.requestDuration, 'Request durations in milliseconds.');
+    this.requestBytes = histogram(n.requestBytes, 'Request sizes in bytes.');
+    this.responseBytes = histogram(n.responseBytes, 'Response sizes in bytes.');
+    this.tcpSent = tcpCounter(n.tcpSentBytes, 'Bytes sent to the client over TCP.');
+    this.tcpReceived = tcpCounter(n.tcpReceivedBytes, 'Bytes received from the client over TCP.');
+    this.tcpOpenedTotal = tcpCounter(n.tcpOpened, 'TCP connections opened.');
+    this.tcpClosedTotal = tcpCounter(n.tcpClosed, 'TCP connections closed.');
   }
 
   /** Records a finished HTTP request, or a whole TCP connection (opened, bytes, closed). */
   record(rec: RequestRecord): void {
     if (rec.protocol === 'tcp') {
-      const labels = labelSet(tcpLabelValues(rec));
-      this.tcpOpenedTotal.inc(labels);
-      this.addTcpBytes(labels, rec.bytesSent, rec.bytesReceived);
-      this.tcpClosedTotal.inc(labels);
+      const s = this.tcpSeriesFor(rec);
+      this.activate(this.tcpOpenedTotal);
+      s.opened.inc();
+      this.addTcpBytes(s, rec.bytesSent, rec.bytesReceived);
+      this.activate(this.tcpClosedTotal);
+      s.closed.inc();
       return;
     }
-    const labels = labelSet(httpLabelValues(rec));
-    this.requests.inc(labels);
+    const s = this.httpSeriesFor(rec);
+    s.requests.inc();
     // Envoy records whole milliseconds (the duration truncated), and wire bytes.
-    this.duration.observe(labels, Math.max(0, Math.floor(rec.durationMs)));
-    this.requestBytes.observe(labels, rec.bytesReceived);
-    this.responseBytes.observe(labels, rec.bytesSent);
+    s.duration.observe(Math.max(0, Math.floor(rec.durationMs)));
+    s.requestBytes.observe(rec.bytesReceived);
+    s.responseBytes.observe(rec.bytesSent);
   }
 
   /** A TCP connection was established (its peers known); counts istio_tcp_connections_opened_total. */
   tcpOpened(rec: RequestRecord): void {
-    this.tcpOpenedTotal.inc(tcpLabelValues(rec));
+    this.activate(this.tcpOpenedTotal);
+    this.tcpSeriesFor(rec).opened.inc();
   }
 
   /** Bytes moved since the last report of this connection (deltas, not totals). */
   tcpBytes(rec: RequestRecord, sentDelta: number, receivedDelta: number): void {
-    this.addTcpBytes(labelSet(tcpLabelValues(rec)), sentDelta, receivedDelta);
+    this.addTcpBytes(this.tcpSeriesFor(rec), sentDelta, receivedDelta);
   }
 
   /** The connection ended; counts istio_tcp_connections_closed_total. */
   tcpClosed(rec: RequestRecord): void {
-    this.tcpClosedTotal.inc(tcpLabelValues(rec));
+    this.activate(this.tcpClosedTotal);
+    this.tcpSeriesFor(rec).closed.inc();
   }
 
   /** The Prometheus text of this proxy's metrics. */
-  render(): string {
-    return this.registry.render();
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  private addTcpBytes(labels: LabelSet, sent: number, received: number): void {
-    this.tcpSent.inc(labels, Math.max(0, sent));
-    this.tcpReceived.inc(labels, Math.max(0, received));
+  private addTcpBytes(s: TcpSeries, sent: number, received: number): void {
+    this.activate(this.tcpSent);
+    this.activate(this.tcpReceived);
+    // An increment of 0 still creates the series, as Envoy's counters do.
+    s.sent.inc(Math.max(0, sent));
+    s.received.inc(Math.max(0, received));
+  }
+
+  private httpSeriesFor(rec: RequestRecord): HttpSeries {
+    const values = httpLabelValues(rec);
+    const key = seriesKey(values);
+    let s = this.httpSeries.get(key);
+    if (!s) {
+      s = {
+        requests: this.requests.labels(...values),
+        duration: this.duration.labels(...values),
+        requestBytes: this.requestBytes.labels(...values),
+        responseBytes: this.responseBytes.labels(...values),
+      };
+      this.httpSeries.set(key, s);
+      // Every HTTP record feeds all four families, so they start together.
+      for (const f of [this.requests, this.duration, this.requestBytes, this.responseBytes]) this.activate(f);
+    }
+    return s;
+  }
+
+  private tcpSeriesFor(rec: RequestRecord): TcpSeries {
+    const values = tcpLabelValues(rec);
+    const key = seriesKey(values);
+    let s = this.tcpSeries.get(key);
+    if (!s) {
+      s = {
+        sent: this.tcpSent.labels(...values),
+        received: this.tcpReceived.labels(...values),
+        opened: this.tcpOpenedTotal.labels(...values),
+        closed: this.tcpClosedTotal.labels(...values),
+      };
+      this.tcpSeries.set(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * Envoy creates a stat when it is first recorded, so its page never lists a family
+   * without series (prom-client's Registry would print a bare `# TYPE` for one). A family therefore
+   * joins the registry on its first series; the registry is rebuilt in name order so the
+   * page's order does not depend on which record came first (at most once per family).
+   */
+  private activate(f: Family): void {
+    if (this.active.has(f)) return;
+    this.active.add(f);
+    this.registry.clear();
+    for (const m of [...this.active].sort((a, b) => (a.name < b.name ? -1 : 1))) m.registerIn(this.registry);
   }
 }
 

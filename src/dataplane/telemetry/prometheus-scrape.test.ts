@@ -1,6 +1,7 @@
 /**
- * A real Prometheus (Debian's /usr/bin/prometheus) scrapes a proxy's stats endpoint and
- * answers a query on istio_requests_total with Istio's labels.
+ * A real Prometheus (Debian's /usr/bin/prometheus) scrapes a stats endpoint serving two
+ * proxies' merged registries and answers queries on istio_requests_total with Istio's labels
+ * (a page repeating a series would be rejected whole).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,8 +72,12 @@ test('Prometheus scrapes /stats/prometheus and answers istio_requests_total{resp
   metrics.record(httpRecord());
   metrics.record(httpRecord({ responseCode: 503, responseFlags: ['UF', 'URX'] }));
   metrics.record(tcpRecord());
+  // A second proxy in the same process: its 503 series is the same as the first's, so it is summed.
+  const other = new IstioMetrics();
+  other.record(httpRecord({ responseCode: 503, responseFlags: ['UF', 'URX'] }));
+  other.record(httpRecord({ responseCode: 404, responseFlags: ['NR'] }));
 
-  const stats = createHttpServer(statsRequestListener(() => [metrics.registry]));
+  const stats = createHttpServer(statsRequestListener(() => [metrics.registry, other.registry]));
   await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => stats.close(() => resolve())));
   const statsPort = (stats.address() as AddressInfo).port;
@@ -123,6 +128,9 @@ test('Prometheus scrapes /stats/prometheus and answers istio_requests_total{resp
 
   const failed = await queryUntilAnswered(base, 'istio_requests_total{response_flags="UF,URX"}', child, () => output);
   assert.equal(failed[0]!.metric.response_code, '503');
+  assert.equal(failed[0]!.value[1], '2');
+  const notFound = await queryUntilAnswered(base, 'istio_requests_total{response_flags="NR"}', child, () => output);
+  assert.equal(notFound[0]!.value[1], '1');
 
   const slow = await queryUntilAnswered(
     base, 'sum(istio_request_duration_milliseconds_bucket{response_code="200",le="50"}) - sum(istio_request_duration_milliseconds_bucket{response_code="200",le="25"})', child, () => output);

@@ -35,8 +35,8 @@ test('one report feeds the metrics and the access log; mesh config changes apply
   const last = out.text().trim().split('\n').at(-1)!;
   assert.equal((JSON.parse(last) as { response_code: number }).response_code, 200);
 
-  assert.match(t.metrics.render(), /^istio_requests_total\{[^}]*response_code="200"[^}]*\} 2$/m);
-  assert.match(t.metrics.render(), /^istio_requests_total\{[^}]*response_code="404"[^}]*\} 1$/m);
+  assert.match(await t.metrics.render(), /^istio_requests_total\{[^}]*response_code="200"[^}]*\} 2$/m);
+  assert.match(await t.metrics.render(), /^istio_requests_total\{[^}]*response_code="404"[^}]*\} 1$/m);
   await t.reconfigure({ accessLogFile: '' });
   assert.equal(t.accessLogPath, undefined);
   await t.close();

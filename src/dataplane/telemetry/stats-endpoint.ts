@@ -1,52 +1,16 @@
 /**
- * What a proxy serves on :15090 `/stats/prometheus` (Envoy's Prometheus stats endpoint),
- * and the merge a process hosting many proxies needs to serve one page for all of them:
- * series with the same name and labels are summed (Prometheus rejects a page that
- * repeats a series), families keep the order they were first seen in.
+ * What a proxy serves on :15090 `/stats/prometheus` (Envoy's Prometheus stats endpoint).
+ * A process hosting many proxies serves one page for all of them (see registry-merge.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderFamilies, type MetricFamily, type MetricsRegistry } from './metrics-registry.ts';
+import { prometheusContentType, type Registry } from 'prom-client';
+import { renderRegistries } from './registry-merge.ts';
+
+export { mergeRegistries, renderRegistries } from './registry-merge.ts';
 
 export const STATS_PORT = 15090;
 export const STATS_PATH = '/stats/prometheus';
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-/** Sums the families of several registries into one list (the inputs are not changed). */
-export function mergeFamilies(groups: readonly (readonly MetricFamily[])[]): MetricFamily[] {
-  const byName = new Map<string, MetricFamily>();
-  for (const families of groups) {
-    for (const f of families) {
-      const into = byName.get(f.name);
-      if (!into) {
-        byName.set(f.name, { ...f, series: new Map([...f.series].map(([k, s]) => [k, { labels: s.labels, values: [...s.values] }])) });
-        continue;
-      }
-      // A family registered differently elsewhere cannot be summed; the first one wins.
-      if (into.type !== f.type || !sameBuckets(into.buckets, f.buckets)) continue;
-      for (const [key, s] of f.series) {
-        const existing = into.series.get(key);
-        if (!existing) {
-          into.series.set(key, { labels: s.labels, values: [...s.values] });
-          continue;
-        }
-        for (let i = 0; i < existing.values.length; i++) existing.values[i]! += s.values[i] ?? 0;
-      }
-    }
-  }
-  return [...byName.values()];
-}
-
-function sameBuckets(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  return a.every((v, i) => v === b[i]);
-}
-
-/** The Prometheus text of one registry or of several merged. */
-export function renderRegistries(registries: readonly MetricsRegistry[]): string {
-  if (registries.length === 1) return registries[0]!.render();
-  return renderFamilies(mergeFamilies(registries.map((r) => r.families())));
-}
+export const PROMETHEUS_CONTENT_TYPE: string = prometheusContentType;
 
 /**
  * A request listener for the stats port: `GET /stats/prometheus` answers the registries'
@@ -54,7 +18,7 @@ export function renderRegistries(registries: readonly MetricsRegistry[]): string
  * `registries` is called per scrape so proxies may come and go.
  */
 export function statsRequestListener(
-  registries: () => readonly MetricsRegistry[],
+  registries: () => readonly Registry[],
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -66,8 +30,15 @@ export function statsRequestListener(
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    const body = renderRegistries(registries());
-    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    renderRegistries(registries()).then(
+      (body) => {
+        res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      (err: unknown) => {
+        // A metric's collection failed: answer 500 as Envoy does for an admin error, never hang the scrape.
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`);
+      },
+    );
   };
 }
