@@ -170,13 +170,11 @@ export class Http1Connection implements ExchangeHost {
   }
 
   #onEnd(): void {
-    // The client half-closed: finish what is in flight, then close.
+    // Envoy does not half-close HTTP/1 streams: a client FIN ends the connection and resets
+    // whatever is in flight (DC). Only a tunnel passes the half-close on to the upstream.
     if (this.#tunnel) this.#exchange?.tunnelEnd();
-    else if (!this.#exchange) this.socket.end();
-    else this.#clientEnded = true;
+    else this.socket.destroy();
   }
-
-  #clientEnded = false;
 
   #onClose(): void {
     this.#closed = true;
@@ -223,7 +221,7 @@ export class Http1Connection implements ExchangeHost {
     if (this.#exchange !== exchange) return;
     this.#exchange = undefined;
     if (this.#closed) return;
-    if (!reusable || this.draining || this.#clientEnded) {
+    if (!reusable || this.draining) {
       this.#pending = undefined;
       this.endGracefully();
       return;

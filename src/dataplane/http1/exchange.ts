@@ -270,10 +270,13 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   }
 
   onResponseError(): void {
-    this.#flags.push('UPE');
     this.#dropUpstream();
-    if (!this.#responseStarted) this.#reply(ENVOY_REPLIES.protocolError, false);
-    else this.#abort('upstream_reset_after_response_started{protocol_error}');
+    if (!this.#responseStarted) {
+      this.#reply(ENVOY_REPLIES.protocolError, false);
+      return;
+    }
+    this.#flags.push('UPE');
+    this.#abort('upstream_reset_after_response_started{protocol_error}');
   }
 
   /** Bytes the client sends once the connection became a tunnel. */
