@@ -48,3 +48,14 @@ export function formatProblem(p: Problem): string {
   const at = p.field ? ` ${p.field}` : '';
   return `${p.object.kind} ${p.object.namespace}/${p.object.name}${at}: ${p.message}`;
 }
+
+/** The same problem reported from several places (servers, ports) once. */
+export function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.severity} ${p.code} ${formatProblem(p)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Outbound HTTP routes of a sidecar for one port (istiod's buildSidecarOutboundHTTPRouteConfig,
+ * route name = the port): one virtual host per service visible from the proxy's namespace
+ * with that port. A service some mesh-bound VirtualService names gets that VirtualService's
+ * routes — the oldest VirtualService owns a host, newer ones for the same host are
+ * reported and ignored — and no fallback: a request no rule matches gets 404 (NR). Any
+ * other service gets the default route to `outbound|<port>||<host>` with Istio's default retries.
+ */
+import { hostsMatch } from './host-match.ts';
+import type { DestinationRule, Labels, VirtualService } from './istio-specs.ts';
+import { clusterName } from './model.ts';
+import type { CompiledRoute, RouteConfiguration, VirtualHost } from './model.ts';
+import { problem, uniqueProblems } from './problems.ts';
+import type { Problem } from './problems.ts';
+import { DEFAULT_RETRY, emptyHeaders } from './route-actions.ts';
+import type { RouteContext } from './route-actions.ts';
+import type { MeshService, ServiceRegistry } from './service-registry.ts';
+import { MESH_GATEWAY, compileVirtualServiceRoutes, virtualServiceHosts, virtualServicesFor } from './virtual-service-routes.ts';
+
+export interface SidecarRoutesInput {
+  port: number;
+  virtualServices: readonly VirtualService[];
+  destinationRules: readonly DestinationRule[];
+  registry: ServiceRegistry;
+  proxy: { namespace: string; labels: Labels };
+  rootNamespace: string;
+}
+
+export interface SidecarRoutesOutput { routeConfig: RouteConfiguration; problems: Problem[] }
+
+const TCP_ONLY = new Set(['TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP']);
+
+/** Names a client may use for a service: full, `name.ns.svc`, `name.ns`, and `name` within its namespace, plus its addresses. */
+export function serviceDomains(service: MeshService, proxyNamespace: string): string[] {
+  if (service.kind !== 'Service') return [service.host, ...service.addresses];
+  const short = [`${service.name}.${service.namespace}.svc`, `${service.name}.${service.namespace}`];
+  if (service.namespace === proxyNamespace) short.push(service.name);
+  return [service.host, ...short, ...service.addresses];
+}
+
+export function defaultRoute(service: MeshService, port: number): CompiledRoute {
+  return {
+    origin: { virtualService: '', ruleIndex: -1 }, name: 'default', matches: [],
+    action: { type: 'forward', clusters: [{ cluster: clusterName(port, undefined, service.host), host: service.host, port, weight: 100 }], retries: DEFAULT_RETRY, mirrors: [] },
+    requestHeaders: emptyHeaders(), responseHeaders: emptyHeaders(),
+  };
+}
+
+export function compileSidecarRoutes(input: SidecarRoutesInput): SidecarRoutesOutput {
+  const problems: Problem[] = [];
+  const { port, proxy } = input;
+  const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: proxy, rootNamespace: input.rootNamespace, listenerPort: port, problems };
+  const place = { gateway: MESH_GATEWAY, port, proxyLabels: proxy.labels, proxyNamespace: proxy.namespace };
+  const meshServices = virtualServicesFor(input.virtualServices, MESH_GATEWAY, proxy.namespace);
+  const virtualHosts: VirtualHost[] = [];
+  for (const service of input.registry.visibleFrom(proxy.namespace)) {
+    const servicePort = service.ports.find((p) => p.port === port);
+    if (!servicePort || TCP_ONLY.has(servicePort.protocol)) continue;
+    const candidates = meshServices.filter((vs) => virtualServiceHosts(vs).some((h) => hostsMatch(h, service.host)));
+    const [vs, ...shadowed] = candidates;
+    for (const other of shadowed) {
+      problems.push(problem(other, 'virtual-service-duplicate-host', `host ${service.host} is already routed by the older VirtualService ${vs!.metadata.namespace}/${vs!.metadata.name}: this one is ignored for it in the mesh`, 'spec.hosts', 'warning'));
+    }
+    const routes = vs ? compileVirtualServiceRoutes(vs, place, ctx) : [defaultRoute(service, port)];
+    virtualHosts.push({ name: `${service.host}:${port}`, domains: serviceDomains(service, proxy.namespace), routes });
+  }
+  return { routeConfig: { name: String(port), virtualHosts }, problems: uniqueProblems(problems) };
+}

@@ -1,0 +1,112 @@
+/**
+ * One VirtualService's http rules as routes for one place: a gateway server (gateway
+ * `ns/name`) or the mesh (`mesh`, the sidecars). A match block counts only where it
+ * applies — its own `gateways` (else the VirtualService's), its `port` (the gateway server
+ * port or service port), `sourceLabels`/`sourceNamespace` (the proxy's own, decided when
+ * compiling as istiod does). A rule whose every block is filtered out disappears; it does
+ * not become a catch-all. Rule order is kept: the first matching route wins.
+ */
+import { sortedByCreation } from './config-order.ts';
+import { resolveShortName } from './host-match.ts';
+import type { HttpMatchRequest, Labels, VirtualService } from './istio-specs.ts';
+import type { CompiledRoute } from './model.ts';
+import { problem } from './problems.ts';
+import { emptyHeaders, headerMutation, routeAction } from './route-actions.ts';
+import type { RouteContext } from './route-actions.ts';
+import { compileRouteMatch } from './route-match.ts';
+import { normalizeExportTo, visibleTo } from './service-registry.ts';
+
+export const MESH_GATEWAY = 'mesh';
+
+/**
+ * A name in `gateways` as `namespace/name` (or `mesh`): `name` is relative to the
+ * VirtualService's namespace; the legacy `name.namespace[.svc.cluster.local]` is accepted.
+ */
+export function resolveGatewayName(name: string, vsNamespace: string): string {
+  if (name === MESH_GATEWAY || name.includes('/')) return name;
+  const dot = name.indexOf('.');
+  if (dot > 0) return `${name.slice(dot + 1).split('.')[0]}/${name.slice(0, dot)}`;
+  return `${vsNamespace}/${name}`;
+}
+
+export function boundGateways(vs: VirtualService): string[] {
+  const names = vs.spec?.gateways ?? [];
+  return names.length === 0 ? [MESH_GATEWAY] : names.map((n) => resolveGatewayName(n, vs.metadata.namespace ?? ''));
+}
+
+/** VirtualService hosts as full names (short names resolved in its namespace). */
+export function virtualServiceHosts(vs: VirtualService): string[] {
+  return (vs.spec?.hosts ?? []).map((h) => resolveShortName(h, vs.metadata.namespace ?? ''));
+}
+
+/** VirtualServices bound to `gateway` and visible to `namespace` (the proxy's), oldest first. */
+export function virtualServicesFor(all: readonly VirtualService[], gateway: string, namespace: string): VirtualService[] {
+  return sortedByCreation(all).filter((vs) => {
+    const visible = vs.metadata.namespace === namespace || visibleTo(normalizeExportTo(vs.spec?.exportTo, vs.metadata.namespace ?? ''), namespace);
+    return visible && boundGateways(vs).includes(gateway);
+  });
+}
+
+export interface RoutePlace {
+  /** `namespace/name` of the gateway, or `mesh`. */
+  gateway: string;
+  port: number;
+  proxyLabels: Labels;
+  proxyNamespace: string;
+}
+
+function blockApplies(m: HttpMatchRequest, vsGateways: readonly string[], vsNamespace: string, place: RoutePlace): boolean {
+  const gateways = m.gateways && m.gateways.length > 0 ? m.gateways.map((g) => resolveGatewayName(g, vsNamespace)) : vsGateways;
+  if (!gateways.includes(place.gateway)) return false;
+  if (m.port && m.port !== place.port) return false;
+  if (m.sourceNamespace && m.sourceNamespace !== place.proxyNamespace) return false;
+  if (m.sourceLabels && !Object.entries(m.sourceLabels).every(([k, v]) => place.proxyLabels[k] === v)) return false;
+  return true;
+}
+
+export function compileVirtualServiceRoutes(vs: VirtualService, place: RoutePlace, ctx: RouteContext): CompiledRoute[] {
+  const vsNamespace = vs.metadata.namespace ?? '';
+  const vsGateways = boundGateways(vs);
+  const origin = `${vsNamespace}/${vs.metadata.name ?? ''}`;
+  const routes: CompiledRoute[] = [];
+  (vs.spec?.http ?? []).forEach((rule, ruleIndex) => {
+    const at = `spec.http[${ruleIndex}]`;
+    if (rule.delegate) {
+      ctx.problems.push(problem(vs, 'route-invalid', 'delegate VirtualServices are not supported: rule skipped', `${at}.delegate`, 'warning'));
+      return;
+    }
+    const declared = rule.match ?? [];
+    const applicable = declared.filter((m) => blockApplies(m, vsGateways, vsNamespace, place));
+    if (declared.length > 0 && applicable.length === 0) return;
+    if (declared.length === 0 && !vsGateways.includes(place.gateway)) return;
+    const matches = [];
+    for (const block of applicable) {
+      // Place-specific conditions were decided above; the proxy need not test them again.
+      const { port: _p, sourceLabels: _l, sourceNamespace: _n, gateways: _g, ...rest } = block;
+      const compiled = compileRouteMatch(rest);
+      if (compiled.error) {
+        ctx.problems.push(problem(vs, 'route-invalid', `${compiled.error}: rule skipped`, `${at}.match`));
+        return;
+      }
+      matches.push(compiled.match!);
+    }
+    const action = routeAction(rule, vs, at, matches, ctx);
+    if (!action) {
+      ctx.problems.push(problem(vs, 'route-invalid', 'rule has no route, redirect or directResponse: skipped', at));
+      return;
+    }
+    routes.push({
+      origin: { virtualService: origin, ruleIndex }, ...(rule.name ? { name: rule.name } : {}),
+      matches, action,
+      requestHeaders: rule.headers?.request ? headerMutation(rule.headers.request) : emptyHeaders(),
+      responseHeaders: rule.headers?.response ? headerMutation(rule.headers.response) : emptyHeaders(),
+    });
+  });
+  return routes;
+}
+
+/** Istio's SortVHostRoutes: catch-all routes (no conditions) move to the end, others keep their order. */
+export function catchAllLast(routes: readonly CompiledRoute[]): CompiledRoute[] {
+  const isCatchAll = (r: CompiledRoute): boolean => r.matches.length === 0 || r.matches.some((m) => !m.uri && !m.method && !m.authority && !m.scheme && m.headers.length === 0 && m.queryParams.length === 0);
+  return [...routes.filter((r) => !isCatchAll(r)), ...routes.filter(isCatchAll)];
+}
