@@ -29,8 +29,8 @@ export function readHead(stream: Duplex, timeoutMs: number, maxBytes = MAX_HEAD_
       const from = Math.max(0, buffered.length - 3);
       buffered = Buffer.concat([buffered, chunk]);
       const end = buffered.indexOf('\r\n\r\n', from);
-      if (end >= 0) finish({ kind: 'head', head: buffered.subarray(0, end + 4), rest: buffered.subarray(end + 4) });
-      else if (buffered.length > maxBytes) finish({ kind: 'error', error: 'too-large' });
+      if ((end >= 0 ? end + 4 : buffered.length) > maxBytes) finish({ kind: 'error', error: 'too-large' });
+      else if (end >= 0) finish({ kind: 'head', head: buffered.subarray(0, end + 4), rest: buffered.subarray(end + 4) });
     };
     const onClose = () => finish({ kind: 'error', error: 'closed' });
     // Slowloris: a client gets a bounded time to send its whole head.

@@ -136,20 +136,20 @@ export class Router {
   async #serveHttp(stream: Socket | TLSSocket, proto: Proto): Promise<void> {
     const read = await readHead(stream, this.#headTimeoutMs);
     if (read.kind === 'error') {
-      if (read.error === 'timeout') stream.end(requestTimeout());
-      else if (read.error === 'too-large') stream.end(badRequest());
+      if (read.error === 'timeout') answerAndClose(stream, requestTimeout());
+      else if (read.error === 'too-large') answerAndClose(stream, badRequest());
       else stream.destroy();
       return;
     }
     const request = parseRequestHead(read.head);
-    if (!request || request.host === '') return void stream.end(badRequest());
+    if (!request || request.host === '') return answerAndClose(stream, badRequest());
     const host = hostWithoutPort(request.host);
     const route = this.#index.find(host, request.path);
     const plan = planRequest(route, proto);
-    if (plan === 'unavailable' || !route) return void stream.end(serviceUnavailable());
+    if (plan === 'unavailable' || !route) return answerAndClose(stream, serviceUnavailable());
     if (plan === 'redirect') {
       const httpsPort = this.#https.listening ? (this.#https.address() as AddressInfo).port : 443;
-      return void stream.end(redirect(`https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${request.path}`));
+      return answerAndClose(stream, redirect(`https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${request.path}`));
     }
     const listenerPort = ((proto === 'http' ? this.#http : this.#https).address() as AddressInfo).port;
     const head = forwardedHead(request, read.head, { clientAddress: stream.remoteAddress ?? '', port: listenerPort, proto });
@@ -162,7 +162,7 @@ export class Router {
   async #forward(client: Socket | TLSSocket, route: RouterRoute, firstBytes: Buffer, reencrypt: ReencryptOptions | undefined): Promise<void> {
     const passthrough = route.tls?.termination === 'passthrough' && !(client as TLSSocket).encrypted;
     const picked = this.#balancers.get(routeKey(route))?.pick(client.remoteAddress ?? '');
-    if (!picked) return void (passthrough ? client.destroy() : client.end(serviceUnavailable()));
+    if (!picked) return passthrough ? void client.destroy() : answerAndClose(client, serviceUnavailable());
     try {
       const upstream = await connectUpstream(picked.endpoint, this.#opts.connectTimeoutMs ?? 5_000, reencrypt);
       upstream.write(firstBytes);
@@ -170,7 +170,7 @@ export class Router {
     } catch {
       picked.release();
       if (passthrough) client.destroy();
-      else client.end(serviceUnavailable());
+      else answerAndClose(client, serviceUnavailable());
     }
   }
 }
@@ -183,6 +183,16 @@ export function planRequest(route: RouterRoute | undefined, proto: Proto): 'forw
   if (!tls) return 'forward';
   if (tls.insecurePolicy === 'Redirect') return 'redirect';
   return tls.insecurePolicy === 'Allow' && tls.termination !== 'passthrough' ? 'forward' : 'unavailable';
+}
+
+/**
+ * The router's own answer, then the end of the connection: whatever else the client sends
+ * is drained, and the socket goes once the answer has had time to reach it.
+ */
+function answerAndClose(stream: Socket | TLSSocket, answer: Buffer): void {
+  stream.on('data', () => {});
+  stream.resume();
+  stream.end(answer, () => setTimeout(() => stream.destroy(), 1000).unref());
 }
 
 async function readClientHello(socket: Socket, timeoutMs: number): Promise<{ data: Buffer; serverName: string | undefined } | undefined> {
