@@ -1,0 +1,75 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { listen } from './test-support.ts';
+import { UpstreamConnectError, UpstreamPool, endpointKey } from './upstream-pool.ts';
+
+describe('UpstreamPool', () => {
+  const accepted: Socket[] = [];
+  const server = createServer((s) => {
+    accepted.push(s);
+    s.on('error', () => undefined);
+  });
+  after(() => {
+    for (const s of accepted) s.destroy();
+    server.close();
+  });
+
+  it('reuses a released connection and marks it reused', async () => {
+    const port = await listen(server);
+    const pool = new UpstreamPool();
+    const e = { host: '127.0.0.1', port };
+    const a = await pool.acquire(e);
+    assert.equal(a.reused, false);
+    a.release(true);
+    const b = await pool.acquire(e);
+    assert.equal(b, a);
+    assert.equal(b.reused, true);
+    b.release(false);
+    assert.ok(b.socket.destroyed);
+  });
+
+  it('queues beyond the connection limit and overflows beyond the pending limit', async () => {
+    const port = (server.address() as { port: number }).port;
+    const pool = new UpstreamPool({ maxConnectionsPerEndpoint: 1, maxPendingPerEndpoint: 1 });
+    const e = { host: '127.0.0.1', port };
+    const first = await pool.acquire(e);
+    const waiting = pool.acquire(e);
+    await assert.rejects(pool.acquire(e), (err: unknown) => err instanceof UpstreamConnectError && err.kind === 'overflow');
+    first.release(true);
+    assert.equal(await waiting, first);
+    first.release(false);
+  });
+
+  it('closes idle connections after the idle timeout', async () => {
+    const port = (server.address() as { port: number }).port;
+    const pool = new UpstreamPool({ idleTimeoutMs: 50 });
+    const e = { host: '127.0.0.1', port };
+    const c = await pool.acquire(e);
+    c.release(true);
+    await new Promise((r) => c.socket.once('close', r));
+    assert.equal(pool.connectionCounts().get(endpointKey(e))!.open, 0);
+  });
+
+  it('drops an idle connection the upstream closed', async () => {
+    const port = (server.address() as { port: number }).port;
+    const pool = new UpstreamPool();
+    const e = { host: '127.0.0.1', port };
+    const c = await pool.acquire(e);
+    c.release(true);
+    accepted.at(-1)!.destroy();
+    await new Promise((r) => c.socket.once('close', r));
+    const fresh = await pool.acquire(e);
+    assert.notEqual(fresh, c);
+    fresh.release(false);
+  });
+
+  it('fails a refused connection with a connect error, and keys TLS identities apart', async () => {
+    const s = createServer();
+    const port = await listen(s);
+    await new Promise<void>((r) => s.close(() => r()));
+    await assert.rejects(new UpstreamPool().acquire({ host: '127.0.0.1', port }), (err: unknown) => err instanceof UpstreamConnectError && err.kind === 'connect');
+    assert.notEqual(endpointKey({ host: 'h', port: 1, tls: {}, tlsKey: 'a' }), endpointKey({ host: 'h', port: 1, tls: {}, tlsKey: 'b' }));
+    assert.notEqual(endpointKey({ host: 'h', port: 1 }), endpointKey({ host: 'h', port: 1, tls: {} }));
+  });
+});
