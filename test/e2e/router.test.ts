@@ -8,39 +8,54 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createCertificateAuthority, issueCertificate } from '../../src/pki/certificates.ts';
+import { SKIFF_BIN, runSkiffProcess, startUpProcess } from '../../src/cli/testing/run-skiff.ts';
 import { pkiFiles, runProgram } from '../support/https.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 const NS = 'web';
 
-const HELLO = `apiVersion: apps/v1
+/** A hello-world Deployment answering `Hello <target>!` and its Service. */
+function hello(name: string, target: string): string {
+  return `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: hello}
+metadata: {name: ${name}}
 spec:
   replicas: 1
-  selector: {matchLabels: {app: hello}}
+  selector: {matchLabels: {app: ${name}}}
   template:
-    metadata: {labels: {app: hello}}
+    metadata: {labels: {app: ${name}}}
     spec:
+      terminationGracePeriodSeconds: 2
       containers:
       - name: app
         image: gcr.io/knative-samples/helloworld-go
         ports: [{containerPort: 8080, name: http}]
-        env: [{name: TARGET, value: Router}]
+        env: [{name: TARGET, value: ${target}}]
         readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: hello}
+metadata: {name: ${name}}
 spec:
-  selector: {app: hello}
+  selector: {app: ${name}}
   ports: [{name: http, port: 80, targetPort: http}]
 `;
+}
+
+function route(name: string, spec: string): string {
+  return `apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: ${name}}
+spec:
+${spec}`;
+}
 
 /** `openssl s_server -www` on the pod's address, with a certificate from the test's own CA. */
 const TLS_BACKEND = `apiVersion: v1
@@ -121,8 +136,9 @@ describe('the OpenShift-style router', () => {
 
     await ok(['create', 'namespace', NS]);
     await ok(['create', 'secret', 'tls', 'backend-tls', '-n', NS, `--cert=${join(dir, 'backend.crt')}`, `--key=${join(dir, 'backend.key')}`]);
-    await apply([HELLO, TLS_BACKEND].join('---\n'));
+    await apply([hello('hello', 'Router'), hello('canary', 'Canary'), TLS_BACKEND].join('---\n'));
     await ok(['rollout', 'status', '-n', NS, 'deployment/hello', '--timeout=60s']);
+    await ok(['rollout', 'status', '-n', NS, 'deployment/canary', '--timeout=60s']);
     await ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/tls-backend', '--timeout=60s']);
   });
   after(async () => {
@@ -184,7 +200,6 @@ spec:
   });
 
   it('serves an edge route with its own certificate and redirects HTTP to HTTPS', async () => {
-    const { readFileSync } = await import('node:fs');
     await apply(`apiVersion: route.openshift.io/v1
 kind: Route
 metadata: {name: secure}
@@ -254,7 +269,7 @@ spec:
   tls:
     termination: reencrypt
     destinationCACertificate: |
-${indent(await (async () => (await import('node:fs')).readFileSync(skiffCa, 'utf8'))(), 6)}
+${indent(readFileSync(skiffCa, 'utf8'), 6)}
 `);
     await admitted('re-wrong-ca');
     assert.equal((await curl(`https://re-wrong.apps.example.com:${https}/`, ['--cacert', skiffCa])).code, 503);
@@ -287,5 +302,81 @@ spec:
     assert.equal(copy.status.ingress[0].conditions[0].message, 'route hello already exposes hello.example.test and is older');
     // The owner keeps serving.
     assert.equal((await curl(`http://hello.example.test:${http}/`)).body.trim(), 'Hello Router!');
+  });
+  it('splits traffic over alternateBackends by weight, and routes by path', async () => {
+    await apply(route('split', `  host: split.example.test
+  to: {kind: Service, name: hello, weight: 1}
+  alternateBackends: [{kind: Service, name: canary, weight: 1}]
+`) + '---\n' + route('split-api', `  host: split.example.test
+  path: /api
+  to: {kind: Service, name: canary}
+`));
+    await admitted('split');
+    await admitted('split-api');
+    await served(`http://split.example.test:${http}/`, [], /Hello (Router|Canary)!/);
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await curl(`http://split.example.test:${http}/`)).body.trim());
+    assert.equal(answers.filter((a) => a === 'Hello Router!').length, 3, answers.join());
+    assert.equal(answers.filter((a) => a === 'Hello Canary!').length, 3, answers.join());
+    for (let i = 0; i < 3; i++) assert.equal((await curl(`http://split.example.test:${http}/api/x`)).body.trim(), 'Hello Canary!');
+    assert.match(await ok(['get', 'route', 'split', '-n', NS]), /split\s+split\.example\.test\s+hello\(50%\),canary\(50%\)\s+<all>\s+None/);
+  });
+
+  it('serves every host of a domain from a Subdomain wildcard route', async () => {
+    await apply(route('wild', `  host: www.shop.example.test
+  wildcardPolicy: Subdomain
+  to: {kind: Service, name: canary}
+`));
+    const status = await admitted('wild');
+    assert.equal(status.status.ingress[0].wildcardPolicy, 'Subdomain');
+    await served(`http://anything.shop.example.test:${http}/`, [], /Hello Canary!/);
+    assert.equal((await curl(`http://a.b.shop.example.test:${http}/`)).code, 503);
+  });
+
+  it('answers 503 while the route\'s Service has no ready endpoint, and serves again when it has', async () => {
+    await apply(route('scaled', `  host: scaled.example.test
+  to: {kind: Service, name: canary}
+`));
+    await served(`http://scaled.example.test:${http}/`, [], /Hello Canary!/);
+    await ok(['scale', '-n', NS, 'deployment/canary', '--replicas=0']);
+    await waitFor('503 with no endpoint', async () => (await curl(`http://scaled.example.test:${http}/`)).code === 503);
+    await ok(['scale', '-n', NS, 'deployment/canary', '--replicas=1']);
+    await served(`http://scaled.example.test:${http}/`, [], /Hello Canary!/);
+  });
+});
+
+describe('skiff up and status with the router', () => {
+  it('listens on the ports and domain given, reports them in status -o json, and refuses a taken port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'router-cli-'));
+    const children: ChildProcess[] = [];
+    const blocker = createServer();
+    try {
+      const up = await startUpProcess([SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0', '--router-http-port', '0', '--router-https-port', '0', '--domain', 'apps.local.test', '-o', 'json'], { SKIFF_LOG_LEVEL: 'warn' }, (c) => children.push(c));
+      const info = JSON.parse(up.stdout());
+      assert.equal(info.domain, 'apps.local.test');
+      const status = await runSkiffProcess(['status', '--data-dir', dir, '-o', 'json'], { SKIFF_LOG_LEVEL: 'silent' });
+      const report = JSON.parse(status.stdout);
+      assert.deepEqual(report.ingress, info.ingress);
+      assert.equal(report.ingress.http.address, '127.0.0.1');
+      assert.ok(report.ingress.http.port > 0 && report.ingress.https.port > 0);
+      assert.equal(report.domain, 'apps.local.test');
+      // Nothing is routed yet: the router answers with its 503 page on both listeners.
+      const r = await runProgram('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${report.ingress.http.port}/`, '-H', 'Host: x.apps.local.test']);
+      assert.equal(r.stdout, '503');
+      const text = await runSkiffProcess(['status', '--data-dir', dir], { SKIFF_LOG_LEVEL: 'silent' });
+      assert.match(text.stdout, new RegExp(`router:\\s+http://127\\.0\\.0\\.1:${report.ingress.http.port} https://127\\.0\\.0\\.1:${report.ingress.https.port} \\(\\*\\.apps\\.local\\.test\\)`));
+      children[0]!.kill('SIGTERM');
+      assert.equal(await up.exited, 0);
+
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const taken = (blocker.address() as { port: number }).port;
+      const refused = await runSkiffProcess(['up', '--data-dir', dir, '--api-port', '0', '--router-http-port', String(taken), '--router-https-port', '0'], { SKIFF_LOG_LEVEL: 'silent' });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /router port .* is already in use.*\[SKF_CLI_PORT_IN_USE\]/);
+    } finally {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
