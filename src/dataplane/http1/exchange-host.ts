@@ -8,6 +8,7 @@ import type { DownstreamInfo, Http1Options } from './types.ts';
 
 export interface ExchangeHost {
   readonly options: Http1Options;
+  readonly socket: Socket;
   readonly downstream: DownstreamInfo;
   readonly retryBufferBytes: number;
   /** drain() was called: the response carries `connection: close`. */

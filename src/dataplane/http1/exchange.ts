@@ -223,7 +223,11 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
       return;
     }
+    // One writev for the response head and the body bytes that came with it.
+    const downstream = this.#host.socket;
+    downstream.cork();
     this.#reader!.push(chunk);
+    downstream.uncork();
   }
 
   onResponseHead(resp: ResponseHead, rest: Buffer | undefined): boolean {
