@@ -55,6 +55,17 @@ describe('compileRoutes', () => {
     assert.equal(verdicts.get('other/foreign')?.reason, 'HostAlreadyClaimed');
   });
 
+  it('lets a Subdomain wildcard route claim its whole domain, apart from exact hosts', () => {
+    const { table, verdicts } = compileRoutes([
+      route('w1', { host: 'www.shop.test', wildcardPolicy: 'Subdomain' }),
+      route('w2', { host: 'api.shop.test', wildcardPolicy: 'Subdomain' }, { namespace: 'other', creationTimestamp: '2026-01-02T00:00:00Z' }),
+      route('exact', { host: 'api.shop.test' }, { namespace: 'other', creationTimestamp: '2026-01-02T00:00:00Z' }),
+    ], [], 'apps.test');
+    assert.deepEqual(table.routes.map((r) => r.name), ['w1', 'exact']);
+    assert.equal(verdicts.get('other/w2')?.message, 'a route in another namespace holds api.shop.test and is older than w2');
+    assert.equal(verdicts.get('ns/w1')?.wildcardPolicy, 'Subdomain');
+  });
+
   it('rejects a route whose certificate does not load (ExtendedValidationFailed) and reads the balance annotation', () => {
     const { table, verdicts } = compileRoutes([
       route('bad', { tls: { termination: 'edge', certificate: 'not a certificate', key: 'nor a key' } }),

@@ -98,7 +98,7 @@ export function compileRoutes(routes: readonly KubeObject[], slices: readonly En
       balance: balanceOf(obj),
       serviceHostname: `${refs[0]?.name ?? name}.${namespace}.svc`,
     };
-    const claim: HostClaim = { namespace, name, claim: claimOf(host, route.wildcard), path: route.path, creationTimestamp: obj.metadata.creationTimestamp ?? '', uid: obj.metadata.uid ?? '' };
+    const claim: HostClaim = { namespace, name, host, claim: claimOf(host, route.wildcard), path: route.path, creationTimestamp: obj.metadata.creationTimestamp ?? '', uid: obj.metadata.uid ?? '' };
     candidates.push({ claim, route });
     verdicts.set(key, { host, wildcardPolicy, admitted: true });
   }

@@ -9,6 +9,8 @@
 export interface HostClaim {
   namespace: string;
   name: string;
+  /** The route's host, for messages. */
+  host: string;
   /** Lower-case host; wildcard routes claim `*.<parent domain>` instead. */
   claim: string;
   path: string;
@@ -44,20 +46,19 @@ export function admitHosts(claims: readonly HostClaim[]): Map<string, HostReject
     byHost.set(c.claim, list);
   }
   const rejected = new Map<string, HostRejection>();
-  for (const [claim, list] of byHost) {
+  for (const list of byHost.values()) {
     list.sort(olderFirst);
     const oldest = list[0]!;
-    const host = claim;
     const takenPaths = new Map<string, HostClaim>();
     for (const route of list) {
       const key = `${route.namespace}/${route.name}`;
       if (route.namespace !== oldest.namespace) {
-        rejected.set(key, { reason: 'HostAlreadyClaimed', message: `a route in another namespace holds ${host} and is older than ${route.name}` });
+        rejected.set(key, { reason: 'HostAlreadyClaimed', message: `a route in another namespace holds ${route.host} and is older than ${route.name}` });
         continue;
       }
       const owner = takenPaths.get(route.path);
       if (owner) {
-        rejected.set(key, { reason: 'HostAlreadyClaimed', message: `route ${owner.name} already exposes ${host} and is older` });
+        rejected.set(key, { reason: 'HostAlreadyClaimed', message: `route ${owner.name} already exposes ${route.host} and is older` });
         continue;
       }
       takenPaths.set(route.path, route);
