@@ -153,6 +153,17 @@ export interface VirtualHost {
 
 export interface RouteConfiguration { name: string; virtualHosts: VirtualHost[] }
 
+/** A VirtualService `tcp` or `tls` rule (or the default) for a TCP/TLS chain or a sidecar TCP port. */
+export interface L4Route {
+  /** `<vs-namespace>/<vs-name>` and rule index; empty for the default route. */
+  origin: { virtualService: string; ruleIndex: number; kind: 'tcp' | 'tls' | 'default' };
+  /** TLS rules: the SNI names it takes (wildcards allowed); empty: any. */
+  sniHosts: string[];
+  /** Destination address ranges it takes; empty: any. */
+  destinationSubnets: string[];
+  clusters: WeightedCluster[];
+}
+
 // ── Clusters ─────────────────────────────────────────────────────────────────────────
 
 export interface Endpoint {

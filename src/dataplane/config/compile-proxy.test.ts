@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { compileGatewayProxy, compileSidecarProxy } from './compile-proxy.ts';
+import type { MeshSnapshot } from './compile-proxy.ts';
+import { autoPassthroughCluster, selectL4Route } from './l4-routes.ts';
+import { formatProblem } from './problems.ts';
+import { selectRoute } from './route-selection.ts';
+import {
+  GATEWAY_LABELS, certificatePair, ingressGatewayService, istio, kafkaServiceEntry, knativeIngressGateway, knativeLocalGateway, knativeLocalGatewayService, service, tlsSecret,
+} from './testing-fixtures.ts';
+
+let pair: { cert: string; key: string };
+before(async () => { pair = await certificatePair(); });
+
+function snapshot(over: Partial<MeshSnapshot> = {}): MeshSnapshot {
+  return {
+    rootNamespace: 'istio-system',
+    services: [ingressGatewayService(), knativeLocalGatewayService(), service('default', 'hello-00001', { clusterIP: '127.96.0.40', ports: [{ name: 'http', port: 80, targetPort: 8012 }] })],
+    endpointSlices: [], pods: [], secrets: [], gateways: [], virtualServices: [], destinationRules: [], serviceEntries: [], authorizationPolicies: [],
+    ...over,
+  };
+}
+
+describe('whole-proxy compilation (seed 002)', () => {
+  it('the Knative ingress gateway: two HTTPS listeners, routes for a ksvc, clusters, no problems', () => {
+    const ksvc = istio('VirtualService', 'default', 'hello-ingress', {
+      gateways: ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'],
+      hosts: ['hello.default.example.com', 'hello.default.svc.cluster.local'],
+      http: [{ route: [{ destination: { host: 'hello-00001.default.svc.cluster.local', port: { number: 80 } } }] }],
+    });
+    const config = compileGatewayProxy(snapshot({
+      gateways: [knativeIngressGateway('wildcard-certs'), knativeLocalGateway()],
+      secrets: [tlsSecret('istio-system', 'wildcard-certs', { 'tls.crt': pair.cert, 'tls.key': pair.key })],
+      virtualServices: [ksvc],
+      authorizationPolicies: [istio('AuthorizationPolicy', 'istio-system', 'mesh-wide', { rules: [{}] }), istio('AuthorizationPolicy', 'default', 'app', { rules: [{}] })],
+    }), { namespace: 'istio-system', labels: GATEWAY_LABELS });
+    assert.deepEqual(config.problems.map(formatProblem), []);
+    assert.deepEqual(config.listeners.map((l) => l.port), [8081, 8443]);
+    assert.deepEqual(config.routeConfigs.map((r) => r.name), ['https.8081.https.knative-local-gateway.knative-serving', 'https.443.https.knative-ingress-gateway.knative-serving']);
+    const picked = selectRoute(config.routeConfigs[1]!, { method: 'GET', path: '/', authority: 'hello.default.example.com', headers: {} });
+    assert.ok(picked.found && picked.route.action.type === 'forward');
+    const clusterNames = config.clusters.map((c) => c.name);
+    assert.ok(clusterNames.includes(picked.route.action.clusters[0]!.cluster));
+    assert.deepEqual(config.authorizationPolicies.map((p) => p.metadata.name), ['mesh-wide']);
+  });
+
+  it('a sidecar in knative-eventing gets TCP routes to the Kafka ServiceEntry; other namespaces do not', () => {
+    const snap = snapshot({ serviceEntries: [kafkaServiceEntry()] });
+    const eventing = compileSidecarProxy(snap, { namespace: 'knative-eventing', labels: { app: 'kafka-broker-receiver' } });
+    assert.deepEqual(eventing.problems, []);
+    const kafka = eventing.l4Routes.filter((t) => t.host === 'my-cluster-kafka-bootstrap.kafka');
+    assert.deepEqual(kafka.map((t) => t.port), [9092, 9093, 9094, 9095, 9096]);
+    assert.equal(selectL4Route(kafka[0]!.routes, {})?.clusters[0]!.cluster, 'outbound|9092||my-cluster-kafka-bootstrap.kafka');
+    const other = compileSidecarProxy(snap, { namespace: 'default', labels: {} });
+    assert.equal(other.l4Routes.filter((t) => t.host === 'my-cluster-kafka-bootstrap.kafka').length, 0);
+    assert.deepEqual(other.routeConfigs.map((r) => r.name), ['80', '443', '15021']);
+  });
+
+  it('TLS passthrough and TCP routes on a gateway; AUTO_PASSTHROUGH SNI names the cluster', () => {
+    const gw = istio('Gateway', 'default', 'edge', { selector: { istio: 'ingressgateway' }, servers: [
+      { port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['*.example.com'], tls: { mode: 'PASSTHROUGH' } },
+      { port: { number: 31400, name: 'tcp', protocol: 'TCP' }, hosts: ['*'] },
+    ] });
+    const vs = istio('VirtualService', 'default', 'edge-routes', {
+      gateways: ['edge'], hosts: ['*.example.com', 'tcp.internal'],
+      tls: [{ match: [{ sniHosts: ['a.example.com'] }], route: [{ destination: { host: 'hello-00001', port: { number: 80 } } }] }, { match: [{ sniHosts: ['b.other.org'] }], route: [{ destination: { host: 'hello-00001' } }] }],
+      tcp: [{ match: [{ port: 31400 }], route: [{ destination: { host: 'hello-00001' }, weight: 50 }, { destination: { host: 'hello-00001', subset: 'x' }, weight: 50 }] }],
+    });
+    const config = compileGatewayProxy(snapshot({ gateways: [gw], virtualServices: [vs] }), { namespace: 'istio-system', labels: GATEWAY_LABELS });
+    const [tls, tcp] = config.l4Routes;
+    assert.equal(tls!.listener, '0.0.0.0_8443');
+    assert.deepEqual(tls!.routes.map((r) => r.sniHosts), [['a.example.com']]);
+    assert.equal(selectL4Route(tls!.routes, { sni: 'a.example.com' })?.clusters[0]!.cluster, 'outbound|80||hello-00001.default.svc.cluster.local');
+    assert.equal(selectL4Route(tls!.routes, { sni: 'c.example.com' }), undefined);
+    assert.deepEqual(tcp!.routes[0]!.clusters.map((c) => [c.cluster, c.weight]), [['outbound|80||hello-00001.default.svc.cluster.local', 50], ['outbound|80|x|hello-00001.default.svc.cluster.local', 50]]);
+    assert.deepEqual(config.problems.map((p) => p.code), ['route-subset-unknown']);
+    assert.equal(autoPassthroughCluster('outbound_.9080_.v1_.reviews.bookinfo.svc.cluster.local'), 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local');
+    assert.equal(autoPassthroughCluster('outbound_.80_._.web.default.svc.cluster.local'), 'outbound|80||web.default.svc.cluster.local');
+    assert.equal(autoPassthroughCluster('example.com'), undefined);
+  });
+});

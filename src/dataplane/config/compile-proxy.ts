@@ -1,0 +1,121 @@
+/**
+ * The entry points the proxies' configuration is pushed from: everything one gateway or
+ * sidecar needs, compiled from one snapshot of the API objects — listeners (gateways),
+ * route configurations, TCP/TLS routes, clusters, the AuthorizationPolicies in force, and
+ * every problem met on the way (for `skiff check`, events and logs).
+ */
+import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
+import type { EndpointSlice, Service } from '../../api/builtin/core/service-view.ts';
+import { applicablePolicies } from './authorization.ts';
+import { buildClusters } from './clusters.ts';
+import { compileGatewayListeners } from './gateway-listeners.ts';
+import type { GatewayWorkload } from './gateway-listeners.ts';
+import { compileGatewayRoutes } from './gateway-routes.ts';
+import type { AuthorizationPolicy, DestinationRule, Gateway, Labels, Secret, ServiceEntry, VirtualService } from './istio-specs.ts';
+import { gatewayChainL4Routes, sidecarL4Routes } from './l4-routes.ts';
+import type { Cluster, L4Route, ProxyListener, RouteConfiguration } from './model.ts';
+import { uniqueProblems } from './problems.ts';
+import type { Problem } from './problems.ts';
+import type { RouteContext } from './route-actions.ts';
+import { serviceEntryServices } from './service-entries.ts';
+import { ServiceRegistry, kubernetesService } from './service-registry.ts';
+import { compileSidecarRoutes } from './sidecar-routes.ts';
+import { MESH_GATEWAY, virtualServicesFor } from './virtual-service-routes.ts';
+
+export interface MeshSnapshot {
+  /** The control plane's namespace (istiod's root namespace), `istio-system` by default. */
+  rootNamespace: string;
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
+  pods: readonly Pod[];
+  secrets: readonly Secret[];
+  gateways: readonly Gateway[];
+  virtualServices: readonly VirtualService[];
+  destinationRules: readonly DestinationRule[];
+  serviceEntries: readonly ServiceEntry[];
+  authorizationPolicies: readonly AuthorizationPolicy[];
+  /** Clock for certificate validity (ms since epoch); defaults to now. */
+  now?: number;
+}
+
+export interface L4RouteTable {
+  /** Gateways: the listener name and filter chain index; sidecars: the service host and port. */
+  listener?: string;
+  chainIndex?: number;
+  host?: string;
+  port?: number;
+  routes: L4Route[];
+}
+
+export interface ProxyConfig {
+  listeners: ProxyListener[];
+  routeConfigs: RouteConfiguration[];
+  l4Routes: L4RouteTable[];
+  clusters: Cluster[];
+  authorizationPolicies: AuthorizationPolicy[];
+  problems: Problem[];
+}
+
+export function buildRegistry(snapshot: MeshSnapshot): { registry: ServiceRegistry; problems: Problem[] } {
+  const fromServices = snapshot.services.map((s) => kubernetesService(s, snapshot.endpointSlices, snapshot.pods));
+  const problems: Problem[] = [];
+  const fromEntries = snapshot.serviceEntries.flatMap((entry) => {
+    const out = serviceEntryServices(entry, snapshot.pods);
+    problems.push(...out.problems);
+    return out.services;
+  });
+  return { registry: new ServiceRegistry([...fromServices, ...fromEntries]), problems };
+}
+
+export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWorkload): ProxyConfig {
+  const { registry, problems } = buildRegistry(snapshot);
+  const listenersOut = compileGatewayListeners({ workload, services: snapshot.services, gateways: snapshot.gateways, secrets: snapshot.secrets, ...(snapshot.now !== undefined ? { now: snapshot.now } : {}) });
+  const routesOut = compileGatewayRoutes({
+    listeners: listenersOut.listeners, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules,
+    registry, workload, rootNamespace: snapshot.rootNamespace,
+  });
+  problems.push(...listenersOut.problems, ...routesOut.problems);
+  const ctx: RouteContext = { registry, destinationRules: snapshot.destinationRules, client: workload, rootNamespace: snapshot.rootNamespace, listenerPort: 0, problems };
+  const l4Routes: L4RouteTable[] = [];
+  for (const listener of listenersOut.listeners) {
+    listener.filterChains.forEach((chain, chainIndex) => {
+      if (chain.kind !== 'tcp' && chain.kind !== 'tls-passthrough') return;
+      const routes = gatewayChainL4Routes(chain, snapshot.virtualServices, { proxyLabels: workload.labels, proxyNamespace: workload.namespace }, ctx);
+      l4Routes.push({ listener: listener.name, chainIndex, routes });
+    });
+  }
+  return {
+    listeners: listenersOut.listeners, routeConfigs: routesOut.routeConfigs, l4Routes,
+    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace),
+    authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
+    problems: uniqueProblems(problems),
+  };
+}
+
+const L4_PROTOCOLS = new Set(['TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL']);
+
+/** A sidecar's outbound configuration: HTTP route configurations per port, TCP routes per service port, clusters. */
+export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespace: string; labels: Labels }): ProxyConfig {
+  const { registry, problems } = buildRegistry(snapshot);
+  const visible = registry.visibleFrom(workload.namespace);
+  const httpPorts = [...new Set(visible.flatMap((s) => s.ports.filter((p) => !L4_PROTOCOLS.has(p.protocol) && p.protocol !== 'UDP').map((p) => p.port)))].sort((a, b) => a - b);
+  const routeConfigs = httpPorts.map((port) => {
+    const out = compileSidecarRoutes({ port, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules, registry, proxy: workload, rootNamespace: snapshot.rootNamespace });
+    problems.push(...out.problems);
+    return out.routeConfig;
+  });
+  const ctx: RouteContext = { registry, destinationRules: snapshot.destinationRules, client: workload, rootNamespace: snapshot.rootNamespace, listenerPort: 0, problems };
+  const meshVirtualServices = virtualServicesFor(snapshot.virtualServices, MESH_GATEWAY, workload.namespace);
+  const l4Routes: L4RouteTable[] = [];
+  for (const service of visible) {
+    for (const port of service.ports.filter((p) => L4_PROTOCOLS.has(p.protocol))) {
+      l4Routes.push({ host: service.host, port: port.port, routes: sidecarL4Routes(service, port.port, meshVirtualServices, { proxyLabels: workload.labels, proxyNamespace: workload.namespace }, ctx) });
+    }
+  }
+  return {
+    listeners: [], routeConfigs, l4Routes,
+    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace),
+    authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
+    problems: uniqueProblems(problems),
+  };
+}
