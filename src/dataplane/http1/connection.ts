@@ -126,7 +126,7 @@ export class Http1Connection implements ExchangeHost {
           if (stop < rest.length) this.#pending = rest.subarray(stop);
         } else this.#pending = rest;
       }
-      void ex.start();
+      ex.start().catch(() => this.destroy()); // a bug in one exchange costs its connection, never the process
     }
   }
 
@@ -145,7 +145,11 @@ export class Http1Connection implements ExchangeHost {
     const text = err.status === 408 ? 'request timeout' : (httpStatusBody[err.status] ?? 'Bad Request');
     const bytes = this.writeLocalReply(err.status, err.status === 426 ? '' : text, undefined, true, false);
     this.#closed = true;
-    this.options.onRecord?.(this.#errorRecord(err, bytes));
+    try {
+      this.options.onRecord?.(this.#errorRecord(err, bytes));
+    } catch {
+      // Telemetry must never break the data path.
+    }
   }
 
   #errorRecord(err: HeadError, bytesSent: number): RequestRecord {

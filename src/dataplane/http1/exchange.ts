@@ -134,7 +134,13 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     }
     this.#decision = decision;
     this.#decisionRecord = decision.record;
-    const fwd = buildUpstreamRequestHead(this.head, decision, this.#host.downstream, this.#host.options.useRemoteAddress === true);
+    let fwd;
+    try {
+      fwd = buildUpstreamRequestHead(this.head, decision, this.#host.downstream, this.#host.options.useRemoteAddress === true);
+    } catch {
+      this.#localReply(500, '', undefined, 'handler_error', !this.bodyDone);
+      return;
+    }
     this.#requestId = fwd.requestId;
     this.#forwardedFor = fwd.forwardedFor;
     this.#upstreamHead = fwd.head;
@@ -148,7 +154,12 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   #beginTry(fresh: boolean): void {
     const d = this.#decision!;
-    const endpoint = typeof d.upstream === 'function' ? d.upstream(this.#try) : d.upstream;
+    let endpoint: UpstreamEndpoint | undefined;
+    try {
+      endpoint = typeof d.upstream === 'function' ? d.upstream(this.#try) : d.upstream;
+    } catch {
+      endpoint = undefined; // a picker bug must not take the proxy down: treat it as no healthy host
+    }
     if (!endpoint) {
       this.#failBeforeResponse(ENVOY_REPLIES.noHealthyUpstream);
       return;
@@ -399,7 +410,14 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.finished = true;
     clearTimeout(this.#routeTimer);
     clearTimeout(this.#tryTimer);
-    this.#host.options.onRecord?.(this.#record());
+    const onRecord = this.#host.options.onRecord;
+    if (onRecord) {
+      try {
+        onRecord(this.#record());
+      } catch {
+        // Telemetry must never break the data path.
+      }
+    }
     this.#host.exchangeDone(this, !this.#closeDownstream && this.bodyDone);
   }
 

@@ -50,6 +50,7 @@ export async function startProxy(handler: Http1Handler, extra: Partial<Http1List
     onRecord: (r) => {
       records.push(r);
       for (const w of waiters.splice(0)) w();
+      extra.onRecord?.(r);
     },
   });
   const port = await listen(listener.server);

@@ -66,6 +66,8 @@ export class UpstreamConnection {
     pool: EndpointPool,
   ) {
     this.#pool = pool;
+    this.remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
+    this.local = `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`;
     socket.on('data', (chunk: Buffer) => {
       if (this.user) this.user.onUpstreamData(chunk);
       else socket.destroy(); // bytes on an idle connection: the stream is out of step, never reuse it
@@ -77,14 +79,9 @@ export class UpstreamConnection {
     socket.on('close', () => this.#closed(undefined));
   }
 
-  /** `ip:port` of the upstream as Envoy prints %UPSTREAM_HOST%. */
-  get remote(): string {
-    return `${this.socket.remoteAddress ?? ''}:${this.socket.remotePort ?? ''}`;
-  }
-
-  get local(): string {
-    return `${this.socket.localAddress ?? ''}:${this.socket.localPort ?? ''}`;
-  }
+  /** `ip:port` of the upstream as Envoy prints %UPSTREAM_HOST%, and of our end (read once: each read is a syscall). */
+  readonly remote: string;
+  readonly local: string;
 
   #closed(err: Error | undefined): void {
     if (this.closed) return;

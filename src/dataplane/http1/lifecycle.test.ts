@@ -1,0 +1,66 @@
+/**
+ * Connection lifetime and the engine's own robustness: idle timeout of kept-alive client
+ * connections, async handlers, and bugs in the handler, endpoint picker or telemetry costing
+ * one request, never the process.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { curl, startProxy, startUpstream, type TestProxy } from './test-support.ts';
+import type { RouteDecision } from './types.ts';
+
+describe('HTTP/1.1 engine lifecycle and robustness', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let proxy: TestProxy;
+  let recordCalls = 0;
+
+  before(async () => {
+    upstream = await startUpstream((req, res) => res.end(`up ${req.url}`));
+    const target = { host: '127.0.0.1', port: upstream.port };
+    proxy = await startProxy(
+      async (head): Promise<RouteDecision> => {
+        if (head.path === '/throw') throw new Error('handler bug');
+        if (head.path === '/bad-picker') return { kind: 'forward', upstream: () => { throw new Error('picker bug'); } };
+        await new Promise((r) => setImmediate(r)); // an async decision, as with a config lookup
+        return { kind: 'forward', upstream: target };
+      },
+      { idleTimeoutMs: 150 },
+    );
+  });
+  after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+
+  it('closes a kept-alive connection that stays idle', async () => {
+    const s = connect({ host: '127.0.0.1', port: proxy.port });
+    s.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((r) => s.once('data', r));
+    await new Promise((r) => s.on('close', r));
+    assert.ok(s.destroyed);
+  });
+
+  it('answers 500 when the handler throws, 503 UH when the picker throws, and keeps serving', async () => {
+    assert.equal((await curl([`http://127.0.0.1:${proxy.port}/throw`])).status, 500);
+    const r = await curl([`http://127.0.0.1:${proxy.port}/bad-picker`]);
+    assert.equal(r.status, 503);
+    assert.equal(r.body, 'no healthy upstream');
+    assert.equal((await curl([`http://127.0.0.1:${proxy.port}/fine`])).body, 'up /fine');
+  });
+
+  it('survives a throwing onRecord', async () => {
+    const noisy = await startProxy(() => ({ kind: 'forward', upstream: { host: '127.0.0.1', port: upstream.port } }), {
+      onRecord: () => {
+        recordCalls++;
+        throw new Error('telemetry bug');
+      },
+    });
+    try {
+      const r = await curl([`http://127.0.0.1:${noisy.port}/one`, `http://127.0.0.1:${noisy.port}/two`]);
+      assert.ok(r.body.endsWith('up /two'), 'the connection carried both requests');
+      assert.equal(recordCalls, 2);
+    } finally {
+      await noisy.close();
+    }
+  });
+});
