@@ -53,15 +53,23 @@ function tlsOf(spec: Record<string, unknown>): RouterTls | undefined {
   return out;
 }
 
+/** Verdicts by certificate and key: loading one costs milliseconds, and every push re-checks. */
+const checkedCertificates = new Map<string, string | undefined>();
+
 /** The router's extended validation of a route's certificate: it must load with its key. */
 function certificateProblem(tls: RouterTls | undefined): string | undefined {
   if (!tls?.certificatePem || tls.termination === 'passthrough') return undefined;
+  const key = `${tls.certificatePem}\0${tls.keyPem ?? ''}`;
+  if (checkedCertificates.has(key)) return checkedCertificates.get(key);
+  let problem: string | undefined;
   try {
     createSecureContext({ cert: tls.certificatePem, key: tls.keyPem });
-    return undefined;
   } catch (err) {
-    return `spec.tls.certificate: Invalid value: "redacted certificate data": error verifying certificate: ${(err as Error).message}`;
+    problem = `spec.tls.certificate: Invalid value: "redacted certificate data": error verifying certificate: ${(err as Error).message}`;
   }
+  if (checkedCertificates.size >= 1000) checkedCertificates.clear();
+  checkedCertificates.set(key, problem);
+  return problem;
 }
 
 function balanceOf(route: KubeObject): BalanceAlgorithm {

@@ -42,6 +42,8 @@ export class Router {
   #index = new RouteIndex({ routes: [] });
   #balancers = new Map<string, Balancer>();
   #contexts = new Map<string, SecureContext>();
+  /** By certificate chain and key, across table pushes. */
+  #contextCache = new Map<string, SecureContext>();
   readonly #defaultContext: SecureContext;
   readonly #http: Server;
   readonly #https: Server;
@@ -65,19 +67,25 @@ export class Router {
     this.#index = new RouteIndex(table);
     const balancers = new Map<string, Balancer>();
     const contexts = new Map<string, SecureContext>();
+    const usedContexts = new Map<string, SecureContext>();
     for (const route of table.routes) {
       const fresh = new Balancer(route.backends, route.balance);
       const old = this.#balancers.get(routeKey(route));
       balancers.set(routeKey(route), old?.signature === fresh.signature ? old : fresh);
       const tls = route.tls;
       if (tls?.certificatePem && tls.keyPem && tls.termination !== 'passthrough') {
-        const context = createSecureContext({ cert: `${tls.certificatePem.trim()}\n${tls.caCertificatePem?.trim() ?? ''}\n`, key: tls.keyPem });
+        const cert = `${tls.certificatePem.trim()}\n${tls.caCertificatePem?.trim() ?? ''}\n`;
+        // Contexts are costly to build; endpoint churn re-applies the table often.
+        const cacheKey = `${cert}\0${tls.keyPem}`;
+        const context = this.#contextCache.get(cacheKey) ?? createSecureContext({ cert, key: tls.keyPem });
+        usedContexts.set(cacheKey, context);
         contexts.set(route.host, context);
         if (route.wildcard) contexts.set(`*.${route.host.slice(route.host.indexOf('.') + 1)}`, context);
       }
     }
     this.#balancers = balancers;
     this.#contexts = contexts;
+    this.#contextCache = usedContexts;
   }
 
   async listen(): Promise<{ http: ListenAddress; https: ListenAddress }> {
