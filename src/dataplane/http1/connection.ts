@@ -4,6 +4,7 @@
  * request body, holds pipelined bytes until the exchange before them is done, and closes
  * the connection when a reply said so, on idle timeout, or when drained.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Exchange } from './exchange.ts';
@@ -25,6 +26,8 @@ export class Http1Connection implements ExchangeHost {
   #exchange: Exchange | undefined;
   #headTimer: NodeJS.Timeout | undefined;
   #pausedByQueue = false;
+  /** After a 101: every client byte belongs to the tunnel. */
+  #tunnel = false;
   #closed = false;
   readonly #limits: HeadLimits;
   readonly #onGone: ((c: Http1Connection) => void) | undefined;
@@ -84,7 +87,6 @@ export class Http1Connection implements ExchangeHost {
     this.#nextRequest();
   }
 
-  #tunnel = false;
 
   /** Parses the next request head from the buffered bytes, if a whole one is there. */
   #nextRequest(): void {
@@ -142,7 +144,8 @@ export class Http1Connection implements ExchangeHost {
     clearTimeout(this.#headTimer);
     this.#headTimer = undefined;
     this.#pending = undefined;
-    const text = err.status === 408 ? 'request timeout' : (httpStatusBody[err.status] ?? 'Bad Request');
+    // Envoy's bodies: the status text for codec errors (CodeUtility::toString), none for 426.
+    const text = err.status === 408 ? 'request header timeout' : (STATUS_CODES[err.status] ?? 'Bad Request');
     const bytes = this.writeLocalReply(err.status, err.status === 426 ? '' : text, undefined, true, false);
     this.#closed = true;
     try {
@@ -234,12 +237,12 @@ export class Http1Connection implements ExchangeHost {
     if (this.#pending) this.#nextRequest();
   }
 
-  startTunnel(_exchange: Exchange): void {
+  startTunnel(exchange: Exchange): void {
     this.#tunnel = true;
     this.socket.setTimeout(0);
     const pending = this.#pending;
     this.#pending = undefined;
-    if (pending) _exchange.tunnelData(pending);
+    if (pending) exchange.tunnelData(pending);
   }
 
   endGracefully(): void {
@@ -253,12 +256,6 @@ export class Http1Connection implements ExchangeHost {
     this.socket.destroy();
   }
 }
-
-const httpStatusBody: Record<number, string> = {
-  400: 'Bad Request',
-  431: 'Request Header Fields Too Large',
-  501: 'Not Implemented',
-};
 
 /** How long a closed-by-us connection may keep sending before it is reset. */
 const LINGER_MS = 5_000;

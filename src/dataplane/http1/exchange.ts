@@ -305,7 +305,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#up?.socket.end();
   }
 
-  onUpstreamClose(error: Error | undefined): void {
+  onUpstreamClose(_error: Error | undefined): void {
     const up = this.#up;
     this.#up = undefined;
     if (this.finished) return;
@@ -332,7 +332,6 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       this.#beginTry(true);
       return;
     }
-    void error;
     if (this.#retryAllowed('reset')) return;
     this.#failBeforeResponse(ENVOY_REPLIES.connectionTermination);
   }

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { STATUS_CODES } from 'node:http';
 import { curl, rawExchange, startProxy, startUpstream, statuses, type TestProxy } from './test-support.ts';
 
 describe('HTTP/1.1 engine against malformed and hostile clients', () => {
@@ -33,6 +34,7 @@ describe('HTTP/1.1 engine against malformed and hostile clients', () => {
     assert.deepEqual(statuses(r.text), [status], r.text);
     assert.ok(r.closed, 'the connection is closed');
     assert.match(r.text, /\r\nconnection: close\r\n/);
+    if (status !== 426) assert.ok(r.text.endsWith(`\r\n\r\n${STATUS_CODES[status]!}`), 'Envoy\'s body: the status text');
     assert.equal(upstreamSaw.length, before, 'nothing reached the upstream');
     const ok = await curl([`http://127.0.0.1:${proxy.port}/still-serving`]);
     assert.equal(ok.status, 200);
@@ -89,6 +91,8 @@ describe('HTTP/1.1 engine against malformed and hostile clients', () => {
     assert.equal((await curl([`http://127.0.0.1:${proxy.port}/meanwhile`])).status, 200);
     const r = await slow;
     assert.deepEqual(statuses(r.text), [408]);
+    assert.ok(r.text.endsWith('\r\n\r\nrequest header timeout'), r.text);
+    assert.equal(proxy.records.at(-1)!.responseCodeDetails, 'request_header_timeout');
     assert.ok(r.closed);
   });
 
