@@ -20,8 +20,9 @@ test('an HTTP record counts a request and observes duration and bytes with Istio
   const names = [...requests.matchAll(/([a-z_]+)="/g)].map((x) => x[1]);
   assert.deepEqual(names, [...HTTP_LABEL_NAMES]);
   assert.match(text, /^# TYPE istio_request_duration_milliseconds histogram$/m);
-  assert.match(text, /^istio_request_duration_milliseconds_bucket\{[^}]*,le="5"\} 1$/m);
-  assert.match(text, /^istio_request_duration_milliseconds_bucket\{[^}]*,le="1000"\} 2$/m);
+  // prom-client prints `le` first (Envoy last): Prometheus sorts labels, so queries are the same.
+  assert.match(text, /^istio_request_duration_milliseconds_bucket\{le="5",reporter="destination"[^}]*\} 1$/m);
+  assert.match(text, /^istio_request_duration_milliseconds_bucket\{le="1000",[^}]*\} 2$/m);
   assert.match(text, /^istio_request_duration_milliseconds_sum\{[^}]*\} 703$/m);
   assert.match(text, /^istio_response_bytes_sum\{[^}]*\} 305$/m);
   assert.match(text, /^istio_request_bytes_count\{[^}]*\} 2$/m);

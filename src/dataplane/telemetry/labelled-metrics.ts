@@ -25,13 +25,20 @@ export interface MetricData {
 export interface MetricSample {
   value: number;
   labels: Record<string, string | number>;
+  /** Labels common to several samples; prom-client prints them after `labels`. */
+  sharedLabels?: Record<string, string>;
   /** Histograms: `<name>_bucket`, `_sum` or `_count`. */
   metricName?: string;
 }
 
-abstract class LabelledFamily<Child extends { recorded: boolean }> {
+interface Child {
+  recorded: boolean;
+  readonly labels: Record<string, string>;
+}
+
+export abstract class LabelledFamily<C extends Child = Child> {
   /** Keyed by the label values joined with NUL, so asking twice returns the same child. */
-  private readonly children = new Map<string, Child>();
+  private readonly children = new Map<string, C>();
 
   constructor(
     readonly name: string,
@@ -42,7 +49,7 @@ abstract class LabelledFamily<Child extends { recorded: boolean }> {
   }
 
   /** A child bound to these label values (in `labelNames` order); keep it and record into it. */
-  labels(...values: string[]): Child {
+  labels(...values: string[]): C {
     if (values.length !== this.labelNames.length) {
       throw new Error(`${this.name}: ${values.length} label values for ${this.labelNames.length} labels`);
     }
@@ -63,16 +70,53 @@ abstract class LabelledFamily<Child extends { recorded: boolean }> {
     registry.registerMetric(this as unknown as Metric);
   }
 
-  /** prom-client's metric contract. A child never recorded into has no series yet. */
+  /**
+   * prom-client's metric contract, read by `Registry.getMetricsAsJSON` (and so by
+   * `AggregatorRegistry.aggregate`): every sample carries all its labels. A child never
+   * recorded into has no series yet.
+   */
   get(): Promise<MetricData> {
+    return Promise.resolve(this.data(false));
+  }
+
+  /**
+   * What `Registry.metrics()` prefers to read: a series' labels go in `sharedLabels`, the
+   * child's own object, which prom-client renders once and keeps (a WeakMap by object), so a
+   * scrape does not re-escape 25 labels on each of a histogram's 23 lines. Only `le` is
+   * formatted per line (prom-client then prints it first, as for its own histograms).
+   */
+  getForPromString(): Promise<MetricData> {
+    return Promise.resolve(this.data(true));
+  }
+
+  /** Adds another family's series into this one (same name, labels and buckets). */
+  absorb(other: LabelledFamily<C>): void {
+    for (const [key, theirs] of other.children) {
+      if (!theirs.recorded) continue;
+      let mine = this.children.get(key);
+      if (!mine) {
+        mine = this.newChild(theirs.labels);
+        this.children.set(key, mine);
+      }
+      this.add(mine, theirs);
+    }
+  }
+
+  private data(shared: boolean): MetricData {
     const values: MetricSample[] = [];
-    for (const c of this.children.values()) if (c.recorded) this.samples(c, values);
-    return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: 'sum', values });
+    for (const c of this.children.values()) if (c.recorded) this.samples(c, shared, values);
+    return { name: this.name, help: this.help, type: this.type, aggregator: 'sum', values };
   }
 
   abstract readonly type: 'counter' | 'histogram';
-  protected abstract newChild(labels: Record<string, string>): Child;
-  protected abstract samples(child: Child, into: MetricSample[]): void;
+  /** True when `other` can be summed into this family (same type, labels and buckets). */
+  abstract sameShape(other: LabelledFamily): boolean;
+  /** A family like this one with no series, to sum others into. */
+  abstract emptyCopy(): LabelledFamily<C>;
+  protected abstract newChild(labels: Record<string, string>): C;
+  protected abstract add(into: C, from: C): void;
+  /** Pushes a child's samples; `shared`: its labels as prom-client's `sharedLabels`. */
+  protected abstract samples(child: C, shared: boolean, into: MetricSample[]): void;
 }
 
 export class CounterChild {
@@ -92,8 +136,17 @@ export class LabelledCounter extends LabelledFamily<CounterChild> {
   protected newChild(labels: Record<string, string>): CounterChild {
     return new CounterChild(labels);
   }
-  protected samples(c: CounterChild, into: MetricSample[]): void {
-    into.push({ value: c.value, labels: c.labels });
+  emptyCopy(): LabelledCounter {
+    return new LabelledCounter(this.name, this.help, this.labelNames);
+  }
+  sameShape(other: LabelledFamily): boolean {
+    return other instanceof LabelledCounter && sameList(other.labelNames, this.labelNames);
+  }
+  protected add(into: CounterChild, from: CounterChild): void {
+    into.inc(from.value);
+  }
+  protected samples(c: CounterChild, shared: boolean, into: MetricSample[]): void {
+    into.push(shared ? { value: c.value, labels: {}, sharedLabels: c.labels } : { value: c.value, labels: c.labels });
   }
 }
 
@@ -131,16 +184,37 @@ export class LabelledHistogram extends LabelledFamily<HistogramChild> {
   protected newChild(labels: Record<string, string>): HistogramChild {
     return new HistogramChild(labels, this.buckets);
   }
-  /** Cumulative buckets with `le` last (as Envoy prints it), then +Inf, `_sum`, `_count`. */
-  protected samples(c: HistogramChild, into: MetricSample[]): void {
+  emptyCopy(): LabelledHistogram {
+    return new LabelledHistogram(this.name, this.help, this.labelNames, this.buckets);
+  }
+  sameShape(other: LabelledFamily): boolean {
+    return other instanceof LabelledHistogram && sameList(other.labelNames, this.labelNames) &&
+      sameList(other.buckets, this.buckets);
+  }
+  protected add(into: HistogramChild, from: HistogramChild): void {
+    from.perBucket.forEach((n, i) => (into.perBucket[i]! += n));
+    into.sum += from.sum;
+    into.count += from.count;
+    into.recorded = true;
+  }
+  /** Cumulative buckets, then +Inf, `_sum` and `_count`, as prom-client's own histograms. */
+  protected samples(c: HistogramChild, shared: boolean, into: MetricSample[]): void {
+    const line = (metricName: string, value: number, le?: number | string): MetricSample => {
+      if (shared) return { metricName, value, labels: le === undefined ? {} : { le }, sharedLabels: c.labels };
+      return { metricName, value, labels: le === undefined ? c.labels : { ...c.labels, le } };
+    };
     const bucket = `${this.name}_bucket`;
     let cumulative = 0;
     this.buckets.forEach((le, i) => {
       cumulative += c.perBucket[i]!;
-      into.push({ metricName: bucket, value: cumulative, labels: { ...c.labels, le } });
+      into.push(line(bucket, cumulative, le));
     });
-    into.push({ metricName: bucket, value: c.count, labels: { ...c.labels, le: '+Inf' } });
-    into.push({ metricName: `${this.name}_sum`, value: c.sum, labels: c.labels });
-    into.push({ metricName: `${this.name}_count`, value: c.count, labels: c.labels });
+    into.push(line(bucket, c.count, '+Inf'));
+    into.push(line(`${this.name}_sum`, c.sum));
+    into.push(line(`${this.name}_count`, c.count));
   }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { LabelledCounter, LabelledHistogram } from './labelled-metrics.ts';
 import { renderRegistries } from './registry-merge.ts';
 
@@ -24,8 +24,8 @@ test('merging registries sums equal series and keeps the others, with one TYPE l
   const text = await renderRegistries([a.r, b.r]);
   assert.match(text, /^req_total\{w="one"\} 5$/m);
   assert.match(text, /^req_total\{w="two"\} 1$/m);
-  assert.match(text, /^d_bucket\{w="one",le="1"\} 1$/m);
-  assert.match(text, /^d_bucket\{w="one",le="\+Inf"\} 2$/m);
+  assert.match(text, /^d_bucket\{le="1",w="one"\} 1$/m);
+  assert.match(text, /^d_bucket\{le="\+Inf",w="one"\} 2$/m);
   assert.match(text, /^d_sum\{w="one"\} 2.5$/m);
   assert.match(text, /^d_count\{w="one"\} 2$/m);
   assert.equal(text.match(/# TYPE req_total/g)?.length, 1);
@@ -51,4 +51,16 @@ test('no registry renders an empty page; one renders as it is', async () => {
   const a = proxy();
   a.req.labels('one').inc();
   assert.equal(await renderRegistries([a.r]), await a.r.metrics());
+});
+
+test('other prom-client metrics are summed by prom-client\'s AggregatorRegistry', async () => {
+  const a = proxy();
+  const b = proxy();
+  for (const [p, n] of [[a, 2], [b, 5]] as const) {
+    new Counter({ name: 'build_total', help: 'Builds.', labelNames: ['v'], registers: [p.r] }).labels('1.0').inc(n);
+  }
+  a.req.labels('one').inc();
+  const text = await renderRegistries([a.r, b.r]);
+  assert.match(text, /^build_total\{v="1.0"\} 7$/m);
+  assert.match(text, /^req_total\{w="one"\} 1$/m);
 });
