@@ -85,7 +85,7 @@ describe('gateway listeners (seed 002)', () => {
     const unrelated = istio('Gateway', 'team-b', 'gw', { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
     const out = compile([elsewhere, unrelated]);
     assert.deepEqual(out.gateways, ['team-a/gw']);
-    assert.deepEqual(out.listeners.map((l) => [l.port, l.filterChains[0]!.routeConfigName]), [[8080, 'http.80']]);
+    assert.deepEqual(out.listeners.map((l) => [l.port, l.filterChains[0]!.routeConfigName]), [[8080, 'http.8080']]);
   });
 
   it('merges plain HTTP servers, marks httpsRedirect hosts and h2c for HTTP2', () => {
@@ -109,6 +109,13 @@ describe('gateway listeners (seed 002)', () => {
     const chains = out.listeners[0]!.filterChains;
     assert.deepEqual(chains.map((c) => [c.serverNames, c.servers[0]!.gateway]), [[['a.example.com'], 'ns-a/older'], [['b.example.com'], 'ns-b/newer']]);
     assert.deepEqual(out.problems.map((p) => [p.code, p.object.name, p.field]), [['gateway-duplicate-host', 'newer', 'spec.servers[0].hosts']]);
+  });
+
+  it('servers with a tls block (even redirect-only HTTP) may not repeat an older server\'s host on the port', () => {
+    const redirect = (ns: string, name: string, hosts: string[]) => istio('Gateway', ns, name, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } }] });
+    const out = compile([redirect('a', 'first', ['x.example.com']), redirect('b', 'second', ['x.example.com']), redirect('c', 'scoped', ['c/x.example.com'])]);
+    assert.deepEqual(out.problems.map((p) => [p.code, p.severity, p.object.name]), [['gateway-duplicate-host', 'error', 'second'], ['gateway-duplicate-host', 'warning', 'scoped']]);
+    assert.deepEqual(out.listeners[0]!.filterChains[0]!.servers.map((s) => s.gateway), ['a/first', 'c/scoped']);
   });
 
   it('rejects a second protocol family on a port; passthrough and TCP chains', () => {

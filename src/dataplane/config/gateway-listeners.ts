@@ -9,8 +9,11 @@
  * - a port serves one protocol family: plaintext HTTP (HTTP, HTTP2, GRPC merge into one
  *   chain routed by `http.<port>`), TLS by SNI (HTTPS and TLS servers, one chain each), or
  *   plain TCP (one server). A later server of another family is rejected;
- * - on an SNI port a host an older server already claims is a conflict: the newer server
- *   is skipped (istiod: "duplicate SNI host names");
+ * - a server with a `tls` block whose host an older server with `tls` on the same
+ *   port+bind already has is skipped (istiod's CheckDuplicates); plain HTTP hosts may repeat
+ *   (their routes merge) and only draw a warning;
+ * - route configurations are named as istiod names them: `http.<listen port>` for plain
+ *   HTTP, `https.<server port>.<port name>.<gateway>.<namespace>` per terminating server;
  * - a server whose credential Secret is missing, malformed or mismatched is skipped;
  *   the other servers are kept.
  */
@@ -52,7 +55,7 @@ export interface GatewayListenerOutput {
 
 type Family = 'http' | 'sni' | 'tcp';
 
-interface PortState { listener: ProxyListener; family: Family; sniHosts: Map<string, string> }
+interface PortState { listener: ProxyListener; family: Family; tlsHosts: Map<string, string> }
 
 function familyOf(protocol: string, server: GatewayServer): Family {
   const p = parseProtocol(protocol);
@@ -106,13 +109,15 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
       }
       const rawHosts = server.hosts ?? [];
       const scoped = rawHosts.map((h) => parseGatewayHost(h, gwNamespace));
-      const dnsHosts = scoped.map((s) => s.host);
       const ref: GatewayServerRef = { gateway: `${gwNamespace}/${gwName}`, serverIndex: index, portName: server.port?.name ?? '', serverPort, hosts: scoped };
 
-      if (family === 'sni' && state) {
-        const taken = dnsHosts.filter((h) => state!.sniHosts.has(h));
+      // istiod's CheckDuplicates: every server with a tls block (even an HTTP one that only
+      // redirects) must not repeat a host an older server on this port+bind already has.
+      const hostKeys = scoped.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`));
+      if (server.tls && state) {
+        const taken = hostKeys.filter((h) => state!.tlsHosts.has(h));
         if (taken.length > 0) {
-          const owners = [...new Set(taken.map((h) => state!.sniHosts.get(h)))].join(', ');
+          const owners = [...new Set(taken.map((h) => state!.tlsHosts.get(h)))].join(', ');
           problems.push(problem(gw, 'gateway-duplicate-host', `port ${serverPort}: host(s) ${taken.join(', ')} already served by ${owners} (the older Gateway wins): server skipped`, `${at}.hosts`));
           return;
         }
@@ -139,14 +144,16 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
       if (!state) {
         state = {
           family,
-          sniHosts: new Map(),
+          tlsHosts: new Map(),
           listener: { name: key, bind, port: listenPort, protocol: listenerProtocol(family, protocol), http2: false, filterChains: [] },
         };
         ports.set(key, state);
       }
       const listener = state.listener;
+      if (server.tls) for (const h of hostKeys) state.tlsHosts.set(h, ref.gateway);
+      const bindSuffix = server.bind ? `.${server.bind}` : '';
       if (family === 'http') {
-        mergeHttpServer(listener, ref, serverPort, server, problems, gw);
+        mergeHttpServer(listener, ref, `http.${listenPort}${bindSuffix}`, server, problems, gw);
         if (['HTTP2', 'GRPC'].includes(parseProtocol(protocol))) listener.http2 = true;
         return;
       }
@@ -154,10 +161,9 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
         listener.filterChains.push({ kind: 'tcp', serverNames: [], hosts: scoped, servers: [ref] });
         return;
       }
-      for (const h of dnsHosts) state.sniHosts.set(h, ref.gateway);
       const isHttps = parseProtocol(protocol) === 'HTTPS';
       if (listener.protocol === 'TLS' && isHttps) listener.protocol = 'HTTPS';
-      listener.filterChains.push(sniChain(ref, server, isHttps, credential, gwNamespace, gwName));
+      listener.filterChains.push(sniChain(ref, server, isHttps, credential, `https.${serverPort}.${ref.portName}.${gwName}.${gwNamespace}${bindSuffix}`));
     });
   }
 
@@ -166,10 +172,11 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
   return { listeners, gateways: chosen.map((g) => `${g.metadata.namespace ?? ''}/${g.metadata.name ?? ''}`), problems };
 }
 
-function mergeHttpServer(listener: ProxyListener, ref: GatewayServerRef, serverPort: number, server: GatewayServer, problems: Problem[], gw: Gateway): void {
+function mergeHttpServer(listener: ProxyListener, ref: GatewayServerRef, routeConfigName: string, server: GatewayServer, problems: Problem[], gw: Gateway): void {
+  const serverPort = ref.serverPort;
   let chain = listener.filterChains[0];
   if (!chain) {
-    chain = { kind: 'http', serverNames: [], routeConfigName: `http.${serverPort}`, hosts: [], servers: [] };
+    chain = { kind: 'http', serverNames: [], routeConfigName, hosts: [], servers: [] };
     listener.filterChains.push(chain);
   }
   // Plain HTTP hosts never conflict at the listener: their routes merge per host, older
@@ -185,7 +192,7 @@ function mergeHttpServer(listener: ProxyListener, ref: GatewayServerRef, serverP
   }
 }
 
-function sniChain(ref: GatewayServerRef, server: GatewayServer, isHttps: boolean, credential: ServerCredential | undefined, gwNamespace: string, gwName: string): FilterChain {
+function sniChain(ref: GatewayServerRef, server: GatewayServer, isHttps: boolean, credential: ServerCredential | undefined, routeConfigName: string): FilterChain {
   const tls = server.tls ?? {};
   const names = serverNames(ref.hosts.map((h) => h.host));
   if (tls.mode === 'AUTO_PASSTHROUGH') return { kind: 'auto-passthrough', serverNames: names, hosts: ref.hosts, servers: [ref] };
@@ -193,7 +200,6 @@ function sniChain(ref: GatewayServerRef, server: GatewayServer, isHttps: boolean
   const context = downstreamTls(tls, isHttps, credential);
   if (!isHttps) return { kind: 'tcp', serverNames: names, tls: context, hosts: ref.hosts, servers: [ref] };
   return {
-    kind: 'http', serverNames: names, tls: context, hosts: ref.hosts, servers: [ref],
-    routeConfigName: `https.${ref.serverPort}.${ref.portName}.${gwName}.${gwNamespace}`,
+    kind: 'http', serverNames: names, tls: context, hosts: ref.hosts, servers: [ref], routeConfigName,
   };
 }

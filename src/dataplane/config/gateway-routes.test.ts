@@ -74,7 +74,7 @@ describe('gateway routes', () => {
     const other = vs('default', 'other', { gateways: ['mesh'], hosts: ['shop.example.com'], http: [{ route: [{ destination: { host: 'web' } }] }] });
     const out = compile([gw], [b, other, a]);
     const [config] = out.routeConfigs;
-    assert.equal(config!.name, 'http.80');
+    assert.equal(config!.name, 'http.8080');
     const [vhost] = config!.virtualHosts;
     assert.deepEqual(vhost!.domains, ['shop.example.com']);
     assert.deepEqual(vhost!.routes.map((r) => r.origin.virtualService), ['default/b', 'default/a']);
