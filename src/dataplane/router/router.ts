@@ -8,13 +8,15 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type SecureContext, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { Balancer } from './balancer.ts';
-import { parseClientHello } from './client-hello.ts';
 import { badRequest, forwardedHead, parseRequestHead, readHead, redirect, requestTimeout, serviceUnavailable } from './http-head.ts';
 import type { RouterRoute, RouterTable } from './model.ts';
 import { routeKey } from './model.ts';
 import { RouteIndex } from './route-index.ts';
 import { hostWithoutPort } from './route-hosts.ts';
+import { answerAndClose, listenOn, readClientHello, type ListenAddress } from './socket-chores.ts';
 import { connectUpstream, splice, type ReencryptOptions } from './upstream.ts';
+
+export type { ListenAddress } from './socket-chores.ts';
 
 export interface RouterOptions {
   /** Address both listeners bind (default 127.0.0.1). */
@@ -28,11 +30,6 @@ export interface RouterOptions {
   /** Time a client has to send its ClientHello or request head (HAProxy: 5s inspect delay, 10s http-request). */
   headTimeoutMs?: number;
   connectTimeoutMs?: number;
-}
-
-export interface ListenAddress {
-  address: string;
-  port: number;
 }
 
 type Proto = 'http' | 'https';
@@ -53,12 +50,13 @@ export class Router {
   constructor(opts: RouterOptions) {
     this.#opts = opts;
     this.#defaultContext = createSecureContext({ cert: opts.defaultCertificate.certPem, key: opts.defaultCertificate.keyPem });
-    this.#http = createServer({ allowHalfOpen: true }, (socket) => this.#track(socket) && void this.#serveHttp(socket, 'http'));
-    this.#https = createServer({ allowHalfOpen: true }, (socket) => this.#track(socket) && void this.#serveTls(socket));
+    // A failure while serving one connection ends that connection, never the process.
+    this.#http = createServer({ allowHalfOpen: true }, (socket) => this.#track(socket) && void this.#serveHttp(socket, 'http').catch(() => socket.destroy()));
+    this.#https = createServer({ allowHalfOpen: true }, (socket) => this.#track(socket) && void this.#serveTls(socket).catch(() => socket.destroy()));
     this.#terminator = createTlsServer({
       cert: opts.defaultCertificate.certPem, key: opts.defaultCertificate.keyPem, ALPNProtocols: ['http/1.1'], allowHalfOpen: true,
       SNICallback: (name, callback) => callback(null, this.#contextFor(name.toLowerCase())),
-    }, (tlsSocket) => void this.#serveHttp(tlsSocket, 'https'));
+    }, (tlsSocket) => void this.#serveHttp(tlsSocket, 'https').catch(() => tlsSocket.destroy()));
     this.#terminator.on('tlsClientError', (_err, tlsSocket) => tlsSocket.destroy());
   }
 
@@ -191,50 +189,4 @@ export function planRequest(route: RouterRoute | undefined, proto: Proto): 'forw
   if (!tls) return 'forward';
   if (tls.insecurePolicy === 'Redirect') return 'redirect';
   return tls.insecurePolicy === 'Allow' && tls.termination !== 'passthrough' ? 'forward' : 'unavailable';
-}
-
-/**
- * The router's own answer, then the end of the connection: whatever else the client sends
- * is drained, and the socket goes once the answer has had time to reach it.
- */
-function answerAndClose(stream: Socket | TLSSocket, answer: Buffer): void {
-  stream.on('data', () => {});
-  stream.resume();
-  stream.end(answer, () => setTimeout(() => stream.destroy(), 1000).unref());
-}
-
-async function readClientHello(socket: Socket, timeoutMs: number): Promise<{ data: Buffer; serverName: string | undefined } | undefined> {
-  return new Promise((resolve) => {
-    let data = Buffer.alloc(0);
-    const finish = (result: { data: Buffer; serverName: string | undefined } | undefined) => {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.pause();
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      const parsed = parseClientHello(data);
-      if (parsed.kind === 'hello') finish({ data, serverName: parsed.serverName });
-      else if (parsed.kind === 'not-tls' || data.length > 5 + 65_535) finish(undefined);
-    };
-    const onEnd = () => finish(undefined);
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    socket.resume();
-  });
-}
-
-function listenOn(server: Server, address: string, port: number): Promise<ListenAddress> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(port, address, () => {
-      server.off('error', onError);
-      const info = server.address() as AddressInfo;
-      resolve({ address: info.address, port: info.port });
-    });
-  });
 }
