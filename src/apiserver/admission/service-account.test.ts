@@ -111,3 +111,10 @@ test('the name admission reports is the one sent', () => {
   assert.equal(nameAsSent({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'explicit', generateName: 'web-abc-' } }), 'explicit');
   assert.equal(nameAsSent({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'plain' } }), 'plain');
 });
+
+test('an account enforcing mountable secrets refuses a pod using another Secret', async () => {
+  await client.create(serviceAccount('strict', NS, { metadata: { name: 'strict', namespace: NS, annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } }, secrets: [{ name: 'ok' }] }));
+  const volumes = (secretName: string) => ({ serviceAccountName: 'strict', volumes: [{ name: 's', secret: { secretName } }] });
+  await client.create(pod({ name: 'allowed' }, volumes('ok')));
+  await assert.rejects(client.create(pod({ name: 'denied' }, volumes('other'))), forbiddenWith('pods "denied" is forbidden: volume with secret.secretName="other" is not allowed because service account strict does not reference that secret'));
+});

@@ -13,6 +13,7 @@ import type { Client } from '../../client/types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
 import type { AdmissionPlugin, AdmissionRequest } from '../storage/admission.ts';
 import { mirrorPodProblem } from './service-account-mirror.ts';
+import { enforcesMountableSecrets, unmountableSecretProblem } from './service-account-secrets.ts';
 import { DEFAULT_SERVICE_ACCOUNT_NAME, assignServiceAccountName, copyImagePullSecrets, isMirrorPod, mountServiceAccountToken, shouldAutomount } from './service-account-mount.ts';
 
 const SERVICE_ACCOUNT = { apiVersion: 'v1', kind: 'ServiceAccount' };
@@ -46,7 +47,8 @@ export function serviceAccountPlugin(opts: ServiceAccountPluginOptions = {}): Ad
       if (shouldAutomount(account, pod)) mountServiceAccountToken(pod, opts.randomName);
       copyImagePullSecrets(account, pod);
     },
-    // Runs after the mutating webhooks (sidecar injection): the account named then must exist.
+    // Runs after the mutating webhooks (sidecar injection): the account named then must exist
+    // and, when it enforces mountable secrets, allow every Secret the pod uses.
     validate: async (req: AdmissionRequest) => {
       if (!applies(req)) return [];
       const pod = req.object;
@@ -56,7 +58,9 @@ export function serviceAccountPlugin(opts: ServiceAccountPluginOptions = {}): Ad
         return [];
       }
       const name = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? '';
-      await lookUp(req, pod.metadata.namespace ?? '', name);
+      const account = await lookUp(req, pod.metadata.namespace ?? '', name);
+      const problem = enforcesMountableSecrets(account) ? unmountableSecretProblem(account, pod) : undefined;
+      if (problem) throw forbidden(pod, problem);
       return [];
     },
   };
