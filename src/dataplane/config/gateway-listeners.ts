@@ -109,7 +109,7 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
       }
       const rawHosts = server.hosts ?? [];
       const scoped = rawHosts.map((h) => parseGatewayHost(h, gwNamespace));
-      const ref: GatewayServerRef = { gateway: `${gwNamespace}/${gwName}`, serverIndex: index, portName: server.port?.name ?? '', serverPort, hosts: scoped };
+      const ref: GatewayServerRef = { gateway: `${gwNamespace}/${gwName}`, serverIndex: index, portName: server.port?.name ?? '', serverPort, hosts: scoped, ...(server.tls?.httpsRedirect === true ? { httpsRedirect: true } : {}) };
 
       // istiod's CheckDuplicates: every server with a tls block (even an HTTP one that only
       // redirects) must not repeat a host an older server on this port+bind already has.

@@ -85,6 +85,16 @@ describe('gateway routes', () => {
     assert.equal(selectRoute(config!, get('nothing.example.org')).found, false);
   });
 
+  it('moves catch-all match blocks to the end of a gateway virtual host, as istiod does', () => {
+    const gw = httpGateway('default', 'public', ['*']);
+    const one = vs('default', 'one', { gateways: ['public'], hosts: ['shop.example.com'], http: [
+      { match: [{ uri: { prefix: '/' } }, { headers: { 'x-beta': { exact: '1' } } }], route: [{ destination: { host: 'web' } }] },
+      { match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'hello-00001', port: { number: 80 } } }] },
+    ] });
+    const [config] = compile([gw], [one]).routeConfigs;
+    assert.deepEqual(config!.virtualHosts[0]!.routes.map((r) => [r.origin.ruleIndex, r.matches[0]?.uri?.kind === 'prefix' ? r.matches[0].uri.value : r.matches[0]?.headers[0]?.name]), [[0, 'x-beta'], [1, '/api'], [0, '/']]);
+  });
+
   it('a namespace-scoped server host admits only VirtualServices from that namespace', () => {
     const gw = httpGateway('istio-system', 'shared', ['team-b/*.example.com']);
     const fromDefault = vs('default', 'x', { gateways: ['istio-system/shared'], hosts: ['x.example.com'], http: [{ route: [{ destination: { host: 'web' } }] }] });

@@ -4,7 +4,8 @@
  * per terminating HTTPS server), the VirtualServices bound to the chain's Gateways whose
  * hosts meet a server host — the virtual host's domain is the narrower of the two, and a
  * server host `ns/host` admits only VirtualServices of that namespace. Several
- * VirtualServices for one domain merge (older first, catch-all routes last). Servers with
+ * VirtualServices for one domain merge (older first); as istiod does on gateways, catch-all
+ * routes then move to the end of the virtual host. Servers with
  * httpsRedirect make their virtual hosts answer 301 to https.
  */
 import { hostsMatch, namespaceAllowed, narrowerHost } from './host-match.ts';
@@ -36,16 +37,15 @@ function buildRouteConfig(name: string, chain: FilterChain, input: GatewayRoutes
     if (!b) { b = { domain, port, routes: [], sources: new Set(), requireTls: false }; buckets.set(domain, b); }
     return b;
   };
-  const redirect = new Set(chain.httpsRedirectHosts ?? []);
   for (const server of chain.servers) {
     const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: input.workload, rootNamespace: input.rootNamespace, listenerPort: server.serverPort, problems };
     const place = { gateway: server.gateway, port: server.serverPort, proxyLabels: input.workload.labels, proxyNamespace: input.workload.namespace };
-    const redirecting = server.hosts.some((h) => redirect.has(h.host));
+    const redirecting = server.httpsRedirect === true;
     for (const vs of virtualServicesFor(input.virtualServices, server.gateway, input.workload.namespace)) {
       const domains = new Set<string>();
       for (const vsHost of virtualServiceHosts(vs)) {
         for (const sh of server.hosts) {
-          if (namespaceAllowed(sh.namespace, vs.metadata.namespace ?? '') && hostsMatch(vsHost, sh.host)) domains.add(narrowerHost(vsHost, sh.host));
+          if (namespaceAllowed(sh.namespace, vs.metadata.namespace ?? '') && hostsMatch(vsHost, sh.host)) domains.add(narrowerHost(vsHost, sh.host).toLowerCase());
         }
       }
       if (domains.size === 0) continue;
@@ -60,12 +60,12 @@ function buildRouteConfig(name: string, chain: FilterChain, input: GatewayRoutes
       }
     }
     // A redirecting server answers 301 for its hosts even without any VirtualService.
-    if (redirecting) for (const sh of server.hosts) if (!buckets.has(sh.host)) bucket(sh.host, server.serverPort).requireTls = true;
+    if (redirecting) for (const sh of server.hosts) if (!buckets.has(sh.host.toLowerCase())) bucket(sh.host.toLowerCase(), server.serverPort).requireTls = true;
   }
   const virtualHosts: VirtualHost[] = [...buckets.values()].map((b) => ({
     name: `${b.domain}:${b.port}`,
     domains: [b.domain],
-    routes: b.sources.size > 1 ? catchAllLast(b.routes) : b.routes,
+    routes: catchAllLast(b.routes),
     ...(b.requireTls ? { requireTls: true } : {}),
   }));
   return { name, virtualHosts };

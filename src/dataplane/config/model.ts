@@ -34,6 +34,8 @@ export interface GatewayServerRef {
   serverPort: number;
   /** This server's hosts (a merged HTTP chain serves several servers' hosts). */
   hosts: ScopedHost[];
+  /** `tls.httpsRedirect` on a plain HTTP server. */
+  httpsRedirect?: boolean;
 }
 
 export type FilterChainKind =

@@ -9,7 +9,7 @@
 import { sortedByCreation } from './config-order.ts';
 import { resolveShortName } from './host-match.ts';
 import type { HttpMatchRequest, Labels, VirtualService } from './istio-specs.ts';
-import type { CompiledRoute } from './model.ts';
+import type { CompiledRoute, RouteMatch } from './model.ts';
 import { problem } from './problems.ts';
 import { emptyHeaders, headerMutation, routeAction } from './route-actions.ts';
 import type { RouteContext } from './route-actions.ts';
@@ -105,8 +105,20 @@ export function compileVirtualServiceRoutes(vs: VirtualService, place: RoutePlac
   return routes;
 }
 
-/** Istio's SortVHostRoutes: catch-all routes (no conditions) move to the end, others keep their order. */
+/** Envoy's view of one match block: catch-all when only the path is tested, against `/` (prefix) or `.*` (regex). */
+function isCatchAllMatch(m: RouteMatch | undefined): boolean {
+  if (!m) return true;
+  const uriCatchAll = !m.uri || (m.uri.kind === 'prefix' && m.uri.value === '/') || (m.uri.kind === 'regex' && m.uri.value === '.*');
+  return uriCatchAll && !m.method && !m.authority && !m.scheme && m.headers.length === 0 && m.queryParams.length === 0;
+}
+
+/**
+ * Istio's SortVHostRoutes for gateway virtual hosts: istiod emits one Envoy route per match
+ * block, then moves the catch-all ones to the end keeping the others' order. Routes are
+ * split per block here first so that the same reordering happens.
+ */
 export function catchAllLast(routes: readonly CompiledRoute[]): CompiledRoute[] {
-  const isCatchAll = (r: CompiledRoute): boolean => r.matches.length === 0 || r.matches.some((m) => !m.uri && !m.method && !m.authority && !m.scheme && m.headers.length === 0 && m.queryParams.length === 0);
-  return [...routes.filter((r) => !isCatchAll(r)), ...routes.filter(isCatchAll)];
+  const split = routes.flatMap((r) => (r.matches.length <= 1 ? [r] : r.matches.map((m) => ({ ...r, matches: [m] }))));
+  const isCatchAll = (r: CompiledRoute): boolean => isCatchAllMatch(r.matches[0]);
+  return [...split.filter((r) => !isCatchAll(r)), ...split.filter(isCatchAll)];
 }
