@@ -46,7 +46,8 @@ test('skiff up serves kubectl, reports status and version, refuses a second up, 
   const status = await runSkiffProcess(['status', '-o', 'json'], env);
   assert.equal(status.code, 0, status.stdout + status.stderr);
   const report = JSON.parse(status.stdout);
-  assert.deepEqual(Object.keys(report), ['apiServer', 'kubeconfig', 'dataDir', 'store', 'components']);
+  assert.deepEqual(Object.keys(report), ['apiServer', 'kubeconfig', 'dataDir', 'store', 'ingress', 'domain', 'components']);
+  assert.match(String(report.ingress.https.port), /^\d+$/);
   assert.equal(report.apiServer, apiServer);
   assert.ok(report.components.every((c: { healthy: boolean }) => c.healthy), status.stdout);
 
