@@ -17,6 +17,8 @@ import type { RequestRecord } from '../request-record.ts';
 
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+/** Envoy's stream_idle_timeout default: 5 minutes. */
+const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 
 export class Http1Connection implements ExchangeHost {
   readonly downstream: DownstreamInfo;
@@ -30,6 +32,8 @@ export class Http1Connection implements ExchangeHost {
   #tunnel = false;
   #closed = false;
   readonly #limits: HeadLimits;
+  readonly #idleTimeoutMs: number;
+  readonly #streamIdleTimeoutMs: number;
   readonly #onGone: ((c: Http1Connection) => void) | undefined;
 
   constructor(
@@ -47,9 +51,13 @@ export class Http1Connection implements ExchangeHost {
       secure: 'encrypted' in socket && socket.encrypted === true,
     };
     socket.setNoDelay(true);
-    socket.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.#streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+    socket.setTimeout(this.#idleTimeoutMs);
     socket.on('timeout', () => {
-      if (!this.#exchange) socket.destroy();
+      const ex = this.#exchange;
+      if (!ex) socket.destroy();
+      else if (!ex.bodyDone) ex.streamIdle(); // a client that stopped sending its body
     });
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
@@ -118,6 +126,8 @@ export class Http1Connection implements ExchangeHost {
       this.#pending = undefined;
       const ex = new Exchange(this, head);
       this.#exchange = ex;
+      // While a body is coming, silence means Envoy's stream_idle_timeout, not the connection idle timeout.
+      if (!ex.bodyDone) this.socket.setTimeout(this.#streamIdleTimeoutMs);
       if (rest) {
         if (!ex.bodyDone) {
           const stop = ex.feedBody(rest, 0, rest.length);
@@ -205,6 +215,7 @@ export class Http1Connection implements ExchangeHost {
   }
 
   pauseFor(upstream: Socket): void {
+    if (this.socket.isPaused()) return;
     this.socket.pause();
     upstream.once('drain', () => this.resume());
   }
@@ -220,6 +231,7 @@ export class Http1Connection implements ExchangeHost {
   }
 
   pauseUpstreamUntilDrained(upstream: Socket): void {
+    if (upstream.isPaused()) return;
     upstream.pause();
     this.socket.once('drain', () => upstream.resume());
   }
@@ -227,6 +239,7 @@ export class Http1Connection implements ExchangeHost {
   exchangeDone(exchange: Exchange, reusable: boolean): void {
     if (this.#exchange !== exchange) return;
     this.#exchange = undefined;
+    if (exchange.head.framing !== 'none') this.socket.setTimeout(this.#idleTimeoutMs);
     if (this.#closed) return;
     if (!reusable || this.draining) {
       this.#pending = undefined;

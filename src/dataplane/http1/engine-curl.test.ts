@@ -113,6 +113,7 @@ describe('HTTP/1.1 engine with curl', () => {
     assert.match(r.body, /^GET \/rewritten /);
     const req = seen.at(-1)!;
     assert.equal(req.headers.host, 'backend.local');
+    assert.equal(req.headers['x-envoy-original-path'], '/rewrite/x');
     assert.equal(req.headers['x-added'], 'a');
     assert.equal(req.headers['x-secret'], undefined);
     assert.equal(r.headers['x-resp'], 'r');

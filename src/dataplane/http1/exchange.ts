@@ -352,6 +352,14 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#abort('response_timeout');
   }
 
+  /** The request body stopped arriving (Envoy's stream idle timeout: 408 before a response, else a reset). */
+  streamIdle(): void {
+    if (this.finished) return;
+    this.#flags.push('SI');
+    if (!this.#responseStarted) this.#localReply(408, 'stream timeout', undefined, 'stream_idle_timeout', true);
+    else this.#abort('stream_idle_timeout');
+  }
+
   /** The client closed the connection before the exchange finished (Envoy's DC). */
   downstreamClosed(): void {
     if (this.finished) return;

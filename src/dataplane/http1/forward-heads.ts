@@ -53,6 +53,8 @@ export function buildUpstreamRequestHead(head: RequestHead, decision: ForwardDec
   }
   out += `x-forwarded-proto: ${forwardedProto ?? (downstream.secure ? 'https' : 'http')}${CRLF}`;
   if (forwardedFor !== undefined) out += `x-forwarded-for: ${forwardedFor}${CRLF}`;
+  // Envoy keeps the path the client asked for when a route rewrites it.
+  if (decision.path !== undefined && decision.path !== head.path) out += `x-envoy-original-path: ${head.path}${CRLF}`;
   if (set) for (const [n, v] of set) out += `${n}: ${v}${CRLF}`;
   if (head.upgrade !== undefined) out += `connection: upgrade${CRLF}upgrade: ${upgradeHeader(head)}${CRLF}`;
   out += CRLF;

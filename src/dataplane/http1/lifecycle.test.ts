@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { curl, startProxy, startUpstream, type TestProxy } from './test-support.ts';
+import { curl, rawExchange, startProxy, startUpstream, statuses, type TestProxy } from './test-support.ts';
 import type { RouteDecision } from './types.ts';
 
 describe('HTTP/1.1 engine lifecycle and robustness', () => {
@@ -15,7 +15,10 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
   let recordCalls = 0;
 
   before(async () => {
-    upstream = await startUpstream((req, res) => res.end(`up ${req.url}`));
+    upstream = await startUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => res.end(`up ${req.url}`));
+    });
     const target = { host: '127.0.0.1', port: upstream.port };
     proxy = await startProxy(
       async (head): Promise<RouteDecision> => {
@@ -24,7 +27,7 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
         await new Promise((r) => setImmediate(r)); // an async decision, as with a config lookup
         return { kind: 'forward', upstream: target };
       },
-      { idleTimeoutMs: 150 },
+      { idleTimeoutMs: 150, streamIdleTimeoutMs: 150 },
     );
   });
   after(async () => {
@@ -38,6 +41,16 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
     await new Promise((r) => s.once('data', r));
     await new Promise((r) => s.on('close', r));
     assert.ok(s.destroyed);
+  });
+
+  it('answers a body that stops arriving with 408 stream timeout (SI)', async () => {
+    const r = await rawExchange(proxy.port, 'POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc', { timeoutMs: 10_000 });
+    assert.deepEqual(statuses(r.text), [408]);
+    assert.ok(r.text.endsWith('stream timeout'));
+    assert.ok(r.closed);
+    const rec = proxy.records.at(-1)!;
+    assert.deepEqual(rec.responseFlags, ['SI']);
+    assert.equal(rec.bytesReceived, 3);
   });
 
   it('answers 500 when the handler throws, 503 UH when the picker throws, and keeps serving', async () => {

@@ -80,6 +80,8 @@ export interface Http1Options {
   requestHeadersTimeoutMs?: number;
   /** A kept-alive connection with no request in flight closes after this (Envoy's idle_timeout, 1 h). */
   idleTimeoutMs?: number;
+  /** A request body that stops arriving for this long is ended with 408 `stream timeout` (Envoy's stream_idle_timeout, 5 min). */
+  streamIdleTimeoutMs?: number;
   maxHeadBytes?: number;
   maxHeaders?: number;
   acceptHttp10?: boolean;
