@@ -29,7 +29,7 @@ function shape(m: MetricJson): string {
  * Our labelled families (the Istio metrics) are summed series by series and keep their fast
  * rendering. Any other metric goes through prom-client's own `AggregatorRegistry.aggregate`,
  * whose output spells every label out on every line: fine for small metrics, too slow for
- * Istio's 25 labels on every histogram line (docs/telemetry.md "Why the hot path is our own").
+ * Istio's 25 labels on every histogram line (docs/telemetry.md "Why the per-request half is our own").
  */
 function sumLabelled(families: readonly LabelledFamily[]): LabelledFamily {
   const sum = families[0]!.emptyCopy();
