@@ -15,7 +15,7 @@ import { ResponseReader, type ResponseEvents } from './response-reader.ts';
 import type { ResponseHead } from './response-head.ts';
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamEndpoint, type UpstreamUser } from './upstream-pool.ts';
 import type { ForwardDecision, RouteDecision } from './types.ts';
-import { shouldRetryStatus, retryBackoffMs } from './retry.ts';
+import { shouldRetryFailure, shouldRetryStatus, retryBackoffMs } from './retry.ts';
 import type { ExchangeHost } from './exchange-host.ts';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -168,14 +168,18 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     const perTry = d.retry?.perTryTimeoutMs;
     if (perTry) this.#tryTimer = setTimeout(() => this.#onTimeout(true), perTry);
     const pool = this.#host.options.pool;
+    // A try abandoned by its per-try timeout may still connect or fail later: only the latest try counts.
+    const generation = ++this.#tryGeneration;
     (fresh ? pool.acquireFresh(endpoint) : pool.acquire(endpoint)).then(
-      (c) => this.#onConnected(c),
-      (e: unknown) => this.#onConnectFailed(e),
+      (c) => this.#onConnected(c, generation),
+      (e: unknown) => this.#onConnectFailed(e, generation),
     );
   }
 
-  #onConnected(up: UpstreamConnection): void {
-    if (this.finished || this.#up) {
+  #tryGeneration = 0;
+
+  #onConnected(up: UpstreamConnection, generation: number): void {
+    if (this.finished || this.#up || generation !== this.#tryGeneration) {
       up.release(true); // nothing was written on it
       return;
     }
@@ -194,9 +198,9 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#host.resume();
   }
 
-  #onConnectFailed(e: unknown): void {
+  #onConnectFailed(e: unknown, generation: number): void {
+    if (this.finished || generation !== this.#tryGeneration) return;
     clearTimeout(this.#tryTimer);
-    if (this.finished) return;
     if (e instanceof UpstreamConnectError && e.kind === 'overflow') {
       this.#failBeforeResponse(ENVOY_REPLIES.overflow);
       return;
@@ -210,14 +214,10 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   #retryAllowed(cause: 'connect-failure' | 'reset' | 'timeout' | 'status', status = 0): boolean {
     const policy = this.#decision?.retry;
     if (!policy || this.#try >= policy.attempts || !this.#replay) return false;
-    const on = policy.retryOn;
-    const ok =
-      cause === 'connect-failure' ? on.includes('connect-failure') || on.includes('gateway-error') || on.includes('5xx')
-      : cause === 'reset' ? on.includes('reset') || on.includes('gateway-error') || on.includes('5xx')
-      : cause === 'timeout' ? on.includes('reset') || on.includes('gateway-error') || on.includes('5xx')
-      : shouldRetryStatus(policy, status);
+    const ok = cause === 'status' ? shouldRetryStatus(policy, status) : shouldRetryFailure(policy, cause);
     if (!ok) return false;
     this.#try++;
+    this.#tryGeneration++;
     this.#queued = [...this.#replay];
     this.#queuedBytes = this.#replayBytes;
     setTimeout(() => {

@@ -14,6 +14,17 @@ export function shouldRetryStatus(policy: RetryPolicy, status: number): boolean 
   return false;
 }
 
+/**
+ * Failures without a response: Envoy's `5xx` and `gateway-error` cover them all (a reset or
+ * timeout is answered 503/504 locally); `connect-failure` and `reset` name one each. A per-try
+ * timeout counts as a reset.
+ */
+export function shouldRetryFailure(policy: RetryPolicy, cause: 'connect-failure' | 'reset' | 'timeout'): boolean {
+  const on = policy.retryOn;
+  if (on.includes('5xx') || on.includes('gateway-error')) return true;
+  return cause === 'connect-failure' ? on.includes('connect-failure') : on.includes('reset');
+}
+
 const BASE_MS = 25;
 const MAX_MS = 250;
 
