@@ -4,6 +4,7 @@ import { compileGatewayRoutes } from './gateway-routes.ts';
 import type { GatewayRoutesInput } from './gateway-routes.ts';
 import { compileGatewayListeners } from './gateway-listeners.ts';
 import type { Gateway, VirtualService, VirtualServiceSpec } from './istio-specs.ts';
+import type { CompiledRoute } from './model.ts';
 import { selectRoute } from './route-selection.ts';
 import type { RouteRequest } from './route-match.ts';
 import { GATEWAY_LABELS, ingressGatewayService, istio, knativeLocalGateway, knativeLocalGatewayService, service } from './testing-fixtures.ts';
@@ -85,14 +86,20 @@ describe('gateway routes', () => {
     assert.equal(selectRoute(config!, get('nothing.example.org')).found, false);
   });
 
-  it('moves catch-all match blocks to the end of a gateway virtual host, as istiod does', () => {
+  it('stops a VirtualService at its catch-all, then moves catch-alls behind the merged routes', () => {
     const gw = httpGateway('default', 'public', ['*']);
     const one = vs('default', 'one', { gateways: ['public'], hosts: ['shop.example.com'], http: [
-      { match: [{ uri: { prefix: '/' } }, { headers: { 'x-beta': { exact: '1' } } }], route: [{ destination: { host: 'web' } }] },
-      { match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'hello-00001', port: { number: 80 } } }] },
+      { match: [{ headers: { 'x-beta': { exact: '1' } } }, { uri: { prefix: '/api' } }], route: [{ destination: { host: 'web' } }] },
+      { route: [{ destination: { host: 'web' } }] },
+      { match: [{ uri: { prefix: '/never' } }], route: [{ destination: { host: 'web' } }] },
     ] });
-    const [config] = compile([gw], [one]).routeConfigs;
-    assert.deepEqual(config!.virtualHosts[0]!.routes.map((r) => [r.origin.ruleIndex, r.matches[0]?.uri?.kind === 'prefix' ? r.matches[0].uri.value : r.matches[0]?.headers[0]?.name]), [[0, 'x-beta'], [1, '/api'], [0, '/']]);
+    const two = vs('default', 'two', { gateways: ['public'], hosts: ['shop.example.com'], http: [{ match: [{ uri: { prefix: '/v2' } }], route: [{ destination: { host: 'web' } }] }] });
+    const [config] = compile([gw], [one, two]).routeConfigs;
+    const describe = (r: CompiledRoute): string => {
+      const m = r.matches[0];
+      return `${r.origin.virtualService}#${r.origin.ruleIndex}:${m ? (m.uri?.kind === 'prefix' ? m.uri.value : m.headers[0]?.name) : '*'}`;
+    };
+    assert.deepEqual(config!.virtualHosts[0]!.routes.map(describe), ['default/one#0:x-beta', 'default/one#0:/api', 'default/two#0:/v2', 'default/one#1:*']);
   });
 
   it('a namespace-scoped server host admits only VirtualServices from that namespace', () => {
@@ -114,7 +121,7 @@ describe('gateway routes', () => {
     const gw = httpGateway('default', 'public', ['*']);
     const bad = vs('default', 'bad', { gateways: ['public'], hosts: ['bad.example.com'], http: [
       { match: [{ uri: { regex: '(' } }], route: [{ destination: { host: 'web' } }] },
-      { route: [{ destination: { host: 'nowhere' }, weight: 100 }, { destination: { host: 'web', subset: 'v9' }, weight: 0 }] },
+      { match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: 'nowhere' }, weight: 100 }, { destination: { host: 'web', subset: 'v9' }, weight: 0 }] },
       { route: [{ destination: { host: 'web', subset: 'v9' } }] },
     ] });
     const out = compile([gw], [bad]);

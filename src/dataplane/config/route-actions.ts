@@ -30,7 +30,9 @@ export interface RouteContext {
 
 /** Istio's default retry policy (pilot/pkg/networking/core/route/retry). */
 export const DEFAULT_RETRY_ON = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'];
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 2, retryOn: DEFAULT_RETRY_ON, retriableStatusCodes: [503] };
+// `retriable-status-codes` with no codes listed retries only on codes the client names in
+// x-envoy-retriable-status-codes: istiod lists none.
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 2, retryOn: DEFAULT_RETRY_ON, retriableStatusCodes: [] };
 
 export function emptyHeaders(): HeaderMutation {
   return { set: {}, add: {}, remove: [] };
@@ -50,7 +52,7 @@ export function retryPolicy(retries: HttpRetry | undefined): RetryPolicy {
   if (parts.length === 0) retryOn = [...DEFAULT_RETRY_ON];
   else if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
   const perTry = retries.perTryTimeout ? parseDurationMs(retries.perTryTimeout) : undefined;
-  return { attempts, retryOn, retriableStatusCodes: parts.length === 0 ? [503] : codes, ...(perTry ? { perTryTimeoutMs: perTry } : {}) };
+  return { attempts, retryOn, retriableStatusCodes: codes, ...(perTry ? { perTryTimeoutMs: perTry } : {}) };
 }
 
 function percent(p: { value?: number } | undefined, legacy?: number): number {

@@ -37,7 +37,7 @@ describe('sidecar (mesh) routes', () => {
     assert.ok(picked.found);
     const action = forward(picked.route.action);
     assert.equal(action.clusters[0]!.cluster, 'outbound|9080||reviews.bookinfo.svc.cluster.local');
-    assert.deepEqual(action.retries, { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [503] });
+    assert.deepEqual(action.retries, { attempts: 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'], retriableStatusCodes: [] });
     assert.equal(compile([], 5432).routeConfig.virtualHosts.length, 0, 'TCP services have no HTTP routes');
   });
 
@@ -76,8 +76,9 @@ describe('sidecar (mesh) routes', () => {
       { match: [{ sourceLabels: { app: 'productpage' }, port: 9080 }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
       { match: [{ port: 1234 }], route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
     ] };
-    assert.deepEqual(compile([vs('r', spec)]).routeConfig.virtualHosts[0]!.routes.map((r) => [r.origin.ruleIndex, r.matches.length]), [[0, 1]]);
-    assert.deepEqual(compile([vs('r', spec)], 9080, { app: 'details', version: 'v1' }).routeConfig.virtualHosts[0]!.routes, []);
+    assert.deepEqual(compile([vs('r', spec)]).routeConfig.virtualHosts[0]!.routes.map((r) => [r.origin.ruleIndex, r.matches.length]), [[0, 0]], 'only place conditions: a catch-all for this proxy');
+    // Nothing left for this proxy: istiod falls back to the service's default route.
+    assert.deepEqual(compile([vs('r', spec)], 9080, { app: 'details', version: 'v1' }).routeConfig.virtualHosts[0]!.routes.map((r) => r.name), ['default']);
   });
 
   it('compiles timeout, retries, fault, mirror, rewrite, redirect and direct responses', () => {

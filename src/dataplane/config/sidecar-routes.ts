@@ -2,9 +2,10 @@
  * Outbound HTTP routes of a sidecar for one port (istiod's buildSidecarOutboundHTTPRouteConfig,
  * route name = the port): one virtual host per service visible from the proxy's namespace
  * with that port. A service some mesh-bound VirtualService names gets that VirtualService's
- * routes — the oldest VirtualService owns a host, newer ones for the same host are
- * reported and ignored — and no fallback: a request no rule matches gets 404 (NR). Any
- * other service gets the default route to `outbound|<port>||<host>` with Istio's default retries.
+ * routes — a VirtualService naming the host exactly before a wildcard one, then the oldest;
+ * the others are reported and ignored — and no fallback: a request no rule matches gets
+ * 404 (NR). Any other service, or one whose VirtualService has no route for this port, gets
+ * the default route to `outbound|<port>||<host>` with Istio's default retries.
  */
 import { hostsMatch } from './host-match.ts';
 import type { DestinationRule, Labels, VirtualService } from './istio-specs.ts';
@@ -56,12 +57,16 @@ export function compileSidecarRoutes(input: SidecarRoutesInput): SidecarRoutesOu
   for (const service of input.registry.visibleFrom(proxy.namespace)) {
     const servicePort = service.ports.find((p) => p.port === port);
     if (!servicePort || TCP_ONLY.has(servicePort.protocol)) continue;
-    const candidates = meshServices.filter((vs) => virtualServiceHosts(vs).some((h) => hostsMatch(h, service.host)));
-    const [vs, ...shadowed] = candidates;
+    // An exact host beats a wildcard one (istiod's most-specific wildcard index), then the oldest wins.
+    const exact = meshServices.filter((vs) => virtualServiceHosts(vs).some((h) => h.toLowerCase() === service.host));
+    const wildcard = meshServices.filter((vs) => !exact.includes(vs) && virtualServiceHosts(vs).some((h) => hostsMatch(h, service.host)));
+    const [vs, ...shadowed] = [...exact, ...wildcard];
     for (const other of shadowed) {
-      problems.push(problem(other, 'virtual-service-duplicate-host', `host ${service.host} is already routed by the older VirtualService ${vs!.metadata.namespace}/${vs!.metadata.name}: this one is ignored for it in the mesh`, 'spec.hosts', 'warning'));
+      problems.push(problem(other, 'virtual-service-duplicate-host', `host ${service.host} is already routed by the VirtualService ${vs!.metadata.namespace}/${vs!.metadata.name} (exact hosts before wildcards, then the oldest): this one is ignored for it in the mesh`, 'spec.hosts', 'warning'));
     }
-    const routes = vs ? compileVirtualServiceRoutes(vs, place, ctx) : [defaultRoute(service, port)];
+    const compiled = vs ? compileVirtualServiceRoutes(vs, place, ctx) : [];
+    // A VirtualService with no route for this port leaves the service its default route.
+    const routes = compiled.length > 0 ? compiled : [defaultRoute(service, port)];
     virtualHosts.push({ name: `${service.host}:${port}`, domains: serviceDomains(service, proxy.namespace), routes });
   }
   return { routeConfig: { name: String(port), virtualHosts }, problems: uniqueProblems(problems) };

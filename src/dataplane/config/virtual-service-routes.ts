@@ -1,10 +1,11 @@
 /**
  * One VirtualService's http rules as routes for one place: a gateway server (gateway
- * `ns/name`) or the mesh (`mesh`, the sidecars). A match block counts only where it
- * applies — its own `gateways` (else the VirtualService's), its `port` (the gateway server
- * port or service port), `sourceLabels`/`sourceNamespace` (the proxy's own, decided when
- * compiling as istiod does). A rule whose every block is filtered out disappears; it does
- * not become a catch-all. Rule order is kept: the first matching route wins.
+ * `ns/name`) or the mesh (`mesh`, the sidecars), as istiod's BuildHTTPRoutesForVirtualService
+ * does it. A match block counts only where it applies — its `port` (the gateway server port
+ * or service port) and its own `gateways`, or without those its `sourceLabels` /
+ * `sourceNamespace` against the proxy, all decided when compiling. A rule whose every block
+ * is filtered out disappears (it does not become a catch-all); rule order is kept; a
+ * catch-all (a rule without match, or a block testing nothing but `/`) ends the list.
  */
 import { sortedByCreation } from './config-order.ts';
 import { resolveShortName } from './host-match.ts';
@@ -55,53 +56,61 @@ export interface RoutePlace {
   proxyNamespace: string;
 }
 
-function blockApplies(m: HttpMatchRequest, vsGateways: readonly string[], vsNamespace: string, place: RoutePlace): boolean {
-  const gateways = m.gateways && m.gateways.length > 0 ? m.gateways.map((g) => resolveGatewayName(g, vsNamespace)) : vsGateways;
-  if (!gateways.includes(place.gateway)) return false;
+/**
+ * istiod's TranslateRoute filters: the block's port must be the listener's, and either
+ * one of its own `gateways` is this place, or (without them) its sourceLabels and
+ * sourceNamespace fit the proxy.
+ */
+function blockApplies(m: HttpMatchRequest, vsNamespace: string, place: RoutePlace): boolean {
   if (m.port && m.port !== place.port) return false;
-  if (m.sourceNamespace && m.sourceNamespace !== place.proxyNamespace) return false;
+  if (m.gateways && m.gateways.length > 0) return m.gateways.map((g) => resolveGatewayName(g, vsNamespace)).includes(place.gateway);
   if (m.sourceLabels && !Object.entries(m.sourceLabels).every(([k, v]) => place.proxyLabels[k] === v)) return false;
-  return true;
+  return !m.sourceNamespace || m.sourceNamespace === place.proxyNamespace;
 }
 
 export function compileVirtualServiceRoutes(vs: VirtualService, place: RoutePlace, ctx: RouteContext): CompiledRoute[] {
   const vsNamespace = vs.metadata.namespace ?? '';
-  const vsGateways = boundGateways(vs);
   const origin = `${vsNamespace}/${vs.metadata.name ?? ''}`;
   const routes: CompiledRoute[] = [];
-  (vs.spec?.http ?? []).forEach((rule, ruleIndex) => {
+  const rules = vs.spec?.http ?? [];
+  for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+    const rule = rules[ruleIndex]!;
     const at = `spec.http[${ruleIndex}]`;
     if (rule.delegate) {
       ctx.problems.push(problem(vs, 'route-invalid', 'delegate VirtualServices are not supported: rule skipped', `${at}.delegate`, 'warning'));
-      return;
+      continue;
     }
     const declared = rule.match ?? [];
-    const applicable = declared.filter((m) => blockApplies(m, vsGateways, vsNamespace, place));
-    if (declared.length > 0 && applicable.length === 0) return;
-    if (declared.length === 0 && !vsGateways.includes(place.gateway)) return;
-    const matches = [];
-    for (const block of applicable) {
+    const matches: RouteMatch[] = [];
+    let invalid = false;
+    // Like istiod, stop at a catch-all: nothing after it could ever match.
+    let catchAll = declared.length === 0;
+    for (const block of declared.filter((m) => blockApplies(m, vsNamespace, place))) {
       // Place-specific conditions were decided above; the proxy need not test them again.
       const { port: _p, sourceLabels: _l, sourceNamespace: _n, gateways: _g, ...rest } = block;
       const compiled = compileRouteMatch(rest);
       if (compiled.error) {
         ctx.problems.push(problem(vs, 'route-invalid', `${compiled.error}: rule skipped`, `${at}.match`));
-        return;
+        invalid = true;
+        break;
       }
       matches.push(compiled.match!);
+      if (isCatchAllMatch(compiled.match)) { catchAll = true; break; }
     }
+    if (invalid || (declared.length > 0 && matches.length === 0)) continue;
     const action = routeAction(rule, vs, at, matches, ctx);
     if (!action) {
       ctx.problems.push(problem(vs, 'route-invalid', 'rule has no route, redirect or directResponse: skipped', at));
-      return;
+      continue;
     }
     routes.push({
       origin: { virtualService: origin, ruleIndex }, ...(rule.name ? { name: rule.name } : {}),
-      matches, action,
+      matches: catchAll ? [] : matches, action,
       requestHeaders: rule.headers?.request ? headerMutation(rule.headers.request) : emptyHeaders(),
       responseHeaders: rule.headers?.response ? headerMutation(rule.headers.response) : emptyHeaders(),
     });
-  });
+    if (catchAll) break;
+  }
   return routes;
 }
 
