@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { Counter, Gauge } from 'prom-client';
 import type { AddressInfo } from 'node:net';
 import { ISTIO_DEFAULT_BUCKETS, IstioMetrics, parseHistogramBucketsAnnotation } from './istio-metrics.ts';
 import { HTTP_LABEL_NAMES } from './labels.ts';
@@ -28,6 +29,24 @@ test('an HTTP record counts a request and observes duration and bytes with Istio
   assert.match(text, /^istio_request_bytes_count\{[^}]*\} 2$/m);
   assert.equal(text.match(/^istio_request_bytes_bucket\{/gm)?.length, ISTIO_DEFAULT_BUCKETS.length + 1);
   assert.ok(!text.includes('istio_tcp_'), 'no TCP series without TCP records');
+});
+
+test('families are listed in name order whatever came first; metrics registered by others stay', async () => {
+  const m = new IstioMetrics();
+  new Gauge({ name: 'istio_build', help: 'Build.', labelNames: ['tag'], registers: [m.registry] }).labels('1.20').set(1);
+  m.tcpOpened(tcpRecord());
+  m.record(httpRecord());
+  m.tcpClosed(tcpRecord());
+  const types = [...(await m.render()).matchAll(/^# TYPE (\S+)/gm)].map((x) => x[1]);
+  assert.deepEqual(types, [
+    'istio_build',
+    'istio_request_bytes',
+    'istio_request_duration_milliseconds',
+    'istio_requests_total',
+    'istio_response_bytes',
+    'istio_tcp_connections_closed_total',
+    'istio_tcp_connections_opened_total',
+  ]);
 });
 
 test('a TCP record counts open, close and bytes; streaming reports add deltas', async () => {
@@ -84,4 +103,18 @@ test('the stats endpoint serves the merged registries of several proxies at /sta
   assert.match(body, /^istio_requests_total\{[^}]*response_code="503",grpc_response_status="",response_flags="UH"[^}]*\} 1$/m);
   assert.equal((await fetch(base + '/other')).status, 404);
   assert.equal((await fetch(base + STATS_PATH, { method: 'POST' })).status, 405);
+  const head = await fetch(base + STATS_PATH, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(await head.text(), '');
+});
+
+test('a metric that fails to collect makes the scrape a 500, not a hang', async (t) => {
+  const m = new IstioMetrics();
+  m.record(httpRecord());
+  new Counter({ name: 'broken_total', help: 'Broken.', registers: [m.registry], collect: () => { throw new Error('no data'); } });
+  const server = createServer(statsRequestListener(() => [m.registry]));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const res = await fetch((await listen(server)) + STATS_PATH);
+  assert.equal(res.status, 500);
+  assert.match(await res.text(), /no data/);
 });

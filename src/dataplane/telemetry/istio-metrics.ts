@@ -171,14 +171,15 @@ export class IstioMetrics {
 
   /**
    * Envoy creates a stat when it is first recorded, so its page never lists a family
-   * without series (prom-client's Registry would print a bare `# TYPE` for one). A family therefore
-   * joins the registry on its first series; the registry is rebuilt in name order so the
+   * without series (prom-client's Registry would print a bare `# TYPE` for one). A family
+   * therefore joins the registry on its first series; ours are re-added in name order so the
    * page's order does not depend on which record came first (at most once per family).
+   * Metrics someone else registered here stay.
    */
   private activate(f: Family): void {
     if (this.active.has(f)) return;
     this.active.add(f);
-    this.registry.clear();
+    for (const m of this.active) this.registry.removeSingleMetric(m.name);
     for (const m of [...this.active].sort((a, b) => (a.name < b.name ? -1 : 1))) m.registerIn(this.registry);
   }
 }
