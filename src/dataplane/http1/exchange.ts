@@ -7,10 +7,10 @@
  * byte tunnel, and writes the RequestRecord.
  */
 import type { RequestRecord, ResponseFlag } from '../request-record.ts';
-import { ChunkedScanner } from './chunked-scanner.ts';
 import { buildDownstreamResponseHead, buildUpstreamRequestHead } from './forward-heads.ts';
 import { ENVOY_REPLIES, retriedBody, type EnvoyReply } from './local-reply.ts';
 import type { RequestHead } from './request-head.ts';
+import { RequestBody } from './request-body.ts';
 import { ResponseReader, type ResponseEvents } from './response-reader.ts';
 import type { ResponseHead } from './response-head.ts';
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamEndpoint, type UpstreamUser } from './upstream-pool.ts';
@@ -27,17 +27,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   readonly #t0 = performance.now();
   readonly #host: ExchangeHost;
   readonly head: RequestHead;
-  // Request body framing.
-  #bodyRemaining: number;
-  readonly #scanner: ChunkedScanner | undefined;
-  bodyDone: boolean;
-  #bytesReceived = 0;
-  /** Body chunks not yet written to the current upstream connection. */
-  #queued: Buffer[] = [];
-  #queuedBytes = 0;
-  /** Every body chunk so far, while they fit the replay buffer (else undefined: no more retries). */
-  #replay: Buffer[] | undefined = [];
-  #replayBytes = 0;
+  readonly #body: RequestBody;
   // Routing and tries.
   #decision: ForwardDecision | undefined;
   #endpoint: UpstreamEndpoint | undefined;
@@ -68,45 +58,31 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   constructor(host: ExchangeHost, head: RequestHead) {
     this.#host = host;
     this.head = head;
-    this.#bodyRemaining = head.framing === 'length' ? head.contentLength : 0;
-    this.#scanner = head.framing === 'chunked' ? new ChunkedScanner() : undefined;
-    this.bodyDone = head.framing === 'none';
+    this.#body = new RequestBody(head, host.retryBufferBytes);
   }
 
   // ── request body ──────────────────────────────────────────────────────────────────
 
+  /** The whole request body arrived. */
+  get bodyDone(): boolean {
+    return this.#body.done;
+  }
+
   /** Takes request-body bytes from `buf[start, end)`; returns where the body ended (or `end`). -1: bad chunked framing. */
   feedBody(buf: Buffer, start: number, end: number): number {
-    let stop: number;
-    if (this.#scanner) {
-      stop = this.#scanner.scan(buf, start, end);
-      if (stop < 0) return -1;
-      this.#bytesReceived = this.#scanner.payloadBytes;
-      if (this.#scanner.done) this.bodyDone = true;
-    } else {
-      stop = start + Math.min(this.#bodyRemaining, end - start);
-      this.#bodyRemaining -= stop - start;
-      this.#bytesReceived += stop - start;
-      if (this.#bodyRemaining === 0) this.bodyDone = true;
-    }
+    const stop = this.#body.frame(buf, start, end);
     if (stop > start) this.#pushBody(start === 0 && stop === buf.length ? buf : buf.subarray(start, stop));
     return stop;
   }
 
   #pushBody(chunk: Buffer): void {
-    if (this.#replay) {
-      this.#replayBytes += chunk.length;
-      if (this.#replayBytes <= this.#host.retryBufferBytes) this.#replay.push(chunk);
-      else this.#replay = undefined;
-    }
-    if (this.#up && this.#queued.length === 0) {
+    this.#body.remember(chunk);
+    if (this.#up && !this.#body.hasQueued) {
       if (!this.#up.socket.write(chunk)) this.#host.pauseFor(this.#up.socket);
       return;
     }
     if (this.finished) return;
-    this.#queued.push(chunk);
-    this.#queuedBytes += chunk.length;
-    if (this.#queuedBytes > QUEUE_HIGH_WATER) this.#host.pauseUntilResumed();
+    if (this.#body.queue(chunk) > QUEUE_HIGH_WATER) this.#host.pauseUntilResumed();
   }
 
   /** The request body's chunked framing is broken: a reply if none started, else a reset. */
@@ -191,10 +167,8 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#sentAt = performance.now();
     up.socket.cork();
     up.socket.write(this.#upstreamHead!);
-    for (const c of this.#queued) up.socket.write(c);
+    for (const c of this.#body.takeQueued()) up.socket.write(c);
     up.socket.uncork();
-    this.#queued = [];
-    this.#queuedBytes = 0;
     this.#host.resume();
   }
 
@@ -213,13 +187,12 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   /** Starts the next try if the policy allows it for `cause`; true when it did. */
   #retryAllowed(cause: 'connect-failure' | 'reset' | 'timeout' | 'status', status = 0): boolean {
     const policy = this.#decision?.retry;
-    if (!policy || this.#try >= policy.attempts || !this.#replay) return false;
+    if (!policy || this.#try >= policy.attempts || !this.#body.replayable) return false;
     const ok = cause === 'status' ? shouldRetryStatus(policy, status) : shouldRetryFailure(policy, cause);
     if (!ok) return false;
     this.#try++;
     this.#tryGeneration++;
-    this.#queued = [...this.#replay];
-    this.#queuedBytes = this.#replayBytes;
+    this.#body.requeueForRetry();
     setTimeout(() => {
       if (!this.finished) this.#beginTry(false);
     }, retryBackoffMs(this.#try));
@@ -296,7 +269,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   /** Bytes the client sends once the connection became a tunnel. */
   tunnelData(chunk: Buffer): void {
-    this.#bytesReceived += chunk.length;
+    this.#body.bytes += chunk.length;
     if (this.#up && !this.#up.socket.write(chunk)) this.#host.pauseFor(this.#up.socket);
   }
 
@@ -325,10 +298,9 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       return;
     }
     // A kept-alive connection that died before any response byte: the server closed it while idle. Safe to resend once.
-    if (up?.reused && !this.#reader?.sawBytes && !this.#staleRetried && this.#replay) {
+    if (up?.reused && !this.#reader?.sawBytes && !this.#staleRetried && this.#body.replayable) {
       this.#staleRetried = true;
-      this.#queued = [...this.#replay];
-      this.#queuedBytes = this.#replayBytes;
+      this.#body.requeueForRetry();
       this.#beginTry(true);
       return;
     }
@@ -452,7 +424,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       responseFlags: this.#flags,
       responseCodeDetails: this.#details,
       connectionTerminationDetails: this.#terminationDetails,
-      bytesReceived: this.#bytesReceived,
+      bytesReceived: this.#body.bytes,
       bytesSent: this.#bytesSent,
       upstreamServiceTimeMs: this.#serviceTimeMs,
       upstreamHost: this.#upstreamHost ?? (this.#endpoint ? `${this.#endpoint.host}:${this.#endpoint.port}` : undefined),
