@@ -149,7 +149,7 @@ describe('HTTP/1.1 engine upstream failures', () => {
     assert.equal(r.status, 504);
     assert.equal(r.body, 'upstream request timeout');
     assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['UT']);
-    decide = () => ({ kind: 'forward', upstream: { host: '127.0.0.1', port: up.port }, retry: { attempts: 2, perTryTimeoutMs: 150, retryOn: ['5xx'] } });
+    decide = () => ({ kind: 'forward', upstream: { host: '127.0.0.1', port: up.port }, retry: { attempts: 2, perTryTimeoutMs: 500, retryOn: ['5xx'] } });
     const retried = await curl([url()]);
     assert.equal(retried.status, 200);
   });
