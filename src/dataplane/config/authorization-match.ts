@@ -91,10 +91,9 @@ function pathOnly(path: string | undefined): string | undefined {
   return q < 0 ? path : path.slice(0, q);
 }
 
+/** Istio compares `hosts` with the whole Host header, port included, ignoring case. */
 function hostMatches(patterns: readonly string[], host: string | undefined): boolean {
-  if (host === undefined) return false;
-  const bare = host.replace(/:\d+$/, '');
-  return patterns.some((p) => matchesPattern(p, host, true) || matchesPattern(p, bare, true));
+  return patterns.some((p) => matchesPattern(p, host, true));
 }
 
 function sourceMatches(s: AuthzSource, req: AuthzRequest, http: boolean): boolean {

@@ -63,14 +63,15 @@ describe('AuthorizationPolicy evaluation', () => {
     assert.ok(!authorize([byIp], httpbin, ROOT, fromSleep({ sourceIp: '10.0.1.5' })).allowed);
   });
 
-  it('to: methods, paths (without query), hosts (case-insensitive, port-insensitive), ports; when conditions', () => {
+  it('to: methods, paths (without query), hosts (case-insensitive, port included as istiod does), ports; when conditions', () => {
     const policy = ap('foo', 'ops', { rules: [{
-      to: [{ operation: { methods: ['GET', 'HEAD'], paths: ['/headers', '/status/*'], hosts: ['HTTPBIN.foo'], ports: ['8000'] } }],
+      to: [{ operation: { methods: ['GET', 'HEAD'], paths: ['/headers', '/status/*'], hosts: ['HTTPBIN.foo:8000'], ports: ['8000'] } }],
       when: [{ key: 'request.headers[X-Token]', values: ['abc'] }, { key: 'source.ip', notValues: ['10.0.0.99'] }],
     }] });
     assert.ok(authorize([policy], httpbin, ROOT, fromSleep()).allowed);
     assert.ok(authorize([policy], httpbin, ROOT, fromSleep({ path: '/status/200' })).allowed);
     assert.ok(!authorize([policy], httpbin, ROOT, fromSleep({ path: '/ip' })).allowed);
+    assert.ok(!authorize([policy], httpbin, ROOT, fromSleep({ host: 'httpbin.foo' })).allowed);
     assert.ok(!authorize([policy], httpbin, ROOT, fromSleep({ method: 'DELETE' })).allowed);
     assert.ok(!authorize([policy], httpbin, ROOT, fromSleep({ destinationPort: 9000 })).allowed);
     assert.ok(!authorize([policy], httpbin, ROOT, fromSleep({ headers: { 'x-token': 'nope' } })).allowed);
