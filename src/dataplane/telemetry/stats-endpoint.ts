@@ -30,13 +30,14 @@ export function statsRequestListener(
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    renderRegistries(registries()).then(
+    // Inside the promise, so a throwing `registries` also ends as a 500, not an uncaught error.
+    Promise.resolve().then(() => renderRegistries(registries())).then(
       (body) => {
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => {
-        // A metric's collection failed: answer 500 as Envoy does for an admin error, never hang the scrape.
+        // A metric's collection failed: say so with a 500 rather than leave the scrape hanging.
         res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`);
       },
     );
