@@ -197,6 +197,9 @@ describe('HTTP/1.1 engine with curl', () => {
     issue('gw', 'gw.example.com');
     issue('backend', 'backend.mesh');
     issue('client', 'client.mesh');
+    ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'sleep.key', '-out', 'sleep.csr', '-subj', '/O=cluster.local');
+    writeFileSync(join(dir, 'sleep.ext'), 'subjectAltName=URI:spiffe://cluster.local/ns/default/sa/sleep\n');
+    ssl('x509', '-req', '-in', 'sleep.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'sleep.crt', '-days', '1', '-extfile', 'sleep.ext');
     const secureUpstream = createHttpsServer({ key: pem('backend.key'), cert: pem('backend.crt'), ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: true }, (req, res) => {
       const peer = (req.socket as TLSSocket).getPeerCertificate();
       res.end(`mtls ${peer.subject.CN} ${(req.socket as TLSSocket).servername}`);
@@ -205,11 +208,19 @@ describe('HTTP/1.1 engine with curl', () => {
     const tlsProxy = await startProxy(() => ({
       kind: 'forward',
       upstream: { host: '127.0.0.1', port: upPort, tls: { servername: 'backend.mesh', ca: pem('ca.crt'), cert: pem('client.crt'), key: pem('client.key'), ALPNProtocols: ['http/1.1'] }, tlsKey: 'client-1' },
-    }), { tls: { key: pem('gw.key'), cert: pem('gw.crt') } });
+    }), { tls: { key: pem('gw.key'), cert: pem('gw.crt'), ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: false } });
     try {
       const r = await curl(['--cacert', join(dir, 'ca.crt'), '--resolve', `gw.example.com:${tlsProxy.port}:127.0.0.1`, `https://gw.example.com:${tlsProxy.port}/x`]);
       assert.equal(r.status, 200);
       assert.equal(r.body, 'mtls client.mesh backend.mesh');
+      const plain = tlsProxy.records.at(-1)!;
+      assert.equal(plain.requestedServerName, 'gw.example.com');
+      assert.equal(plain.connectionSecurityPolicy, 'unknown');
+      const withId = await curl(['--cacert', join(dir, 'ca.crt'), '--cert', join(dir, 'sleep.crt'), '--key', join(dir, 'sleep.key'), '--resolve', `gw.example.com:${tlsProxy.port}:127.0.0.1`, `https://gw.example.com:${tlsProxy.port}/x`]);
+      assert.equal(withId.status, 200);
+      const rec = tlsProxy.records.at(-1)!;
+      assert.equal(rec.connectionSecurityPolicy, 'mutual_tls');
+      assert.deepEqual(rec.source, { principal: 'spiffe://cluster.local/ns/default/sa/sleep', namespace: 'default' });
     } finally {
       await tlsProxy.close();
       secureUpstream.closeAllConnections();

@@ -6,9 +6,10 @@
  * now, in-flight requests finish; whatever is left at the deadline is reset).
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { Http1Connection } from './connection.ts';
 import type { Http1Options } from './types.ts';
+import { tlsRecordFields } from './tls-peer.ts';
 
 /** Serves HTTP/1.1 on an accepted (plain or TLS) socket until it closes. */
 export function serveHttp1Connection(socket: Socket, options: Http1Options, onGone?: (c: Http1Connection) => void): Http1Connection {
@@ -29,7 +30,10 @@ export interface Http1Listener {
 export interface Http1ListenerOptions extends Http1Options {
   /** Terminate TLS with these options (cert/key or SNICallback, requestCert, ALPNProtocols…). */
   tls?: TlsOptions;
-  /** Per-connection record fields (peer identity from the client certificate, SNI). */
+  /**
+   * Per-connection record fields (workload labels of the peer, …). Over TLS the SNI and a
+   * verified SPIFFE client identity are filled in already (tls-peer.ts).
+   */
   recordBaseFor?: (socket: Socket) => Http1Options['recordBase'];
 }
 
@@ -46,7 +50,9 @@ export function createHttp1Listener(options: Http1ListenerOptions): Http1Listene
       socket.destroy();
       return;
     }
-    const opts = options.recordBaseFor ? { ...options, recordBase: { ...options.recordBase, ...options.recordBaseFor(socket) } } : options;
+    const tlsFields = options.tls ? tlsRecordFields(socket as TLSSocket) : undefined;
+    const opts =
+      tlsFields || options.recordBaseFor ? { ...options, recordBase: { ...options.recordBase, ...tlsFields, ...options.recordBaseFor?.(socket) } } : options;
     connections.add(new Http1Connection(socket, opts, gone));
   };
   const server = options.tls
