@@ -21,6 +21,7 @@ import { startMeshControllers } from './mesh-controllers.ts';
 import { startRuntime } from '../runtime/kubelet.ts';
 import { clusterDnsAddress, DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
 import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
+import { startMeshDataplane } from './mesh-dataplane.ts';
 import { startPodStreaming } from './pod-streaming.ts';
 import { DEFAULT_ROUTER_HTTP_PORT, DEFAULT_ROUTER_HTTPS_PORT, startRouter } from './router.ts';
 import { DEFAULT_APPS_DOMAIN } from '../dataplane/router/route-hosts.ts';
@@ -67,6 +68,9 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     cleanups.push(() => meshControllers.stop());
     const serviceProxy = await startServiceProxy(core.client, log.child({ component: 'service-proxy' }), { loadBalancerPool: opts.loadBalancerPool ?? DEFAULT_LOAD_BALANCER_POOL, strategy: opts.serviceBalancing ?? 'round-robin' });
     cleanups.push(() => serviceProxy.stop());
+    // The mesh's gateway proxies on the gateway pods' IPs (docs/gateways.md).
+    const meshDataplane = await startMeshDataplane(core.clientAs('istio-proxy'), log.child({ component: 'mesh-dataplane' }));
+    cleanups.push(() => meshDataplane.stop());
     // OpenShift's router for route.openshift.io Routes (docs/router.md).
     const domain = opts.domain ?? DEFAULT_APPS_DOMAIN;
     const router = await startRouter(core.clientAs('openshift-router'), log.child({ component: 'router' }), { domain, httpPort: opts.routerHttpPort ?? DEFAULT_ROUTER_HTTP_PORT, httpsPort: opts.routerHttpsPort ?? DEFAULT_ROUTER_HTTPS_PORT, randomPortsIfTaken: opts.routerHttpPort === undefined && opts.routerHttpsPort === undefined, ca: { certPem: pki.caPem, keyPem: pki.caKeyPem } });
@@ -100,6 +104,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       runtime.health(),
       { name: 'router', healthy: true, message: `http ${router.http.address}:${router.http.port}, https ${router.https.address}:${router.https.port}` },
       { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
+      meshDataplane.health(),
     ];
     core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health() }));
     let stopping: Promise<void> | undefined;

@@ -1,0 +1,116 @@
+/**
+ * One gateway proxy instance: what Envoy is inside an `istio-ingressgateway` pod, run by
+ * skiff's node proxy on the pod's IP. `apply` takes H2's compiled ProxyConfig: ports are
+ * opened as listeners appear (a port that cannot be bound is a problem, retried on the next
+ * apply, never a crash), updated in place, closed as they disappear. Every request and
+ * connection is reported to the proxy's telemetry; its Istio metrics are served on
+ * :15090 `/stats/prometheus` when the pod has that port free.
+ */
+import { createServer, type Server } from 'node:http';
+import { UpstreamPool } from '../http1/index.ts';
+import type { ProxyConfig } from '../config/compile-proxy.ts';
+import type { Cluster, L4Route, RouteConfiguration } from '../config/model.ts';
+import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
+import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts';
+import { GatewayPort } from './gateway-port.ts';
+import type { MeshIdentity } from './tls-options.ts';
+import type { WorkloadPeer } from '../request-record.ts';
+
+export interface GatewayProxyOptions {
+  /** The pod's IP: every listener binds here. */
+  address: string;
+  /** How long a replaced chain's connections may finish (terminationDrainDuration). */
+  chainDrainMs?: number;
+  telemetry?: ProxyTelemetry;
+  /** The gateway's own workload: Istio's source labels for a gateway's reports. */
+  self?: WorkloadPeer;
+}
+
+export interface ApplyResult {
+  /** Ports listening now. */
+  ports: number[];
+  /** What could not be applied: unbindable ports, chains without a usable certificate. */
+  problems: string[];
+}
+
+export class GatewayProxy {
+  readonly telemetry: ProxyTelemetry;
+  readonly #pool = new UpstreamPool({ idleTimeoutMs: 60_000 });
+  readonly #ports = new Map<number, GatewayPort>();
+  #stats: Server | undefined;
+  #statsTried = false;
+  #stopped = false;
+
+  constructor(private readonly opts: GatewayProxyOptions) {
+    this.telemetry = opts.telemetry ?? new ProxyTelemetry();
+  }
+
+  get address(): string {
+    return this.opts.address;
+  }
+
+  async apply(config: ProxyConfig, mesh: MeshIdentity | undefined): Promise<ApplyResult> {
+    const problems: string[] = [];
+    if (this.#stopped) return { ports: [], problems };
+    await this.#openStats();
+    const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
+    const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
+    const wanted = new Set<number>();
+    for (const listener of config.listeners) {
+      wanted.add(listener.port);
+      const l4Routes = new Map<number, L4Route[]>();
+      for (const t of config.l4Routes) if (t.listener === listener.name && t.chainIndex !== undefined) l4Routes.set(t.chainIndex, t.routes);
+      let port = this.#ports.get(listener.port);
+      if (!port) {
+        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.telemetry.report(r), chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
+        try {
+          await candidate.listen();
+        } catch (err) {
+          problems.push(`listener ${listener.name}: cannot listen on ${this.opts.address}:${listener.port}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          continue;
+        }
+        port = candidate;
+        this.#ports.set(listener.port, port);
+      }
+      problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh }));
+    }
+    for (const [number, port] of this.#ports) {
+      if (wanted.has(number)) continue;
+      this.#ports.delete(number);
+      void port.drain(this.opts.chainDrainMs ?? 5_000);
+    }
+    return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
+  }
+
+  /** Envoy's stats port, only if the pod has not bound it itself. */
+  async #openStats(): Promise<void> {
+    if (this.#statsTried) return;
+    this.#statsTried = true;
+    const server = createServer(statsRequestListener(() => [this.telemetry.metrics.registry]));
+    await new Promise<void>((resolve) => {
+      server.once('error', () => resolve());
+      server.listen(STATS_PORT, this.opts.address, () => {
+        this.#stats = server;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting everywhere and lets in-flight requests finish for up to `deadlineMs`. */
+  async drain(deadlineMs: number): Promise<void> {
+    this.#stopped = true;
+    const ports = [...this.#ports.values()];
+    this.#ports.clear();
+    await Promise.all(ports.map((p) => p.drain(deadlineMs)));
+  }
+
+  async stop(deadlineMs = 0): Promise<void> {
+    await this.drain(deadlineMs);
+    this.#pool.closeIdle();
+    const stats = this.#stats;
+    this.#stats = undefined;
+    if (stats) await new Promise<void>((resolve) => stats.close(() => resolve()));
+    stats?.closeAllConnections();
+    await this.telemetry.close();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The per-request half of a gateway's HTTP routing, for H1's engine: the route
+ * configuration of the filter chain the connection came in on picks a virtual host by
+ * authority and the first matching route (H2's selectRoute), and the route's action becomes
+ * the engine's decision — forward to one of the chosen cluster's ready endpoints (pod IP :
+ * target port, round robin; retries may move on), redirect, direct response, fault abort —
+ * or Envoy's 404 `route_not_found` (NR) when nothing matches.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
+import type { UpstreamEndpoint } from '../http1/index.ts';
+import { ENVOY_REPLIES } from '../http1/index.ts';
+import type { RequestHead } from '../http1/index.ts';
+import type { RequestRecord } from '../request-record.ts';
+import { endpointPeerOf } from './peers.ts';
+import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
+import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
+
+export interface RoutingState {
+  routeConfig: RouteConfiguration | undefined;
+  clusters: ReadonlyMap<string, Cluster>;
+}
+
+export interface RoutingOptions {
+  /** The Gateway server port (what VirtualService `match.port` compares). */
+  serverPort: number;
+  /** Current state: read per request, so a new config applies to the next request. */
+  state: () => RoutingState;
+  random?: () => number;
+}
+
+const ENGINE_RETRY_ON = new Set<string>(['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx', 'refused-stream', 'retriable-status-codes']);
+
+export function headerRecord(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    out[name] = out[name] === undefined ? raw[i + 1]! : `${out[name]},${raw[i + 1]!}`;
+  }
+  return out;
+}
+
+function engineRetry(policy: RetryPolicy): EngineRetry | undefined {
+  if (policy.attempts <= 0) return undefined;
+  const retryOn = policy.retryOn.filter((r) => ENGINE_RETRY_ON.has(r)) as RetryOn[];
+  if (retryOn.length === 0) return undefined;
+  return { attempts: policy.attempts, retryOn, ...(policy.perTryTimeoutMs ? { perTryTimeoutMs: policy.perTryTimeoutMs } : {}), ...(policy.retriableStatusCodes.length > 0 ? { retriableStatusCodes: policy.retriableStatusCodes } : {}) };
+}
+
+/** `add` has no engine counterpart: it is applied as `set` (one value per name). */
+function mutations(...all: (HeaderMutation | undefined)[]): { set: [string, string][]; remove: string[] } {
+  const set: [string, string][] = [];
+  const remove: string[] = [];
+  for (const m of all) {
+    if (!m) continue;
+    for (const [k, v] of [...Object.entries(m.set), ...Object.entries(m.add)]) set.push([k, v]);
+    remove.push(...m.remove);
+  }
+  return { set, remove };
+}
+
+/** Round robin over a cluster's ready endpoints, one cursor per cluster. */
+class EndpointCursor {
+  readonly #next = new Map<string, number>();
+  /** `record` learns the chosen endpoint's workload (the engine reads it when the request ends). */
+  pick(cluster: Cluster | undefined, record: Partial<RequestRecord>): UpstreamEndpoint | undefined {
+    const ready = cluster?.endpoints.filter((e) => e.ready) ?? [];
+    if (!cluster || ready.length === 0) return undefined;
+    const i = this.#next.get(cluster.name) ?? 0;
+    this.#next.set(cluster.name, i + 1);
+    const e = ready[i % ready.length]!;
+    record.destination = endpointPeerOf(e);
+    return { host: e.address, port: e.port };
+  }
+}
+
+function redirectDecision(action: Extract<RouteAction, { type: 'redirect' }>, head: RequestHead, secure: boolean): RouteDecision {
+  const scheme = action.scheme ?? (secure ? 'https' : 'http');
+  let authority = action.authority ?? head.authority;
+  if (action.port !== undefined) authority = `${authority.replace(/:\d+$/, '')}:${action.port}`;
+  else if (action.derivePort === 'FROM_PROTOCOL_DEFAULT') authority = authority.replace(/:\d+$/, '');
+  const location = `${scheme}://${authority}${action.uri ?? head.path}`;
+  return { kind: 'reply', status: action.status, headers: ['location', location], details: 'direct_response' };
+}
+
+export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
+  const cursor = new EndpointCursor();
+  const random = opts.random ?? Math.random;
+  return async (head, downstream) => {
+    const { routeConfig, clusters } = opts.state();
+    const headers = headerRecord(head.headers);
+    const selection = routeConfig
+      ? selectRoute(routeConfig, { method: head.method, path: head.path, authority: head.authority, scheme: downstream.secure ? 'https' : 'http', headers, port: opts.serverPort })
+      : { found: false as const };
+    if (!selection.found) {
+      return { kind: 'reply', status: ENVOY_REPLIES.noRoute.status, flags: ['NR'], details: ENVOY_REPLIES.noRoute.details };
+    }
+    if (selection.virtualHost.requireTls && !downstream.secure) {
+      return { kind: 'reply', status: 301, headers: ['location', `https://${head.authority.replace(/:\d+$/, '')}${head.path}`], details: 'direct_response' };
+    }
+    return decide(selection.route, head, downstream.secure, clusters, cursor, random);
+  };
+}
+
+async function decide(route: CompiledRoute, head: RequestHead, secure: boolean, clusters: ReadonlyMap<string, Cluster>, cursor: EndpointCursor, random: () => number): Promise<RouteDecision> {
+  const action = route.action;
+  const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
+  if (action.type === 'redirect') return redirectDecision(action, head, secure);
+  if (action.type === 'direct-response') return { kind: 'reply', status: action.status, ...(action.body !== undefined ? { body: action.body } : {}), details: 'direct_response', record: { routeName } };
+  const fault = action.fault;
+  if (fault?.abort?.httpStatus !== undefined && random() * 100 < fault.abort.percentage) {
+    return { kind: 'reply', status: fault.abort.httpStatus, body: 'fault filter abort', flags: ['FI'], details: 'fault_filter_abort', record: { routeName } };
+  }
+  if (fault?.delay && random() * 100 < fault.delay.percentage) await sleep(fault.delay.fixedDelayMs);
+  const target = pickCluster(action.clusters, random());
+  if (!target) return { kind: 'reply', status: ENVOY_REPLIES.noRoute.status, flags: ['NR'], details: ENVOY_REPLIES.noRoute.details };
+  const cluster = clusters.get(target.cluster);
+  const dot = target.host.indexOf('.');
+  const record: Partial<RequestRecord> = {
+    routeName, upstreamCluster: target.cluster, destinationService: target.host,
+    destinationServiceName: dot > 0 ? target.host.slice(0, dot) : target.host,
+    ...(cluster?.source.kind === 'Service' ? { destinationServiceNamespace: cluster.source.namespace } : {}),
+  };
+  const req = mutations(route.requestHeaders, target.requestHeaders);
+  const res = mutations(route.responseHeaders, target.responseHeaders);
+  const path = rewritePath(head.path, action);
+  const retry = engineRetry(action.retries);
+  return {
+    kind: 'forward',
+    upstream: () => cursor.pick(cluster, record),
+    ...(path !== head.path ? { path } : {}),
+    ...(action.rewrite?.authority ? { authority: action.rewrite.authority } : {}),
+    ...(req.set.length > 0 ? { setRequestHeaders: req.set } : {}),
+    ...(req.remove.length > 0 ? { removeRequestHeaders: req.remove } : {}),
+    ...(res.set.length > 0 ? { setResponseHeaders: res.set } : {}),
+    ...(res.remove.length > 0 ? { removeResponseHeaders: res.remove } : {}),
+    ...(action.timeoutMs ? { timeoutMs: action.timeoutMs } : {}),
+    ...(retry ? { retry } : {}),
+    record,
+  };
+}
