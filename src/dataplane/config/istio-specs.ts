@@ -73,9 +73,9 @@ export interface HttpRoute {
 }
 
 export interface L4Match { destinationSubnets?: string[]; port?: number; sourceLabels?: Record<string, string>; gateways?: string[]; sourceNamespace?: string; sniHosts?: string[] }
-export interface L4Route { match?: L4Match[]; route?: { destination?: Destination; weight?: number }[] }
+export interface L4RouteRule { match?: L4Match[]; route?: { destination?: Destination; weight?: number }[] }
 
-export interface VirtualServiceSpec { hosts?: string[]; gateways?: string[]; http?: HttpRoute[]; tls?: L4Route[]; tcp?: L4Route[]; exportTo?: string[] }
+export interface VirtualServiceSpec { hosts?: string[]; gateways?: string[]; http?: HttpRoute[]; tls?: L4RouteRule[]; tcp?: L4RouteRule[]; exportTo?: string[] }
 
 export interface ServerTls {
   httpsRedirect?: boolean;

@@ -9,7 +9,7 @@
  */
 import { inCidrs } from './authorization-match.ts';
 import { hostsMatch, namespaceAllowed, selectByDomain } from './host-match.ts';
-import type { L4Match, L4Route as L4Rule, VirtualService } from './istio-specs.ts';
+import type { L4Match, L4RouteRule, VirtualService } from './istio-specs.ts';
 import { clusterName } from './model.ts';
 import type { FilterChain, L4Route, WeightedCluster } from './model.ts';
 import { resolveDestination } from './route-actions.ts';
@@ -26,7 +26,7 @@ function applies(m: L4Match, vs: VirtualService, place: RoutePlace): boolean {
   return !m.sourceLabels || Object.entries(m.sourceLabels).every(([k, v]) => place.proxyLabels[k] === v);
 }
 
-function weightedClusters(rule: L4Rule, vs: VirtualService, at: string, ctx: RouteContext): WeightedCluster[] {
+function weightedClusters(rule: L4RouteRule, vs: VirtualService, at: string, ctx: RouteContext): WeightedCluster[] {
   const destinations = rule.route ?? [];
   let weighted = destinations.map((d, i) => ({ d, i, weight: destinations.length === 1 ? 100 : d.weight ?? 0 })).filter((w) => w.weight > 0);
   if (weighted.length === 0) weighted = destinations.map((d, i) => ({ d, i, weight: 1 }));
