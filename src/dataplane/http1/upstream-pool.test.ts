@@ -1,6 +1,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { listen } from './test-support.ts';
 import { UpstreamConnectError, UpstreamPool, endpointKey } from './upstream-pool.ts';
 
@@ -71,5 +76,37 @@ describe('UpstreamPool', () => {
     await assert.rejects(new UpstreamPool().acquire({ host: '127.0.0.1', port }), (err: unknown) => err instanceof UpstreamConnectError && err.kind === 'connect');
     assert.notEqual(endpointKey({ host: 'h', port: 1, tls: {}, tlsKey: 'a' }), endpointKey({ host: 'h', port: 1, tls: {}, tlsKey: 'b' }));
     assert.notEqual(endpointKey({ host: 'h', port: 1 }), endpointKey({ host: 'h', port: 1, tls: {} }));
+  });
+
+  it('closes a connection after maxRequestsPerConnection', async () => {
+    const port = (server.address() as { port: number }).port;
+    const pool = new UpstreamPool({ maxRequestsPerConnection: 2 });
+    const e = { host: '127.0.0.1', port };
+    const c = await pool.acquire(e);
+    c.release(true);
+    assert.equal(await pool.acquire(e), c);
+    c.release(true);
+    assert.ok(c.socket.destroyed, 'the second request was its last');
+  });
+
+  it('resumes the TLS session on a new connection to the same endpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h1-pool-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=up.test', '-addext', 'subjectAltName=DNS:up.test'], { cwd: dir, stdio: 'pipe' });
+      const cert = readFileSync(join(dir, 'c.pem'));
+      const tlsServer = createTlsServer({ key: readFileSync(join(dir, 'k.pem')), cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }, (s) => s.on('error', () => undefined));
+      const port = await listen(tlsServer);
+      const pool = new UpstreamPool();
+      const e = { host: '127.0.0.1', port, tls: { servername: 'up.test', ca: cert, maxVersion: 'TLSv1.2' as const }, tlsKey: 'k' };
+      const first = await pool.acquire(e);
+      assert.equal((first.socket as TLSSocket).isSessionReused(), false);
+      first.release(false);
+      const second = await pool.acquire(e);
+      assert.equal((second.socket as TLSSocket).isSessionReused(), true);
+      second.release(false);
+      tlsServer.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
