@@ -29,7 +29,8 @@ export function buildUpstreamRequestHead(head: RequestHead, decision: ForwardDec
   let requestId: string | undefined;
   let forwardedProto: string | undefined;
   let forwardedFor: string | undefined;
-  let out = `${head.method} ${decision.path ?? head.path} HTTP/1.1${CRLF}host: ${decision.authority ?? head.authority}${CRLF}`;
+  // An HTTP/1.0 client cannot take a chunked response: asking in HTTP/1.0 makes the upstream delimit by length or close.
+  let out = `${head.method} ${decision.path ?? head.path} ${head.version}${CRLF}host: ${decision.authority ?? head.authority}${CRLF}`;
   const h = head.headers;
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i]!;

@@ -76,4 +76,22 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
       await noisy.close();
     }
   });
+
+  it('serves HTTP/1.0 clients when accepted, never with a chunked body', async () => {
+    const chunky = await startUpstream((_req, res) => {
+      res.write('a');
+      setImmediate(() => res.end('b'));
+    });
+    const old = await startProxy(() => ({ kind: 'forward', upstream: { host: '127.0.0.1', port: chunky.port } }), { acceptHttp10: true });
+    try {
+      const r = await rawExchange(old.port, 'GET /old HTTP/1.0\r\nHost: x\r\n\r\n');
+      assert.deepEqual(statuses(r.text), [200]);
+      assert.doesNotMatch(r.text, /transfer-encoding/i);
+      assert.ok(r.text.endsWith('\r\n\r\nab'));
+      assert.ok(r.closed);
+    } finally {
+      await old.close();
+      await chunky.close();
+    }
+  });
 });
