@@ -84,6 +84,17 @@ describe('service registry and clusters', () => {
     assert.equal(destinationRuleFor([], host, scope), undefined);
   });
 
+  it('a gateway in the root namespace prefers the service namespace rule over the mesh-wide default', () => {
+    const scope = { clientNamespace: ROOT, clientLabels: { istio: 'ingressgateway' }, serviceNamespace: 'legacy', rootNamespace: ROOT };
+    const meshDefault = dr(ROOT, 'default', { host: '*.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    const service = dr('legacy', 'db', { host: 'db', trafficPolicy: { tls: { mode: 'DISABLE' } } });
+    const privateRoot = dr(ROOT, 'gateway-only', { host: 'db.legacy.svc.cluster.local', exportTo: ['.'], trafficPolicy: { tls: { mode: 'SIMPLE' } } });
+    const host = 'db.legacy.svc.cluster.local';
+    assert.deepEqual(destinationRuleFor([meshDefault, service], host, scope)?.from, ['legacy/db']);
+    assert.deepEqual(destinationRuleFor([meshDefault], host, scope)?.from, [`${ROOT}/default`]);
+    assert.deepEqual(destinationRuleFor([meshDefault, service, privateRoot], host, scope)?.from, [`${ROOT}/gateway-only`]);
+  });
+
   it('merges same-host rules in one namespace: oldest policy, subsets appended, exact host beats wildcard', () => {
     const scope = { clientNamespace: 'bookinfo', clientLabels: {}, serviceNamespace: 'bookinfo', rootNamespace: ROOT };
     const a = dr('bookinfo', 'a', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });

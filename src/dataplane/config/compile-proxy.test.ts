@@ -53,7 +53,7 @@ describe('whole-proxy compilation (seed 002)', () => {
     assert.equal(selectL4Route(kafka[0]!.routes, {})?.clusters[0]!.cluster, 'outbound|9092||my-cluster-kafka-bootstrap.kafka');
     const other = compileSidecarProxy(snap, { namespace: 'default', labels: {} });
     assert.equal(other.l4Routes.filter((t) => t.host === 'my-cluster-kafka-bootstrap.kafka').length, 0);
-    assert.deepEqual(other.routeConfigs.map((r) => r.name), ['80', '443', '15021']);
+    assert.deepEqual(other.routeConfigs.map((r) => r.name), ['80', '15021'], 'https (443) is proxied as bytes, not routed');
   });
 
   it('TLS passthrough and TCP routes on a gateway; AUTO_PASSTHROUGH SNI names the cluster', () => {

@@ -19,7 +19,7 @@ import type { Problem } from './problems.ts';
 import type { RouteContext } from './route-actions.ts';
 import { serviceEntryServices } from './service-entries.ts';
 import { ServiceRegistry, kubernetesService } from './service-registry.ts';
-import { compileSidecarRoutes } from './sidecar-routes.ts';
+import { OPAQUE_PROTOCOLS, compileSidecarRoutes } from './sidecar-routes.ts';
 import { MESH_GATEWAY, virtualServicesFor } from './virtual-service-routes.ts';
 
 export interface MeshSnapshot {
@@ -92,13 +92,12 @@ export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWor
   };
 }
 
-const L4_PROTOCOLS = new Set(['TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL']);
 
 /** A sidecar's outbound configuration: HTTP route configurations per port, TCP routes per service port, clusters. */
 export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespace: string; labels: Labels }): ProxyConfig {
   const { registry, problems } = buildRegistry(snapshot);
   const visible = registry.visibleFrom(workload.namespace);
-  const httpPorts = [...new Set(visible.flatMap((s) => s.ports.filter((p) => !L4_PROTOCOLS.has(p.protocol) && p.protocol !== 'UDP').map((p) => p.port)))].sort((a, b) => a - b);
+  const httpPorts = [...new Set(visible.flatMap((s) => s.ports.filter((p) => !OPAQUE_PROTOCOLS.has(p.protocol)).map((p) => p.port)))].sort((a, b) => a - b);
   const routeConfigs = httpPorts.map((port) => {
     const out = compileSidecarRoutes({ port, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules, registry, proxy: workload, rootNamespace: snapshot.rootNamespace });
     problems.push(...out.problems);
@@ -108,7 +107,8 @@ export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespac
   const meshVirtualServices = virtualServicesFor(snapshot.virtualServices, MESH_GATEWAY, workload.namespace);
   const l4Routes: L4RouteTable[] = [];
   for (const service of visible) {
-    for (const port of service.ports.filter((p) => L4_PROTOCOLS.has(p.protocol))) {
+    // Sniffed (AUTO) ports get both: HTTP routes, and a TCP route for whatever is not HTTP.
+    for (const port of service.ports.filter((p) => (OPAQUE_PROTOCOLS.has(p.protocol) && p.protocol !== 'UDP') || p.protocol === 'AUTO')) {
       l4Routes.push({ host: service.host, port: port.port, routes: sidecarL4Routes(service, port.port, meshVirtualServices, { proxyLabels: workload.labels, proxyNamespace: workload.namespace }, ctx) });
     }
   }

@@ -1,8 +1,9 @@
 /**
  * Which DestinationRule applies to traffic from a workload to a host (istiod's
  * PushContext.destinationRule): the rules of the client's own namespace first (all of
- * them, whatever their exportTo; those with a workloadSelector only when it matches), then
- * the ones the service's namespace exports to the client, then the root namespace's. In
+ * them, whatever their exportTo; those with a workloadSelector only when it matches; in the
+ * root namespace only its private ones), then the ones the service's namespace exports to
+ * the client, then the root namespace's. In
  * each namespace the most specific host wins (exact, else the longest wildcard), and several
  * rules for one host merge the way istiod's mergeDestinationRule does: the oldest rule's
  * traffic policy (a newer one's only if the oldest has none), subsets appended, the first
@@ -56,20 +57,24 @@ function bestIn(candidates: readonly DestinationRule[], host: string): MergedDes
 export function destinationRuleFor(rules: readonly DestinationRule[], host: string, scope: DestinationRuleScope): MergedDestinationRule | undefined {
   const ordered = sortedByCreation(rules);
   const inNamespace = (ns: string): DestinationRule[] => ordered.filter((dr) => dr.metadata.namespace === ns);
-  const exported = (dr: DestinationRule): boolean => visibleTo(normalizeExportTo(dr.spec?.exportTo, dr.metadata.namespace ?? ''), scope.clientNamespace);
+  const exportTo = (dr: DestinationRule): string[] => normalizeExportTo(dr.spec?.exportTo, dr.metadata.namespace ?? '');
+  // `exportTo: ["."]`: visible in its own namespace only (istiod's namespace-local index).
+  const isPrivate = (dr: DestinationRule): boolean => { const e = exportTo(dr); return e.length === 1 && e[0] === dr.metadata.namespace; };
   const withoutSelector = (dr: DestinationRule): boolean => dr.spec?.workloadSelector === undefined;
 
-  const own = inNamespace(scope.clientNamespace);
-  // Workload-selected rules of the client's namespace take precedence over its namespace-wide ones.
+  // 1. The client's own namespace — except the root namespace, where only its private rules
+  //    count here, so that mesh-wide defaults there do not hide a service's own rule.
+  const own = inNamespace(scope.clientNamespace).filter((dr) => scope.clientNamespace !== scope.rootNamespace || isPrivate(dr));
   const selected = own.filter((dr) => dr.spec?.workloadSelector !== undefined && selectorMatches(dr.spec.workloadSelector.matchLabels ?? {}, scope.clientLabels));
   const found = bestIn(selected, host) ?? bestIn(own.filter(withoutSelector), host);
   if (found) return found;
-  if (scope.serviceNamespace !== scope.clientNamespace) {
-    const fromService = bestIn(inNamespace(scope.serviceNamespace).filter((dr) => withoutSelector(dr) && exported(dr)), host);
-    if (fromService) return fromService;
-  }
-  if (scope.rootNamespace !== scope.clientNamespace && scope.rootNamespace !== scope.serviceNamespace) {
-    return bestIn(inNamespace(scope.rootNamespace).filter((dr) => withoutSelector(dr) && exported(dr)), host);
+  // 2./3. The rules the service's namespace, then the root namespace, export: the most
+  //    specific host first, then whether it is exported to the client (no fallback to a wider one).
+  for (const ns of [...new Set([scope.serviceNamespace, scope.rootNamespace])]) {
+    const best = bestIn(inNamespace(ns).filter((dr) => withoutSelector(dr) && !isPrivate(dr)), host);
+    if (!best) continue;
+    const exported = rules.filter((dr) => best.from.includes(`${dr.metadata.namespace ?? ''}/${dr.metadata.name ?? ''}`) && visibleTo(exportTo(dr), scope.clientNamespace));
+    if (exported.length > 0) return merge(sortedByCreation(exported), best.host);
   }
   return undefined;
 }

@@ -29,7 +29,8 @@ export interface SidecarRoutesInput {
 
 export interface SidecarRoutesOutput { routeConfig: RouteConfiguration; problems: Problem[] }
 
-const TCP_ONLY = new Set(['TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP']);
+/** Protocols a sidecar proxies as bytes (HTTPS included: the sidecar does not terminate it). */
+export const OPAQUE_PROTOCOLS: ReadonlySet<string> = new Set(['TCP', 'TLS', 'HTTPS', 'MONGO', 'REDIS', 'MYSQL', 'UDP']);
 
 /** Names a client may use for a service: full, `name.ns.svc`, `name.ns`, and `name` within its namespace, plus its addresses. */
 export function serviceDomains(service: MeshService, proxyNamespace: string): string[] {
@@ -56,7 +57,7 @@ export function compileSidecarRoutes(input: SidecarRoutesInput): SidecarRoutesOu
   const virtualHosts: VirtualHost[] = [];
   for (const service of input.registry.visibleFrom(proxy.namespace)) {
     const servicePort = service.ports.find((p) => p.port === port);
-    if (!servicePort || TCP_ONLY.has(servicePort.protocol)) continue;
+    if (!servicePort || OPAQUE_PROTOCOLS.has(servicePort.protocol)) continue;
     // An exact host beats a wildcard one (istiod's most-specific wildcard index), then the oldest wins.
     const exact = meshServices.filter((vs) => virtualServiceHosts(vs).some((h) => h.toLowerCase() === service.host));
     const wildcard = meshServices.filter((vs) => !exact.includes(vs) && virtualServiceHosts(vs).some((h) => hostsMatch(h, service.host)));
