@@ -215,6 +215,10 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   }
 
   onResponseHead(resp: ResponseHead, rest: Buffer | undefined): boolean {
+    if (resp.status === 101 && this.head.upgrade === undefined) {
+      this.onResponseError(); // switching protocols nobody asked for: the stream is lost
+      return false;
+    }
     const policy = this.#decision!.retry;
     if (policy && this.bodyDone && shouldRetryStatus(policy, resp.status) && this.#retryAllowed('status', resp.status)) {
       this.#dropUpstream();

@@ -164,6 +164,15 @@ describe('HTTP/1.1 engine upstream failures', () => {
     assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['UPE']);
   });
 
+  it('answers an unrequested 101 with 502 UPE', async () => {
+    const up = await scriptedUpstream((s) => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n'));
+    servers.push(up.server);
+    decide = () => ({ kind: 'forward', upstream: { host: '127.0.0.1', port: up.port } });
+    const r = await curl([url()]);
+    assert.equal(r.status, 502);
+    assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['UPE']);
+  });
+
   it('forwards a close-delimited response and closes the client connection after it', async () => {
     const up = await scriptedUpstream((s) => s.end('HTTP/1.1 200 OK\r\n\r\nuntil-close'));
     servers.push(up.server);
