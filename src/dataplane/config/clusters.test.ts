@@ -21,6 +21,10 @@ describe('service registry and clusters', () => {
     assert.equal(servicePortProtocol({ name: 'grpc-admin' }), 'GRPC');
     assert.equal(servicePortProtocol({ name: 'web', appProtocol: 'http2' }), 'HTTP2');
     assert.equal(servicePortProtocol({ name: 'metrics' }), 'AUTO');
+    assert.equal(servicePortProtocol({ name: 'http-web', appProtocol: 'tcp' }), 'TCP', 'appProtocol replaces the name');
+    assert.equal(servicePortProtocol({ name: 'grpc-web-ui' }), 'GRPC-WEB');
+    assert.equal(servicePortProtocol({ name: 'db', port: 3306 }), 'TCP');
+    assert.equal(servicePortProtocol({ name: 'dns', protocol: 'UDP' }), 'UDP');
   });
 
   it('builds a cluster per service port with endpoints, pod labels and auto mTLS', () => {

@@ -41,18 +41,26 @@ export interface MeshService {
   endpoints: Map<number, Endpoint[]>;
 }
 
+/** Ports istiod never sniffs (SMTP, DNS, MySQL, MongoDB): TCP unless named otherwise. */
+const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
+const APP_PROTOCOL_ALIASES: Readonly<Record<string, string>> = { 'kubernetes.io/h2c': 'HTTP2', 'kubernetes.io/ws': 'HTTP', 'kubernetes.io/wss': 'HTTPS' };
+
 /**
- * Istio's protocol for a Service port: `appProtocol`, else the port name (`http`,
- * `http-web`, `grpc-api`, `tcp-db`), else AUTO (sniffed by the proxy). UDP is never proxied.
+ * Istio's protocol for a Service port (pkg/config/kube ConvertProtocol): `appProtocol`
+ * when set, else the port name's prefix before the first `-` (`http`, `http2-web`,
+ * `grpc-api`, `grpc-web…`, `tcp-db`); unknown → TCP on well-known ports, else AUTO (sniffed
+ * by the proxy). UDP is never proxied.
  */
-export function servicePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string }): string {
+export function servicePortProtocol(port: { name?: string; protocol?: string; appProtocol?: string; port?: number }): string {
   if ((port.protocol ?? 'TCP') === 'UDP') return 'UDP';
-  for (const candidate of [port.appProtocol, port.name, port.name?.split('-')[0]]) {
-    if (!candidate) continue;
-    const parsed = parseProtocol(candidate);
-    if (parsed !== 'Unsupported') return parsed.toUpperCase();
-  }
-  return 'AUTO';
+  let name = port.appProtocol ?? port.name ?? '';
+  if (port.appProtocol && APP_PROTOCOL_ALIASES[port.appProtocol]) return APP_PROTOCOL_ALIASES[port.appProtocol]!;
+  if (name.toLowerCase().startsWith('grpc-web')) return 'GRPC-WEB';
+  const dash = name.indexOf('-');
+  if (dash >= 0) name = name.slice(0, dash);
+  const parsed = parseProtocol(name);
+  if (parsed !== 'Unsupported') return parsed.toUpperCase();
+  return port.port !== undefined && WELL_KNOWN_TCP_PORTS.has(port.port) ? 'TCP' : 'AUTO';
 }
 
 /** `.` → the owner's namespace; absent → everyone. */
