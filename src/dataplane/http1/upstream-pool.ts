@@ -63,6 +63,7 @@ export class UpstreamConnection {
   closed = false;
   /** Requests this connection carried. */
   requests = 0;
+  timedOutWhileBusy = false;
   readonly #pool: EndpointPool;
 
   constructor(
@@ -78,6 +79,7 @@ export class UpstreamConnection {
     });
     socket.on('timeout', () => {
       if (!this.user) socket.destroy();
+      else this.timedOutWhileBusy = true;
     });
     socket.on('error', (err) => this.#closed(err));
     socket.on('close', () => this.#closed(undefined));
@@ -131,7 +133,6 @@ class EndpointPool {
     while (this.idle.length > 0) {
       const c = this.idle.pop()!;
       if (c.closed || c.socket.destroyed) continue;
-      c.socket.setTimeout(0);
       return Promise.resolve(c);
     }
     if (this.count < this.opts.maxConnectionsPerEndpoint) return this.dial();
@@ -164,7 +165,9 @@ class EndpointPool {
         settled = true;
         socket.removeListener('error', fail);
         socket.removeAllListeners('timeout');
-        socket.setTimeout(0);
+        // The idle timer stays armed for the connection's life (re-arming it per request costs a timer insert);
+        // it only acts when the connection sits idle in the pool.
+        socket.setTimeout(this.opts.idleTimeoutMs);
         resolve(new UpstreamConnection(socket, this));
       });
     });
@@ -176,7 +179,10 @@ class EndpointPool {
       waiter.resolve(c);
       return;
     }
-    c.socket.setTimeout(this.opts.idleTimeoutMs);
+    if (c.timedOutWhileBusy) {
+      c.timedOutWhileBusy = false;
+      c.socket.setTimeout(this.opts.idleTimeoutMs); // the timer fired during a long request: arm it again
+    }
     this.idle.push(c);
   }
 
