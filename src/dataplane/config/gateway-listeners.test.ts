@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { compileGatewayListeners } from './gateway-listeners.ts';
+import { catalogCodeOf } from './problems.ts';
 import type { GatewayListenerInput } from './gateway-listeners.ts';
 import type { Gateway, Secret } from './istio-specs.ts';
 import {
@@ -48,6 +49,7 @@ describe('gateway listeners (seed 002)', () => {
     assert.equal(out.problems[0]!.code, 'credential-missing');
     assert.equal(out.problems[0]!.field, 'spec.servers[0].tls.credentialName');
     assert.match(out.problems[0]!.message, /istio-system\/wildcard-certs not found/);
+    assert.equal(catalogCodeOf(out.problems[0]!.code), 'SKF_MESH_GATEWAY_CREDENTIAL');
   });
 
   it('a secret in the Gateway namespace does not count (credentialName is looked up in the workload namespace)', () => {

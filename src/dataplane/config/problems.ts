@@ -26,6 +26,15 @@ export type ProblemCode =
 
 export interface ObjectRef { kind: string; namespace: string; name: string }
 
+/** The error catalog code (src/errors/catalog.ts) a problem is reported under in events and `skiff check`. */
+export type ProblemCatalogCode = 'SKF_MESH_GATEWAY_CREDENTIAL' | 'SKF_MESH_GATEWAY_CONFLICT' | 'SKF_MESH_CONFIG_IGNORED';
+
+export function catalogCodeOf(code: ProblemCode): ProblemCatalogCode {
+  if (code.startsWith('credential-')) return 'SKF_MESH_GATEWAY_CREDENTIAL';
+  if (code === 'gateway-protocol-conflict' || code === 'gateway-duplicate-host') return 'SKF_MESH_GATEWAY_CONFLICT';
+  return 'SKF_MESH_CONFIG_IGNORED';
+}
+
 export interface Problem {
   severity: 'error' | 'warning';
   code: ProblemCode;
