@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { curl, listen, startProxy, startUpstream, type TestProxy } from './test-support.ts';
 import type { IncomingMessage } from 'node:http';
+import { ENVOY_REPLIES, envoyReplyDecision } from './local-reply.ts';
 
 describe('HTTP/1.1 engine with curl', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -49,6 +50,8 @@ describe('HTTP/1.1 engine with curl', () => {
     proxy = await startProxy(
       (head) => {
         if (head.path === '/down') return { kind: 'forward', upstream: () => undefined };
+        if (head.path === '/nowhere') return envoyReplyDecision(ENVOY_REPLIES.noRoute);
+        if (head.path === '/delayed') return { kind: 'forward', upstream: { host: '127.0.0.1', port: upstream.port }, flags: ['DI'] };
         if (head.path === '/direct') return { kind: 'reply', status: 200, body: 'hi', headers: ['x-direct', '1'] };
         if (head.path.startsWith('/rewrite')) {
           return {
@@ -179,6 +182,14 @@ describe('HTTP/1.1 engine with curl', () => {
     assert.equal(r.headers['server'], 'istio-envoy');
     assert.ok(r.headers['date']);
     assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['UH']);
+    const nr = await curl([url('/nowhere')]);
+    assert.equal(nr.status, 404);
+    assert.equal(nr.body, '');
+    assert.equal(nr.headers['content-length'], '0');
+    assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['NR']);
+    assert.equal(proxy.records.at(-1)!.responseCodeDetails, 'route_not_found');
+    assert.equal((await curl([url('/delayed')])).status, 200);
+    assert.deepEqual(proxy.records.at(-1)!.responseFlags, ['DI']);
     const d = await curl([url('/direct')]);
     assert.equal(d.body, 'hi');
     assert.equal(d.headers['x-direct'], '1');

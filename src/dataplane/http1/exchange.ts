@@ -110,6 +110,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     }
     this.#decision = decision;
     this.#decisionRecord = decision.record;
+    if (decision.flags) this.#flags.push(...decision.flags);
     let fwd;
     try {
       fwd = buildUpstreamRequestHead(this.head, decision, this.#host.downstream, this.#host.options.useRemoteAddress === true);

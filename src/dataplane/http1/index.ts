@@ -23,8 +23,8 @@
  * (and, with useRemoteAddress, overwritten and the peer appended to `x-forwarded-for`),
  * `x-envoy-original-path` on rewrites, `x-envoy-upstream-service-time` and `server: istio-envoy`
  * on responses; Expect: 100-continue answered by the proxy; local replies with Envoy's bodies
- * and flags (UH, UF, UC, UO, UPE, UT, URX, DC, SI, DPE; NR is the handler's reply built from
- * ENVOY_REPLIES.noRoute); a kept-alive upstream connection that dies before answering is
+ * and flags (UH, UF, UC, UO, UPE, UT, URX, DC, SI, DPE; NR is the handler's reply:
+ * envoyReplyDecision(ENVOY_REPLIES.noRoute)); a kept-alive upstream connection that dies before answering is
  * retried once on a fresh one; 101 responses turn the connection into a byte tunnel.
  * Every request is reported once to `onRecord` (src/dataplane/request-record.ts).
  *
@@ -35,7 +35,7 @@
 export { createHttp1Listener, serveHttp1Connection, type Http1Listener, type Http1ListenerOptions } from './listener.ts';
 export { Http1Connection } from './connection.ts';
 export { UpstreamPool, UpstreamConnectError, endpointKey, type UpstreamEndpoint, type UpstreamPoolOptions } from './upstream-pool.ts';
-export { ENVOY_REPLIES, serializeLocalReply, SERVER_HEADER } from './local-reply.ts';
+export { ENVOY_REPLIES, envoyReplyDecision, serializeLocalReply, SERVER_HEADER, type EnvoyReply } from './local-reply.ts';
 export { parseRequestHead, HeadError, DEFAULT_HEAD_LIMITS, type RequestHead, type HeadLimits, type BodyFraming } from './request-head.ts';
 export { tlsRecordFields, spiffeUriOf } from './tls-peer.ts';
 export type { Http1Handler, Http1Options, RouteDecision, ForwardDecision, LocalReplyDecision, RetryPolicy, RetryOn, EndpointPicker, DownstreamInfo } from './types.ts';

@@ -4,7 +4,8 @@
  * Envoy's bodies for its failure flags (router.cc, the HTTP connection manager).
  */
 import { STATUS_CODES } from 'node:http';
-import type { ResponseFlag } from '../request-record.ts';
+import type { RequestRecord, ResponseFlag } from '../request-record.ts';
+import type { LocalReplyDecision } from './types.ts';
 import { CRLF, httpDate } from './wire.ts';
 
 export const SERVER_HEADER = 'istio-envoy';
@@ -41,6 +42,11 @@ export const ENVOY_REPLIES = {
 } as const satisfies Record<string, { status: number; body: string; flag: ResponseFlag; details: string }>;
 
 export type EnvoyReply = (typeof ENVOY_REPLIES)[keyof typeof ENVOY_REPLIES];
+
+/** The handler's decision for one of Envoy's own replies, e.g. `envoyReplyDecision(ENVOY_REPLIES.noRoute)` for 404 NR. */
+export function envoyReplyDecision(reply: EnvoyReply, record?: Partial<RequestRecord>): LocalReplyDecision {
+  return { kind: 'reply', status: reply.status, body: reply.body, flags: [reply.flag], details: reply.details, record };
+}
 
 /** Envoy words a failure seen after retries differently ("retried and the latest reset reason"). */
 export function retriedBody(reply: EnvoyReply): string {

@@ -38,6 +38,8 @@ export interface ForwardDecision {
   /** The whole request's timeout (route timeout); none when absent. */
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** Flags the handler already knows (e.g. `DI` after a fault-injection delay). */
+  flags?: readonly ResponseFlag[];
   /** Fields for the record (upstreamCluster, routeName, destination, destinationService…). */
   record?: Partial<RequestRecord>;
 }
