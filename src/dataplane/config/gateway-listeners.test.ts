@@ -80,6 +80,10 @@ describe('gateway listeners (seed 002)', () => {
     assert.ok(tls.certificate.source === 'secret' && tls.certificate.credential.caSecret === 'istio-system/certs-cacert');
     const inline = tlsSecret('istio-system', 'certs', { 'tls.crt': pair.cert, 'tls.key': pair.key, 'ca.crt': other.cert });
     assert.deepEqual(compile([gw], [inline]).problems, []);
+    const optional = istio('Gateway', 'default', 'optional', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 9443, name: 'https', protocol: 'HTTPS' }, hosts: ['b.example.com'], tls: { mode: 'OPTIONAL_MUTUAL', credentialName: 'certs' } }] });
+    const optionalTls = compile([optional], [inline]).listeners[0]!.filterChains[0]!.tls!;
+    assert.deepEqual([optionalTls.requestClientCertificate, optionalTls.requireClientCertificate], [true, false]);
+    assert.equal(compile([optional], [main]).problems[0]?.code, 'credential-malformed', 'OPTIONAL_MUTUAL needs a CA too');
   });
 
   it('ignores Gateways whose selector does not match, from any namespace', () => {

@@ -132,7 +132,7 @@ export function compileGatewayListeners(input: GatewayListenerInput): GatewayLis
       const tls = server.tls;
       const terminates = tls !== undefined && !isPassthrough(tls.mode) && family !== 'http';
       if (terminates && tls.mode !== 'ISTIO_MUTUAL' && tls.credentialName) {
-        const loaded = loadServerCredential(input.secrets, workload.namespace, tls.credentialName, tls.mode === 'MUTUAL', now);
+        const loaded = loadServerCredential(input.secrets, workload.namespace, tls.credentialName, tls.mode === 'MUTUAL' || tls.mode === 'OPTIONAL_MUTUAL', now);
         if (!loaded.ok) {
           problems.push(problem(gw, loaded.code, `${loaded.message}: server on port ${serverPort} skipped`, `${at}.tls.credentialName`));
           return;

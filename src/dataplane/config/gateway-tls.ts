@@ -43,6 +43,7 @@ export function downstreamTls(tls: ServerTls, http: boolean, credential: ServerC
     mode,
     certificate,
     requireClientCertificate: mode === 'MUTUAL' || mode === 'ISTIO_MUTUAL',
+    requestClientCertificate: mode === 'MUTUAL' || mode === 'ISTIO_MUTUAL' || mode === 'OPTIONAL_MUTUAL',
     subjectAltNames: [...(tls.subjectAltNames ?? [])],
     ...(minVersion ? { minVersion } : {}),
     ...(maxVersion ? { maxVersion } : {}),

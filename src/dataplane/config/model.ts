@@ -17,6 +17,8 @@ export interface DownstreamTls {
   /** Where the server certificate comes from: a Secret, or the workload's mesh certificate. */
   certificate: { source: 'secret'; credential: ServerCredential } | { source: 'mesh' } | { source: 'file'; certPath: string; keyPath: string; caPath?: string };
   requireClientCertificate: boolean;
+  /** Ask for a client certificate (Node's `requestCert`); OPTIONAL_MUTUAL asks without requiring one. */
+  requestClientCertificate: boolean;
   /** Client certificate SANs to accept (empty: any chaining to the CA). */
   subjectAltNames: string[];
   minVersion?: TlsVersion;
