@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { createServer, request, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { after, before, describe, it } from 'node:test';
+import { createCertificateAuthority, issueCertificate } from '../../pki/certificates.ts';
+import { GatewayProxy } from './gateway-proxy.ts';
+import { cluster, credential, forwardTo, freePort, listener, proxyConfig, route, tlsChain } from './test-config.ts';
+
+const ADDRESS = '127.0.0.1';
+
+function get(port: number, path: string, host: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: ADDRESS, port, path, headers: { host }, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The certificate subject a TLS server presents for `servername`. */
+function servedSubject(port: number, servername: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: ADDRESS, port, servername, rejectUnauthorized: false }, () => {
+      resolve(s.getPeerCertificate().subject.CN ?? '');
+      s.destroy();
+    });
+    s.once('error', reject);
+  });
+}
+
+describe('GatewayProxy', () => {
+  let upstream: Server;
+  let upstreamPort: number;
+  const seen: { url: string; headers: Record<string, unknown> }[] = [];
+  let release: (() => void) | undefined;
+  before(async () => {
+    upstream = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      if (req.url === '/slow') {
+        release = () => res.end('slow done');
+        return;
+      }
+      res.end(`upstream ${req.url}`);
+    });
+    await new Promise<void>((r) => upstream.listen(0, ADDRESS, r));
+    upstreamPort = (upstream.address() as AddressInfo).port;
+  });
+  after(() => {
+    upstream.closeAllConnections();
+    upstream.close();
+  });
+
+  it('routes plain HTTP by authority and path to the cluster\'s endpoints, 404 NR otherwise, and reports records as a gateway', async () => {
+    const port = await freePort();
+    const hello = cluster('hello.default.svc.cluster.local', 80, [{ address: ADDRESS, port: upstreamPort }]);
+    const records: string[] = [];
+    const proxy = new GatewayProxy({ address: ADDRESS, self: { workload: 'istio-ingressgateway', namespace: 'istio-system' } });
+    const orig = proxy.telemetry.report.bind(proxy.telemetry);
+    proxy.telemetry.report = (r) => {
+      records.push(`${r.reporter} ${r.responseCode} ${r.responseFlags.join(',') || '-'} ${r.source.workload} ${r.destination.workload ?? ''}`);
+      orig(r);
+    };
+    try {
+      const config = proxyConfig([listener(port, 'HTTP', [{ kind: 'http', serverNames: [], routeConfigName: 'http.80', hosts: [], servers: [] }])], {
+        'http.80': [
+          { domains: ['hello.example.com'], routes: [route(forwardTo(hello, { rewrite: { uriPrefix: { matched: '/api', replacement: '/v1' } } }), '/api', { set: { 'x-gw': 'yes' }, add: {}, remove: [] }), route({ type: 'direct-response', status: 418, body: 'teapot' })] },
+        ],
+      }, [hello]);
+      const applied = await proxy.apply(config, undefined);
+      assert.deepEqual(applied, { ports: [port], problems: [] });
+      const ok = await get(port, '/api/x?q=1', 'hello.example.com');
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body, 'upstream /v1/x?q=1');
+      assert.equal(seen.at(-1)?.headers['x-gw'], 'yes');
+      assert.deepEqual(await get(port, '/other', 'hello.example.com').then((r) => [r.status, r.body]), [418, 'teapot']);
+      assert.equal((await get(port, '/', 'nobody.example.com')).status, 404);
+      assert.deepEqual(records, ['gateway 200 - istio-ingressgateway hello', 'gateway 418 - istio-ingressgateway ', 'gateway 404 NR istio-ingressgateway ']);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('reports a port it cannot bind as a problem, keeps the others, and binds it on a later apply', async () => {
+    const taken = createTcpServer();
+    await new Promise<void>((r) => taken.listen(0, ADDRESS, r));
+    const busy = (taken.address() as AddressInfo).port;
+    const free = await freePort();
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    try {
+      const chain = { kind: 'http' as const, serverNames: [], routeConfigName: 'r', hosts: [], servers: [] };
+      const config = proxyConfig([listener(busy, 'HTTP', [chain]), listener(free, 'HTTP', [chain])], { r: [] }, []);
+      const first = await proxy.apply(config, undefined);
+      assert.deepEqual(first.ports, [free]);
+      assert.match(first.problems[0]!, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busy}: EADDRINUSE`));
+      await new Promise<void>((r) => taken.close(() => r()));
+      assert.deepEqual((await proxy.apply(config, undefined)).ports, [busy, free].sort((a, b) => a - b));
+    } finally {
+      taken.close();
+      await proxy.stop();
+    }
+  });
+
+  it('picks the certificate by SNI and swaps it in place when the credential changes', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'test root' });
+    const leaf = (cn: string) => issueCertificate(ca, { commonName: cn, dnsNames: [cn], usages: ['serverAuth'] });
+    const [a, b, a2] = await Promise.all([leaf('*.a.example'), leaf('b.example'), leaf('rotated.a.example')]);
+    const port = await freePort();
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    const config = (aCert: typeof a) => proxyConfig([listener(port, 'HTTPS', [tlsChain(['*.a.example'], 'ra', credential(aCert.certPem, aCert.keyPem)), tlsChain(['b.example'], 'rb', credential(b.certPem, b.keyPem))])], { ra: [], rb: [] }, []);
+    try {
+      assert.deepEqual((await proxy.apply(config(a), undefined)).problems, []);
+      assert.equal(await servedSubject(port, 'x.a.example'), '*.a.example');
+      assert.equal(await servedSubject(port, 'b.example'), 'b.example');
+      // An open connection from before the rotation keeps working on the old certificate.
+      const open = await new Promise<ReturnType<typeof tlsConnect>>((resolve) => {
+        const s = tlsConnect({ host: ADDRESS, port, servername: 'x.a.example', rejectUnauthorized: false }, () => resolve(s));
+      });
+      await proxy.apply(config(a2), undefined);
+      assert.equal(await servedSubject(port, 'x.a.example'), 'rotated.a.example');
+      const answer = await new Promise<string>((resolve) => {
+        open.once('data', (d: Buffer) => resolve(d.toString()));
+        open.write('GET / HTTP/1.1\r\nHost: x.a.example\r\n\r\n');
+      });
+      assert.match(answer, /^HTTP\/1\.1 404 /);
+      open.destroy();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('passes TLS through by SNI to the tls route\'s endpoint, which does the handshake itself', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'test root' });
+    const cert = await issueCertificate(ca, { commonName: 'db.example', dnsNames: ['db.example'], usages: ['serverAuth'] });
+    const backend = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (s) => s.end('backend says hi'));
+    await new Promise<void>((r) => backend.listen(0, ADDRESS, r));
+    const target = cluster('db.default.svc.cluster.local', 443, [{ address: ADDRESS, port: (backend.address() as AddressInfo).port }]);
+    const port = await freePort();
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    try {
+      const l = listener(port, 'TLS', [{ kind: 'tls-passthrough', serverNames: ['db.example'], hosts: [], servers: [] }]);
+      await proxy.apply(proxyConfig([l], {}, [target], [{ listener: l.name, chainIndex: 0, routes: [{ origin: { virtualService: 'default/db', ruleIndex: 0, kind: 'tls' }, sniHosts: ['db.example'], destinationSubnets: [], clusters: [{ cluster: target.name, host: target.host, port: 443, weight: 100 }] }] }]), undefined);
+      const reply = await new Promise<{ text: string; cn: string | undefined }>((resolve, reject) => {
+        const client = tlsConnect({ host: ADDRESS, port, servername: 'db.example', ca: ca.certPem });
+        let text = '';
+        client.on('data', (d: Buffer) => (text += d.toString()));
+        client.on('end', () => resolve({ text, cn: client.getPeerCertificate().subject?.CN }));
+        client.on('error', reject);
+      });
+      assert.deepEqual(reply, { text: 'backend says hi', cn: 'db.example' });
+      // Another name has no chain: the connection is closed before any handshake.
+      await assert.rejects(new Promise((resolve, reject) => {
+        const c = tlsConnect({ host: ADDRESS, port, servername: 'other.example', rejectUnauthorized: false }, () => resolve(c));
+        c.on('error', reject);
+      }));
+    } finally {
+      await proxy.stop();
+      backend.close();
+    }
+  });
+
+  it('drains: stops accepting, lets the in-flight request finish, then closes', async () => {
+    const port = await freePort();
+    const svc = cluster('slow.default.svc.cluster.local', 80, [{ address: ADDRESS, port: upstreamPort }]);
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    await proxy.apply(proxyConfig([listener(port, 'HTTP', [{ kind: 'http', serverNames: [], routeConfigName: 'r', hosts: [], servers: [] }])], { r: [{ domains: ['*'], routes: [route(forwardTo(svc))] }] }, [svc]), undefined);
+    release = undefined;
+    const inFlight = get(port, '/slow', 'slow.example');
+    await new Promise<void>((resolve) => {
+      const poll = () => (release ? resolve() : setImmediate(poll));
+      poll();
+    });
+    const stopped = proxy.stop(10_000);
+    await assert.rejects(get(port, '/', 'slow.example'));
+    release!();
+    const done = await inFlight;
+    assert.equal(done.body, 'slow done');
+    assert.equal(done.headers.connection, 'close');
+    await stopped;
+  });
+});
