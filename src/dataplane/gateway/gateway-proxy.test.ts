@@ -8,6 +8,7 @@ import { GatewayProxy } from './gateway-proxy.ts';
 import { cluster, credential, forwardTo, freePort, listener, proxyConfig, route, tlsChain } from './test-config.ts';
 
 const ADDRESS = '127.0.0.1';
+const validity = () => ({ notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) });
 
 function get(port: number, path: string, host: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -25,7 +26,7 @@ function get(port: number, path: string, host: string): Promise<{ status: number
 function servedSubject(port: number, servername: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = tlsConnect({ host: ADDRESS, port, servername, rejectUnauthorized: false }, () => {
-      resolve(s.getPeerCertificate().subject.CN ?? '');
+      resolve(String(s.getPeerCertificate().subject.CN ?? ''));
       s.destroy();
     });
     s.once('error', reject);
@@ -105,8 +106,8 @@ describe('GatewayProxy', () => {
   });
 
   it('picks the certificate by SNI and swaps it in place when the credential changes', async () => {
-    const ca = await createCertificateAuthority({ commonName: 'test root' });
-    const leaf = (cn: string) => issueCertificate(ca, { commonName: cn, dnsNames: [cn], usages: ['serverAuth'] });
+    const ca = await createCertificateAuthority({ commonName: 'test root', ...validity() });
+    const leaf = (cn: string) => issueCertificate(ca, { commonName: cn, dnsNames: [cn], usages: ['serverAuth'], ...validity() });
     const [a, b, a2] = await Promise.all([leaf('*.a.example'), leaf('b.example'), leaf('rotated.a.example')]);
     const port = await freePort();
     const proxy = new GatewayProxy({ address: ADDRESS });
@@ -133,8 +134,8 @@ describe('GatewayProxy', () => {
   });
 
   it('passes TLS through by SNI to the tls route\'s endpoint, which does the handshake itself', async () => {
-    const ca = await createCertificateAuthority({ commonName: 'test root' });
-    const cert = await issueCertificate(ca, { commonName: 'db.example', dnsNames: ['db.example'], usages: ['serverAuth'] });
+    const ca = await createCertificateAuthority({ commonName: 'test root', ...validity() });
+    const cert = await issueCertificate(ca, { commonName: 'db.example', dnsNames: ['db.example'], usages: ['serverAuth'], ...validity() });
     const backend = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (s) => s.end('backend says hi'));
     await new Promise<void>((r) => backend.listen(0, ADDRESS, r));
     const target = cluster('db.default.svc.cluster.local', 443, [{ address: ADDRESS, port: (backend.address() as AddressInfo).port }]);
@@ -143,11 +144,11 @@ describe('GatewayProxy', () => {
     try {
       const l = listener(port, 'TLS', [{ kind: 'tls-passthrough', serverNames: ['db.example'], hosts: [], servers: [] }]);
       await proxy.apply(proxyConfig([l], {}, [target], [{ listener: l.name, chainIndex: 0, routes: [{ origin: { virtualService: 'default/db', ruleIndex: 0, kind: 'tls' }, sniHosts: ['db.example'], destinationSubnets: [], clusters: [{ cluster: target.name, host: target.host, port: 443, weight: 100 }] }] }]), undefined);
-      const reply = await new Promise<{ text: string; cn: string | undefined }>((resolve, reject) => {
+      const reply = await new Promise<{ text: string; cn: string }>((resolve, reject) => {
         const client = tlsConnect({ host: ADDRESS, port, servername: 'db.example', ca: ca.certPem });
         let text = '';
         client.on('data', (d: Buffer) => (text += d.toString()));
-        client.on('end', () => resolve({ text, cn: client.getPeerCertificate().subject?.CN }));
+        client.on('end', () => resolve({ text, cn: String(client.getPeerCertificate().subject?.CN) }));
         client.on('error', reject);
       });
       assert.deepEqual(reply, { text: 'backend says hi', cn: 'db.example' });

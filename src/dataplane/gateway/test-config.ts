@@ -48,7 +48,7 @@ export function credential(certPem: string, keyPem: string, caPem?: string): Ser
 export function tlsChain(serverNames: string[], routeConfigName: string, cred: ServerCredential, mode: 'SIMPLE' | 'MUTUAL' = 'SIMPLE'): FilterChain {
   return {
     kind: 'http', serverNames, routeConfigName, hosts: [], servers: [],
-    tls: { mode, certificate: { source: 'secret', credential: cred }, requireClientCertificate: mode === 'MUTUAL', subjectAltNames: [], alpn: ['h2', 'http/1.1'] },
+    tls: { mode, certificate: { source: 'secret', credential: cred }, requireClientCertificate: mode === 'MUTUAL', requestClientCertificate: mode === 'MUTUAL', subjectAltNames: [], alpn: ['h2', 'http/1.1'] },
   };
 }
 

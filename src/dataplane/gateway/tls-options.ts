@@ -3,7 +3,8 @@
  * TLS server options. SIMPLE/MUTUAL take the credentialName Secret's certificate (MUTUAL
  * also its client CA); ISTIO_MUTUAL takes the gateway's own SPIFFE certificate and the
  * mesh's root as client CA, as Envoy gets them over SDS. Client certificates are required
- * in the handshake itself (rejectUnauthorized), so a client without one is refused there.
+ * in the handshake itself (rejectUnauthorized), so a client without one is refused there;
+ * OPTIONAL_MUTUAL asks for one without requiring it.
  * Our engine speaks HTTP/1.1 only: ALPN offers `http/1.1` even where Istio offers h2.
  */
 import type { TlsOptions } from 'node:tls';
@@ -30,11 +31,13 @@ export function tlsServerOptions(tls: DownstreamTls, mesh: MeshIdentity | undefi
     return { ok: false, message: 'tls without credentialName (serverCertificate/privateKey files) is not supported by skiff\'s gateways; use credentialName' };
   }
   const requireClient = tls.requireClientCertificate;
-  if (requireClient && !ca) return { ok: false, message: `${tls.mode} needs a CA to verify client certificates` };
+  // OPTIONAL_MUTUAL asks for a certificate and verifies one if sent, but lets clients without one in.
+  const requestClient = requireClient || tls.requestClientCertificate;
+  if (requestClient && !ca) return { ok: false, message: `${tls.mode} needs a CA to verify client certificates` };
   const options: TlsOptions = {
     cert, key,
     ALPNProtocols: ['http/1.1'],
-    ...(requireClient ? { ca, requestCert: true, rejectUnauthorized: true } : { requestCert: false }),
+    ...(requestClient ? { ca, requestCert: true, rejectUnauthorized: requireClient } : { requestCert: false }),
     ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
     ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
     ...(tls.cipherSuites ? { ciphers: tls.cipherSuites.join(':') } : {}),
