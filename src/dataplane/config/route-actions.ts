@@ -38,8 +38,16 @@ export function emptyHeaders(): HeaderMutation {
   return { set: {}, add: {}, remove: [] };
 }
 
+/** Header operations as Envoy gets them: pseudo-headers (`:authority`, …) are not headers to set. */
 export function headerMutation(ops: HeaderOperations | undefined): HeaderMutation {
-  return { set: { ...(ops?.set ?? {}) }, add: { ...(ops?.add ?? {}) }, remove: [...(ops?.remove ?? [])] };
+  const plain = (table: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(table ?? {}).filter(([k]) => !k.startsWith(':')));
+  return { set: plain(ops?.set), add: plain(ops?.add), remove: [...(ops?.remove ?? [])] };
+}
+
+/** istiod's TranslateHeadersOperations: setting `:authority` or `host` rewrites the authority (`set` over `add`). */
+function headerAuthority(ops: HeaderOperations | undefined): string | undefined {
+  const find = (table: Record<string, string> | undefined): string | undefined => Object.entries(table ?? {}).find(([k]) => [':authority', 'host'].includes(k.toLowerCase()))?.[1];
+  return find(ops?.set) ?? find(ops?.add);
 }
 
 export function retryPolicy(retries: HttpRetry | undefined): RetryPolicy {
@@ -112,8 +120,10 @@ export function resolveDestination(dest: Destination, vs: VirtualService, field:
 
 function rewriteOf(rule: HttpRoute, matches: readonly RouteMatch[]): Extract<RouteAction, { type: 'forward' }>['rewrite'] {
   const rw = rule.rewrite;
-  if (!rw) return undefined;
+  const fromHeaders = headerAuthority(rule.headers?.request);
+  if (!rw) return fromHeaders ? { authority: fromHeaders } : undefined;
   const out: NonNullable<Extract<RouteAction, { type: 'forward' }>['rewrite']> = {};
+  if (fromHeaders) out.authority = fromHeaders;
   if (rw.uri !== undefined) {
     // Envoy's prefix_rewrite replaces the matched prefix; with no uri prefix match that is "/".
     const uri = matches.find((m) => m.uri)?.uri;

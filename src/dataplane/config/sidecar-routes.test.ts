@@ -115,6 +115,21 @@ describe('sidecar (mesh) routes', () => {
     assert.equal(selectRoute(routeConfig, get('ratings', '/other')).found, false);
   });
 
+  it('setting :authority or host in request headers rewrites the authority (rewrite.authority wins)', () => {
+    const ratings = vs('ratings', { hosts: ['ratings'], http: [
+      { match: [{ uri: { prefix: '/a' } }], headers: { request: { set: { ':authority': 'a.internal', 'x-a': '1' } } }, route: [{ destination: { host: 'ratings', port: { number: 9080 } } }] },
+      { headers: { request: { add: { Host: 'b.internal' } } }, rewrite: { authority: 'c.internal' }, route: [{ destination: { host: 'ratings', port: { number: 9080 } } }] },
+    ] });
+    const { routeConfig } = compile([ratings]);
+    const a = selectRoute(routeConfig, get('ratings', '/a'));
+    assert.ok(a.found);
+    assert.equal(forward(a.route.action).rewrite?.authority, 'a.internal');
+    assert.deepEqual(a.route.requestHeaders.set, { 'x-a': '1' });
+    const b = selectRoute(routeConfig, get('ratings', '/b'));
+    assert.ok(b.found);
+    assert.equal(forward(b.route.action).rewrite?.authority, 'c.internal');
+  });
+
   it('a destination without port on a multi-port service is flagged', () => {
     const ratings = vs('ratings', { hosts: ['ratings'], http: [{ route: [{ destination: { host: 'ratings' } }] }] });
     const { routeConfig, problems } = compile([ratings]);
