@@ -44,6 +44,8 @@ export interface L4RouteTable {
   chainIndex?: number;
   host?: string;
   port?: number;
+  /** Sidecars: the service's addresses (cluster IPs, ServiceEntry addresses/CIDRs) a connection's original destination is matched against. */
+  addresses?: string[];
   routes: L4Route[];
 }
 
@@ -109,7 +111,7 @@ export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespac
   for (const service of visible) {
     // Sniffed (AUTO) ports get both: HTTP routes, and a TCP route for whatever is not HTTP.
     for (const port of service.ports.filter((p) => (OPAQUE_PROTOCOLS.has(p.protocol) && p.protocol !== 'UDP') || p.protocol === 'AUTO')) {
-      l4Routes.push({ host: service.host, port: port.port, routes: sidecarL4Routes(service, port.port, meshVirtualServices, { proxyLabels: workload.labels, proxyNamespace: workload.namespace }, ctx) });
+      l4Routes.push({ host: service.host, port: port.port, addresses: [...service.addresses], routes: sidecarL4Routes(service, port.port, meshVirtualServices, { proxyLabels: workload.labels, proxyNamespace: workload.namespace }, ctx) });
     }
   }
   return {
