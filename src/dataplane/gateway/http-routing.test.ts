@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RequestHead } from '../http1/index.ts';
+import type { ForwardDecision, LocalReplyDecision } from '../http1/index.ts';
+import type { RouteConfiguration } from '../config/model.ts';
+import { gatewayHttpHandler, headerRecord } from './http-routing.ts';
+import { cluster, forwardTo, route } from './test-config.ts';
+
+function head(path: string, authority: string, headers: string[] = []): RequestHead {
+  return { method: 'GET', target: path, path, version: 'HTTP/1.1', headers: ['Host', authority, ...headers], authority, framing: 'none', contentLength: 0, keepAlive: true, upgrade: undefined, expectContinue: false, headBytes: 0 } as unknown as RequestHead;
+}
+const plain = { remoteAddress: '127.0.0.9', remote: '127.0.0.9:5000', localAddress: '127.0.0.1', secure: false };
+
+describe('gatewayHttpHandler', () => {
+  const a = cluster('a.default.svc.cluster.local', 80, [{ address: '127.0.0.5', port: 8080 }, { address: '127.0.0.6', port: 8080 }]);
+  const empty = cluster('none.default.svc.cluster.local', 80, []);
+  const config: RouteConfiguration = {
+    name: 'http.8080',
+    virtualHosts: [
+      { name: 'a', domains: ['a.example.com'], routes: [
+        route({ type: 'redirect', status: 301, uri: '/new', scheme: 'https' }, '/old'),
+        route(forwardTo(a, { fault: { abort: { httpStatus: 503, percentage: 100 } } }), '/broken'),
+        route(forwardTo(empty), '/empty'),
+        route(forwardTo(a, { timeoutMs: 1500, retries: { attempts: 3, perTryTimeoutMs: 500, retryOn: ['5xx', 'unavailable', 'connect-failure'], retriableStatusCodes: [] } })),
+      ] },
+      { name: 'tls-only', domains: ['secure.example.com'], routes: [route(forwardTo(a))], requireTls: true },
+    ],
+  };
+  const handler = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: config, clusters: new Map([[a.name, a], [empty.name, empty]]) }), random: () => 0 });
+
+  it('forwards round robin over ready endpoints with the route\'s timeout and the retry conditions the engine knows', async () => {
+    const d = await handler(head('/x', 'a.example.com'), plain) as ForwardDecision;
+    assert.equal(d.kind, 'forward');
+    assert.equal(d.timeoutMs, 1500);
+    assert.deepEqual(d.retry, { attempts: 3, retryOn: ['5xx', 'connect-failure'], perTryTimeoutMs: 500 });
+    const pick = d.upstream as (n: number) => { host: string; port: number } | undefined;
+    assert.deepEqual([pick(0), pick(1), pick(2)].map((e) => e?.host), ['127.0.0.5', '127.0.0.6', '127.0.0.5']);
+    assert.equal(d.record?.upstreamCluster, 'outbound|80||a.default.svc.cluster.local');
+    assert.equal(d.record?.destinationServiceName, 'a');
+    assert.equal(d.record?.destination?.workload, 'a');
+  });
+
+  it('answers redirects, fault aborts (FI) and unknown hosts (404 NR) itself; no endpoint leaves the pick empty (UH in the engine)', async () => {
+    const r = await handler(head('/old?x=1', 'a.example.com:8080'), plain) as LocalReplyDecision;
+    assert.deepEqual([r.status, r.headers], [301, ['location', 'https://a.example.com:8080/new']]);
+    const f = await handler(head('/broken', 'a.example.com'), plain) as LocalReplyDecision;
+    assert.deepEqual([f.status, f.flags], [503, ['FI']]);
+    const n = await handler(head('/', 'nobody.example.com'), plain) as LocalReplyDecision;
+    assert.deepEqual([n.status, n.flags, n.details], [404, ['NR'], 'route_not_found']);
+    const e = await handler(head('/empty', 'a.example.com'), plain) as ForwardDecision;
+    assert.equal((e.upstream as (n: number) => unknown)(0), undefined);
+  });
+
+  it('sends plain requests for an httpsRedirect host to https', async () => {
+    const r = await handler(head('/p', 'secure.example.com:80'), plain) as LocalReplyDecision;
+    assert.deepEqual([r.status, r.headers], [301, ['location', 'https://secure.example.com/p']]);
+    const ok = await handler(head('/p', 'secure.example.com'), { ...plain, secure: true });
+    assert.equal(ok.kind, 'forward');
+  });
+
+  it('answers 404 NR while the chain has no route configuration', async () => {
+    const none = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: undefined, clusters: new Map() }) });
+    assert.equal((await none(head('/', 'a.example.com'), plain) as LocalReplyDecision).status, 404);
+  });
+});
+
+describe('headerRecord', () => {
+  it('lower-cases names and joins repeated headers', () => {
+    assert.deepEqual(headerRecord(['Host', 'a', 'X-A', '1', 'x-a', '2']), { host: 'a', 'x-a': '1,2' });
+  });
+});
