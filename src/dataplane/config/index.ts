@@ -11,6 +11,7 @@ export type { RouteSelection } from './route-selection.ts';
 export type { RouteRequest } from './route-match.ts';
 export { autoPassthroughCluster, selectL4Route } from './l4-routes.ts';
 export { selectFilterChain } from './chain-selection.ts';
+export { analyzeGatewayReferences } from './analysis.ts';
 export { compileGatewayListeners } from './gateway-listeners.ts';
 export type { GatewayListenerInput, GatewayListenerOutput, GatewayWorkload } from './gateway-listeners.ts';
 export { compileGatewayRoutes } from './gateway-routes.ts';

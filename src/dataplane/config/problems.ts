@@ -21,6 +21,8 @@ export type ProblemCode =
   | 'route-port-ambiguous' // a destination without port on a multi-port service
   | 'route-invalid' // a rule that cannot be compiled (bad regex, no action)
   | 'virtual-service-duplicate-host' // a newer mesh VirtualService for a host an older one owns
+  | 'virtual-service-gateway-unknown' // `gateways` names a Gateway that does not exist
+  | 'gateway-no-workload' // a Gateway's selector matches no pod
   | 'service-entry-invalid'
   | 'authorization-invalid';
 
