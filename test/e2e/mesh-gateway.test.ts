@@ -88,6 +88,17 @@ spec:
     tls: {mode: SIMPLE, credentialName: missing-certs}
 `;
 
+/** knative-local-gateway as the seed's 1.4.1 example output shows it: plain HTTP on 8081. */
+const LOCAL_GATEWAY_HTTP = `apiVersion: networking.istio.io/v1alpha3
+kind: Gateway
+metadata: {name: knative-local-gateway, namespace: knative-serving}
+spec:
+  selector: {knative: ingressgateway}
+  servers:
+  - port: {number: 8081, name: http, protocol: HTTP}
+    hosts: ["*"]
+`;
+
 /** Seed 002 §1.3 (certificates and the Secret) and the Gateways file of §1.4.2. */
 function seedPieces(): { commands: string[]; gateways: string } {
   const steps = extractSteps(readSeed('002'));
@@ -239,5 +250,30 @@ describe('mesh gateways', () => {
     const refused = await curl('-k', '--cacert', 'mesh-root.crt', '--resolve', resolve, url);
     assert.notEqual(refused.code, 0);
     assert.doesNotMatch(refused.stdout, /Hello/);
+  });
+  it('knative-local-gateway\'s plain HTTP variant (the seed\'s 1.4.1 example output) serves on 8081 after an apply', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: LOCAL_GATEWAY_HTTP });
+    const r = await waitFor('plain HTTP on 8081', async () => {
+      const out = await curl('-H', `Host: ${HOST}`, `http://${podIP}:8081/`);
+      return out.stdout.includes('Hello World!') ? out : undefined;
+    }, 20_000);
+    assert.equal(r.stdout.trim(), 'Hello World!');
+  });
+
+  it('a deleted gateway pod stops serving; its replacement takes over on its own IP', async () => {
+    const old = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
+    await s.kubectl.ok(['delete', 'pod', '-n', 'istio-system', old, '--wait=false']);
+    const fresh = await waitFor('a replacement gateway pod', async () => {
+      const out = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={range .items[?(@.status.podIP)]}{.metadata.name} {.status.podIP}{"\\n"}{end}']);
+      return out.split('\n').map((l) => l.split(' ')).find(([name, ip]) => name && name !== old && ip);
+    }, 60_000);
+    // Pod IPs may be reused; only a different address says something about the old proxy.
+    if (fresh[1] !== podIP) await waitFor('the old pod\'s proxy to stop accepting', async () => (await curl('-H', `Host: ${HOST}`, `http://${podIP}:8081/`)).code !== 0 || undefined, 60_000);
+    const r = await waitFor('Hello World! through the new gateway pod', async () => {
+      const out = await throughRouter();
+      return out.stdout.includes('Hello World!') ? out : undefined;
+    }, 60_000);
+    assert.equal(r.stdout.trim(), 'Hello World!');
+    assert.match(s.skiff.health().find((h) => h.name === 'mesh-gateways')?.message ?? '', new RegExp(`istio-system/${fresh[0]!} ${fresh[1]!.replace(/\./g, '\\.')}:`));
   });
 });
