@@ -71,12 +71,12 @@ export function istioMtlsSni(port: number, subset: string | undefined, host: str
   return `outbound_.${port}_.${subset ?? ''}_.${host}`;
 }
 
-export function upstreamTlsOf(policy: TrafficPolicy, meshExternal: boolean, port: number, subset: string | undefined, host: string): UpstreamTls {
+export function upstreamTlsOf(policy: TrafficPolicy, meshExternal: boolean, port: number, subset: string | undefined, host: string, autoMtls = true): UpstreamTls {
   const tls = policy.tls;
   const mode = tls?.mode as UpstreamTlsMode | undefined;
   if (mode === undefined) {
-    // Auto mTLS never applies to services outside the mesh.
-    return meshExternal ? { mode: 'DISABLE', auto: false, subjectAltNames: [] } : { mode: 'ISTIO_MUTUAL', auto: true, sni: istioMtlsSni(port, subset, host), subjectAltNames: [] };
+    // Auto mTLS never applies to services outside the mesh, nor when the mesh turned it off.
+    return meshExternal || !autoMtls ? { mode: 'DISABLE', auto: false, subjectAltNames: [] } : { mode: 'ISTIO_MUTUAL', auto: true, sni: istioMtlsSni(port, subset, host), subjectAltNames: [] };
   }
   const base = { mode, auto: false, subjectAltNames: [...(tls?.subjectAltNames ?? [])] };
   if (mode === 'ISTIO_MUTUAL') return { ...base, sni: tls?.sni ?? istioMtlsSni(port, subset, host) };

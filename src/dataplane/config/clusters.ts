@@ -23,7 +23,7 @@ const DISCOVERY: Readonly<Record<MeshService['resolution'], Cluster['discovery']
   CLIENT_SIDE_LB: 'EDS', PASSTHROUGH: 'ORIGINAL_DST', DNS: 'STRICT_DNS', DNS_ROUND_ROBIN: 'LOGICAL_DNS',
 };
 
-export function buildCluster(service: MeshService, port: MeshServicePort, rule: MergedDestinationRule | undefined, subset: string | undefined): Cluster {
+export function buildCluster(service: MeshService, port: MeshServicePort, rule: MergedDestinationRule | undefined, subset: string | undefined, autoMtls = true): Cluster {
   const policy = effectiveTrafficPolicy(rule, subset, port.port);
   const subsetLabels = subset === undefined ? undefined : rule?.subsets.find((s) => s.name === subset)?.labels ?? {};
   const endpoints = (service.endpoints.get(port.port) ?? []).filter((e) => subsetLabels === undefined || selectorMatches(subsetLabels, e.labels));
@@ -35,7 +35,7 @@ export function buildCluster(service: MeshService, port: MeshServicePort, rule: 
     discovery: DISCOVERY[service.resolution],
     endpoints,
     meshExternal: service.meshExternal,
-    tls: upstreamTlsOf(policy, service.meshExternal, port.port, subset, service.host),
+    tls: upstreamTlsOf(policy, service.meshExternal, port.port, subset, service.host, autoMtls),
     loadBalancer: loadBalancerOf(policy),
     connectionPool: connectionPoolOf(policy),
     ...(outlierDetection ? { outlierDetection } : {}),
@@ -44,14 +44,14 @@ export function buildCluster(service: MeshService, port: MeshServicePort, rule: 
   };
 }
 
-export function buildClusters(registry: ServiceRegistry, rules: readonly DestinationRule[], proxy: ClusterProxy, rootNamespace: string): Cluster[] {
+export function buildClusters(registry: ServiceRegistry, rules: readonly DestinationRule[], proxy: ClusterProxy, rootNamespace: string, autoMtls = true): Cluster[] {
   const clusters: Cluster[] = [];
   const seen = new Set<string>();
   for (const service of registry.visibleFrom(proxy.namespace)) {
     const rule = destinationRuleFor(rules, service.host, { clientNamespace: proxy.namespace, clientLabels: proxy.labels, serviceNamespace: service.namespace, rootNamespace });
     for (const port of service.ports) {
       for (const subset of [undefined, ...(rule?.subsets ?? []).map((s) => s.name).filter((n): n is string => !!n)]) {
-        const cluster = buildCluster(service, port, rule, subset);
+        const cluster = buildCluster(service, port, rule, subset, autoMtls);
         // The first service for a host wins (registry order); later duplicates add nothing.
         if (seen.has(cluster.name)) continue;
         seen.add(cluster.name);

@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { compileGatewayProxy, compileSidecarProxy } from './compile-proxy.ts';
 import type { MeshSnapshot } from './compile-proxy.ts';
 import { autoPassthroughCluster, selectL4Route } from './l4-routes.ts';
+import { meshOptionsFrom } from './mesh-options.ts';
 import { formatProblem } from './problems.ts';
 import { selectRoute } from './route-selection.ts';
 import {
@@ -54,6 +55,19 @@ describe('whole-proxy compilation (seed 002)', () => {
     const other = compileSidecarProxy(snap, { namespace: 'default', labels: {} });
     assert.equal(other.l4Routes.filter((t) => t.host === 'my-cluster-kafka-bootstrap.kafka').length, 0);
     assert.deepEqual(other.routeConfigs.map((r) => r.name), ['80', '15021'], 'https (443) is proxied as bytes, not routed');
+  });
+
+  it('honours MeshConfig: auto mTLS off, REGISTRY_ONLY, the default retry policy', () => {
+    const mesh = meshOptionsFrom({ enableAutoMtls: false, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, defaultHttpRetryPolicy: { attempts: 5, retryOn: '503' } });
+    assert.deepEqual(meshOptionsFrom(undefined), { enableAutoMtls: true, outboundTrafficPolicy: 'ALLOW_ANY' });
+    const config = compileSidecarProxy(snapshot({ mesh }), { namespace: 'default', labels: {} });
+    assert.equal(config.unknownDestinations, 'blackhole');
+    const hello = config.clusters.find((c) => c.host === 'hello-00001.default.svc.cluster.local')!;
+    assert.deepEqual([hello.tls.mode, hello.tls.auto], ['DISABLE', false]);
+    const route = config.routeConfigs.find((r) => r.name === '80')!.virtualHosts.find((v) => v.domains.includes('hello-00001'))!.routes[0]!;
+    assert.ok(route.action.type === 'forward');
+    assert.deepEqual(route.action.retries, { attempts: 5, retryOn: ['retriable-status-codes'], retriableStatusCodes: [503] });
+    assert.equal(compileSidecarProxy(snapshot(), { namespace: 'default', labels: {} }).unknownDestinations, 'passthrough');
   });
 
   it('TLS passthrough and TCP routes on a gateway; AUTO_PASSTHROUGH SNI names the cluster', () => {

@@ -21,6 +21,8 @@ import { serviceEntryServices } from './service-entries.ts';
 import { ServiceRegistry, kubernetesService } from './service-registry.ts';
 import { OPAQUE_PROTOCOLS, compileSidecarRoutes } from './sidecar-routes.ts';
 import { MESH_GATEWAY, virtualServicesFor } from './virtual-service-routes.ts';
+import { DEFAULT_MESH_OPTIONS } from './mesh-options.ts';
+import type { MeshOptions } from './mesh-options.ts';
 
 export interface MeshSnapshot {
   /** The control plane's namespace (istiod's root namespace), `istio-system` by default. */
@@ -36,6 +38,8 @@ export interface MeshSnapshot {
   authorizationPolicies: readonly AuthorizationPolicy[];
   /** Clock for certificate validity (ms since epoch); defaults to now. */
   now?: number;
+  /** MeshConfig settings (mesh-options.ts meshOptionsFrom); Istio's defaults when absent. */
+  mesh?: MeshOptions;
 }
 
 export interface L4RouteTable {
@@ -55,6 +59,8 @@ export interface ProxyConfig {
   l4Routes: L4RouteTable[];
   clusters: Cluster[];
   authorizationPolicies: AuthorizationPolicy[];
+  /** Sidecars: traffic to a destination no service claims — passed through (ALLOW_ANY) or answered 502 (REGISTRY_ONLY). */
+  unknownDestinations: 'passthrough' | 'blackhole';
   problems: Problem[];
 }
 
@@ -72,9 +78,10 @@ export function buildRegistry(snapshot: MeshSnapshot): { registry: ServiceRegist
 export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWorkload): ProxyConfig {
   const { registry, problems } = buildRegistry(snapshot);
   const listenersOut = compileGatewayListeners({ workload, services: snapshot.services, gateways: snapshot.gateways, secrets: snapshot.secrets, ...(snapshot.now !== undefined ? { now: snapshot.now } : {}) });
+  const mesh = snapshot.mesh ?? DEFAULT_MESH_OPTIONS;
   const routesOut = compileGatewayRoutes({
     listeners: listenersOut.listeners, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules,
-    registry, workload, rootNamespace: snapshot.rootNamespace,
+    registry, workload, rootNamespace: snapshot.rootNamespace, ...(mesh.defaultHttpRetryPolicy ? { defaultRetries: mesh.defaultHttpRetryPolicy } : {}),
   });
   problems.push(...listenersOut.problems, ...routesOut.problems);
   const ctx: RouteContext = { registry, destinationRules: snapshot.destinationRules, client: workload, rootNamespace: snapshot.rootNamespace, listenerPort: 0, problems };
@@ -88,8 +95,9 @@ export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWor
   }
   return {
     listeners: listenersOut.listeners, routeConfigs: routesOut.routeConfigs, l4Routes,
-    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace),
+    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls),
     authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
+    unknownDestinations: mesh.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough',
     problems: uniqueProblems(problems),
   };
 }
@@ -98,10 +106,12 @@ export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWor
 /** A sidecar's outbound configuration: HTTP route configurations per port, TCP routes per service port, clusters. */
 export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespace: string; labels: Labels }): ProxyConfig {
   const { registry, problems } = buildRegistry(snapshot);
+  const mesh = snapshot.mesh ?? DEFAULT_MESH_OPTIONS;
+  const defaultRetries = mesh.defaultHttpRetryPolicy ? { defaultRetries: mesh.defaultHttpRetryPolicy } : {};
   const visible = registry.visibleFrom(workload.namespace);
   const httpPorts = [...new Set(visible.flatMap((s) => s.ports.filter((p) => !OPAQUE_PROTOCOLS.has(p.protocol)).map((p) => p.port)))].sort((a, b) => a - b);
   const routeConfigs = httpPorts.map((port) => {
-    const out = compileSidecarRoutes({ port, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules, registry, proxy: workload, rootNamespace: snapshot.rootNamespace });
+    const out = compileSidecarRoutes({ port, virtualServices: snapshot.virtualServices, destinationRules: snapshot.destinationRules, registry, proxy: workload, rootNamespace: snapshot.rootNamespace, ...defaultRetries });
     problems.push(...out.problems);
     return out.routeConfig;
   });
@@ -116,8 +126,9 @@ export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespac
   }
   return {
     listeners: [], routeConfigs, l4Routes,
-    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace),
+    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls),
     authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
+    unknownDestinations: mesh.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough',
     problems: uniqueProblems(problems),
   };
 }

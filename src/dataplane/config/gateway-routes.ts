@@ -9,7 +9,7 @@
  * httpsRedirect make their virtual hosts answer 301 to https.
  */
 import { hostsMatch, namespaceAllowed, narrowerHost } from './host-match.ts';
-import type { DestinationRule, Labels, VirtualService } from './istio-specs.ts';
+import type { DestinationRule, HttpRetry, Labels, VirtualService } from './istio-specs.ts';
 import type { CompiledRoute, FilterChain, ProxyListener, RouteConfiguration, VirtualHost } from './model.ts';
 import { uniqueProblems } from './problems.ts';
 import type { Problem } from './problems.ts';
@@ -24,6 +24,7 @@ export interface GatewayRoutesInput {
   registry: ServiceRegistry;
   workload: { namespace: string; labels: Labels };
   rootNamespace: string;
+  defaultRetries?: HttpRetry;
 }
 
 export interface GatewayRoutesOutput { routeConfigs: RouteConfiguration[]; problems: Problem[] }
@@ -38,7 +39,7 @@ function buildRouteConfig(name: string, chain: FilterChain, input: GatewayRoutes
     return b;
   };
   for (const server of chain.servers) {
-    const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: input.workload, rootNamespace: input.rootNamespace, listenerPort: server.serverPort, problems };
+    const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: input.workload, rootNamespace: input.rootNamespace, listenerPort: server.serverPort, problems, ...(input.defaultRetries ? { defaultRetries: input.defaultRetries } : {}) };
     const place = { gateway: server.gateway, port: server.serverPort, proxyLabels: input.workload.labels, proxyNamespace: input.workload.namespace };
     const redirecting = server.httpsRedirect === true;
     for (const vs of virtualServicesFor(input.virtualServices, server.gateway, input.workload.namespace)) {

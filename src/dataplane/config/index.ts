@@ -12,6 +12,8 @@ export type { RouteRequest } from './route-match.ts';
 export { autoPassthroughCluster, selectL4Route } from './l4-routes.ts';
 export { selectFilterChain } from './chain-selection.ts';
 export { analyzeGatewayReferences } from './analysis.ts';
+export { DEFAULT_MESH_OPTIONS, meshOptionsFrom } from './mesh-options.ts';
+export type { MeshOptions } from './mesh-options.ts';
 export { compileGatewayListeners } from './gateway-listeners.ts';
 export type { GatewayListenerInput, GatewayListenerOutput, GatewayWorkload } from './gateway-listeners.ts';
 export { compileGatewayRoutes } from './gateway-routes.ts';

@@ -26,6 +26,8 @@ export interface RouteContext {
   /** Gateway server port, or the service port for sidecar routes. */
   listenerPort: number;
   problems: Problem[];
+  /** The mesh's defaultHttpRetryPolicy, for rules that name no retries. */
+  defaultRetries?: HttpRetry;
 }
 
 /** Istio's default retry policy (pilot/pkg/networking/core/route/retry). */
@@ -50,8 +52,9 @@ function headerAuthority(ops: HeaderOperations | undefined): string | undefined 
   return find(ops?.set) ?? find(ops?.add);
 }
 
-export function retryPolicy(retries: HttpRetry | undefined): RetryPolicy {
-  if (!retries) return DEFAULT_RETRY;
+/** The retry policy of a rule; `meshDefault` (MeshConfig defaultHttpRetryPolicy) stands in when it names none. */
+export function retryPolicy(retries: HttpRetry | undefined, meshDefault?: HttpRetry): RetryPolicy {
+  if (!retries) return meshDefault ? retryPolicy(meshDefault) : DEFAULT_RETRY;
   const attempts = retries.attempts ?? 0;
   if (attempts <= 0) return { attempts: 0, retryOn: [], retriableStatusCodes: [] };
   const parts = (retries.retryOn ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -178,7 +181,7 @@ export function routeAction(rule: HttpRoute, vs: VirtualService, at: string, mat
   return {
     type: 'forward', clusters,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    retries: retryPolicy(rule.retries),
+    retries: retryPolicy(rule.retries, ctx.defaultRetries),
     ...(rewrite ? { rewrite } : {}),
     mirrors: mirrorSpecs.map((m) => ({ ...resolveDestination(m.destination, vs, m.field, ctx), percentage: m.percentage })),
     ...(fault ? { fault } : {}),

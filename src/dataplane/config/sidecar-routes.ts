@@ -8,12 +8,12 @@
  * the default route to `outbound|<port>||<host>` with Istio's default retries.
  */
 import { hostsMatch } from './host-match.ts';
-import type { DestinationRule, Labels, VirtualService } from './istio-specs.ts';
+import type { DestinationRule, HttpRetry, Labels, VirtualService } from './istio-specs.ts';
 import { clusterName } from './model.ts';
 import type { CompiledRoute, RouteConfiguration, VirtualHost } from './model.ts';
 import { problem, uniqueProblems } from './problems.ts';
 import type { Problem } from './problems.ts';
-import { DEFAULT_RETRY, emptyHeaders } from './route-actions.ts';
+import { emptyHeaders, retryPolicy } from './route-actions.ts';
 import type { RouteContext } from './route-actions.ts';
 import type { MeshService, ServiceRegistry } from './service-registry.ts';
 import { MESH_GATEWAY, compileVirtualServiceRoutes, virtualServiceHosts, virtualServicesFor } from './virtual-service-routes.ts';
@@ -25,6 +25,7 @@ export interface SidecarRoutesInput {
   registry: ServiceRegistry;
   proxy: { namespace: string; labels: Labels };
   rootNamespace: string;
+  defaultRetries?: HttpRetry;
 }
 
 export interface SidecarRoutesOutput { routeConfig: RouteConfiguration; problems: Problem[] }
@@ -40,10 +41,10 @@ export function serviceDomains(service: MeshService, proxyNamespace: string): st
   return [service.host, ...short, ...service.addresses];
 }
 
-export function defaultRoute(service: MeshService, port: number): CompiledRoute {
+export function defaultRoute(service: MeshService, port: number, meshDefaultRetries?: HttpRetry): CompiledRoute {
   return {
     origin: { virtualService: '', ruleIndex: -1 }, name: 'default', matches: [],
-    action: { type: 'forward', clusters: [{ cluster: clusterName(port, undefined, service.host), host: service.host, port, weight: 100 }], retries: DEFAULT_RETRY, mirrors: [] },
+    action: { type: 'forward', clusters: [{ cluster: clusterName(port, undefined, service.host), host: service.host, port, weight: 100 }], retries: retryPolicy(undefined, meshDefaultRetries), mirrors: [] },
     requestHeaders: emptyHeaders(), responseHeaders: emptyHeaders(),
   };
 }
@@ -51,7 +52,7 @@ export function defaultRoute(service: MeshService, port: number): CompiledRoute 
 export function compileSidecarRoutes(input: SidecarRoutesInput): SidecarRoutesOutput {
   const problems: Problem[] = [];
   const { port, proxy } = input;
-  const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: proxy, rootNamespace: input.rootNamespace, listenerPort: port, problems };
+  const ctx: RouteContext = { registry: input.registry, destinationRules: input.destinationRules, client: proxy, rootNamespace: input.rootNamespace, listenerPort: port, problems, ...(input.defaultRetries ? { defaultRetries: input.defaultRetries } : {}) };
   const place = { gateway: MESH_GATEWAY, port, proxyLabels: proxy.labels, proxyNamespace: proxy.namespace };
   const meshServices = virtualServicesFor(input.virtualServices, MESH_GATEWAY, proxy.namespace);
   const virtualHosts: VirtualHost[] = [];
@@ -67,7 +68,7 @@ export function compileSidecarRoutes(input: SidecarRoutesInput): SidecarRoutesOu
     }
     const compiled = vs ? compileVirtualServiceRoutes(vs, place, ctx) : [];
     // A VirtualService with no route for this port leaves the service its default route.
-    const routes = compiled.length > 0 ? compiled : [defaultRoute(service, port)];
+    const routes = compiled.length > 0 ? compiled : [defaultRoute(service, port, input.defaultRetries)];
     virtualHosts.push({ name: `${service.host}:${port}`, domains: serviceDomains(service, proxy.namespace), routes });
   }
   return { routeConfig: { name: String(port), virtualHosts }, problems: uniqueProblems(problems) };

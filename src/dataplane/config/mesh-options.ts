@@ -1,0 +1,31 @@
+/**
+ * The MeshConfig settings the compilers honour, read from the mesh ConfigMap's parsed
+ * `mesh` document (src/controllers/mesh/.../mesh-config.ts parseMeshConfig): auto mTLS,
+ * what a sidecar does with traffic to unknown destinations, the default HTTP retry policy.
+ */
+import type { HttpRetry } from './istio-specs.ts';
+
+export interface MeshOptions {
+  /** enableAutoMtls (default true): ISTIO_MUTUAL towards sidecar endpoints when no DestinationRule sets TLS. */
+  enableAutoMtls: boolean;
+  /** outboundTrafficPolicy.mode: ALLOW_ANY passes unknown destinations through, REGISTRY_ONLY answers 502. */
+  outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** defaultHttpRetryPolicy, used where a route names no retries. */
+  defaultHttpRetryPolicy?: HttpRetry;
+}
+
+export const DEFAULT_MESH_OPTIONS: MeshOptions = { enableAutoMtls: true, outboundTrafficPolicy: 'ALLOW_ANY' };
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+export function meshOptionsFrom(meshConfig: Record<string, unknown> | undefined): MeshOptions {
+  const mode = record(meshConfig?.outboundTrafficPolicy)?.mode;
+  const retry = record(meshConfig?.defaultHttpRetryPolicy);
+  return {
+    enableAutoMtls: meshConfig?.enableAutoMtls !== false,
+    outboundTrafficPolicy: mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY',
+    ...(retry ? { defaultHttpRetryPolicy: retry as HttpRetry } : {}),
+  };
+}
