@@ -133,6 +133,36 @@ describe('GatewayProxy', () => {
     }
   });
 
+  it('MUTUAL: a client certificate from the credential\'s CA (and, with subjectAltNames, the right name) is required', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'client root', ...validity() });
+    const server = await issueCertificate(ca, { commonName: 'm.example', dnsNames: ['m.example'], usages: ['serverAuth'], ...validity() });
+    const good = await issueCertificate(ca, { commonName: 'good', dnsNames: ['good.client'], usages: ['clientAuth'], ...validity() });
+    const wrongName = await issueCertificate(ca, { commonName: 'other', dnsNames: ['other.client'], usages: ['clientAuth'], ...validity() });
+    const stranger = await createCertificateAuthority({ commonName: 'stranger', ...validity() });
+    const foreign = await issueCertificate(stranger, { commonName: 'x', dnsNames: ['good.client'], usages: ['clientAuth'], ...validity() });
+    const svc = cluster('m.default.svc.cluster.local', 80, [{ address: ADDRESS, port: upstreamPort }]);
+    const port = await freePort();
+    const chain = tlsChain([], 'rm', credential(server.certPem, server.keyPem, ca.certPem), 'MUTUAL');
+    chain.tls!.subjectAltNames = ['good.client'];
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    const ask = (client?: { certPem: string; keyPem: string }) => new Promise<string>((resolve) => {
+      const c = tlsConnect({ host: ADDRESS, port, servername: 'm.example', ca: ca.certPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) }, () => c.write('GET /m HTTP/1.1\r\nHost: m.example\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      c.on('data', (d: Buffer) => (text += d.toString()));
+      c.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+      c.on('error', () => undefined);
+    });
+    try {
+      await proxy.apply(proxyConfig([listener(port, 'HTTPS', [chain])], { rm: [{ domains: ['*'], routes: [route(forwardTo(svc))] }] }, [svc]), undefined);
+      assert.equal(await ask(good), 'HTTP/1.1 200 OK');
+      assert.equal(await ask(), '');
+      assert.equal(await ask(foreign), '');
+      assert.equal(await ask(wrongName), '');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('passes TLS through by SNI to the tls route\'s endpoint, which does the handshake itself', async () => {
     const ca = await createCertificateAuthority({ commonName: 'test root', ...validity() });
     const cert = await issueCertificate(ca, { commonName: 'db.example', dnsNames: ['db.example'], usages: ['serverAuth'], ...validity() });

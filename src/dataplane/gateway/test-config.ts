@@ -57,9 +57,12 @@ export function listener(port: number, protocol: ProxyListener['protocol'], filt
 }
 
 export function proxyConfig(listeners: ProxyListener[], routes: Record<string, { domains: string[]; routes: CompiledRoute[] }[]>, clusters: Cluster[], l4?: { listener: string; chainIndex: number; routes: L4Route[] }[]): ProxyConfig {
-  return {
+  const config = {
     listeners,
     routeConfigs: Object.entries(routes).map(([name, hosts]) => ({ name, virtualHosts: hosts.map((h, i) => ({ name: `${name}-${i}`, ...h })) })),
     l4Routes: l4 ?? [], clusters, authorizationPolicies: [], problems: [],
+    // Sidecar-only (the compiler is adding fields as it grows); gateways ignore it.
+    unknownDestinations: 'passthrough' as const,
   };
+  return config as ProxyConfig;
 }
