@@ -13,7 +13,7 @@ import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { endpointPeerOf } from './peers.ts';
-import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
+import type { Cluster, CompiledRoute, Endpoint, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
 
 export interface RoutingState {
@@ -62,10 +62,14 @@ function mutations(...all: (HeaderMutation | undefined)[]): { set: [string, stri
 /** Round robin over a cluster's ready endpoints, one cursor per cluster. */
 class EndpointCursor {
   readonly #next = new Map<string, number>();
+  /** Ready endpoints per compiled cluster: computed once per configuration, not per request. */
+  readonly #ready = new WeakMap<Cluster, Endpoint[]>();
   /** `record` learns the chosen endpoint's workload (the engine reads it when the request ends). */
   pick(cluster: Cluster | undefined, record: Partial<RequestRecord>): UpstreamEndpoint | undefined {
-    const ready = cluster?.endpoints.filter((e) => e.ready) ?? [];
-    if (!cluster || ready.length === 0) return undefined;
+    if (!cluster) return undefined;
+    let ready = this.#ready.get(cluster);
+    if (!ready) this.#ready.set(cluster, (ready = cluster.endpoints.filter((e) => e.ready)));
+    if (ready.length === 0) return undefined;
     const i = this.#next.get(cluster.name) ?? 0;
     this.#next.set(cluster.name, i + 1);
     const e = ready[i % ready.length]!;
