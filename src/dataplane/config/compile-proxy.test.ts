@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { compileGatewayProxy, compileSidecarProxy } from './compile-proxy.ts';
+import { compileGatewayProxy, compileSidecarInboundFor, compileSidecarProxy } from './compile-proxy.ts';
+import type { PeerAuthentication } from './peer-authentication.ts';
+import { pod, slice } from './testing-services.ts';
 import type { MeshSnapshot } from './compile-proxy.ts';
 import { autoPassthroughCluster, selectL4Route } from './l4-routes.ts';
 import { meshOptionsFrom } from './mesh-options.ts';
@@ -68,6 +70,19 @@ describe('whole-proxy compilation (seed 002)', () => {
     assert.ok(route.action.type === 'forward');
     assert.deepEqual(route.action.retries, { attempts: 5, retryOn: ['retriable-status-codes'], retriableStatusCodes: [503] });
     assert.equal(compileSidecarProxy(snapshot(), { namespace: 'default', labels: {} }).unknownDestinations, 'passthrough');
+  });
+
+  it('auto mTLS falls back to plaintext for endpoints whose PeerAuthentication disables mTLS', () => {
+    const app = pod('default', 'hello-00001-abc', '10.0.5.1', { app: 'hello', 'security.istio.io/tlsMode': 'istio' });
+    const slices = [slice('default', 'hello-00001', [{ name: 'http', port: 8012 }], [app])];
+    const services = [service('default', 'hello-00001', { clusterIP: '127.96.0.40', selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 8012 }] })];
+    const disable = istio('PeerAuthentication', 'default', 'off', { mtls: { mode: 'DISABLE' } }) as PeerAuthentication;
+    const tlsModes = (pas: PeerAuthentication[]): string[] => compileSidecarProxy(snapshot({ services, endpointSlices: slices, pods: [app], peerAuthentications: pas }), { namespace: 'default', labels: {} })
+      .clusters.find((c) => c.name === 'outbound|80||hello-00001.default.svc.cluster.local')!.endpoints.map((e) => e.tlsMode);
+    assert.deepEqual(tlsModes([]), ['istio']);
+    assert.deepEqual(tlsModes([disable]), ['disabled']);
+    const inbound = compileSidecarInboundFor(snapshot({ services, peerAuthentications: [disable] }), { ...app, spec: { containers: [] } });
+    assert.deepEqual(inbound.ports.map((p) => [p.port, p.mtlsMode]), [[8012, 'DISABLE']]);
   });
 
   it('TLS passthrough and TCP routes on a gateway; AUTO_PASSTHROUGH SNI names the cluster', () => {

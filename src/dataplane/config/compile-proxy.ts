@@ -23,6 +23,10 @@ import { OPAQUE_PROTOCOLS, compileSidecarRoutes } from './sidecar-routes.ts';
 import { MESH_GATEWAY, virtualServicesFor } from './virtual-service-routes.ts';
 import { DEFAULT_MESH_OPTIONS } from './mesh-options.ts';
 import type { MeshOptions } from './mesh-options.ts';
+import type { PeerAuthentication } from './peer-authentication.ts';
+import { compileSidecarInbound, endpointAcceptsMtls } from './sidecar-inbound.ts';
+import type { SidecarInbound } from './sidecar-inbound.ts';
+import type { Pod as PodObject } from '../../api/builtin/core/pod-readiness.ts';
 
 export interface MeshSnapshot {
   /** The control plane's namespace (istiod's root namespace), `istio-system` by default. */
@@ -40,6 +44,8 @@ export interface MeshSnapshot {
   now?: number;
   /** MeshConfig settings (mesh-options.ts meshOptionsFrom); Istio's defaults when absent. */
   mesh?: MeshOptions;
+  /** For auto mTLS (a DISABLE port gets plaintext) and the sidecar inbound side. */
+  peerAuthentications?: readonly PeerAuthentication[];
 }
 
 export interface L4RouteTable {
@@ -62,6 +68,21 @@ export interface ProxyConfig {
   /** Sidecars: traffic to a destination no service claims — passed through (ALLOW_ANY) or answered 502 (REGISTRY_ONLY). */
   unknownDestinations: 'passthrough' | 'blackhole';
   problems: Problem[];
+}
+
+/** Auto mTLS per endpoint: a sidecar endpoint whose PeerAuthentication DISABLEs the port gets plaintext. */
+function applyPeerAuthentication(clusters: Cluster[], snapshot: MeshSnapshot): Cluster[] {
+  const policies = snapshot.peerAuthentications ?? [];
+  if (policies.length === 0) return clusters;
+  return clusters.map((c) => (!c.tls.auto ? c : {
+    ...c,
+    endpoints: c.endpoints.map((e) => (e.tlsMode === 'istio' && !endpointAcceptsMtls(e, policies, snapshot.rootNamespace) ? { ...e, tlsMode: 'disabled' as const } : e)),
+  }));
+}
+
+/** The inbound side of a sidecar'd pod: served ports, their mTLS modes, the AuthorizationPolicies in force. */
+export function compileSidecarInboundFor(snapshot: MeshSnapshot, pod: PodObject): SidecarInbound {
+  return compileSidecarInbound({ pod, services: snapshot.services, peerAuthentications: snapshot.peerAuthentications ?? [], authorizationPolicies: snapshot.authorizationPolicies, rootNamespace: snapshot.rootNamespace });
 }
 
 export function buildRegistry(snapshot: MeshSnapshot): { registry: ServiceRegistry; problems: Problem[] } {
@@ -95,7 +116,7 @@ export function compileGatewayProxy(snapshot: MeshSnapshot, workload: GatewayWor
   }
   return {
     listeners: listenersOut.listeners, routeConfigs: routesOut.routeConfigs, l4Routes,
-    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls),
+    clusters: applyPeerAuthentication(buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls), snapshot),
     authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
     unknownDestinations: mesh.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough',
     problems: uniqueProblems(problems),
@@ -126,7 +147,7 @@ export function compileSidecarProxy(snapshot: MeshSnapshot, workload: { namespac
   }
   return {
     listeners: [], routeConfigs, l4Routes,
-    clusters: buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls),
+    clusters: applyPeerAuthentication(buildClusters(registry, snapshot.destinationRules, workload, snapshot.rootNamespace, mesh.enableAutoMtls), snapshot),
     authorizationPolicies: applicablePolicies(snapshot.authorizationPolicies, workload, snapshot.rootNamespace),
     unknownDestinations: mesh.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough',
     problems: uniqueProblems(problems),

@@ -2,7 +2,8 @@
  * Pure compilers from the mesh's API objects to proxy configuration; see
  * docs/dataplane-config.md. The entry points the proxies use, and the model they consume.
  */
-export { buildRegistry, compileGatewayProxy, compileSidecarProxy } from './compile-proxy.ts';
+export { buildRegistry, compileGatewayProxy, compileSidecarInboundFor, compileSidecarProxy } from './compile-proxy.ts';
+export type { InboundPort, SidecarInbound } from './sidecar-inbound.ts';
 export type { L4RouteTable, MeshSnapshot, ProxyConfig } from './compile-proxy.ts';
 export { authorize, applicablePolicies, policyApplies, RBAC_DENIED_BODY, RBAC_DENIED_STATUS } from './authorization.ts';
 export type { AuthzDecision, AuthzRequest, AuthzWorkload } from './authorization.ts';
