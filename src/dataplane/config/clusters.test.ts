@@ -5,7 +5,7 @@ import { destinationRuleFor, effectiveTrafficPolicy } from './destination-rules.
 import type { DestinationRule, DestinationRuleSpec } from './istio-specs.ts';
 import { serviceEntryServices } from './service-entries.ts';
 import { servicePortProtocol } from './service-registry.ts';
-import { istio, kafkaServiceEntry } from './testing-fixtures.ts';
+import { istio, kafkaServiceEntry, service } from './testing-fixtures.ts';
 import { bookinfo, registryOf } from './testing-services.ts';
 
 const ROOT = 'istio-system';
@@ -37,6 +37,14 @@ describe('service registry and clusters', () => {
     assert.deepEqual(clusters.map((c) => c.name).sort(), [
       'outbound|5432||db.legacy.svc.cluster.local', 'outbound|9080||ratings.bookinfo.svc.cluster.local', 'outbound|9080||reviews.bookinfo.svc.cluster.local', 'outbound|9090||ratings.bookinfo.svc.cluster.local',
     ]);
+  });
+
+  it('an ExternalName Service (a Knative Service) resolves its external name', () => {
+    const mesh = bookinfo();
+    mesh.services.push(service('default', 'hello', { type: 'ExternalName', externalName: 'knative-local-gateway.istio-system.svc.cluster.local', ports: [{ name: 'http2', port: 80 }] }));
+    const hello = buildClusters(registryOf(mesh), [], client, ROOT).find((c) => c.host === 'hello.default.svc.cluster.local')!;
+    assert.deepEqual([hello.name, hello.discovery, hello.protocol], ['outbound|80||hello.default.svc.cluster.local', 'STRICT_DNS', 'HTTP2']);
+    assert.deepEqual(hello.endpoints.map((e) => [e.address, e.port]), [['knative-local-gateway.istio-system.svc.cluster.local', 80]]);
   });
 
   it('adds subset clusters filtered by labels, with the subset policy over the top-level one', () => {

@@ -113,6 +113,12 @@ export function kubernetesService(svc: Service, slices: readonly EndpointSlice[]
     }
     endpoints.set(port.port, list);
   }
+  // An ExternalName Service (Knative's per-ksvc Service points at knative-local-gateway) is
+  // reached by resolving its external name, on its own ports.
+  const externalName = svc.spec.type === 'ExternalName' ? svc.spec.externalName : undefined;
+  if (externalName) {
+    for (const port of ports) endpoints.set(port.port, [{ address: externalName, port: port.port, labels: {}, ready: true, tlsMode: 'disabled', namespace }]);
+  }
   const clusterIps = (svc.spec.clusterIPs ?? (svc.spec.clusterIP ? [svc.spec.clusterIP] : [])).filter((ip) => ip !== 'None');
   const exportTo = svc.metadata.annotations?.[EXPORT_TO_ANNOTATION]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return {
@@ -120,7 +126,7 @@ export function kubernetesService(svc: Service, slices: readonly EndpointSlice[]
     createdAt: Date.parse(svc.metadata.creationTimestamp ?? '') || 0,
     ports, addresses: clusterIps,
     // A headless Service (no cluster IP) is reached at the address the client resolved.
-    resolution: clusterIps.length === 0 ? 'PASSTHROUGH' : 'CLIENT_SIDE_LB',
+    resolution: externalName ? 'DNS' : clusterIps.length === 0 ? 'PASSTHROUGH' : 'CLIENT_SIDE_LB',
     meshExternal: false,
     exportTo: normalizeExportTo(exportTo, namespace),
     endpoints,
