@@ -42,6 +42,13 @@ describe('gateway listeners (seed 002)', () => {
     assert.equal(mtls.tls?.requireClientCertificate, true);
   });
 
+  it("the documents' other knative-local-gateway variant: plain HTTP on 8081", () => {
+    const plain = istio('Gateway', 'knative-serving', 'knative-local-gateway', { selector: { knative: 'ingressgateway' }, servers: [{ port: { number: 8081, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
+    const out = compile([plain]);
+    assert.deepEqual(out.problems, []);
+    assert.deepEqual(out.listeners.map((l) => [l.name, l.protocol, l.filterChains[0]!.routeConfigName, l.filterChains[0]!.tls]), [['0.0.0.0_8081', 'HTTP', 'http.8081', undefined]]);
+  });
+
   it('a missing credential skips only that server, with a problem naming the workload namespace', () => {
     const out = compile([knativeIngressGateway('wildcard-certs'), knativeLocalGateway()]);
     assert.deepEqual(out.listeners.map((l) => l.port), [8081]);
