@@ -1,7 +1,8 @@
 /**
  * The mesh data plane in `skiff up` (docs/gateways.md): skiff's node proxy plays Envoy for
  * every gateway pod on this node. Like istiod, it watches the configuration (Pods,
- * Services, EndpointSlices, Secrets, the mesh ConfigMaps and Istio's networking kinds)
+ * Services, EndpointSlices, Secrets, the mesh ConfigMaps, Istio's networking kinds and
+ * AuthorizationPolicies)
  * through the Client only, debounces bursts of changes, compiles each gateway pod's
  * ProxyConfig (src/dataplane/config) and pushes it to that pod's GatewayProxy, which
  * listens on the pod's own IP. Problems (a missing credential, a port that cannot be bound)
@@ -16,7 +17,7 @@ import { Informer } from '../client/informer.ts';
 import type { Client } from '../client/types.ts';
 import { meshConfigMapName, parseMeshConfig } from '../controllers/mesh/controlplane/resources/mesh-config.ts';
 import { compileGatewayProxy, type MeshSnapshot } from '../dataplane/config/compile-proxy.ts';
-import type { DestinationRule, Gateway, Secret, ServiceEntry, VirtualService } from '../dataplane/config/istio-specs.ts';
+import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntry, VirtualService } from '../dataplane/config/istio-specs.ts';
 import { formatProblem } from '../dataplane/config/problems.ts';
 import { GatewayProxy, type MeshIdentity } from '../dataplane/gateway/index.ts';
 import { gatewayPeerOf } from '../dataplane/gateway/peers.ts';
@@ -37,6 +38,7 @@ const KINDS = {
   virtualService: { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService' },
   destinationRule: { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule' },
   serviceEntry: { apiVersion: 'networking.istio.io/v1beta1', kind: 'ServiceEntry' },
+  authorizationPolicy: { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy' },
 } as const;
 
 export interface GatewayProxyStatus { pod: string; address: string; ports: number[]; problems: string[]; draining: boolean }
@@ -72,7 +74,8 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   const virtualServices = informer<VirtualService>(KINDS.virtualService);
   const destinationRules = informer<DestinationRule>(KINDS.destinationRule);
   const serviceEntries = informer<ServiceEntry>(KINDS.serviceEntry);
-  const all = [pods, services, slices, secrets, configMaps, gateways, virtualServices, destinationRules, serviceEntries];
+  const authorizationPolicies = informer<AuthorizationPolicy>(KINDS.authorizationPolicy);
+  const all = [pods, services, slices, secrets, configMaps, gateways, virtualServices, destinationRules, serviceEntries, authorizationPolicies];
 
   const instances = new Map<string, Instance>();
   let timer: NodeJS.Timeout | undefined;
@@ -125,7 +128,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   const snapshot = (rootNamespace: string): MeshSnapshot => ({
     rootNamespace, services: services.list(), endpointSlices: slices.list(), pods: pods.list(), secrets: secrets.list(),
     gateways: gateways.list(), virtualServices: virtualServices.list(), destinationRules: destinationRules.list(), serviceEntries: serviceEntries.list(),
-    authorizationPolicies: [],
+    authorizationPolicies: authorizationPolicies.list(),
   });
 
   const reconcile = async () => {
@@ -160,7 +163,8 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
           log.warn({ err, pod: key }, 'gateway: cannot issue the mesh certificate');
           return undefined;
         }) : undefined;
-        const result = await inst.proxy.apply(config, identity);
+        const rootNamespace = meshNamespaceOf(pod);
+        const result = await inst.proxy.apply(config, identity, { workload: { namespace: pod.metadata.namespace ?? '', labels: pod.metadata.labels ?? {} }, rootNamespace });
         inst.ports = result.ports;
         report(inst, [...config.problems.filter((p) => p.severity === 'error').map(formatProblem), ...result.problems]);
       } catch (err) {

@@ -88,6 +88,15 @@ spec:
     tls: {mode: SIMPLE, credentialName: missing-certs}
 `;
 
+const DENY_ADMIN = `apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata: {name: deny-admin, namespace: istio-system}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  action: DENY
+  rules: [{to: [{operation: {paths: ["/admin*"]}}]}]
+`;
+
 /** knative-local-gateway as the seed's 1.4.1 example output shows it: plain HTTP on 8081. */
 const LOCAL_GATEWAY_HTTP = `apiVersion: networking.istio.io/v1alpha3
 kind: Gateway
@@ -251,6 +260,17 @@ describe('mesh gateways', () => {
     assert.notEqual(refused.code, 0);
     assert.doesNotMatch(refused.stdout, /Hello/);
   });
+  it('enforces an AuthorizationPolicy on the gateway workload with Envoy\'s RBAC answer', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: DENY_ADMIN });
+    const denied = await waitFor('a 403 for /admin', async () => {
+      const r = await curl('--cacert', 'root.crt', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, '-w', '\n%{http_code}', `https://${HOST}:${httpsPort}/admin`);
+      return r.stdout.endsWith('\n403') ? r : undefined;
+    }, 20_000);
+    assert.equal(denied.stdout, 'RBAC: access denied\n403');
+    assert.equal((await throughRouter()).stdout.trim(), 'Hello World!');
+    await s.kubectl.ok(['delete', 'authorizationpolicy', '-n', 'istio-system', 'deny-admin']);
+  });
+
   it('knative-local-gateway\'s plain HTTP variant (the seed\'s 1.4.1 example output) serves on 8081 after an apply', async () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: LOCAL_GATEWAY_HTTP });
     const r = await waitFor('plain HTTP on 8081', async () => {

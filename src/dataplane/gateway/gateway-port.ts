@@ -13,7 +13,7 @@ import type { Cluster, FilterChain, L4Route, ProxyListener, RouteConfiguration }
 import type { RequestRecord } from '../request-record.ts';
 import { selectChain } from './chain-selection.ts';
 import { peekClientHello } from './client-hello-peek.ts';
-import { gatewayHttpHandler, type RoutingState } from './http-routing.ts';
+import { gatewayHttpHandler, type AuthzScope, type ConnectionPeer, type RoutingState } from './http-routing.ts';
 import { passThrough } from './passthrough.ts';
 import { clientSanAllowed, tlsServerOptions, type MeshIdentity } from './tls-options.ts';
 
@@ -24,6 +24,7 @@ export interface PortConfig {
   l4Routes: ReadonlyMap<number, L4Route[]>;
   clusters: ReadonlyMap<string, Cluster>;
   mesh: MeshIdentity | undefined;
+  authz?: AuthzScope;
 }
 
 export interface PortDeps {
@@ -50,6 +51,12 @@ function chainKey(c: FilterChain): string {
   return [c.kind, c.serverNames.join(','), c.tls?.mode ?? '', c.tls?.subjectAltNames.join(',') ?? '', c.routeConfigName ?? ''].join('|');
 }
 
+function peerOfSocket(tls: TLSSocket): ConnectionPeer {
+  const peer = tls.authorized ? tls.getPeerCertificate() : undefined;
+  const principal = peer?.subjectaltname?.split(',').map((x) => x.trim()).find((x) => x.startsWith('URI:spiffe://'))?.slice(4);
+  return { ...(principal ? { principal } : {}), ...(tls.servername ? { sni: tls.servername } : {}) };
+}
+
 function peerRecordBase(socket: Socket): Partial<RequestRecord> {
   const tls = socket as TLSSocket;
   if (!tls.encrypted) return { connectionSecurityPolicy: 'none' };
@@ -65,6 +72,8 @@ export class GatewayPort {
   #chains: LiveChain[] = [];
   #listener: ProxyListener | undefined;
   readonly #raw = new Set<Socket>();
+  /** TLS peers of open connections by `ip:port`, for AuthorizationPolicy principals. */
+  readonly #peers = new Map<string, ConnectionPeer>();
   #draining = false;
 
   constructor(readonly address: string, readonly port: number, private readonly deps: PortDeps) {
@@ -88,7 +97,7 @@ export class GatewayPort {
     const next: LiveChain[] = [];
     cfg.listener.filterChains.forEach((chain, index) => {
       const key = chainKey(chain);
-      const state: RoutingState = { routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters };
+      const state: RoutingState = { routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters, ...(cfg.authz ? { authz: cfg.authz } : {}) };
       const l4Routes = cfg.l4Routes.get(index) ?? [];
       const where = `${cfg.listener.name} chain ${chain.serverNames.join(',') || '*'}`;
       if (chain.kind === 'auto-passthrough') {
@@ -123,10 +132,17 @@ export class GatewayPort {
       const serverPort = chain.servers[0]?.serverPort ?? this.port;
       fresh.http = createHttp1Listener({
         pool: this.deps.pool,
-        handler: gatewayHttpHandler({ serverPort, state: () => fresh.state }),
+        handler: gatewayHttpHandler({ serverPort, listenPort: this.port, state: () => fresh.state, peerOf: (remote) => this.#peers.get(remote) }),
         onRecord: this.deps.onRecord,
         recordBase: this.deps.recordBase,
-        recordBaseFor: peerRecordBase,
+        recordBaseFor: (socket) => {
+          if ((socket as TLSSocket).encrypted) {
+            const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+            this.#peers.set(remote, peerOfSocket(socket as TLSSocket));
+            socket.once('close', () => this.#peers.delete(remote));
+          }
+          return peerRecordBase(socket);
+        },
         useRemoteAddress: true,
         ...(tls?.ok ? { tls: tls.options } : {}),
       });

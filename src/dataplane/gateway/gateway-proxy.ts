@@ -14,6 +14,7 @@ import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
 import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts';
 import { GatewayPort } from './gateway-port.ts';
 import type { MeshIdentity } from './tls-options.ts';
+import type { AuthzScope } from './http-routing.ts';
 import type { WorkloadPeer } from '../request-record.ts';
 
 export interface GatewayProxyOptions {
@@ -49,13 +50,15 @@ export class GatewayProxy {
     return this.opts.address;
   }
 
-  async apply(config: ProxyConfig, mesh: MeshIdentity | undefined): Promise<ApplyResult> {
+  /** `authz`: the workload and root namespace AuthorizationPolicies are evaluated for (none: not enforced). */
+  async apply(config: ProxyConfig, mesh: MeshIdentity | undefined, authz?: Omit<AuthzScope, 'policies'>): Promise<ApplyResult> {
     const problems: string[] = [];
     if (this.#stopped) return { ports: [], problems };
     await this.#openStats();
     const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
     const wanted = new Set<number>();
+    const authzScope: AuthzScope | undefined = authz && config.authorizationPolicies.length > 0 ? { ...authz, policies: config.authorizationPolicies } : undefined;
     for (const listener of config.listeners) {
       wanted.add(listener.port);
       const l4Routes = new Map<number, L4Route[]>();
@@ -72,7 +75,7 @@ export class GatewayProxy {
         port = candidate;
         this.#ports.set(listener.port, port);
       }
-      problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh }));
+      problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh, ...(authzScope ? { authz: authzScope } : {}) }));
     }
     for (const [number, port] of this.#ports) {
       if (wanted.has(number)) continue;

@@ -5,6 +5,8 @@ import type { ForwardDecision, LocalReplyDecision } from '../http1/index.ts';
 import type { RouteConfiguration } from '../config/model.ts';
 import { gatewayHttpHandler, headerRecord } from './http-routing.ts';
 import { cluster, forwardTo, route } from './test-config.ts';
+import { istio } from '../config/testing-fixtures.ts';
+import type { AuthorizationPolicySpec } from '../config/istio-specs.ts';
 
 function head(path: string, authority: string, headers: string[] = []): RequestHead {
   return { method: 'GET', target: path, path, version: 'HTTP/1.1', headers: ['Host', authority, ...headers], authority, framing: 'none', contentLength: 0, keepAlive: true, upgrade: undefined, expectContinue: false, headBytes: 0 } as unknown as RequestHead;
@@ -61,6 +63,24 @@ describe('gatewayHttpHandler', () => {
   it('answers 404 NR while the chain has no route configuration', async () => {
     const none = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: undefined, clusters: new Map() }) });
     assert.equal((await none(head('/', 'a.example.com'), plain) as LocalReplyDecision).status, 404);
+  });
+});
+
+describe('gatewayHttpHandler with AuthorizationPolicies', () => {
+  const a = cluster('a.default.svc.cluster.local', 80, [{ address: '127.0.0.5', port: 8080 }]);
+  const config: RouteConfiguration = { name: 'r', virtualHosts: [{ name: 'all', domains: ['*'], routes: [route(forwardTo(a))] }] };
+  const workload = { namespace: 'istio-system', labels: { app: 'istio-ingressgateway' } };
+  const deny = istio<AuthorizationPolicySpec>('AuthorizationPolicy', 'istio-system', 'no-admin', { selector: { matchLabels: { app: 'istio-ingressgateway' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] });
+  const allow = istio<AuthorizationPolicySpec>('AuthorizationPolicy', 'istio-system', 'mesh-only', { selector: { matchLabels: { app: 'istio-ingressgateway' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/knative-serving/sa/activator'] } }], to: [{ operation: { ports: ['8081'] } }] }] });
+  const peers = new Map([['127.0.0.9:5000', { principal: 'spiffe://cluster.local/ns/knative-serving/sa/activator' }]]);
+  const handler = gatewayHttpHandler({ serverPort: 8081, listenPort: 8081, peerOf: (r) => peers.get(r), state: () => ({ routeConfig: config, clusters: new Map([[a.name, a]]), authz: { policies: [deny, allow], workload, rootNamespace: 'istio-system' } }) });
+
+  it('denies with Envoy\'s RBAC answer before routing, and allows what an ALLOW rule matches (principal from the TLS peer)', async () => {
+    const denied = await handler(head('/admin/x', 'a.example.com'), plain) as LocalReplyDecision;
+    assert.deepEqual([denied.status, denied.body, denied.details], [403, 'RBAC: access denied', 'rbac_access_denied_matched_policy[ns[istio-system]-policy[no-admin]-rule[0]]']);
+    assert.equal((await handler(head('/', 'a.example.com'), plain)).kind, 'forward');
+    const stranger = await handler(head('/', 'a.example.com'), { ...plain, remote: '127.0.0.9:6000' }) as LocalReplyDecision;
+    assert.deepEqual([stranger.status, stranger.details], [403, 'rbac_access_denied_matched_policy[none]']);
   });
 });
 

@@ -4,7 +4,8 @@
  * authority and the first matching route (H2's selectRoute), and the route's action becomes
  * the engine's decision — forward to one of the chosen cluster's ready endpoints (pod IP :
  * target port, round robin; retries may move on), redirect, direct response, fault abort —
- * or Envoy's 404 `route_not_found` (NR) when nothing matches.
+ * or Envoy's 404 `route_not_found` (NR) when nothing matches. AuthorizationPolicies that
+ * apply to the gateway decide first (403 `RBAC: access denied`), as Envoy's RBAC filter does.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
@@ -15,15 +16,31 @@ import type { RequestRecord } from '../request-record.ts';
 import { endpointPeerOf } from './peers.ts';
 import type { Cluster, CompiledRoute, Endpoint, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
+import { authorize, RBAC_DENIED_BODY, RBAC_DENIED_STATUS, type AuthzWorkload } from '../config/authorization.ts';
+import type { AuthorizationPolicy } from '../config/istio-specs.ts';
+
+/** AuthorizationPolicies in force on the gateway workload (Envoy's RBAC filter runs before routing). */
+export interface AuthzScope {
+  policies: readonly AuthorizationPolicy[];
+  workload: AuthzWorkload;
+  rootNamespace: string;
+}
 
 export interface RoutingState {
   routeConfig: RouteConfiguration | undefined;
   clusters: ReadonlyMap<string, Cluster>;
+  authz?: AuthzScope;
 }
+
+/** What the TLS handshake told about a connection (looked up by the peer's `ip:port`). */
+export interface ConnectionPeer { principal?: string; sni?: string }
 
 export interface RoutingOptions {
   /** The Gateway server port (what VirtualService `match.port` compares). */
   serverPort: number;
+  /** The port the gateway listens on (what AuthorizationPolicy `ports` compare, as in Istio). */
+  listenPort?: number;
+  peerOf?: (remote: string) => ConnectionPeer | undefined;
   /** Current state: read per request, so a new config applies to the next request. */
   state: () => RoutingState;
   random?: () => number;
@@ -91,8 +108,22 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
   const cursor = new EndpointCursor();
   const random = opts.random ?? Math.random;
   return async (head, downstream) => {
-    const { routeConfig, clusters } = opts.state();
+    const { routeConfig, clusters, authz } = opts.state();
     const headers = headerRecord(head.headers);
+    if (authz && authz.policies.length > 0) {
+      const peer = opts.peerOf?.(downstream.remote);
+      const decision = authorize(authz.policies, authz.workload, authz.rootNamespace, {
+        protocol: 'http', sourceIp: downstream.remoteAddress, remoteIp: downstream.remoteAddress, destinationIp: downstream.localAddress,
+        destinationPort: opts.listenPort ?? opts.serverPort, method: head.method, path: head.path, host: head.authority, headers,
+        ...(peer?.principal ? { principal: peer.principal } : {}), ...(peer?.sni ? { sni: peer.sni } : {}),
+      });
+      if (!decision.allowed) {
+        // Istio names Envoy's RBAC policies `ns[<ns>]-policy[<name>]-rule[<i>]`; no ALLOW match is `none`.
+        const [ns, name] = (decision.policy ?? '/').split('/');
+        const details = decision.policy ? `rbac_access_denied_matched_policy[ns[${ns}]-policy[${name}]-rule[${decision.ruleIndex ?? 0}]]` : 'rbac_access_denied_matched_policy[none]';
+        return { kind: 'reply', status: RBAC_DENIED_STATUS, body: RBAC_DENIED_BODY, headers: ['content-type', 'text/plain'], details };
+      }
+    }
     const selection = routeConfig
       ? selectRoute(routeConfig, { method: head.method, path: head.path, authority: head.authority, scheme: downstream.secure ? 'https' : 'http', headers, port: opts.serverPort })
       : { found: false as const };
