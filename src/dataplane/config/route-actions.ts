@@ -101,7 +101,9 @@ interface ResolvedDestination { cluster: string; host: string; port: number; sub
 /** GetDestinationCluster, with problems for what istioctl analyze would flag. */
 export function resolveDestination(dest: Destination, vs: VirtualService, field: string, ctx: RouteContext): ResolvedDestination {
   const host = resolveShortName(dest.host ?? '', vs.metadata.namespace ?? '');
-  const service = ctx.registry.lookup(host, ctx.client.namespace);
+  // Like istiod's buildNameToServiceMapForHTTPRoutes: a service the VirtualService's own
+  // namespace sees counts too (a gateway routing to a namespace-private service).
+  const service = ctx.registry.lookup(host, ctx.client.namespace) ?? ctx.registry.lookup(host, vs.metadata.namespace ?? '');
   let port = dest.port?.number ?? 0;
   if (!service) {
     ctx.problems.push(problem(vs, 'route-destination-unknown', `destination host ${host} is not a Service or ServiceEntry visible from namespace ${ctx.client.namespace}: requests to it fail with 503 (NC)`, `${field}.host`, 'warning'));
