@@ -75,6 +75,14 @@ describe('gateway listeners (seed 002)', () => {
     assert.equal(compile([knativeIngressGateway('wildcard-certs')], [garbage]).problems[0]?.code, 'credential-malformed');
   });
 
+  it("seed preflight: a 443 '*' Gateway outside knative-serving on the same workload conflicts with knative-ingress-gateway", () => {
+    const secret = tlsSecret('istio-system', 'wildcard-certs', { 'tls.crt': pair.cert, 'tls.key': pair.key });
+    const user = istio('Gateway', 'my-app', 'my-gateway', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'wildcard-certs' } }] });
+    const out = compile([user, knativeIngressGateway('wildcard-certs')], [secret]);
+    assert.deepEqual(out.problems.map((p) => [p.code, `${p.object.namespace}/${p.object.name}`]), [['gateway-duplicate-host', 'knative-serving/knative-ingress-gateway']]);
+    assert.match(out.problems[0]!.message, /already served by my-app\/my-gateway/);
+  });
+
   it('MUTUAL takes the client CA from <name>-cacert, else from ca.crt', () => {
     const gw = istio('Gateway', 'default', 'mutual', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'MUTUAL', credentialName: 'certs' } }] });
     const main = tlsSecret('istio-system', 'certs', { 'tls.crt': pair.cert, 'tls.key': pair.key });
