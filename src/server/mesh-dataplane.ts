@@ -1,11 +1,11 @@
 /**
  * The mesh data plane in `skiff up` (docs/gateways.md): skiff's node proxy plays Envoy for
  * every gateway pod on this node. Like istiod, it watches the configuration (Pods,
- * Services, EndpointSlices, Secrets, the mesh ConfigMaps, Istio's networking kinds and
- * AuthorizationPolicies)
- * through the Client only, debounces bursts of changes, compiles each gateway pod's
- * ProxyConfig (src/dataplane/config) and pushes it to that pod's GatewayProxy, which
- * listens on the pod's own IP. Problems (a missing credential, a port that cannot be bound)
+ * Namespaces, Services, EndpointSlices, Secrets, the mesh ConfigMaps, Istio's networking
+ * kinds and AuthorizationPolicies) through the Client only, debounces bursts of changes,
+ * compiles each gateway pod's ProxyConfig (src/dataplane/config) from what its mesh sees
+ * (Maistra: its control plane's namespace and its members) and pushes it to that pod's
+ * GatewayProxy, which listens on the pod's own IP. Problems (a missing credential, a port that cannot be bound)
  * go to the log and, once each, to a Warning Event on the gateway pod. A deleted gateway
  * pod stops accepting and drains for terminationDrainDuration (within its grace period).
  */
@@ -21,6 +21,7 @@ import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntr
 import { formatProblem } from '../dataplane/config/problems.ts';
 import { GatewayProxy, type MeshIdentity } from '../dataplane/gateway/index.ts';
 import { gatewayPeerOf } from '../dataplane/gateway/peers.ts';
+import { meshNamespaces, scopeToMesh } from '../dataplane/gateway/mesh-scope.ts';
 import { drainDeadlineMs, gatewayWorkloadOf, isGatewayPod, meshNamespaceOf, needsMeshIdentity, terminationDrainMs } from '../dataplane/gateway/workload.ts';
 import { issueWorkloadCertificate, loadMeshCa, type WorkloadCertificate } from '../mesh/pki/index.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
@@ -32,6 +33,7 @@ const DEBOUNCE_MS = 75;
 
 const KINDS = {
   pod: { apiVersion: 'v1', kind: 'Pod' },
+  namespace: { apiVersion: 'v1', kind: 'Namespace' },
   secret: { apiVersion: 'v1', kind: 'Secret' },
   configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
   gateway: { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway' },
@@ -66,6 +68,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   const events = new EventRecorder(client, { component: 'istio-proxy' }, log);
   const informer = <T extends KubeObject>(type: { apiVersion: string; kind: string }) => new Informer<T>(client, type, {}, log);
   const pods = informer<Pod>(KINDS.pod);
+  const namespaces = informer<KubeObject>(KINDS.namespace);
   const services = informer<Service>(SERVICE);
   const slices = informer<EndpointSlice>(ENDPOINT_SLICE);
   const secrets = informer<Secret>(KINDS.secret);
@@ -75,7 +78,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   const destinationRules = informer<DestinationRule>(KINDS.destinationRule);
   const serviceEntries = informer<ServiceEntry>(KINDS.serviceEntry);
   const authorizationPolicies = informer<AuthorizationPolicy>(KINDS.authorizationPolicy);
-  const all = [pods, services, slices, secrets, configMaps, gateways, virtualServices, destinationRules, serviceEntries, authorizationPolicies];
+  const all = [pods, namespaces, services, slices, secrets, configMaps, gateways, virtualServices, destinationRules, serviceEntries, authorizationPolicies];
 
   const instances = new Map<string, Instance>();
   let timer: NodeJS.Timeout | undefined;
@@ -125,11 +128,12 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
     });
   };
 
-  const snapshot = (rootNamespace: string): MeshSnapshot => ({
+  /** What the mesh whose control plane is in `rootNamespace` sees (Maistra: its member roll only). */
+  const snapshot = (rootNamespace: string): MeshSnapshot => scopeToMesh({
     rootNamespace, services: services.list(), endpointSlices: slices.list(), pods: pods.list(), secrets: secrets.list(),
     gateways: gateways.list(), virtualServices: virtualServices.list(), destinationRules: destinationRules.list(), serviceEntries: serviceEntries.list(),
     authorizationPolicies: authorizationPolicies.list(),
-  });
+  }, meshNamespaces(rootNamespace, namespaces.list()));
 
   const reconcile = async () => {
     const seen = new Set<string>();

@@ -31,7 +31,7 @@ const MEMBER_ROLL = `apiVersion: maistra.io/v1
 kind: ServiceMeshMemberRoll
 metadata: {name: default, namespace: istio-system}
 spec:
-  members: [knative-serving]
+  members: [knative-serving, default]
 `;
 
 const HELLO = `apiVersion: apps/v1
@@ -153,6 +153,7 @@ describe('mesh gateways', () => {
     const seed = seedPieces();
     for (const command of seed.commands) await sh(command);
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: MEMBER_ROLL });
+    await s.kubectl.ok(['wait', 'ns/default', '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s']);
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: seed.gateways });
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: HELLO });
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: PASSTHROUGH_ROUTE });
@@ -221,6 +222,16 @@ describe('mesh gateways', () => {
     socket.destroy();
     const r = await throughRouter();
     assert.equal(r.stdout.trim(), 'Hello World!', r.stderr);
+  });
+
+  it('ignores configuration outside the mesh\'s member roll, as Maistra\'s istiod does', async () => {
+    const host = 'outsider.apps.openshift.example.com';
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: `apiVersion: v1\nkind: Namespace\nmetadata: {name: outsider}\n---\n${HELLO.split('---')[2]!.replace('name: hello, namespace: default', 'name: outsider, namespace: outsider').replace(`[${HOST}]`, `[${host}]`)}` });
+    const code = async () => (await curl('--cacert', 'root.crt', '--resolve', `${host}:8443:${podIP}`, '-o', '/dev/null', '-w', '%{http_code}', `https://${host}:8443/`)).stdout;
+    // A VirtualService in a member namespace for the same host would route within ~100 ms; this one never does.
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: HELLO.split('---')[2]!.replace('name: hello, namespace: default', 'name: insider, namespace: default').replace(`[${HOST}]`, '[insider.apps.openshift.example.com]') });
+    await waitFor('the member\'s VirtualService to route', async () => (await curl('--cacert', 'root.crt', '--resolve', `insider.apps.openshift.example.com:8443:${podIP}`, `https://insider.apps.openshift.example.com:8443/`)).stdout.includes('Hello World!') || undefined, 20_000);
+    assert.equal(await code(), '404');
   });
 
   it('reports a Gateway whose credential is missing with a Warning event, and keeps the other Gateways serving', async () => {
