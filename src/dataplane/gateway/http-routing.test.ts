@@ -84,6 +84,24 @@ describe('gatewayHttpHandler with AuthorizationPolicies', () => {
   });
 });
 
+describe('CORS', () => {
+  const a = cluster('a.default.svc.cluster.local', 80, [{ address: '127.0.0.5', port: 8080 }]);
+  const cors = { allowOrigins: [{ kind: 'exact' as const, value: 'https://app.example' }], allowMethods: ['GET', 'POST'], allowHeaders: ['x-token'], exposeHeaders: ['x-trace'], maxAgeSeconds: 600, allowCredentials: true };
+  const config: RouteConfiguration = { name: 'r', virtualHosts: [{ name: 'all', domains: ['*'], routes: [route(forwardTo(a, { cors }))] }] };
+  const handler = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: config, clusters: new Map([[a.name, a]]) }) });
+  const withMethod = (method: string, headers: string[]) => ({ ...head('/', 'a.example.com', headers), method });
+
+  it('answers a preflight from an allowed origin, decorates its ordinary requests, and leaves other origins alone', async () => {
+    const pre = await handler(withMethod('OPTIONS', ['Origin', 'https://app.example', 'Access-Control-Request-Method', 'POST']), plain) as LocalReplyDecision;
+    assert.deepEqual([pre.status, pre.headers], [200, ['access-control-allow-origin', 'https://app.example', 'access-control-allow-credentials', 'true', 'access-control-allow-methods', 'GET,POST', 'access-control-allow-headers', 'x-token', 'access-control-max-age', '600']]);
+    const actual = await handler(withMethod('GET', ['Origin', 'https://app.example']), plain) as ForwardDecision;
+    assert.deepEqual(actual.setResponseHeaders, [['access-control-allow-origin', 'https://app.example'], ['access-control-allow-credentials', 'true'], ['access-control-expose-headers', 'x-trace']]);
+    const other = await handler(withMethod('OPTIONS', ['Origin', 'https://evil.example', 'Access-Control-Request-Method', 'POST']), plain);
+    assert.equal(other.kind, 'forward');
+    assert.equal((other as ForwardDecision).setResponseHeaders, undefined);
+  });
+});
+
 describe('headerRecord', () => {
   it('lower-cases names and joins repeated headers', () => {
     assert.deepEqual(headerRecord(['Host', 'a', 'X-A', '1', 'x-a', '2']), { host: 'a', 'x-a': '1,2' });

@@ -3,7 +3,7 @@
  * configuration of the filter chain the connection came in on picks a virtual host by
  * authority and the first matching route (H2's selectRoute), and the route's action becomes
  * the engine's decision — forward to one of the chosen cluster's ready endpoints (pod IP :
- * target port, round robin; retries may move on), redirect, direct response, fault abort —
+ * target port, round robin; retries may move on), redirect, direct response, fault abort, CORS preflight —
  * or Envoy's 404 `route_not_found` (NR) when nothing matches. AuthorizationPolicies that
  * apply to the gateway decide first (403 `RBAC: access denied`), as Envoy's RBAC filter does.
  */
@@ -13,6 +13,7 @@ import type { UpstreamEndpoint } from '../http1/index.ts';
 import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
+import { applyCors } from './cors.ts';
 import { endpointPeerOf } from './peers.ts';
 import type { Cluster, CompiledRoute, Endpoint, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
@@ -133,15 +134,18 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
     if (selection.virtualHost.requireTls && !downstream.secure) {
       return { kind: 'reply', status: 301, headers: ['location', `https://${head.authority.replace(/:\d+$/, '')}${head.path}`], details: 'direct_response' };
     }
-    return decide(selection.route, head, downstream.secure, clusters, cursor, random);
+    return decide(selection.route, head, headers, downstream.secure, clusters, cursor, random);
   };
 }
 
-async function decide(route: CompiledRoute, head: RequestHead, secure: boolean, clusters: ReadonlyMap<string, Cluster>, cursor: EndpointCursor, random: () => number): Promise<RouteDecision> {
+async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, secure: boolean, clusters: ReadonlyMap<string, Cluster>, cursor: EndpointCursor, random: () => number): Promise<RouteDecision> {
   const action = route.action;
   const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
   if (action.type === 'redirect') return redirectDecision(action, head, secure);
   if (action.type === 'direct-response') return { kind: 'reply', status: action.status, ...(action.body !== undefined ? { body: action.body } : {}), details: 'direct_response', record: { routeName } };
+  // Envoy's filter order: CORS, then fault, then the router.
+  const cors = applyCors(action.cors, head.method, headers);
+  if (cors.kind === 'preflight') return { kind: 'reply', status: 200, headers: cors.headers, details: 'cors_response', record: { routeName } };
   const fault = action.fault;
   if (fault?.abort?.httpStatus !== undefined && random() * 100 < fault.abort.percentage) {
     return { kind: 'reply', status: fault.abort.httpStatus, body: 'fault filter abort', flags: ['FI'], details: 'fault_filter_abort', record: { routeName } };
@@ -158,6 +162,7 @@ async function decide(route: CompiledRoute, head: RequestHead, secure: boolean, 
   };
   const req = mutations(route.requestHeaders, target.requestHeaders);
   const res = mutations(route.responseHeaders, target.responseHeaders);
+  if (cors.kind === 'actual') res.set.push(...cors.responseHeaders);
   const path = rewritePath(head.path, action);
   const retry = engineRetry(action.retries);
   return {
