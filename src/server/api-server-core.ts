@@ -12,6 +12,8 @@ import { operatorKinds } from '../api/operator/index.ts';
 import { routeKinds } from '../api/route/index.ts';
 import { clusterRulesPlugin } from '../apiserver/admission/cluster-rules.ts';
 import { serviceAccountPlugin } from '../apiserver/admission/service-account.ts';
+import { routeHostPlugin } from '../apiserver/admission/route-host.ts';
+import { DEFAULT_APPS_DOMAIN } from '../api/route/host.ts';
 import { sidecarInjectionPlugin } from '../apiserver/admission/sidecar-injection.ts';
 import { startKubernetesServiceController } from '../apiserver/controlplane/kubernetes-service-controller.ts';
 import { addressAt } from '../api/builtin/core/service-network.ts';
@@ -40,6 +42,8 @@ export interface ApiServerCoreOptions {
   extraKinds?: readonly KindDefinition[];
   /** Where Service cluster IPs and node ports come from (defaults: docs/services.md). */
   serviceNetwork?: ServiceNetwork;
+  /** The cluster's apps domain: Routes without a host get `<name>-<namespace>.<domain>`. */
+  appsDomain?: string;
 }
 
 export interface ApiServerCore {
@@ -84,6 +88,7 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
   admission.addPlugin(serviceAccountPlugin());
   admission.addPlugin(clusterRulesPlugin);
   admission.addPlugin(sidecarInjectionPlugin);
+  admission.addPlugin(routeHostPlugin(opts.appsDomain ?? DEFAULT_APPS_DOMAIN));
   const crds = new CrdRegistrar({ registry, objects, watches, log: opts.log });
   const openapi = new OpenApiV3Service(registry);
   const subresources = new Map<string, SubresourceHandler>([['/pods/binding', podBindingHandler(opts.store)]]);

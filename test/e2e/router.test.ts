@@ -188,6 +188,8 @@ spec:
   tls: {termination: edge}
 `);
     const route = await admitted('gen');
+    // The API server writes the generated host into the Route, as openshift-apiserver does.
+    assert.equal(route.spec.host, `gen-${NS}.apps.example.com`);
     assert.equal(route.status.ingress[0].host, `gen-${NS}.apps.example.com`);
     const r = await served(`https://gen-${NS}.apps.example.com:${https}/`, ['--cacert', skiffCa]);
     assert.equal(r.body.trim(), 'Hello Router!');

@@ -1,16 +1,7 @@
-/**
- * The host a Route is served on: `spec.host`, else `<spec.subdomain>.<domain>`, else
- * `<name>-<namespace>.<domain>` — the name openshift-apiserver's route allocator generates
- * for the cluster's apps domain.
- */
+/** Host names of the router: the apps domain's generated hosts live in src/api/route/host.ts. */
+import { DEFAULT_APPS_DOMAIN, routeHost } from '../../api/route/host.ts';
 
-export const DEFAULT_APPS_DOMAIN = 'apps.example.com';
-
-export function routeHost(route: { name: string; namespace: string; host?: string | undefined; subdomain?: string | undefined }, domain: string): string {
-  if (route.host) return route.host.toLowerCase();
-  if (route.subdomain) return `${route.subdomain}.${domain}`.toLowerCase();
-  return `${route.name}-${route.namespace}.${domain}`.toLowerCase();
-}
+export { DEFAULT_APPS_DOMAIN, routeHost };
 
 /** What the router reports as `routerCanonicalHostname`: DNS for the apps domain points here. */
 export function canonicalHostname(domain: string): string {
