@@ -3,19 +3,20 @@
  * configuration of the filter chain the connection came in on picks a virtual host by
  * authority and the first matching route (H2's selectRoute), and the route's action becomes
  * the engine's decision — forward to one of the chosen cluster's ready endpoints (pod IP :
- * target port, round robin; retries may move on), redirect, direct response, fault abort, CORS preflight —
- * or Envoy's 404 `route_not_found` (NR) when nothing matches. AuthorizationPolicies that
+ * target port, by its DestinationRule's load balancer; retries may move on), redirect,
+ * direct response, fault abort, CORS preflight — or Envoy's 404 `route_not_found` (NR)
+ * when nothing matches. AuthorizationPolicies that
  * apply to the gateway decide first (403 `RBAC: access denied`), as Envoy's RBAC filter does.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
-import type { UpstreamEndpoint } from '../http1/index.ts';
+import type { DownstreamInfo, Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
+import { EndpointPicker } from './load-balancer.ts';
 import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { applyCors } from './cors.ts';
 import { endpointPeerOf } from './peers.ts';
-import type { Cluster, CompiledRoute, Endpoint, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
+import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
 import { authorize, RBAC_DENIED_BODY, RBAC_DENIED_STATUS, type AuthzWorkload } from '../config/authorization.ts';
 import type { AuthorizationPolicy } from '../config/istio-specs.ts';
@@ -77,25 +78,6 @@ function mutations(...all: (HeaderMutation | undefined)[]): { set: [string, stri
   return { set, remove };
 }
 
-/** Round robin over a cluster's ready endpoints, one cursor per cluster. */
-class EndpointCursor {
-  readonly #next = new Map<string, number>();
-  /** Ready endpoints per compiled cluster: computed once per configuration, not per request. */
-  readonly #ready = new WeakMap<Cluster, Endpoint[]>();
-  /** `record` learns the chosen endpoint's workload (the engine reads it when the request ends). */
-  pick(cluster: Cluster | undefined, record: Partial<RequestRecord>): UpstreamEndpoint | undefined {
-    if (!cluster) return undefined;
-    let ready = this.#ready.get(cluster);
-    if (!ready) this.#ready.set(cluster, (ready = cluster.endpoints.filter((e) => e.ready)));
-    if (ready.length === 0) return undefined;
-    const i = this.#next.get(cluster.name) ?? 0;
-    this.#next.set(cluster.name, i + 1);
-    const e = ready[i % ready.length]!;
-    record.destination = endpointPeerOf(e);
-    return { host: e.address, port: e.port };
-  }
-}
-
 function redirectDecision(action: Extract<RouteAction, { type: 'redirect' }>, head: RequestHead, secure: boolean): RouteDecision {
   const scheme = action.scheme ?? (secure ? 'https' : 'http');
   let authority = action.authority ?? head.authority;
@@ -106,7 +88,7 @@ function redirectDecision(action: Extract<RouteAction, { type: 'redirect' }>, he
 }
 
 export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
-  const cursor = new EndpointCursor();
+  const picker = new EndpointPicker();
   const random = opts.random ?? Math.random;
   return async (head, downstream) => {
     const { routeConfig, clusters, authz } = opts.state();
@@ -134,11 +116,12 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
     if (selection.virtualHost.requireTls && !downstream.secure) {
       return { kind: 'reply', status: 301, headers: ['location', `https://${head.authority.replace(/:\d+$/, '')}${head.path}`], details: 'direct_response' };
     }
-    return decide(selection.route, head, headers, downstream.secure, clusters, cursor, random);
+    return decide(selection.route, head, headers, downstream, clusters, picker, random);
   };
 }
 
-async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, secure: boolean, clusters: ReadonlyMap<string, Cluster>, cursor: EndpointCursor, random: () => number): Promise<RouteDecision> {
+async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, clusters: ReadonlyMap<string, Cluster>, picker: EndpointPicker, random: () => number): Promise<RouteDecision> {
+  const secure = downstream.secure;
   const action = route.action;
   const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
   if (action.type === 'redirect') return redirectDecision(action, head, secure);
@@ -167,7 +150,13 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   const retry = engineRetry(action.retries);
   return {
     kind: 'forward',
-    upstream: () => cursor.pick(cluster, record),
+    upstream: (attempt) => {
+      const e = cluster && picker.pick(cluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random }, attempt);
+      if (!e) return undefined;
+      // The engine reads the record when the request ends: it names the endpoint's workload.
+      record.destination = endpointPeerOf(e);
+      return { host: e.address, port: e.port };
+    },
     ...(path !== head.path ? { path } : {}),
     ...(action.rewrite?.authority ? { authority: action.rewrite.authority } : {}),
     ...(req.set.length > 0 ? { setRequestHeaders: req.set } : {}),
