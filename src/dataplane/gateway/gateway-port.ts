@@ -14,6 +14,7 @@ import type { RequestRecord } from '../request-record.ts';
 import { selectChain } from './chain-selection.ts';
 import { peekClientHello } from './client-hello-peek.ts';
 import { gatewayHttpHandler, type AuthzScope, type ConnectionPeer, type RoutingState } from './http-routing.ts';
+import type { OutlierTracker } from './outlier-detection.ts';
 import { passThrough } from './passthrough.ts';
 import { clientSanAllowed, tlsServerOptions, type MeshIdentity } from './tls-options.ts';
 
@@ -25,6 +26,7 @@ export interface PortConfig {
   clusters: ReadonlyMap<string, Cluster>;
   mesh: MeshIdentity | undefined;
   authz?: AuthzScope;
+  outliers?: OutlierTracker;
 }
 
 export interface PortDeps {
@@ -97,7 +99,7 @@ export class GatewayPort {
     const next: LiveChain[] = [];
     cfg.listener.filterChains.forEach((chain, index) => {
       const key = chainKey(chain);
-      const state: RoutingState = { routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters, ...(cfg.authz ? { authz: cfg.authz } : {}) };
+      const state: RoutingState = { routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters, ...(cfg.authz ? { authz: cfg.authz } : {}), ...(cfg.outliers ? { outliers: cfg.outliers } : {}) };
       const l4Routes = cfg.l4Routes.get(index) ?? [];
       const where = `${cfg.listener.name} chain ${chain.serverNames.join(',') || '*'}`;
       if (chain.kind === 'auto-passthrough') {

@@ -15,7 +15,8 @@ import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts
 import { GatewayPort } from './gateway-port.ts';
 import type { MeshIdentity } from './tls-options.ts';
 import type { AuthzScope } from './http-routing.ts';
-import type { WorkloadPeer } from '../request-record.ts';
+import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
+import { OutlierTracker } from './outlier-detection.ts';
 
 export interface GatewayProxyOptions {
   /** The pod's IP: every listener binds here. */
@@ -38,6 +39,8 @@ export class GatewayProxy {
   readonly telemetry: ProxyTelemetry;
   readonly #pool = new UpstreamPool({ idleTimeoutMs: 60_000 });
   readonly #ports = new Map<number, GatewayPort>();
+  readonly #outliers = new OutlierTracker();
+  #clusters: ReadonlyMap<string, Cluster> = new Map();
   #stats: Server | undefined;
   #statsTried = false;
   #stopped = false;
@@ -57,6 +60,7 @@ export class GatewayProxy {
     await this.#openStats();
     const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
+    this.#clusters = clusters;
     const wanted = new Set<number>();
     const authzScope: AuthzScope | undefined = authz && config.authorizationPolicies.length > 0 ? { ...authz, policies: config.authorizationPolicies } : undefined;
     for (const listener of config.listeners) {
@@ -65,7 +69,7 @@ export class GatewayProxy {
       for (const t of config.l4Routes) if (t.listener === listener.name && t.chainIndex !== undefined) l4Routes.set(t.chainIndex, t.routes);
       let port = this.#ports.get(listener.port);
       if (!port) {
-        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.telemetry.report(r), chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
+        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
         try {
           await candidate.listen();
         } catch (err) {
@@ -75,7 +79,7 @@ export class GatewayProxy {
         port = candidate;
         this.#ports.set(listener.port, port);
       }
-      problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh, ...(authzScope ? { authz: authzScope } : {}) }));
+      problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh, outliers: this.#outliers, ...(authzScope ? { authz: authzScope } : {}) }));
     }
     for (const [number, port] of this.#ports) {
       if (wanted.has(number)) continue;
@@ -83,6 +87,11 @@ export class GatewayProxy {
       void port.drain(this.opts.chainDrainMs ?? 5_000);
     }
     return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
+  }
+
+  #finished(record: RequestRecord): void {
+    if (record.upstreamCluster) this.#outliers.observe(this.#clusters.get(record.upstreamCluster), record);
+    this.telemetry.report(record);
   }
 
   /** Envoy's stats port, only if the pod has not bound it itself. */

@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DownstreamInfo, Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
 import { EndpointPicker } from './load-balancer.ts';
+import type { OutlierTracker } from './outlier-detection.ts';
 import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
@@ -32,6 +33,7 @@ export interface RoutingState {
   routeConfig: RouteConfiguration | undefined;
   clusters: ReadonlyMap<string, Cluster>;
   authz?: AuthzScope;
+  outliers?: OutlierTracker;
 }
 
 /** What the TLS handshake told about a connection (looked up by the peer's `ip:port`). */
@@ -91,7 +93,7 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
   const picker = new EndpointPicker();
   const random = opts.random ?? Math.random;
   return async (head, downstream) => {
-    const { routeConfig, clusters, authz } = opts.state();
+    const { routeConfig, clusters, authz, outliers } = opts.state();
     const headers = headerRecord(head.headers);
     if (authz && authz.policies.length > 0) {
       const peer = opts.peerOf?.(downstream.remote);
@@ -116,11 +118,14 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
     if (selection.virtualHost.requireTls && !downstream.secure) {
       return { kind: 'reply', status: 301, headers: ['location', `https://${head.authority.replace(/:\d+$/, '')}${head.path}`], details: 'direct_response' };
     }
-    return decide(selection.route, head, headers, downstream, clusters, picker, random);
+    return decide(selection.route, head, headers, downstream, { clusters, picker, random, ...(outliers ? { outliers } : {}) });
   };
 }
 
-async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, clusters: ReadonlyMap<string, Cluster>, picker: EndpointPicker, random: () => number): Promise<RouteDecision> {
+interface Upstreams { clusters: ReadonlyMap<string, Cluster>; picker: EndpointPicker; random: () => number; outliers?: OutlierTracker }
+
+async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, up: Upstreams): Promise<RouteDecision> {
+  const { clusters, picker, random, outliers } = up;
   const secure = downstream.secure;
   const action = route.action;
   const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
@@ -151,7 +156,8 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   return {
     kind: 'forward',
     upstream: (attempt) => {
-      const e = cluster && picker.pick(cluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random }, attempt);
+      const ejected = outliers && cluster ? (ep: { address: string; port: number }) => outliers.isEjected(cluster, `${ep.address}:${ep.port}`) : undefined;
+      const e = cluster && picker.pick(cluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random }, attempt, ejected);
       if (!e) return undefined;
       // The engine reads the record when the request ends: it names the endpoint's workload.
       record.destination = endpointPeerOf(e);

@@ -53,10 +53,17 @@ export class EndpointPicker {
     return list;
   }
 
-  /** `attempt` > 0 is a retry: hashing moves on to the next endpoint so a retry can succeed elsewhere. */
-  pick(cluster: Cluster, ctx: PickContext, attempt = 0): Endpoint | undefined {
-    const ready = this.ready(cluster);
+  /**
+   * `attempt` > 0 is a retry: hashing moves on to the next endpoint so a retry can succeed
+   * elsewhere. `ejected` (outlier detection) removes endpoints while any other is left.
+   */
+  pick(cluster: Cluster, ctx: PickContext, attempt = 0, ejected?: (e: Endpoint) => boolean): Endpoint | undefined {
+    let ready = this.ready(cluster);
     if (ready.length === 0) return undefined;
+    if (ejected && cluster.outlierDetection) {
+      const healthy = ready.filter((e) => !ejected(e));
+      if (healthy.length > 0) ready = healthy;
+    }
     const lb = cluster.loadBalancer;
     if (lb.type === 'consistent-hash') {
       const key = hashKey(lb, ctx);
