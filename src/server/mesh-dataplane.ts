@@ -43,7 +43,7 @@ const KINDS = {
   authorizationPolicy: { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy' },
 } as const;
 
-export interface GatewayProxyStatus { pod: string; address: string; ports: number[]; problems: string[]; draining: boolean }
+export interface GatewayProxyStatus { pod: string; address: string; ports: number[]; problems: string[]; draining: boolean; inFlight: number }
 
 export interface RunningMeshDataplane {
   health(): ComponentHealth;
@@ -199,13 +199,13 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   run();
 
   const statuses = (): GatewayProxyStatus[] => [...instances.values()].map((i) => ({
-    pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.proxy.address, ports: i.ports, problems: i.problems, draining: i.draining !== undefined,
+    pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.proxy.address, ports: i.ports, problems: i.problems, draining: i.draining !== undefined, inFlight: i.proxy.inFlight,
   }));
   return {
     gateways: statuses,
     health: () => {
       const list = statuses();
-      const text = list.map((g) => `${g.pod} ${g.address}:[${g.ports.join(',')}]${g.draining ? ' draining' : ''}${g.problems.length > 0 ? ` (${g.problems.length} problems)` : ''}`).join('; ');
+      const text = list.map((g) => `${g.pod} ${g.address}:[${g.ports.join(',')}]${g.inFlight > 0 ? ` ${g.inFlight} in flight` : ''}${g.draining ? ' draining' : ''}${g.problems.length > 0 ? ` (${g.problems.length} problems)` : ''}`).join('; ');
       return { name: 'mesh-gateways', healthy: true, message: list.length === 0 ? 'no gateway pods' : text };
     },
     settled: async () => {

@@ -67,6 +67,36 @@ spec:
     - destination: {host: hello.default.svc.cluster.local, port: {number: 80}}
 `;
 
+/** go-httpbin (skiff's built-in echo image): `/delay/<s>` keeps a request in flight. */
+const HTTPBIN = `apiVersion: v1
+kind: Pod
+metadata: {name: httpbin, namespace: default, labels: {app: httpbin}}
+spec:
+  containers:
+  - name: app
+    image: mccutchen/go-httpbin
+    env: [{name: PORT, value: "8080"}]
+    ports: [{containerPort: 8080, name: http}]
+    readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: httpbin, namespace: default}
+spec:
+  selector: {app: httpbin}
+  ports: [{name: http, port: 8000, targetPort: http}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: httpbin, namespace: default}
+spec:
+  hosts: [httpbin.apps.openshift.example.com]
+  gateways: [knative-serving/knative-ingress-gateway]
+  http:
+  - route:
+    - destination: {host: httpbin.default.svc.cluster.local}
+`;
+
 const PASSTHROUGH_ROUTE = `apiVersion: route.openshift.io/v1
 kind: Route
 metadata: {name: hello, namespace: istio-system}
@@ -156,8 +186,10 @@ describe('mesh gateways', () => {
     await s.kubectl.ok(['wait', 'ns/default', '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s']);
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: seed.gateways });
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: HELLO });
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: HTTPBIN });
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: PASSTHROUGH_ROUTE });
     await s.kubectl.ok(['wait', '-n', 'default', 'deployment/hello', '--for=condition=Available', '--timeout=60s'], { timeoutMs: 70_000 });
+    await s.kubectl.ok(['wait', '-n', 'default', 'pod/httpbin', '--for=condition=Ready', '--timeout=60s'], { timeoutMs: 70_000 });
     podIP = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
     assert.match(podIP, /^127\./);
   });
@@ -291,9 +323,16 @@ describe('mesh gateways', () => {
     assert.equal(r.stdout.trim(), 'Hello World!');
   });
 
-  it('a deleted gateway pod stops serving; its replacement takes over on its own IP', async () => {
+  it('a deleted gateway pod drains its in-flight request, stops serving, and its replacement takes over', async () => {
     const old = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
+    const slowHost = 'httpbin.apps.openshift.example.com';
+    const slow = (path: string) => curl('--cacert', 'root.crt', '--resolve', `${slowHost}:8443:${podIP}`, '-o', '/dev/null', '-w', '%{http_code}', `https://${slowHost}:8443${path}`);
+    await waitFor('httpbin through the gateway', async () => (await slow('/get')).stdout === '200' || undefined, 20_000);
+    // In flight when the pod is deleted: the proxy stops accepting but lets it finish (terminationDrainDuration).
+    const inFlight = slow('/delay/3');
+    await waitFor('the request in flight in the gateway', () => /1 in flight/.test(s.skiff.health().find((h) => h.name === 'mesh-gateways')?.message ?? '') || undefined);
     await s.kubectl.ok(['delete', 'pod', '-n', 'istio-system', old, '--wait=false']);
+    assert.equal((await inFlight).stdout, '200', 'the in-flight request finished during the drain');
     const fresh = await waitFor('a replacement gateway pod', async () => {
       const out = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={range .items[?(@.status.podIP)]}{.metadata.name} {.status.podIP}{"\\n"}{end}']);
       return out.split('\n').map((l) => l.split(' ')).find(([name, ip]) => name && name !== old && ip);

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { createHttp1Listener, type Http1Listener, type UpstreamPool } from '../http1/index.ts';
+import { createHttp1Listener, type Http1Handler, type Http1Listener, type UpstreamPool } from '../http1/index.ts';
 import type { Cluster, FilterChain, L4Route, ProxyListener, RouteConfiguration } from '../config/model.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { selectChain } from './chain-selection.ts';
@@ -37,6 +37,8 @@ export interface PortDeps {
   headTimeoutMs?: number;
   /** Fields of every record (reporter, the gateway's own workload as source). */
   recordBase: Partial<RequestRecord>;
+  /** Called as each request head is handled (its record follows when it ends). */
+  onRequest?: () => void;
 }
 
 interface LiveChain {
@@ -47,6 +49,10 @@ interface LiveChain {
   tlsFingerprint?: string;
   state: RoutingState;
   l4Routes: L4Route[];
+}
+
+function withRequestHook(handler: Http1Handler, onRequest: (() => void) | undefined): Http1Handler {
+  return onRequest ? (head, downstream) => (onRequest(), handler(head, downstream)) : handler;
 }
 
 function chainKey(c: FilterChain): string {
@@ -134,7 +140,7 @@ export class GatewayPort {
       const serverPort = chain.servers[0]?.serverPort ?? this.port;
       fresh.http = createHttp1Listener({
         pool: this.deps.pool,
-        handler: gatewayHttpHandler({ serverPort, listenPort: this.port, state: () => fresh.state, peerOf: (remote) => this.#peers.get(remote) }),
+        handler: withRequestHook(gatewayHttpHandler({ serverPort, listenPort: this.port, state: () => fresh.state, peerOf: (remote) => this.#peers.get(remote) }), this.deps.onRequest),
         onRecord: this.deps.onRecord,
         recordBase: this.deps.recordBase,
         recordBaseFor: (socket) => {

@@ -204,6 +204,7 @@ describe('GatewayProxy', () => {
       const poll = () => (release ? resolve() : setImmediate(poll));
       poll();
     });
+    assert.equal(proxy.inFlight, 1);
     const stopped = proxy.stop(10_000);
     await assert.rejects(get(port, '/', 'slow.example'));
     release!();
@@ -211,5 +212,6 @@ describe('GatewayProxy', () => {
     assert.equal(done.body, 'slow done');
     assert.equal(done.headers.connection, 'close');
     await stopped;
+    assert.equal(proxy.inFlight, 0);
   });
 });

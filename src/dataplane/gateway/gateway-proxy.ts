@@ -44,6 +44,7 @@ export class GatewayProxy {
   #stats: Server | undefined;
   #statsTried = false;
   #stopped = false;
+  #inFlight = 0;
 
   constructor(private readonly opts: GatewayProxyOptions) {
     this.telemetry = opts.telemetry ?? new ProxyTelemetry();
@@ -69,7 +70,7 @@ export class GatewayProxy {
       for (const t of config.l4Routes) if (t.listener === listener.name && t.chainIndex !== undefined) l4Routes.set(t.chainIndex, t.routes);
       let port = this.#ports.get(listener.port);
       if (!port) {
-        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
+        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), onRequest: () => void this.#inFlight++, chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
         try {
           await candidate.listen();
         } catch (err) {
@@ -89,7 +90,14 @@ export class GatewayProxy {
     return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
   }
 
+  /** HTTP requests being handled right now (what a drain waits for). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   #finished(record: RequestRecord): void {
+    // Records of requests rejected before routing (malformed heads) had no matching start.
+    if (record.protocol === 'http') this.#inFlight = Math.max(0, this.#inFlight - 1);
     if (record.upstreamCluster) this.#outliers.observe(this.#clusters.get(record.upstreamCluster), record);
     this.telemetry.report(record);
   }
