@@ -9,6 +9,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createHttp1Listener, type Http1Handler, type Http1Listener, type UpstreamPool } from '../http1/index.ts';
+import { authorize } from '../config/authorization.ts';
 import type { Cluster, FilterChain, L4Route, ProxyListener, RouteConfiguration } from '../config/model.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { selectChain } from './chain-selection.ts';
@@ -194,6 +195,15 @@ export class GatewayPort {
 
   #passThrough(socket: Socket, head: Buffer, sni: string | undefined, chain: LiveChain | undefined): void {
     if (!chain) return void socket.destroy();
+    const authz = chain.state.authz;
+    if (authz && authz.policies.length > 0) {
+      // Envoy's RBAC network filter: a denied connection is closed before any byte goes on.
+      const decision = authorize(authz.policies, authz.workload, authz.rootNamespace, {
+        protocol: 'tcp', sourceIp: socket.remoteAddress ?? '', remoteIp: socket.remoteAddress ?? '', destinationIp: socket.localAddress ?? '', destinationPort: this.port,
+        ...(sni ? { sni } : {}),
+      });
+      if (!decision.allowed) return void socket.destroy();
+    }
     this.#raw.add(socket);
     socket.once('close', () => this.#raw.delete(socket));
     passThrough(socket, head, sni, { routes: chain.l4Routes, clusters: chain.state.clusters, onRecord: this.deps.onRecord, recordBase: this.deps.recordBase });

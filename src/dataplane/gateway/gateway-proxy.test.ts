@@ -4,6 +4,8 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { createCertificateAuthority, issueCertificate } from '../../pki/certificates.ts';
+import { istio } from '../config/testing-fixtures.ts';
+import type { AuthorizationPolicySpec } from '../config/istio-specs.ts';
 import { GatewayProxy } from './gateway-proxy.ts';
 import { cluster, credential, forwardTo, freePort, listener, proxyConfig, route, tlsChain } from './test-config.ts';
 
@@ -182,6 +184,15 @@ describe('GatewayProxy', () => {
         client.on('error', reject);
       });
       assert.deepEqual(reply, { text: 'backend says hi', cn: 'db.example' });
+      // An AuthorizationPolicy denying the port closes the connection before any byte reaches the backend.
+      const deny = istio<AuthorizationPolicySpec>('AuthorizationPolicy', 'istio-system', 'no-db', { action: 'DENY', rules: [{ to: [{ operation: { ports: [String(port)] } }] }] });
+      const config = proxyConfig([l], {}, [target], [{ listener: l.name, chainIndex: 0, routes: [{ origin: { virtualService: 'default/db', ruleIndex: 0, kind: 'tls' }, sniHosts: ['db.example'], destinationSubnets: [], clusters: [{ cluster: target.name, host: target.host, port: 443, weight: 100 }] }] }]);
+      await proxy.apply({ ...config, authorizationPolicies: [deny] }, undefined, { workload: { namespace: 'istio-system', labels: {} }, rootNamespace: 'istio-system' });
+      await assert.rejects(new Promise((resolve, reject) => {
+        const c = tlsConnect({ host: ADDRESS, port, servername: 'db.example', ca: ca.certPem }, () => resolve(c));
+        c.on('error', reject);
+      }));
+      await proxy.apply(config, undefined);
       // Another name has no chain: the connection is closed before any handshake.
       await assert.rejects(new Promise((resolve, reject) => {
         const c = tlsConnect({ host: ADDRESS, port, servername: 'other.example', rejectUnauthorized: false }, () => resolve(c));
