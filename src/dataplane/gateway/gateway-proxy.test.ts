@@ -87,6 +87,33 @@ describe('GatewayProxy', () => {
     }
   });
 
+  it('mirrors a bodiless request to the mirror cluster with a -shadow authority, and answers from the real one', async () => {
+    const port = await freePort();
+    const mirrored: string[] = [];
+    const shadow = createServer((req, res) => {
+      mirrored.push(`${req.method} ${req.url} ${req.headers.host}`);
+      res.writeHead(500).end('ignored');
+    });
+    await new Promise<void>((r) => shadow.listen(0, ADDRESS, r));
+    const main = cluster('main.default.svc.cluster.local', 80, [{ address: ADDRESS, port: upstreamPort }]);
+    const copy = cluster('copy.default.svc.cluster.local', 80, [{ address: ADDRESS, port: (shadow.address() as AddressInfo).port }]);
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    try {
+      const action = forwardTo(main, { mirrors: [{ cluster: copy.name, host: copy.host, port: 80, percentage: 100 }] });
+      await proxy.apply(proxyConfig([listener(port, 'HTTP', [{ kind: 'http', serverNames: [], routeConfigName: 'r', hosts: [], servers: [] }])], { r: [{ domains: ['*'], routes: [route(action)] }] }, [main, copy]), undefined);
+      const r = await get(port, '/m?x=1', `main.example:${port}`);
+      assert.deepEqual([r.status, r.body], [200, 'upstream /m?x=1']);
+      await new Promise<void>((resolve) => {
+        const poll = () => (mirrored.length > 0 ? resolve() : setTimeout(poll, 10));
+        poll();
+      });
+      assert.deepEqual(mirrored, [`GET /m?x=1 main.example-shadow:${port}`]);
+    } finally {
+      await proxy.stop();
+      shadow.close();
+    }
+  });
+
   it('reports a port it cannot bind as a problem, keeps the others, and binds it on a later apply', async () => {
     const taken = createTcpServer();
     await new Promise<void>((r) => taken.listen(0, ADDRESS, r));

@@ -4,7 +4,7 @@
  * authority and the first matching route (H2's selectRoute), and the route's action becomes
  * the engine's decision — forward to one of the chosen cluster's ready endpoints (pod IP :
  * target port, by its DestinationRule's load balancer; retries may move on), redirect,
- * direct response, fault abort, CORS preflight — or Envoy's 404 `route_not_found` (NR)
+ * direct response, fault abort, CORS preflight, mirrors — or Envoy's 404 `route_not_found` (NR)
  * when nothing matches. AuthorizationPolicies that
  * apply to the gateway decide first (403 `RBAC: access denied`), as Envoy's RBAC filter does.
  */
@@ -16,6 +16,7 @@ import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { applyCors } from './cors.ts';
+import { sendMirror } from './mirror.ts';
 import { endpointPeerOf } from './peers.ts';
 import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
@@ -153,6 +154,12 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   if (cors.kind === 'actual') res.set.push(...cors.responseHeaders);
   const path = rewritePath(head.path, action);
   const retry = engineRetry(action.retries);
+  for (const m of action.mirrors) {
+    const mirrorCluster = clusters.get(m.cluster);
+    if (!mirrorCluster || random() * 100 >= m.percentage) continue;
+    const e = picker.pick(mirrorCluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random });
+    if (e) sendMirror(head, path, { host: e.address, port: e.port });
+  }
   return {
     kind: 'forward',
     upstream: (attempt) => {
