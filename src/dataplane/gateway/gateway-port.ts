@@ -123,6 +123,7 @@ export class GatewayPort {
       const tls = chain.tls ? tlsServerOptions(chain.tls, cfg.mesh) : undefined;
       if (tls && !tls.ok) {
         problems.push(`${where}: ${tls.message}`);
+        // The chain is skipped: a live one from before goes with the others that are gone.
         if (live) old.set(key, live);
         return;
       }
