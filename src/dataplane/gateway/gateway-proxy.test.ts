@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createHttpsServer } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { createCertificateAuthority, issueCertificate } from '../../pki/certificates.ts';
 import { istio } from '../config/testing-fixtures.ts';
@@ -111,6 +112,27 @@ describe('GatewayProxy', () => {
     } finally {
       await proxy.stop();
       shadow.close();
+    }
+  });
+
+  it('originates TLS to a cluster whose DestinationRule says SIMPLE', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'ext root', ...validity() });
+    const cert = await issueCertificate(ca, { commonName: 'api.example.org', dnsNames: ['api.example.org'], usages: ['serverAuth'], ...validity() });
+    const sni: string[] = [];
+    const ext = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => res.end(`tls ${req.url}`));
+    ext.on('secureConnection', (s: TLSSocket) => sni.push(String(s.servername)));
+    await new Promise<void>((r) => ext.listen(0, ADDRESS, r));
+    const c = { ...cluster('api.example.org', 443, [{ address: ADDRESS, port: (ext.address() as AddressInfo).port }]), tls: { mode: 'SIMPLE' as const, auto: false, subjectAltNames: [], insecureSkipVerify: true } };
+    const port = await freePort();
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    try {
+      await proxy.apply(proxyConfig([listener(port, 'HTTP', [{ kind: 'http', serverNames: [], routeConfigName: 'r', hosts: [], servers: [] }])], { r: [{ domains: ['*'], routes: [route(forwardTo(c))] }] }, [c]), undefined);
+      assert.deepEqual(await get(port, '/x', 'egress.example').then((r) => [r.status, r.body]), [200, 'tls /x']);
+      assert.deepEqual(sni, ['api.example.org']);
+    } finally {
+      await proxy.stop();
+      ext.closeAllConnections();
+      ext.close();
     }
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RequestHead } from '../http1/index.ts';
 import type { ForwardDecision, LocalReplyDecision } from '../http1/index.ts';
-import type { RouteConfiguration } from '../config/model.ts';
+import type { Cluster, RouteConfiguration } from '../config/model.ts';
 import { gatewayHttpHandler, headerRecord } from './http-routing.ts';
 import { cluster, forwardTo, route } from './test-config.ts';
 import { istio } from '../config/testing-fixtures.ts';
@@ -99,6 +99,20 @@ describe('CORS', () => {
     const other = await handler(withMethod('OPTIONS', ['Origin', 'https://evil.example', 'Access-Control-Request-Method', 'POST']), plain);
     assert.equal(other.kind, 'forward');
     assert.equal((other as ForwardDecision).setResponseHeaders, undefined);
+  });
+});
+
+describe('TLS origination', () => {
+  it('originates SIMPLE TLS with the DestinationRule\'s SNI, and none for ISTIO_MUTUAL (no sidecar terminates it yet)', async () => {
+    const ext = { ...cluster('api.example.org', 443, [{ address: '93.184.216.34', port: 443 }]), tls: { mode: 'SIMPLE' as const, auto: false, sni: 'api.example.org', subjectAltNames: [] } };
+    const meshed = { ...cluster('m.default.svc.cluster.local', 80, [{ address: '127.0.0.5', port: 8080 }]), tls: { mode: 'ISTIO_MUTUAL' as const, auto: true, subjectAltNames: [] } };
+    const config: RouteConfiguration = { name: 'r', virtualHosts: [{ name: 'e', domains: ['ext.example'], routes: [route(forwardTo(ext))] }, { name: 'm', domains: ['m.example'], routes: [route(forwardTo(meshed))] }] };
+    const handler = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: config, clusters: new Map<string, Cluster>([[ext.name, ext], [meshed.name, meshed]]) }) });
+    const pick = async (host: string) => ((await handler(head('/', host), plain)) as ForwardDecision).upstream as (n: number) => { tls?: { servername?: string }; tlsKey?: string } | undefined;
+    const e = (await pick('ext.example'))(0);
+    assert.equal(e?.tls?.servername, 'api.example.org');
+    assert.match(e?.tlsKey ?? '', /^simple\|api\.example\.org/);
+    assert.equal((await pick('m.example'))(0)?.tls, undefined);
   });
 });
 

@@ -17,6 +17,7 @@ import type { RequestHead } from '../http1/index.ts';
 import type { RequestRecord } from '../request-record.ts';
 import { applyCors } from './cors.ts';
 import { sendMirror } from './mirror.ts';
+import { upstreamTls } from './upstream-tls.ts';
 import { endpointPeerOf } from './peers.ts';
 import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
@@ -154,6 +155,7 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   if (cors.kind === 'actual') res.set.push(...cors.responseHeaders);
   const path = rewritePath(head.path, action);
   const retry = engineRetry(action.retries);
+  const originate = cluster && upstreamTls(cluster);
   for (const m of action.mirrors) {
     const mirrorCluster = clusters.get(m.cluster);
     if (!mirrorCluster || random() * 100 >= m.percentage) continue;
@@ -168,7 +170,7 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
       if (!e) return undefined;
       // The engine reads the record when the request ends: it names the endpoint's workload.
       record.destination = endpointPeerOf(e);
-      return { host: e.address, port: e.port };
+      return { host: e.address, port: e.port, ...(originate ?? {}) };
     },
     ...(path !== head.path ? { path } : {}),
     ...(action.rewrite?.authority ? { authority: action.rewrite.authority } : {}),
