@@ -19,6 +19,7 @@ import { meshConfigMapName, parseMeshConfig } from '../controllers/mesh/controlp
 import { compileGatewayProxy, type MeshSnapshot } from '../dataplane/config/compile-proxy.ts';
 import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntry, VirtualService } from '../dataplane/config/istio-specs.ts';
 import { formatProblem } from '../dataplane/config/problems.ts';
+import { meshOptionsFrom } from '../dataplane/config/mesh-options.ts';
 import { GatewayProxy, type MeshIdentity } from '../dataplane/gateway/index.ts';
 import { gatewayPeerOf } from '../dataplane/gateway/peers.ts';
 import { meshNamespaces, scopeToMesh } from '../dataplane/gateway/mesh-scope.ts';
@@ -129,8 +130,8 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   };
 
   /** What the mesh whose control plane is in `rootNamespace` sees (Maistra: its member roll only). */
-  const snapshot = (rootNamespace: string): MeshSnapshot => scopeToMesh({
-    rootNamespace, services: services.list(), endpointSlices: slices.list(), pods: pods.list(), secrets: secrets.list(),
+  const snapshot = (rootNamespace: string, meshConfig: Record<string, unknown> | undefined): MeshSnapshot => scopeToMesh({
+    rootNamespace, mesh: meshOptionsFrom(meshConfig), services: services.list(), endpointSlices: slices.list(), pods: pods.list(), secrets: secrets.list(),
     gateways: gateways.list(), virtualServices: virtualServices.list(), destinationRules: destinationRules.list(), serviceEntries: serviceEntries.list(),
     authorizationPolicies: authorizationPolicies.list(),
   }, meshNamespaces(rootNamespace, namespaces.list()));
@@ -162,7 +163,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
       }
       inst.pod = pod;
       try {
-        const config = compileGatewayProxy(snapshot(meshNamespaceOf(pod)), gatewayWorkloadOf(pod));
+        const config = compileGatewayProxy(snapshot(meshNamespaceOf(pod), meshConfigOf(pod)), gatewayWorkloadOf(pod));
         const identity = needsMeshIdentity(config) ? await identityFor(inst).catch((err: unknown) => {
           log.warn({ err, pod: key }, 'gateway: cannot issue the mesh certificate');
           return undefined;

@@ -211,6 +211,10 @@ describe('mesh gateways', () => {
     const line = stats.stdout.split('\n').find((l) => l.startsWith('istio_requests_total{') && l.includes('response_code="200"')) ?? '';
     assert.match(line, /reporter="source",source_workload="istio-ingressgateway",source_workload_namespace="istio-system",source_principal="spiffe:\/\/cluster\.local\/ns\/istio-system\/sa\/istio-ingressgateway-service-account"/);
     assert.match(line, /destination_workload="hello",destination_workload_namespace="default",.*destination_app="hello",.*destination_service="hello\.default\.svc\.cluster\.local"/);
+    // The agent's merged endpoint (15020, where the gateway pods' prometheus.io annotations point) carries them too.
+    const merged = await curl(`http://${podIP}:15020/stats/prometheus`);
+    assert.match(merged.stdout, /^istio_requests_total\{.*response_code="200"/m);
+    assert.match(merged.stdout, /^istio_build\{component="proxy"/m);
   });
 
   it('answers an unknown host with 404 (no route), on the gateway pod\'s translated port 8443', async () => {

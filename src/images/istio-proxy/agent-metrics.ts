@@ -1,8 +1,10 @@
 /**
- * What the agent's merged Prometheus endpoint (15020 `/stats/prometheus`) serves here: the
- * agent's own metrics, and — when the injector found scrape annotations on the app
- * (ISTIO_PROMETHEUS_ANNOTATIONS) — the app's metrics scraped from it, as Istio's metrics merge
- * does. Envoy's own statistics (15090) belong to the data plane and are not part of this text.
+ * What the agent's merged Prometheus endpoint (15020 `/stats/prometheus`) serves, as Istio's
+ * metrics merge does: the proxy's statistics from the data plane's 15090
+ * `/stats/prometheus` on the pod's address (skiff's node proxy serves them there, e.g. a
+ * gateway's `istio_requests_total`), the agent's own metrics, and — when the injector found
+ * scrape annotations on the app (ISTIO_PROMETHEUS_ANNOTATIONS) — the app's metrics scraped
+ * from it. A source that does not answer is left out.
  */
 import { request } from 'node:http';
 
@@ -27,10 +29,15 @@ export async function agentMetrics(ctx: MetricsContext): Promise<string> {
     '',
   ].join('\n');
   const app = appScrapeTarget(ctx.env.ISTIO_PROMETHEUS_ANNOTATIONS);
-  if (!app) return own;
-  const scraped = await scrape(app.port, app.path, ctx.podIP);
-  return scraped === undefined ? own : `${own}${scraped.endsWith('\n') || scraped === '' ? scraped : `${scraped}\n`}`;
+  const [proxy, scraped] = await Promise.all([
+    scrape(ENVOY_STATS_PORT, '/stats/prometheus', ctx.podIP),
+    app ? scrape(app.port, app.path, ctx.podIP) : Promise.resolve(undefined),
+  ]);
+  return [proxy, own, scraped].filter((t): t is string => t !== undefined && t !== '').map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
 }
+
+/** Envoy's Prometheus stats port, where skiff's node proxy serves a proxy's statistics. */
+const ENVOY_STATS_PORT = 15090;
 
 /** The app's scrape port and path from ISTIO_PROMETHEUS_ANNOTATIONS (`{"scrape","path","port"}`). */
 export function appScrapeTarget(text: string | undefined): { port: number; path: string } | undefined {
