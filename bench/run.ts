@@ -2,19 +2,22 @@
  * `npm run bench`: API write throughput and watch delivery latency of skiff on the embedded
  * store and on etcd, side by side with raw etcd measured in the same run, against the
  * targets of issue 3 (>= 2000 creates/s embedded, watch p99 < 50 ms); then pod start latency
- * and memory per pod beside a fresh node process (issue 4). A benchmark, not a
+ * and memory per pod beside a fresh node process (issue 4); then the mesh's TLS gateway beside
+ * nginx and its config propagation (issue 5, bench/mesh-gateway.ts). A benchmark, not a
  * test: it prints figures and PASS/MISS, and exits 0 either way (1 only if it cannot run).
  *
  * Phases run one after another so that each has the machine to itself; every target is
  * started fresh and stopped afterwards. Environment:
  *   SKIFF_BENCH_SECONDS   measured seconds per throughput/latency phase (default 8)
- *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw` or `pods` to run one part only
+ *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw`, `pods` or `mesh` to run one part only
  *   SKIFF_BENCH_CPU_PROF  directory for V8 CPU profiles of the skiff processes
  */
 import { loadavg } from 'node:os';
 import { ensureNamespace, measureCreates, measureUpdates, type WriteLoadOptions } from './api-writes.ts';
 import { measureEtcdPuts } from './etcd-puts.ts';
 import { processCpuSeconds } from './process-cpu.ts';
+import { measureMesh, type MeshResults } from './mesh-gateway.ts';
+import { formatMeshReport } from './mesh-report.ts';
 import { formatPodStartReport } from './pod-report.ts';
 import { measurePodStarts, type PodStartResults } from './pod-start.ts';
 import { formatReport, type BenchResults, type TargetFigures } from './report.ts';
@@ -100,9 +103,12 @@ async function main(): Promise<void> {
       await skiff.stop();
     }
   }
+  let mesh: MeshResults | undefined;
+  if (only === undefined || only === 'mesh') mesh = await measureMesh(seconds, progress);
   results.loadAfter = loadavg()[0]!;
-  if (only !== 'pods') process.stdout.write(`\n${formatReport(results)}`);
+  if (only !== 'pods' && only !== 'mesh') process.stdout.write(`\n${formatReport(results)}`);
   if (pods !== undefined) process.stdout.write(`\n${formatPodStartReport(pods)}`);
+  if (mesh !== undefined) process.stdout.write(`\n${formatMeshReport(mesh)}`);
   progress(`done in ${Math.round((performance.now() - started) / 1000)} s`);
 }
 
