@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
+import { connect } from 'node:tls';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +34,9 @@ const PROPAGATION_TRIES = 10;
 export interface MeshResults {
   nginx?: WrkResult;
   skiff?: WrkResult;
+  /** What each side negotiated with a default client: protocol and cipher. */
+  nginxTls?: string;
+  skiffTls?: string;
   propagation?: PropagationResult;
   seconds: number;
   /** `proxy CPUs / load CPUs` when pinned with taskset, else undefined. */
@@ -46,6 +50,9 @@ export async function measureMesh(seconds: number, progress: (m: string) => void
   const results: MeshResults = { seconds, loadBefore: loadavg()[0]!, loadAfter: 0, ...(pinning ? { pinning } : {}) };
   const dir = await mkdtemp(join(tmpdir(), 'skiff-bench-mesh-'));
   const started: Array<NginxInstance | SkiffTarget> = [];
+  // Node exits quietly when nothing is left to wait on; say so instead of printing no report.
+  const quietExit = () => process.stderr.write('[bench] mesh: the process is exiting before the mesh phase finished\n');
+  process.once('exit', quietExit);
   try {
     const cert = await makeEcdsaCertificate(dir);
     const upstream = await startUpstreamNginx(pinning?.load);
@@ -65,6 +72,8 @@ export async function measureMesh(seconds: number, progress: (m: string) => void
     const wrk = (url: string) => ({ url, host: `app.${BENCH_DOMAIN}`, threads: WRK_THREADS, connections: WRK_CONNECTIONS, ...(pinning ? { cpus: pinning.load } : {}) });
     const nginxUrl = `https://127.0.0.1:${peer.port}/`;
     const skiffUrl = `https://${podIP}:${GATEWAY_POD_PORT}/`;
+    results.nginxTls = await negotiated('127.0.0.1', peer.port);
+    results.skiffTls = await negotiated(podIP, GATEWAY_POD_PORT);
     progress(`mesh (a): warm-up, ${WARMUP_SECONDS} s each`);
     await runWrk({ ...wrk(nginxUrl), seconds: WARMUP_SECONDS });
     await runWrk({ ...wrk(skiffUrl), seconds: WARMUP_SECONDS });
@@ -77,9 +86,21 @@ export async function measureMesh(seconds: number, progress: (m: string) => void
   } finally {
     for (const target of started.reverse()) await target.stop();
     await rm(dir, { recursive: true, force: true });
+    process.off('exit', quietExit);
   }
   results.loadAfter = loadavg()[0]!;
   return results;
+}
+
+/** `TLSv1.3 TLS_AES_256_GCM_SHA384`: what a default OpenSSL client (as wrk is) gets from the server. */
+function negotiated(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, servername: `app.${BENCH_DOMAIN}`, rejectUnauthorized: false }, () => {
+      resolve(`${socket.getProtocol() ?? '?'} ${socket.getCipher().standardName}`);
+      socket.destroy();
+    });
+    socket.once('error', (error) => resolve(`handshake failed: ${error.message}`));
+  });
 }
 
 /** The certificate both proxies serve: ECDSA P-256, self-signed, for `*.bench.example.com`. */

@@ -67,6 +67,23 @@ export function startTlsPeerNginx(opts: TlsPeerOptions): Promise<NginxInstance> 
   }`, opts.cpus);
 }
 
+/** Process groups still running: killed if the benchmark exits without stopping them (a crash). */
+const running = new Set<number>();
+let exitHookInstalled = false;
+
+function killOnExit(pgid: number): void {
+  running.add(pgid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const group of running) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch { /* already gone */ }
+    }
+  });
+}
+
 async function startNginx(servers: (port: number) => string, cpus?: string): Promise<NginxInstance> {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-bench-nginx-'));
   const port = await freePort();
@@ -91,6 +108,7 @@ http {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killOnExit(child.pid!);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       try {
@@ -100,6 +118,7 @@ http {
       await exited;
       clearTimeout(killer);
     }
+    running.delete(child.pid!);
     await rm(dir, { recursive: true, force: true });
   };
   try {

@@ -20,9 +20,14 @@ export interface PropagationResult {
   applyP50: number;
   /** Requests sent while waiting, all tries (404s before the route exists). */
   polls: number;
+  /** Requests that failed or got no answer within REQUEST_TIMEOUT_MS (retried on a new connection). */
+  failedPolls: number;
+  firstFailure?: string;
 }
 
 const TIMEOUT_MS = 30_000;
+/** A request the gateway never answers must not stall the benchmark. */
+const REQUEST_TIMEOUT_MS = 2000;
 
 /** The status of GET / for `host` at the gateway pod (certificate not verified: a self-signed benchmark cert). */
 export function gatewayStatus(agent: Agent, podIP: string, host: string): Promise<number> {
@@ -31,20 +36,25 @@ export function gatewayStatus(agent: Agent, podIP: string, host: string): Promis
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end();
   });
 }
 
 /** Polls until `host` answers 200; resolves with the time of that answer and the polls sent. */
-export async function firstOk(agent: Agent, podIP: string, host: string, timeoutMs = TIMEOUT_MS): Promise<{ at: number; polls: number }> {
+export async function firstOk(agent: Agent, podIP: string, host: string, timeoutMs = TIMEOUT_MS): Promise<{ at: number; polls: number; failures: string[] }> {
   const deadline = performance.now() + timeoutMs;
   let polls = 0;
+  const failures: string[] = [];
   for (;;) {
     polls++;
-    const status = await gatewayStatus(agent, podIP, host).catch(() => 0);
-    if (status === 200) return { at: performance.now(), polls };
-    if (performance.now() > deadline) throw new Error(`${host}: no 200 through the gateway after ${timeoutMs} ms (last status ${status})`);
+    const status = await gatewayStatus(agent, podIP, host).catch((error: unknown) => {
+      failures.push(`${host}: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    });
+    if (status === 200) return { at: performance.now(), polls, failures };
+    if (performance.now() > deadline) throw new Error(`${host}: no 200 through the gateway after ${timeoutMs} ms (last status ${status}; ${failures.length} failed requests)`);
     // A refused connection fails at once; do not spin the CPU the data plane needs.
     if (status === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -55,22 +65,29 @@ export async function measurePropagation(kubectl: Kubectl, podIP: string, tries:
   const total: number[] = [];
   const apply: number[] = [];
   let polls = 0;
+  const failures: string[] = [];
   try {
     for (let i = 0; i < tries; i++) {
       const host = `propagation-${i}.${BENCH_DOMAIN}`;
       // The connection is open (and the TLS handshake done) before the clock starts.
-      if (await gatewayStatus(agent, podIP, host) !== 404) throw new Error(`${host} routed before its VirtualService existed`);
+      const before = await gatewayStatus(agent, podIP, host).catch((error: unknown) => {
+        failures.push(`${host} (before apply): ${error instanceof Error ? error.message : String(error)}`);
+        return 404;
+      });
+      if (before !== 404) throw new Error(`${host} answered ${before} before its VirtualService existed`);
       const started = performance.now();
       const applied = kubectl.ok(['apply', '-f', '-'], { stdin: virtualService(`propagation-${i}`, host) }).then(() => performance.now());
       const ok = await firstOk(agent, podIP, host);
       apply.push((await applied) - started);
       total.push(ok.at - started);
       polls += ok.polls;
+      failures.push(...ok.failures);
     }
   } finally {
     agent.destroy();
   }
   total.sort((a, b) => a - b);
   apply.sort((a, b) => a - b);
-  return { tries, p50: percentile(total, 50), p95: percentile(total, 95), max: total.at(-1) ?? Number.NaN, applyP50: percentile(apply, 50), polls };
+  return { tries, p50: percentile(total, 50), p95: percentile(total, 95), max: total.at(-1) ?? Number.NaN, applyP50: percentile(apply, 50), polls,
+    failedPolls: failures.length, ...(failures.length > 0 ? { firstFailure: failures[0] } : {}) };
 }

@@ -26,13 +26,14 @@ export function formatMeshReport(r: MeshResults): string {
   ];
   const p = r.propagation;
   const propagation = [
-    ['(d) config propagation', 'tries', 'p50 ms', 'p95 ms', 'max ms', 'kubectl apply p50 ms', 'polls'],
-    ['apply VirtualService -> first 200', p ? `${p.tries}` : '—', ms(p?.p50), ms(p?.p95), ms(p?.max), ms(p?.applyP50), p ? `${p.polls}` : '—'],
+    ['(d) config propagation', 'tries', 'p50 ms', 'p95 ms', 'max ms', 'kubectl apply p50 ms', 'polls (failed)'],
+    ['apply VirtualService -> first 200', p ? `${p.tries}` : '—', ms(p?.p50), ms(p?.p95), ms(p?.max), ms(p?.applyP50), p ? `${p.polls} (${p.failedPolls})` : '—'],
   ];
   const notes = [
-    `(a) wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${r.seconds}s --latency over HTTPS (TLS 1.3, ECDSA P-256 certificate), after a 2 s warm-up of each; the same upstream nginx`,
+    `(a) wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${r.seconds}s --latency over HTTPS (the same ECDSA P-256 certificate on both), after a 2 s warm-up of each; the same upstream nginx`,
     '    (1 worker, 13-byte body) behind both. skiff: `skiff up` with an SMCP, a Gateway (tls SIMPLE, credentialName) and a VirtualService to a selector-less',
     '    Service whose EndpointSlice names the upstream; wrk hits the istio-ingressgateway pod IP:8443. nginx: 1 worker, ssl + proxy_pass with upstream keepalive.',
+    `    TLS negotiated by a default client: skiff ${r.skiffTls ?? '—'}, nginx ${r.nginxTls ?? '—'}.`,
     r.pinning
       ? `    Pinned with taskset: skiff's process (which hosts the gateway proxy) and the nginx peer on CPU ${r.pinning.proxy}; wrk and the upstream on CPU ${r.pinning.load}.`
       : '    Not pinned (fewer than 2 CPUs).',
@@ -40,6 +41,7 @@ export function formatMeshReport(r: MeshResults): string {
     '    (404 before); kubectl apply p50 is the part spent in kubectl itself.',
     '(b) latency added by gateway -> mTLS -> app at 1,000 rps: not measured: sidecars not built.',
     '(c) proxy memory per meshed pod (50 pods): not measured: sidecars not built.',
+    ...(p?.firstFailure ? [`(d) failed polls: ${p.failedPolls}, first: ${p.firstFailure}`] : []),
     `Load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)}.`,
   ];
   return `${table(gateway)}\n\n${table(propagation)}\n\n${notes.join('\n')}\n`;
