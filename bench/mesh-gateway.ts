@@ -38,6 +38,8 @@ export interface MeshResults {
   nginxTls?: string;
   skiffTls?: string;
   propagation?: PropagationResult;
+  /** Why (d) has no figures, when it failed: the other figures are still printed. */
+  propagationError?: string;
   seconds: number;
   /** `proxy CPUs / load CPUs` when pinned with taskset, else undefined. */
   pinning?: { proxy: string; load: string };
@@ -82,7 +84,11 @@ export async function measureMesh(seconds: number, progress: (m: string) => void
     progress(`mesh (a): skiff istio-ingressgateway, wrk -t${WRK_THREADS} -c${WRK_CONNECTIONS} -d${seconds}s`);
     results.skiff = await runWrk({ ...wrk(skiffUrl), seconds });
     progress(`mesh (d): config propagation, ${PROPAGATION_TRIES} VirtualServices`);
-    results.propagation = await measurePropagation(kubectl, podIP, PROPAGATION_TRIES);
+    try {
+      results.propagation = await measurePropagation(kubectl, podIP, PROPAGATION_TRIES);
+    } catch (error) {
+      results.propagationError = error instanceof Error ? error.message : String(error);
+    }
   } finally {
     for (const target of started.reverse()) await target.stop();
     await rm(dir, { recursive: true, force: true });

@@ -54,7 +54,7 @@ export async function firstOk(agent: Agent, podIP: string, host: string, timeout
       return 0;
     });
     if (status === 200) return { at: performance.now(), polls, failures };
-    if (performance.now() > deadline) throw new Error(`${host}: no 200 through the gateway after ${timeoutMs} ms (last status ${status}; ${failures.length} failed requests)`);
+    if (performance.now() > deadline) throw new Error(`${host}: no 200 through the gateway after ${timeoutMs} ms (last status ${status}; ${failures.length} failed requests, first: ${failures[0] ?? 'none'})`);
     // A refused connection fails at once; do not spin the CPU the data plane needs.
     if (status === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }

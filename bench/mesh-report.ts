@@ -41,6 +41,7 @@ export function formatMeshReport(r: MeshResults): string {
     '    (404 before); kubectl apply p50 is the part spent in kubectl itself.',
     '(b) latency added by gateway -> mTLS -> app at 1,000 rps: not measured: sidecars not built.',
     '(c) proxy memory per meshed pod (50 pods): not measured: sidecars not built.',
+    ...(r.propagationError ? [`(d) FAILED: ${r.propagationError}`] : []),
     ...(p?.firstFailure ? [`(d) failed polls: ${p.failedPolls}, first: ${p.firstFailure}`] : []),
     `Load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)}.`,
   ];
