@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 npx tsc --noEmit -p tsconfig.json
 npx eslint --max-warnings 0 .
-mapfile -t files < <(find src test -name '*.test.ts' | sort)
+mapfile -t files < <(find src test bench -name '*.test.ts' | sort)
 exec node --import tsx --test --test-concurrency="${SKIFF_TEST_CONCURRENCY:-1}" "${files[@]}"
