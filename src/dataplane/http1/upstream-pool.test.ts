@@ -34,6 +34,19 @@ describe('UpstreamPool', () => {
     assert.ok(b.socket.destroyed);
   });
 
+  it('resumes a connection released while paused for backpressure, so its next user reads its response', async () => {
+    const port = (server.address() as { port: number }).port;
+    const pool = new UpstreamPool({ maxConnectionsPerEndpoint: 1 });
+    const e = { host: '127.0.0.1', port };
+    const a = await pool.acquire(e);
+    a.socket.pause(); // the exchange's client stopped reading (or vanished) and will never drain
+    a.release(true);
+    const b = await pool.acquire(e);
+    assert.equal(b, a);
+    assert.equal(b.socket.isPaused(), false);
+    b.release(false);
+  });
+
   it('queues beyond the connection limit and overflows beyond the pending limit', async () => {
     const port = (server.address() as { port: number }).port;
     const pool = new UpstreamPool({ maxConnectionsPerEndpoint: 1, maxPendingPerEndpoint: 1 });

@@ -108,6 +108,10 @@ export class UpstreamConnection {
       return;
     }
     this.reused = true;
+    // A pooled connection must be read: that is how its close or stray bytes are noticed, and the next
+    // user gets its response. A pause for downstream backpressure belonged to the exchange that is over
+    // (a client that vanished mid-response never drains, so nobody else would ever resume it).
+    if (this.socket.isPaused()) this.socket.resume();
     this.#pool.putIdle(this);
   }
 }
