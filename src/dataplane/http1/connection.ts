@@ -27,7 +27,11 @@ export class Http1Connection implements ExchangeHost {
   #pending: Buffer | undefined;
   #exchange: Exchange | undefined;
   #headTimer: NodeJS.Timeout | undefined;
-  #pausedByQueue = false;
+  /**
+   * Pending 'drain' listeners that undo this exchange's backpressure pauses: removed when the exchange
+   * ends, so a later drain cannot resume a socket that another exchange now uses (and maybe paused itself).
+   */
+  readonly #drainUndos: Array<{ socket: Socket; onDrain: () => void }> = [];
   /** After a 101: every client byte belongs to the tunnel. */
   #tunnel = false;
   #closed = false;
@@ -198,6 +202,7 @@ export class Http1Connection implements ExchangeHost {
     clearTimeout(this.#headTimer);
     this.#exchange?.downstreamClosed();
     this.#exchange = undefined;
+    this.#forgetPauses();
     this.#onGone?.(this);
   }
 
@@ -217,28 +222,48 @@ export class Http1Connection implements ExchangeHost {
   pauseFor(upstream: Socket): void {
     if (this.socket.isPaused()) return;
     this.socket.pause();
-    upstream.once('drain', () => this.resume());
+    this.#undoOnDrain(upstream, () => this.resume());
   }
 
   pauseUntilResumed(): void {
-    this.#pausedByQueue = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.#pausedByQueue = false;
     if (!this.#closed) this.socket.resume();
   }
 
   pauseUpstreamUntilDrained(upstream: Socket): void {
     if (upstream.isPaused()) return;
     upstream.pause();
-    this.socket.once('drain', () => upstream.resume());
+    this.#undoOnDrain(this.socket, () => upstream.resume());
+  }
+
+  #undoOnDrain(socket: Socket, undo: () => void): void {
+    const entry = {
+      socket,
+      onDrain: () => {
+        const i = this.#drainUndos.indexOf(entry);
+        if (i >= 0) this.#drainUndos.splice(i, 1);
+        undo();
+      },
+    };
+    this.#drainUndos.push(entry);
+    socket.once('drain', entry.onDrain);
+  }
+
+  /**
+   * The exchange is over: its pending resumes go. The pool resumes an upstream it takes back (a client
+   * that vanished mid-response never drains), and exchangeDone resumes this client.
+   */
+  #forgetPauses(): void {
+    for (const { socket, onDrain } of this.#drainUndos.splice(0)) socket.removeListener('drain', onDrain);
   }
 
   exchangeDone(exchange: Exchange, reusable: boolean): void {
     if (this.#exchange !== exchange) return;
     this.#exchange = undefined;
+    this.#forgetPauses();
     if (exchange.head.framing !== 'none') this.socket.setTimeout(this.#idleTimeoutMs);
     if (this.#closed) return;
     if (!reusable || this.draining) {
@@ -246,7 +271,8 @@ export class Http1Connection implements ExchangeHost {
       this.endGracefully();
       return;
     }
-    if (!this.#pausedByQueue) this.socket.resume();
+    // Whatever paused the client (a full request-body queue, a slow upstream) belonged to this exchange.
+    this.socket.resume();
     if (this.#pending) this.#nextRequest();
   }
 
