@@ -15,6 +15,7 @@
  *   workload's mode.
  */
 import type { KubeObject } from '../../api/object.ts';
+import { selectorMatches } from './config-order.ts';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 type DeclaredMode = MtlsMode | 'UNSET';
@@ -96,10 +97,8 @@ export function effectiveMtlsMode(policies: readonly PeerAuthentication[], rootN
   return merged.perPort.get(port) ?? merged.mode;
 }
 
-/** Istio's WorkloadSelector: every listed label present with the same value. */
-export function labelsMatch(matchLabels: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(matchLabels).every(([key, value]) => labels[key] === value);
-}
+/** Istio's WorkloadSelector: every listed label present with the same value (one rule for all config, config-order.ts). */
+export const labelsMatch: (matchLabels: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => boolean = selectorMatches;
 
 function declaredMode(mode: string | undefined): DeclaredMode {
   return mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE' ? mode : 'UNSET';
