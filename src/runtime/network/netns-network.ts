@@ -20,6 +20,7 @@ import type { Logger } from '../../util/log.ts';
 import type { ClusterObjects } from './dns/cluster-names.ts';
 import { CLUSTER_DOMAIN } from './dns/cluster-names.ts';
 import { ClusterDnsServer } from './dns/dns-server.ts';
+import { podResolvConf } from '../process/resolv-conf.ts';
 import { gatewayOf, IpAllocator } from './ip-allocator.ts';
 import type { PodNetwork, PodRef, PodSandboxNetwork } from './pod-network.ts';
 
@@ -97,7 +98,7 @@ export class NetnsNetwork implements PodNetwork {
       await exec('ip', ['netns', 'exec', ns, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet']);
       const etc = `/etc/netns/${ns}`;
       await mkdir(etc, { recursive: true });
-      await writeFile(`${etc}/resolv.conf`, `search ${pod.namespace}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\nnameserver ${this.hostIP}\noptions ndots:5\n`);
+      await writeFile(`${etc}/resolv.conf`, podResolvConf(this.hostIP, pod.namespace, CLUSTER_DOMAIN));
       await writeFile(`${etc}/hosts`, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${address}\t${pod.hostname}\n`);
     } catch (err) {
       await this.#delete(ns);
