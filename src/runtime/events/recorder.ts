@@ -30,6 +30,11 @@ export interface InvolvedObject {
   fieldPath?: string;
 }
 
+/** The reference an Event about `obj` carries. */
+export function involvedObjectOf(obj: KubeObject): InvolvedObject {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}), ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}) };
+}
+
 interface Recorded {
   name: string;
   namespace: string;

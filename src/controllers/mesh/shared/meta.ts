@@ -55,7 +55,4 @@ export function labelOf(obj: KubeObject, key: string): string | undefined {
   return obj.metadata.labels?.[key];
 }
 
-/** A reference to an object for events. */
-export function involved(obj: KubeObject): { apiVersion: string; kind: string; name: string; namespace?: string; uid?: string } {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}), ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}) };
-}
+export { involvedObjectOf as involved } from '../../../runtime/events/recorder.ts';
