@@ -9,7 +9,7 @@
 import type { Condition, KubeObject } from '../../../api/object.ts';
 import { CONDITION_SETS } from '../../../api/knative/conditions.ts';
 import { sameJson } from '../../shared/objects.ts';
-import { KnativeConditions } from '../shared/conditions.ts';
+import type { KnativeConditions } from '../shared/conditions.ts';
 
 export const SERVICE_CONDITIONS = CONDITION_SETS['Service.serving.knative.dev']!;
 
