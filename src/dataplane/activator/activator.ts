@@ -1,0 +1,237 @@
+/**
+ * One activator pod's data plane (knative/serving cmd/activator), run in skiff's main
+ * process on the pod's own IP: :8012 takes requests the ingress routes to a revision whose
+ * SKS is in Proxy mode, holds them while the revision has no ready pod (poking the
+ * autoscaler on first sight), throttles them by containerConcurrency and forwards them to
+ * the pods' queue-proxies; :9090 serves its Prometheus metrics. The caller (the activator
+ * data-plane controller) pushes each revision's settings and ready backends.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PORTS, type StatSink } from '../../controllers/serving/shared/contracts.ts';
+import { QueueFullError } from './breaker.ts';
+import { ConcurrencyReporter } from './concurrency-reporter.ts';
+import { forward } from './forward.ts';
+import { ActivatorMetrics, type RevisionLabels } from './metrics.ts';
+import { ACTIVATOR_NAME, answerProbe } from './probes.ts';
+import { revisionIdOf, revisionNotFoundMessage } from './revision-id.ts';
+import { RevisionThrottler, type Backend } from './revision-throttler.ts';
+
+/** apiconfig.DefaultRevisionTimeoutSeconds. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+/** Upstream's timeout handler message (504). */
+export const TIMEOUT_MESSAGE = 'activator request timeout';
+
+export interface RevisionSettings {
+  containerConcurrency: number;
+  timeoutSeconds: number;
+  backends: Backend[];
+  /** For metric labels (the revision's serving.knative.dev/service and /configuration labels). */
+  service?: string;
+  configuration?: string;
+}
+
+export interface ActivatorOptions {
+  host: string;
+  podName: string;
+  sink: StatSink;
+  /** Default 8012; 0 picks a free port (tests). */
+  port?: number;
+  /** Default 9090; 0 picks a free port; null serves no metrics. */
+  metricsPort?: number | null;
+  /** Stat reporting period (upstream 1s). */
+  reportIntervalMs?: number;
+  /** Tests: deterministic load balancing. */
+  random?: () => number;
+  /** Requests a revision may hold beyond its capacity (upstream 10000; tests use less). */
+  queueDepth?: number;
+}
+
+interface RevisionEntry {
+  throttler: RevisionThrottler;
+  timeoutSeconds: number;
+  labels: RevisionLabels;
+}
+
+/** Go's http.Error: plain text, the message and a newline. */
+function httpError(res: http.ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  res.end(`${text}\n`);
+}
+
+export class Activator {
+  readonly host: string;
+  readonly #opts: ActivatorOptions;
+  readonly #revisions = new Map<string, RevisionEntry>();
+  readonly #reporter: ConcurrencyReporter;
+  readonly metrics: ActivatorMetrics;
+  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  readonly #server: http.Server;
+  #metricsServer: http.Server | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = 0;
+  #draining = false;
+  readonly #idle: Array<() => void> = [];
+
+  constructor(opts: ActivatorOptions) {
+    this.host = opts.host;
+    this.#opts = opts;
+    this.metrics = new ActivatorMetrics(opts.podName);
+    this.#reporter = new ConcurrencyReporter(opts.podName, (ns, rev) => opts.sink.poke(ns, rev));
+    this.#server = http.createServer({ keepAlive: true }, (req, res) => this.#handle(req, res));
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  get metricsPort(): number {
+    return (this.#metricsServer?.address() as AddressInfo | null | undefined)?.port ?? 0;
+  }
+
+  /** Requests in the activator now (held or proxied). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  async listen(): Promise<void> {
+    await listenOn(this.#server, this.host, this.#opts.port ?? PORTS.queueHttp);
+    if (this.#opts.metricsPort !== null) {
+      this.#metricsServer = http.createServer((req, res) => {
+        this.metrics.render().then((text) => {
+          res.writeHead(200, { 'content-type': this.metrics.contentType });
+          res.end(text);
+        }, (err: unknown) => httpError(res, 500, String(err)));
+      });
+      try {
+        await listenOn(this.#metricsServer, this.host, this.#opts.metricsPort ?? PORTS.autoscalingMetrics);
+      } catch (err) {
+        this.#server.close();
+        throw err;
+      }
+    }
+    this.#timer = setInterval(() => this.reportStats(), this.#opts.reportIntervalMs ?? 1_000);
+    this.#timer.unref();
+  }
+
+  updateRevision(namespace: string, revision: string, settings: RevisionSettings): void {
+    const key = `${namespace}/${revision}`;
+    let entry = this.#revisions.get(key);
+    if (!entry) {
+      entry = { throttler: new RevisionThrottler(settings.containerConcurrency, this.#opts.random, this.#opts.queueDepth), timeoutSeconds: settings.timeoutSeconds, labels: { namespace, revision, service: '', configuration: '' } };
+      this.#revisions.set(key, entry);
+    }
+    entry.timeoutSeconds = settings.timeoutSeconds > 0 ? settings.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+    entry.labels = { namespace, revision, service: settings.service ?? '', configuration: settings.configuration ?? '' };
+    entry.throttler.update(settings.containerConcurrency, settings.backends);
+  }
+
+  /** The revision is gone: requests still held for it fail with 503. */
+  removeRevision(namespace: string, revision: string): void {
+    const key = `${namespace}/${revision}`;
+    this.#revisions.get(key)?.throttler.close(key);
+    this.#revisions.delete(key);
+  }
+
+  revisions(): string[] {
+    return [...this.#revisions.keys()];
+  }
+
+  /** One reporting tick (the timer calls it; tests may too). */
+  reportStats(now = Date.now()): void {
+    for (const stat of this.#reporter.report(now)) {
+      this.#opts.sink.record(stat);
+      const labels = this.#revisions.get(`${stat.namespace}/${stat.revision}`)?.labels ?? { namespace: stat.namespace, revision: stat.revision, service: '', configuration: '' };
+      this.metrics.recordConcurrency(labels, stat.averageConcurrentRequests);
+    }
+  }
+
+  /**
+   * Stops accepting, fails kubelet probes, lets requests in flight (held ones included)
+   * finish until `deadlineMs`, then cuts what is left.
+   */
+  async close(deadlineMs = 0): Promise<void> {
+    this.#draining = true;
+    const closed = new Promise<void>((r) => this.#server.close(() => r()));
+    this.#server.closeIdleConnections();
+    if (this.#inFlight > 0 && deadlineMs > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, deadlineMs);
+        this.#idle.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    this.#server.closeAllConnections();
+    clearInterval(this.#timer);
+    for (const [key, entry] of this.#revisions) entry.throttler.close(key);
+    await closed;
+    if (this.#metricsServer) {
+      const m = this.#metricsServer;
+      await new Promise<void>((r) => m.close(() => r()));
+      m.closeAllConnections();
+    }
+    this.#agent.destroy();
+  }
+
+  #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.#draining) res.setHeader('connection', 'close');
+    const probe = answerProbe(req.headers, this.#draining);
+    if (probe) {
+      res.writeHead(probe.status, { ...(probe.body === '' ? {} : { 'content-type': 'text/plain; charset=utf-8' }), ...probe.headers });
+      res.end(probe.body);
+      return;
+    }
+    const id = revisionIdOf(req.headers);
+    const entry = this.#revisions.get(`${id.namespace}/${id.name}`);
+    if (!entry) return httpError(res, 404, revisionNotFoundMessage(id.name));
+    void this.#serve(req, res, entry);
+  }
+
+  async #serve(req: http.IncomingMessage, res: http.ServerResponse, entry: RevisionEntry): Promise<void> {
+    const started = Date.now();
+    const handle = this.#reporter.requestIn(entry.labels.namespace, entry.labels.revision, started);
+    this.#inFlight++;
+    const abort = new AbortController();
+    const timeout = setTimeout(() => {
+      // Upstream's timeout handler: 504 if nothing was written yet, else the connection is cut.
+      if (!res.headersSent) httpError(res, 504, TIMEOUT_MESSAGE);
+      else res.destroy();
+      abort.abort(new Error(TIMEOUT_MESSAGE));
+    }, entry.timeoutSeconds * 1_000);
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client went away'));
+    });
+    try {
+      await entry.throttler.try(abort.signal, (dest) => forward(req, res, {
+        dest, agent: this.#agent, signal: abort.signal, proxyName: ACTIVATOR_NAME, fail: (status, text) => httpError(res, status, text),
+      }));
+    } catch (err) {
+      if (err instanceof QueueFullError) httpError(res, 503, err.message);
+      else if (!abort.signal.aborted) httpError(res, 503, (err as Error).message);
+    } finally {
+      clearTimeout(timeout);
+      const now = Date.now();
+      this.#reporter.requestOut(handle, now);
+      this.metrics.recordRequest(entry.labels, res.statusCode, now - started);
+      this.#inFlight--;
+      if (this.#inFlight === 0) for (const f of this.#idle.splice(0)) f();
+    }
+  }
+}
+
+function listenOn(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
