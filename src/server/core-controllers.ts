@@ -13,6 +13,7 @@ import { startScheduler } from '../controllers/core/scheduler/controller.ts';
 import { startDeploymentController } from '../controllers/core/deployment/controller.ts';
 import { startEndpointsController } from '../controllers/core/endpoints/controller.ts';
 import { startEndpointSliceController } from '../controllers/core/endpointslice/controller.ts';
+import { startEndpointSliceMirroringController } from '../controllers/core/endpointslice-mirroring/controller.ts';
 import { startReplicaSetController } from '../controllers/core/replicaset/controller.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
@@ -46,6 +47,7 @@ export async function startCoreControllers(clients: CoreControllerClients, opts:
     started.push({ name: 'deployment-controller', ...(await withEvents(client, 'deployment-controller', log, (events) => startDeploymentController(client, events, log))) });
     started.push({ name: 'endpoints-controller', ...(await startEndpointsController(client, log)) });
     started.push({ name: 'endpointslice-controller', ...(await startEndpointSliceController(client, log)) });
+    started.push({ name: 'endpointslice-mirroring-controller', ...(await withEvents(client, 'endpointslice-mirroring-controller', log, (events) => startEndpointSliceMirroringController(client, events, log))) });
   } catch (err) {
     for (const c of started.reverse()) await c.stop();
     throw err;
