@@ -18,6 +18,8 @@ import { ENDPOINTS, type Endpoints } from '../endpoints/resources/endpoints.ts';
 import { syncMirroredSlices } from './reconcile.ts';
 import { MIRRORING_CONTROLLER_NAME, shouldMirror } from './resources/desired.ts';
 
+const EXPECTATION_TTL_MS = 30_000;
+
 export interface MirroringOptions {
   /** --mirroring-max-endpoints-per-subset (default 1000). */
   maxEndpointsPerSubset?: number;
@@ -29,12 +31,22 @@ export async function startEndpointSliceMirroringController(client: Client, even
   const endpoints = new Informer<Endpoints>(client, ENDPOINTS, {}, log);
   const services = new Informer<Service>(client, SERVICE, {}, log);
   const slices = new Informer<EndpointSlice>(client, ENDPOINT_SLICE, { labelSelector: `${MANAGED_BY_LABEL}=${MIRRORING_CONTROLLER_NAME}` }, log);
-  /** Slices created per Endpoints key and not yet seen by the informer. */
-  const pendingCreates = new Map<string, Set<string>>();
+  /**
+   * Slices created per Endpoints key and not yet seen by the informer, with when they were
+   * created: an expectation older than EXPECTATION_TTL_MS no longer holds the key back
+   * (client-go's expectations expire too), so a lost watch event cannot wedge it.
+   */
+  const pendingCreates = new Map<string, Map<string, number>>();
+  const stillPending = (key: string) => {
+    const pending = pendingCreates.get(key);
+    if (!pending) return false;
+    for (const [slice, at] of pending) if (Date.now() - at > EXPECTATION_TTL_MS) pending.delete(slice);
+    return pending.size > 0;
+  };
   const controller = new Controller({
     name: 'endpointslice-mirroring',
     reconcile: async (key) => {
-      if ((pendingCreates.get(key)?.size ?? 0) > 0) return { requeueAfterMs: 1000 };
+      if (stillPending(key)) return { requeueAfterMs: 1000 };
       return syncMirroredSlices({
         client,
         endpoints: (k) => endpoints.get(k),
@@ -42,9 +54,9 @@ export async function startEndpointSliceMirroringController(client: Client, even
         slices: (ns, name) => slices.list(ns).filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === name),
         created: (slice) => {
           if (slices.get(objectKeyOf(slice))) return;
-          const set = pendingCreates.get(key) ?? new Set<string>();
-          set.add(objectKeyOf(slice));
-          pendingCreates.set(key, set);
+          const pending = pendingCreates.get(key) ?? new Map<string, number>();
+          pending.set(objectKeyOf(slice), Date.now());
+          pendingCreates.set(key, pending);
         },
         warn: (ep, reason, message) => events.event({ ...ENDPOINTS, name: ep.metadata.name!, namespace: ep.metadata.namespace!, ...(ep.metadata.uid ? { uid: ep.metadata.uid } : {}) }, 'Warning', reason, message),
         ...(opts.maxEndpointsPerSubset !== undefined ? { maxEndpointsPerSubset: opts.maxEndpointsPerSubset } : {}),
