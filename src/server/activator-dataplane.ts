@@ -1,0 +1,172 @@
+/**
+ * The activator data plane in `skiff up`: skiff's main process plays the activator for every
+ * `activator` pod in knative-serving (label app=activator; the pod itself runs a placeholder
+ * program), listening on the pod's own IP at :8012 (requests) and :9090 (metrics), as the
+ * gateway proxies do for gateway pods (mesh-dataplane.ts). It watches, through the Client
+ * only, those pods, every Revision (containerConcurrency, timeoutSeconds, labels) and the
+ * EndpointSlices of each revision's private Service (its ready pods), and pushes each
+ * revision's settings to every activator. A deleted activator pod stops accepting and drains
+ * within its grace period (upstream's activator grace is 600s, the longest revision timeout).
+ */
+import { isPodActive, podIPv4, type Pod } from '../api/builtin/core/pod-readiness.ts';
+import { ENDPOINT_SLICE, type EndpointSlice } from '../api/builtin/core/service-view.ts';
+import type { KubeObject } from '../api/object.ts';
+import { Informer } from '../client/informer.ts';
+import type { Client } from '../client/types.ts';
+import { KINDS, SERVING_NAMESPACE, type StatSink } from '../controllers/serving/shared/contracts.ts';
+import { Activator } from '../dataplane/activator/activator.ts';
+import { privateServiceName, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
+import type { Logger } from '../util/log.ts';
+import type { ComponentHealth } from './types.ts';
+
+/** Short: a revision's first pod becoming ready is what held requests wait for. */
+const DEBOUNCE_MS = 10;
+const DEFAULT_GRACE_SECONDS = 30;
+export const ACTIVATOR_LABEL_SELECTOR = 'app=activator';
+
+export interface RunningActivatorDataPlane {
+  stop(): Promise<void>;
+  health(): ComponentHealth[];
+  /** Resolves once the latest change has been pushed (tests). */
+  settled(): Promise<void>;
+  /** The running activators' addresses (tests, status). */
+  activators(): Array<{ pod: string; address: string; port: number; listening: boolean; inFlight: number; draining: boolean }>;
+}
+
+interface Instance {
+  pod: Pod;
+  activator: Activator;
+  listening: Promise<boolean>;
+  /** False once listening failed (the address or port is taken). */
+  ok: boolean;
+  draining?: Promise<void>;
+}
+
+export interface ActivatorDataPlaneOptions {
+  /** Tests: ports other than 8012 / 9090 (0 = any free port). */
+  port?: number;
+  metricsPort?: number | null;
+}
+
+export async function startActivatorDataPlane(client: Client, log: Logger, sink: StatSink, opts: ActivatorDataPlaneOptions = {}): Promise<RunningActivatorDataPlane> {
+  const pods = new Informer<Pod>(client, KINDS.pod, { namespace: SERVING_NAMESPACE, labelSelector: ACTIVATOR_LABEL_SELECTOR }, log);
+  const revisions = new Informer<RevisionObject>(client, KINDS.revision, {}, log);
+  const slices = new Informer<EndpointSlice>(client, ENDPOINT_SLICE, {}, log);
+  const all: Informer<KubeObject>[] = [pods, revisions, slices] as Informer<KubeObject>[];
+  const instances = new Map<string, Instance>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+
+  const drain = (key: string, inst: Instance, deadlineMs: number) => {
+    if (inst.draining) return;
+    log.info({ pod: key, deadlineMs }, 'activator pod terminating: draining');
+    inst.draining = inst.activator.close(deadlineMs).catch((err: unknown) => log.warn({ err, pod: key }, 'activator: drain failed')).finally(() => {
+      if (instances.get(key) === inst) instances.delete(key);
+    });
+  };
+
+  const startInstance = (key: string, pod: Pod, address: string): Instance => {
+    const activator = new Activator({ host: address, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort });
+    const inst: Instance = { pod, activator, listening: Promise.resolve(true), ok: true };
+    inst.listening = activator.listen().then(() => true, (err: unknown) => {
+      log.error({ err, pod: key, address }, 'activator: cannot listen on the pod address');
+      inst.ok = false;
+      return false;
+    });
+    log.info({ pod: key, address }, 'activator started');
+    return inst;
+  };
+
+  /** Pushes every revision (and removes vanished ones) on one activator. */
+  const push = (activator: Activator) => {
+    const byService = slicesByService(slices.list());
+    const present = new Set<string>();
+    for (const rev of revisions.list()) {
+      const ns = rev.metadata.namespace ?? '';
+      const name = rev.metadata.name ?? '';
+      present.add(`${ns}/${name}`);
+      activator.updateRevision(ns, name, revisionSettings(rev, byService.get(`${ns}/${privateServiceName(name)}`) ?? []));
+    }
+    for (const key of activator.revisions()) {
+      if (present.has(key)) continue;
+      const [ns = '', name = ''] = key.split('/');
+      activator.removeRevision(ns, name);
+    }
+  };
+
+  const reconcile = () => {
+    const seen = new Set<string>();
+    for (const pod of pods.list()) {
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}/${pod.metadata.uid}`;
+      let inst = instances.get(key);
+      seen.add(key);
+      if (!isPodActive(pod)) {
+        const grace = pod.metadata.deletionGracePeriodSeconds ?? (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? DEFAULT_GRACE_SECONDS;
+        if (inst) drain(key, inst, pod.metadata.deletionTimestamp ? grace * 1_000 : 0);
+        continue;
+      }
+      const address = podIPv4(pod);
+      if (pod.status?.phase !== 'Running' || address === '' || inst?.draining) continue;
+      if (inst && inst.activator.host !== address) {
+        drain(key, inst, 0);
+        inst = undefined;
+      }
+      if (!inst) {
+        inst = startInstance(key, pod, address);
+        instances.set(key, inst);
+      }
+      inst.pod = pod;
+      push(inst.activator);
+    }
+    for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, 0);
+  };
+
+  const run = () => {
+    timer = undefined;
+    if (stopped) return;
+    running = running.then(reconcile).catch((err: unknown) => log.error({ err }, 'activator data plane reconcile failed'));
+  };
+  const changed = () => {
+    if (!stopped && !timer) timer = setTimeout(run, DEBOUNCE_MS);
+  };
+  const handlers = { add: changed, update: changed, delete: changed };
+  try {
+    for (const i of all) {
+      i.addHandlers(handlers);
+      await i.start();
+    }
+  } catch (err) {
+    for (const i of all) i.stop();
+    throw err;
+  }
+  run();
+
+  const activators = () => [...instances.values()].map((i) => ({
+    pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.activator.host, port: i.activator.port, listening: i.ok, inFlight: i.activator.inFlight, draining: i.draining !== undefined,
+  }));
+  return {
+    activators,
+    health: () => {
+      const list = activators();
+      const text = list.map((a) => `${a.pod} ${a.address}${a.listening ? '' : ' (cannot listen)'}${a.inFlight > 0 ? ` ${a.inFlight} in flight` : ''}${a.draining ? ' draining' : ''}`).join('; ');
+      return [{ name: 'activator', healthy: list.every((a) => a.listening), message: list.length === 0 ? 'no activator pods' : text }];
+    },
+    settled: async () => {
+      if (timer) {
+        clearTimeout(timer);
+        run();
+      }
+      await running;
+      await Promise.all([...instances.values()].map((i) => i.listening));
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      for (const i of all) i.stop();
+      await running;
+      await Promise.all([...instances.values()].map((i) => i.draining ?? i.activator.close(0)));
+      instances.clear();
+    },
+  };
+}
