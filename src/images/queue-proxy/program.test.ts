@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { RunningProgram } from '../program.ts';
 import { queueProxy } from './program.ts';
 
@@ -168,6 +169,38 @@ describe('queue-proxy', () => {
     assert.match(user, /^revision_app_request_count\{.*response_code="201".*\} 3$/m);
     // Probes are not counted.
     assert.doesNotMatch(user, /response_code="400"/);
+  });
+});
+
+describe('queue-proxy upgrades', () => {
+  it('passes a protocol upgrade through and copies bytes both ways', async () => {
+    const address = freshAddress();
+    const app = createServer((_req, res) => res.writeHead(426).end());
+    app.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Host: ${req.headers.host}\r\n\r\n`);
+      socket.pipe(socket);
+    });
+    const userPort = await new Promise<number>((r) => app.listen(0, address, () => r((app.address() as AddressInfo).port)));
+    const pod = await startQueueProxy(address, { USER_PORT: String(userPort), CONTAINER_CONCURRENCY: '1' });
+    try {
+      const echoed = await new Promise<{ host: string | string[] | undefined; data: string }>((resolve, reject) => {
+        const req = request({ host: address, port: pod.port, headers: { Connection: 'Upgrade', Upgrade: 'echo', Host: 'ws.example.com' }, agent: false });
+        req.on('upgrade', (res, socket) => {
+          socket.once('data', (d: Buffer) => {
+            socket.destroy();
+            resolve({ host: res.headers['x-host'], data: d.toString() });
+          });
+          socket.write('ping');
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.deepEqual(echoed, { host: 'ws.example.com', data: 'ping' });
+    } finally {
+      pod.running.close();
+      app.closeAllConnections();
+      app.close();
+    }
   });
 });
 

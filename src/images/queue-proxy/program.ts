@@ -3,7 +3,8 @@
  * the user container, both on the pod's address ($SKIFF_LISTEN_ADDRESS):
  *
  * - QUEUE_SERVING_PORT (8012): the reverse proxy to the user container on USER_PORT, with
- *   readiness and ingress probes, timeouts and the concurrency breaker (main-handler.ts);
+ *   readiness and ingress probes, timeouts and the concurrency breaker (main-handler.ts), and
+ *   protocol upgrades such as websockets (upgrade.ts);
  * - 8022: `/wait-for-drain` for the user container's preStop hook (admin.ts);
  * - 9090 `/metrics`: the autoscaler's stat gauges, averaged over the last second (stats-metrics.ts);
  * - 9091 `/metrics`: Knative's request metrics (request-metrics.ts).
@@ -23,6 +24,7 @@ import { createMainHandler } from './main-handler.ts';
 import { decodeProbes, makeProber } from './readiness.ts';
 import { RequestMetrics } from './request-metrics.ts';
 import { RequestStats } from './request-stats.ts';
+import { createUpgradeHandler } from './upgrade.ts';
 import { EMPTY_REPORT, renderStatMetrics, type StatSnapshot } from './stats-metrics.ts';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -62,6 +64,7 @@ export const queueProxy: Program = (io) => {
   let terminating = false;
 
   const main = createServer(createMainHandler({ config, agent, stats, breaker, metrics, drainer, prober }));
+  main.on('upgrade', createUpgradeHandler({ userHost: config.userHost, userPort: config.userPort, stats, breaker, drainer }));
   const admin = createServer(createAdminHandler({ drainer, terminating: () => terminating, log: (m) => log('INFO', m), timers }));
   const autoscalingMetrics = createServer(metricsRoute(() => renderStatMetrics(snapshot, config, REPORTING_PERIOD_MS / 1000)));
   const userMetrics = createServer(metricsRoute(() => metrics.render()));
