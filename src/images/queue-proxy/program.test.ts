@@ -75,6 +75,11 @@ function userApp(address: string) {
         held.push(res);
         return;
       }
+      if (url.pathname === '/stall') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).write('part');
+        held.push(res);
+        return;
+      }
       const reply = () => res.writeHead(201, { 'X-App': 'yes', 'Set-Cookie': ['a=1', 'b=2'] }).end(`echo:${body}`);
       if (url.pathname === '/sleep') setTimeout(reply, Number(url.searchParams.get('ms')));
       else reply();
@@ -238,6 +243,20 @@ describe('queue-proxy limits', () => {
       assert.ok(Date.now() - t0 >= 950);
       const fast = await call(address, pod.port, { path: '/sleep?ms=10' });
       assert.equal(fast.status, 201);
+    } finally {
+      pod.running.close();
+      app.close();
+    }
+  });
+
+  it('applies the response-start and idle timeouts: 504 before the response starts, the message ends a stalled body', async () => {
+    const address = freshAddress();
+    const app = userApp(address);
+    const pod = await startQueueProxy(address, { USER_PORT: String(await app.listen()), REVISION_RESPONSE_START_TIMEOUT_SECONDS: '1', REVISION_IDLE_TIMEOUT_SECONDS: '1' });
+    try {
+      const [notStarted, stalled] = await Promise.all([call(address, pod.port, { path: '/slow' }), call(address, pod.port, { path: '/stall' })]);
+      assert.deepEqual([notStarted.status, notStarted.body], [504, 'request timeout']);
+      assert.deepEqual([stalled.status, stalled.body], [200, 'partrequest timeout']);
     } finally {
       pod.running.close();
       app.close();
