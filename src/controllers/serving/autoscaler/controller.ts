@@ -19,7 +19,7 @@ import { activatorInPath } from './activator-probe.ts';
 import { type AutoscalerConfig, autoscalerConfigFromData, defaultAutoscalerConfig } from './config.ts';
 import { TICK_MS } from './decider.ts';
 import { podCounts, scrapeTargets } from './pods.ts';
-import { isKpa, type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
+import { type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
 import type { RevisionScaler } from './revision-scaler.ts';
 import { scrapePod } from './scrape.ts';
 import type { ServerlessService } from './sks.ts';
