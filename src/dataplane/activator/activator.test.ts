@@ -212,3 +212,26 @@ test('removing a revision fails its held requests with 503; round robin spreads 
   for (let i = 0; i < 4; i++) bodies.push((await get(a.port, REV)).body);
   assert.deepEqual(bodies, ['one', 'two', 'one', 'two']);
 });
+
+test('a pooled connection the pod resets on reuse: a request without a body is sent again on a new one', async (t) => {
+  // Each connection answers its first request and resets on the second, like a pod that
+  // closed an idle keep-alive connection just as the activator reused it.
+  const net = await import('node:net');
+  let connections = 0;
+  const pod = net.createServer((socket) => {
+    connections++;
+    let requests = 0;
+    socket.on('data', () => {
+      if (++requests > 1) return socket.resetAndDestroy();
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((r) => pod.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => pod.close(() => r())));
+  const { a } = await activator(t);
+  a.updateRevision('default', 'hello-00001', { containerConcurrency: 0, timeoutSeconds: 300, backends: [{ ip: '127.0.0.1', port: (pod.address() as AddressInfo).port }] });
+  assert.equal((await get(a.port, REV)).status, 200);
+  const second = await get(a.port, REV);
+  assert.deepEqual([second.status, second.body], [200, 'ok']);
+  assert.equal(connections, 2);
+});

@@ -66,7 +66,12 @@ export class Activator {
   readonly #revisions = new Map<string, RevisionEntry>();
   readonly #reporter: ConcurrencyReporter;
   readonly metrics: ActivatorMetrics;
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  /**
+   * Pooled connections to the pods' queue-proxies. `timeout` only closes idle pooled sockets
+   * (Node's agent destroys free sockets on timeout): shorter than a Node server's 5 s
+   * keep-alive, so we rarely reuse a connection the pod is closing.
+   */
+  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4_000 });
   readonly #server: http.Server;
   #metricsServer: http.Server | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -79,7 +84,10 @@ export class Activator {
     this.#opts = opts;
     this.metrics = new ActivatorMetrics(opts.podName);
     this.#reporter = new ConcurrencyReporter(opts.podName, (ns, rev) => opts.sink.poke(ns, rev));
-    this.#server = http.createServer({ keepAlive: true }, (req, res) => this.#handle(req, res));
+    // No request timeout of Node's own: a held request's body waits unread, and the revision's
+    // timeoutSeconds is the limit. Idle client connections (the gateway's pool) stay a minute.
+    this.#server = http.createServer({ requestTimeout: 0 }, (req, res) => this.#handle(req, res));
+    this.#server.keepAliveTimeout = 60_000;
   }
 
   get port(): number {

@@ -56,44 +56,57 @@ export interface ForwardOptions {
   fail(status: number, text: string): void;
 }
 
+/** A request without a body can be sent again (Node's documented retry on a reused keep-alive socket). */
+function hasNoBody(req: http.IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
+}
+
 /** Proxies `req` to `dest` (`ip:port`) and resolves when the exchange is over, whatever its outcome. */
 export function forward(req: http.IncomingMessage, res: http.ServerResponse, opts: ForwardOptions): Promise<void> {
+  return new Promise<void>((resolve) => send(req, res, opts, resolve, true));
+}
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, opts: ForwardOptions, resolve: () => void, firstAttempt: boolean): void {
   const colon = opts.dest.lastIndexOf(':');
-  return new Promise<void>((resolve) => {
-    let settled = false;
-    const done = () => {
-      if (settled) return;
-      settled = true;
-      resolve();
-    };
-    const upstream = http.request({
-      host: opts.dest.slice(0, colon), port: Number(opts.dest.slice(colon + 1)), method: req.method, path: req.url,
-      headers: upstreamHeaders(req.headers, req.socket.remoteAddress, opts.proxyName), agent: opts.agent, signal: opts.signal,
-    });
-    upstream.on('response', (up) => {
-      if (res.headersSent || res.destroyed) {
-        up.destroy();
-        return done();
-      }
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers));
-      up.pipe(res);
-      up.on('error', () => {
-        res.destroy();
-        done();
-      });
-      res.on('finish', done);
-      res.on('close', () => {
-        up.destroy();
-        done();
-      });
-    });
-    upstream.on('error', (err) => {
-      if (!res.headersSent && !opts.signal.aborted) opts.fail(502, err.message);
-      else if (!opts.signal.aborted) res.destroy();
+  let settled = false;
+  const done = () => {
+    if (settled) return;
+    settled = true;
+    resolve();
+  };
+  const upstream = http.request({
+    host: opts.dest.slice(0, colon), port: Number(opts.dest.slice(colon + 1)), method: req.method, path: req.url,
+    headers: upstreamHeaders(req.headers, req.socket.remoteAddress, opts.proxyName), agent: opts.agent, signal: opts.signal,
+  });
+  upstream.on('response', (up) => {
+    if (res.headersSent || res.destroyed) {
+      up.destroy();
+      return done();
+    }
+    res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers));
+    up.pipe(res);
+    up.on('error', () => {
+      res.destroy();
       done();
     });
-    // A held request's body waits unread in the socket until now.
-    if (req.readableEnded) upstream.end();
-    else req.pipe(upstream);
+    res.on('finish', done);
+    res.on('close', () => {
+      up.destroy();
+      done();
+    });
   });
+  upstream.on('error', (err) => {
+    // The pod closed an idle pooled connection just as we reused it: nothing reached it, send again once.
+    if (firstAttempt && upstream.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && hasNoBody(req) && !opts.signal.aborted && !res.headersSent) {
+      settled = true;
+      send(req, res, opts, resolve, false);
+      return;
+    }
+    if (!res.headersSent && !opts.signal.aborted) opts.fail(502, err.message);
+    else if (!opts.signal.aborted) res.destroy();
+    done();
+  });
+  // A held request's body waits unread in the socket until now; a second attempt has no body.
+  if (req.readableEnded || !firstAttempt) upstream.end();
+  else req.pipe(upstream);
 }
