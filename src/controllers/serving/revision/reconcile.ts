@@ -11,7 +11,7 @@ import type { ReconcileResult } from '../../../client/workqueue.ts';
 import { isSkiffError } from '../../../errors/skiff-error.ts';
 import type { EventRecorder } from '../../../runtime/events/recorder.ts';
 import type { Logger } from '../../../util/log.ts';
-import { ensureObject, writeStatus } from '../../shared/objects.ts';
+import { contains, ensureObject, writeStatus } from '../../shared/objects.ts';
 import { KINDS } from '../shared/contracts.ts';
 import type { RevisionConfig } from './resources/config.ts';
 import { makeDeployment } from './resources/deploy.ts';
@@ -63,13 +63,29 @@ async function reconcileDeployment(deps: RevisionDeps, rev: KubeObject, cfg: Rev
     seen.notOwned = { kind: 'Deployment', name };
     return undefined;
   }
-  // The autoscaler owns the scale once the Deployment exists; the selector is immutable.
-  const spec = desired.spec as Record<string, unknown>;
-  const liveSpec = (live.spec ?? {}) as Record<string, unknown>;
-  if (liveSpec.replicas !== undefined) spec.replicas = liveSpec.replicas;
-  if (liveSpec.selector !== undefined) spec.selector = liveSpec.selector;
-  await ensureObject(deps.client, desired);
+  await updateDeployment(deps.client, live, desired);
   return live;
+}
+
+/**
+ * checkAndUpdateDeployment: the desired Deployment laid over the live one read afresh, keeping
+ * its replicas (the autoscaler owns the scale once the Deployment exists; a cached copy could
+ * carry a scale the autoscaler has since changed) and its selector (immutable).
+ */
+async function updateDeployment(client: Client, cached: DeploymentView, desired: KubeObject): Promise<void> {
+  const labels = desired.metadata.labels ?? {};
+  const held = (d: DeploymentView): boolean => {
+    const liveSpec = (d.spec ?? {}) as Record<string, unknown>;
+    const spec = { ...(desired.spec as Record<string, unknown>), replicas: liveSpec.replicas, selector: liveSpec.selector };
+    return contains(d.spec, spec) && contains(d.metadata.labels ?? {}, labels);
+  };
+  if (held(cached)) return;
+  const fresh = await client.get<DeploymentView>(desired, desired.metadata.namespace, desired.metadata.name!);
+  if (!fresh || held(fresh)) return;
+  const liveSpec = (fresh.spec ?? {}) as Record<string, unknown>;
+  const spec = { ...(desired.spec as Record<string, unknown>), replicas: liveSpec.replicas, selector: liveSpec.selector };
+  // Only the spec and new labels change (upstream keeps the rest of the live object).
+  await client.update({ ...fresh, metadata: { ...fresh.metadata, labels: { ...(fresh.metadata.labels ?? {}), ...labels } }, spec });
 }
 
 async function reconcilePodAutoscaler(deps: RevisionDeps, rev: KubeObject, cfg: RevisionConfig, deployment: DeploymentView | undefined, seen: RevisionObservation): Promise<void> {
