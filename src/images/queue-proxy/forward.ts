@@ -75,53 +75,62 @@ export interface ForwardTarget {
  * Proxies `req` to the user container; resolves with the status the app answered (502 when
  * it could not be reached) once the response is done. `abort` (from the returned handle)
  * drops the upstream exchange.
+ *
+ * A kept-alive connection the app closed just as it was reused fails before any answer; a
+ * request without a body is then sent once more on a fresh connection, as Go's transport
+ * retries (the app never saw it).
  */
 export function forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, wrote: () => void): { done: Promise<number>; abort(): void } {
   let status = 0;
   let finish!: (status: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
   const headers = upstreamRequestHeaders(req.rawHeaders, req.socket.remoteAddress);
-  const upstream = request({
-    host: target.host,
-    port: target.port,
-    method: req.method,
-    path: req.url,
-    headers,
-    agent: target.agent,
-    // The client's Host goes to the app as it came (Go's proxy keeps req.Host); only a request without one gets the target's.
-    setHost: req.headers.host === undefined && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host'),
-  }, (answer) => {
-    status = answer.statusCode ?? 502;
-    if (res.destroyed || res.headersSent) {
-      answer.destroy();
-      return;
-    }
-    res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
-    wrote();
-    answer.on('data', wrote);
-    answer.pipe(res);
-    answer.once('end', () => finish(status));
-    answer.once('error', () => {
-      res.destroy();
+  // The client's Host goes to the app as it came (Go's proxy keeps req.Host); only a request without one gets the target's.
+  const setHost = !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host');
+  const bodyless = (req.headers['content-length'] === undefined || req.headers['content-length'] === '0') && req.headers['transfer-encoding'] === undefined;
+
+  const send = (isRetry: boolean) => {
+    const upstream = request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, agent: target.agent, setHost }, (answer) => {
+      status = answer.statusCode ?? 502;
+      if (res.destroyed || res.headersSent) {
+        answer.destroy();
+        return;
+      }
+      res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
+      wrote();
+      answer.on('data', wrote);
+      answer.pipe(res);
+      answer.once('end', () => finish(status));
+      answer.once('error', () => {
+        res.destroy();
+        finish(status);
+      });
+    });
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      if (status === 0 && !isRetry && bodyless && upstream.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !res.destroyed) {
+        current = send(true);
+        return;
+      }
+      if (status === 0) {
+        status = 502;
+        if (!res.destroyed) writeError(res, 502, dialError(err, target));
+      } else {
+        res.destroy();
+      }
       finish(status);
     });
-  });
-  upstream.on('error', (err: NodeJS.ErrnoException) => {
-    if (status === 0) {
-      status = 502;
-      if (!res.destroyed) writeError(res, 502, dialError(err, target));
-    } else {
-      res.destroy();
-    }
-    finish(status);
-  });
-  // A client that leaves takes the upstream exchange with it.
+    if (bodyless) upstream.end();
+    else req.pipe(upstream);
+    return upstream;
+  };
+  let current = send(false);
+  if (bodyless) req.resume();
+  // A client that leaves takes the upstream exchange with it (recorded as upstream's recorder does: 200 unless something was answered).
   res.once('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-    finish(status || 502);
+    if (!res.writableFinished) current.destroy();
+    finish(status || 200);
   });
-  req.pipe(upstream);
-  return { done, abort: () => upstream.destroy() };
+  return { done, abort: () => current.destroy() };
 }
 
 function dialError(err: NodeJS.ErrnoException, target: ForwardTarget): string {

@@ -209,6 +209,39 @@ describe('queue-proxy upgrades', () => {
   });
 });
 
+describe('queue-proxy keep-alive', () => {
+  it('sends a bodyless request again when the app closed the kept-alive connection it was reused on', async () => {
+    const address = freshAddress();
+    const perSocket = new WeakMap<object, number>();
+    let answered = 0;
+    const app = createServer((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      // The second request on a connection meets a server that has just closed it.
+      if (n === 2) {
+        req.socket.destroy();
+        return;
+      }
+      answered++;
+      res.writeHead(200, { 'Content-Length': 2 }).end('ok');
+    });
+    const userPort = await new Promise<number>((r) => app.listen(0, address, () => r((app.address() as AddressInfo).port)));
+    const pod = await startQueueProxy(address, { USER_PORT: String(userPort) });
+    try {
+      assert.equal((await call(address, pod.port)).status, 200);
+      assert.equal((await call(address, pod.port)).status, 200);
+      assert.equal(answered, 2);
+      // With a body the request is not repeated: the app may have read it.
+      const withBody = await call(address, pod.port, { method: 'POST', body: 'x' });
+      assert.equal(withBody.status, 502);
+    } finally {
+      pod.running.close();
+      app.closeAllConnections();
+      app.close();
+    }
+  });
+});
+
 describe('queue-proxy limits', () => {
   it('lets containerConcurrency requests run, queues 10 × CC, and refuses the rest with 503', async () => {
     const address = freshAddress();

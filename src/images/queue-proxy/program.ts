@@ -63,7 +63,10 @@ export const queueProxy: Program = (io) => {
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let terminating = false;
 
-  const main = createServer(createMainHandler({ config, agent, stats, breaker, metrics, drainer, prober }));
+  // Like Go's server: no idle limit on kept-alive connections (the gateway and the activator
+  // pool them, and a close racing a reuse fails a request), no limit on receiving a request
+  // (the timeout handler governs), a minute for the headers (ReadHeaderTimeout).
+  const main = createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000 }, createMainHandler({ config, agent, stats, breaker, metrics, drainer, prober }));
   main.on('upgrade', createUpgradeHandler({ userHost: config.userHost, userPort: config.userPort, stats, breaker, drainer }));
   const admin = createServer(createAdminHandler({ drainer, terminating: () => terminating, log: (m) => log('INFO', m), timers }));
   const autoscalingMetrics = createServer(metricsRoute(() => renderStatMetrics(snapshot, config, REPORTING_PERIOD_MS / 1000)));
