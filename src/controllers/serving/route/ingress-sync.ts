@@ -22,19 +22,23 @@ export interface IngressDeps {
 
 export async function reconcileIngress(deps: IngressDeps, cfg: RouteConfig, route: KubeObject, tc: TrafficConfig, visibility: ReadonlyMap<string, Visibility>): Promise<KubeObject> {
   const desired = makeIngress(route, tc, visibility, cfg);
-  const live = deps.ingress(desired.metadata.namespace!, desired.metadata.name!);
-  if (!live) {
-    try {
-      const created = await deps.client.create(desired);
-      deps.events.event(involvedObjectOf(route), 'Normal', 'Created', `Created Ingress "${desired.metadata.name}"`);
-      return created;
-    } catch (err) {
-      // Not in the cache yet (our own create a moment ago): the next pass compares it.
-      if (isSkiffError(err, 'SKF_API_ALREADY_EXISTS')) throw err;
-      deps.events.event(involvedObjectOf(route), 'Warning', 'CreationFailed', `Failed to create Ingress: ${(err as Error).message}`);
-      throw new Error(`failed to create Ingress: ${(err as Error).message}`, { cause: err });
-    }
-  }
+  const live = deps.ingress(desired.metadata.namespace!, desired.metadata.name!) ?? await create(deps, route, desired);
   if (sameJson(live.spec ?? {}, desired.spec) && sameJson(live.metadata.annotations ?? {}, desired.metadata.annotations) && sameJson(live.metadata.labels ?? {}, desired.metadata.labels)) return live;
   return deps.client.update({ ...live, metadata: { ...live.metadata, labels: desired.metadata.labels, annotations: desired.metadata.annotations }, spec: desired.spec });
+}
+
+/** Creates the KIngress; one that exists already (created a moment ago, not yet in the cache) is read and compared instead. */
+async function create(deps: IngressDeps, route: KubeObject, desired: KubeObject): Promise<KubeObject> {
+  try {
+    const created = await deps.client.create(desired);
+    deps.events.event(involvedObjectOf(route), 'Normal', 'Created', `Created Ingress "${desired.metadata.name}"`);
+    return created;
+  } catch (err) {
+    if (isSkiffError(err, 'SKF_API_ALREADY_EXISTS')) {
+      const live = await deps.client.get(desired, desired.metadata.namespace, desired.metadata.name!);
+      if (live) return live;
+    }
+    deps.events.event(involvedObjectOf(route), 'Warning', 'CreationFailed', `Failed to create Ingress: ${(err as Error).message}`);
+    throw new Error(`failed to create Ingress: ${(err as Error).message}`, { cause: err });
+  }
 }
