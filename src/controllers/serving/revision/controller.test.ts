@@ -80,13 +80,19 @@ describe('revision and SKS controllers on a real skiff', { timeout: 120_000 }, (
     });
     // Converged: a few passes later nobody rewrote the Deployment or the PodAutoscaler.
     const pa1 = await client.get({ apiVersion: 'autoscaling.internal.knative.dev/v1alpha1', kind: 'PodAutoscaler' }, 'default', 'hello-00001');
+    const rev1 = await waitFor('the revision to see its healthy container', async () => {
+      const r = await client.get(rev, 'default', 'hello-00001');
+      return cond(r, 'ContainerHealthy')?.status === 'True' && ((r?.status as Status).containerStatuses as unknown[] | undefined)?.length === 1 && r;
+    });
     await new Promise((r) => setTimeout(r, 1500));
     const d2 = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'default', 'hello-00001-deployment');
     const pa2 = await client.get({ apiVersion: 'autoscaling.internal.knative.dev/v1alpha1', kind: 'PodAutoscaler' }, 'default', 'hello-00001');
     assert.equal(d2?.metadata.resourceVersion, d1.metadata.resourceVersion);
     assert.equal(pa2?.metadata.resourceVersion, pa1?.metadata.resourceVersion);
     const revNow = await client.get(rev, 'default', 'hello-00001');
+    assert.equal(revNow?.metadata.resourceVersion, rev1.metadata.resourceVersion);
     assert.equal(cond(revNow, 'ContainerHealthy')?.status, 'True');
+    assert.match(String(((revNow?.status as Status).containerStatuses as Array<{ imageDigest?: string }>)[0]?.imageDigest), /helloworld-go@sha256:/);
     // No autoscaler here: the PA never becomes Ready, so the revision waits on it.
     assert.equal(cond(revNow, 'Active')?.reason, 'Deploying');
 
