@@ -64,6 +64,10 @@ describe('ingress controllers on a real skiff', { timeout: 120_000 }, () => {
     assert.equal(cond(ing, 'LoadBalancerReady')?.reason, 'Uninitialized');
     assert.equal(cond(ing, 'Ready')?.status, 'Unknown');
     assert.ok(ing.metadata.finalizers?.includes(ISTIO_FINALIZER));
+    // Converged: no write loop against the API server's defaulting or pruning.
+    const before = (await client.get(KINDS.virtualService, 'default', 'hello-ingress'))!.metadata.resourceVersion;
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await client.get(KINDS.virtualService, 'default', 'hello-ingress'))!.metadata.resourceVersion, before);
     // Not Ready, so no public load balancer: no OpenShift Route yet.
     assert.deepEqual((await client.list(KINDS.openshiftRoute, { namespace: 'istio-system' })).items, []);
   });
