@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RunningProgram } from '../program.ts';
@@ -341,9 +341,21 @@ describe('queue-proxy drain', () => {
       await new Promise((r) => setTimeout(r, 300));
       const lastRequest = Date.now();
       assert.equal((await call(address, pod.port, { path: '/sleep?ms=1' })).status, 201, 'requests are still served while draining');
+      // A request on a kept-alive connection that is still running when the drain ends…
+      const keepAlive = new Agent({ keepAlive: true });
+      const long = new Promise<Answer>((resolve, reject) => {
+        request({ host: address, port: pod.port, path: '/sleep?ms=900', agent: keepAlive }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        }).on('error', reject).end();
+      });
       assert.equal((await hook).status, 200);
       assert.ok(drained - lastRequest >= 450, `the quiet period restarts with each request (${drained - lastRequest} ms)`);
+      // …finishes, and then its connection is closed so the program can exit.
+      assert.equal((await long).status, 201);
       assert.equal(await pod.exited, 0);
+      keepAlive.destroy();
       assert.match(pod.log(), /Shutdown complete, exiting/);
     } finally {
       pod.running.close();

@@ -60,7 +60,7 @@ export const queueProxy: Program = (io) => {
   const drainer = new Drainer(config.drainQuietMs);
   // Always the same host: idle connections kept up to CC (1000 when unlimited), as buildTransport.
   const agent = new Agent({ keepAlive: true, maxFreeSockets: cc >= 1 ? cc : 1000 });
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timers = new Set<ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>>();
   let terminating = false;
 
   // Like Go's server: no idle limit on kept-alive connections (the gateway and the activator
@@ -93,6 +93,7 @@ export const queueProxy: Program = (io) => {
     closed = true;
     clearInterval(reporter);
     for (const t of timers) clearTimeout(t);
+    timers.clear();
     drainer.close();
     for (const [, server] of servers) {
       server.close();
@@ -108,11 +109,15 @@ export const queueProxy: Program = (io) => {
     log('INFO', `Sleeping ${config.drainQuietMs / 1000}s to allow K8s propagation of non-ready state`);
     void drainer.drain().then(async () => {
       if (closed) return;
-      // Shutdown: stop accepting, let in-flight requests finish (idle keep-alive connections close now).
+      // Shutdown, as Go's: stop accepting, let in-flight requests finish, and close each
+      // kept-alive connection once it falls idle (Node's close() only closes those idle now).
+      const sweep = setInterval(() => servers.forEach(([, server]) => server.closeIdleConnections()), 50);
+      timers.add(sweep);
       await Promise.all(servers.map(([name, server]) => {
         log('INFO', `Shutting down server: ${name}`);
         return new Promise<void>((resolve) => server.close(() => resolve()));
       }));
+      clearInterval(sweep);
       log('INFO', 'Shutdown complete, exiting...');
       close();
       io.exit(0);
