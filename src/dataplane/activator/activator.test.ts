@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import type { Stat, StatSink } from '../../controllers/serving/shared/contracts.ts';
 import { Activator, type ActivatorOptions } from './activator.ts';
@@ -234,4 +235,48 @@ test('a pooled connection the pod resets on reuse: a request without a body is s
   const second = await get(a.port, REV);
   assert.deepEqual([second.status, second.body], [200, 'ok']);
   assert.equal(connections, 2);
+});
+
+test('upgrade (WebSocket): held until a pod is ready, then spliced with the rewritten head', async (t) => {
+  const net = await import('node:net');
+  let seenHead = '';
+  const pod = net.createServer((socket) => {
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString('latin1');
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      seenHead = buf.slice(0, end);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: websocket\r\n\r\n');
+      const rest = buf.slice(end + 4);
+      if (rest) socket.write(rest);
+      socket.pipe(socket);
+    };
+    socket.on('data', onData);
+  });
+  await new Promise<void>((r) => pod.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => pod.close(() => r())));
+  const { a } = await activator(t);
+  a.updateRevision('default', 'hello-00001', { containerConcurrency: 0, timeoutSeconds: 300, backends: [] });
+  const upgraded = new Promise<Duplex>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: a.port, agent: false, headers: { ...REV, connection: 'Upgrade', upgrade: 'websocket' } });
+    req.on('upgrade', (_res, socket) => resolve(socket));
+    req.on('error', reject);
+    req.end();
+  });
+  await sleep(100);
+  assert.equal(a.inFlight, 1);
+  a.updateRevision('default', 'hello-00001', { containerConcurrency: 0, timeoutSeconds: 300, backends: [{ ip: '127.0.0.1', port: (pod.address() as AddressInfo).port }] });
+  const socket = await upgraded;
+  socket.write('ping');
+  const echoed = await new Promise<string>((r) => socket.once('data', (d: Buffer) => r(d.toString())));
+  assert.equal(echoed, 'ping');
+  assert.match(seenHead, /^GET \/ HTTP\/1\.1\r\n/);
+  assert.match(seenHead, /\r\nk-proxy-request: activator/);
+  assert.match(seenHead, /\r\nconnection: Upgrade\r\nupgrade: websocket/);
+  assert.doesNotMatch(seenHead, /knative-serving-revision/);
+  socket.destroy();
+  await sleep(50);
+  assert.equal(a.inFlight, 0);
 });

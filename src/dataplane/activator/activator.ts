@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { PORTS, type StatSink } from '../../controllers/serving/shared/contracts.ts';
 import { QueueFullError } from './breaker.ts';
 import { ConcurrencyReporter } from './concurrency-reporter.ts';
@@ -16,6 +17,7 @@ import { ActivatorMetrics, type RevisionLabels } from './metrics.ts';
 import { ACTIVATOR_NAME, answerProbe } from './probes.ts';
 import { revisionIdOf, revisionNotFoundMessage } from './revision-id.ts';
 import { RevisionThrottler, type Backend } from './revision-throttler.ts';
+import { tunnel } from './upgrade.ts';
 
 /** apiconfig.DefaultRevisionTimeoutSeconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -88,6 +90,7 @@ export class Activator {
     // timeoutSeconds is the limit. Idle client connections (the gateway's pool) stay a minute.
     this.#server = http.createServer({ requestTimeout: 0 }, (req, res) => this.#handle(req, res));
     this.#server.keepAliveTimeout = 60_000;
+    this.#server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(req, socket, head));
   }
 
   get port(): number {
@@ -203,9 +206,7 @@ export class Activator {
   }
 
   async #serve(req: http.IncomingMessage, res: http.ServerResponse, entry: RevisionEntry): Promise<void> {
-    const started = Date.now();
-    const handle = this.#reporter.requestIn(entry.labels.namespace, entry.labels.revision, started);
-    this.#inFlight++;
+    const finish = this.#track(entry);
     const abort = new AbortController();
     const timeout = setTimeout(() => {
       // Upstream's timeout handler: 504 if nothing was written yet, else the connection is cut.
@@ -225,12 +226,53 @@ export class Activator {
       else if (!abort.signal.aborted) httpError(res, 503, (err as Error).message);
     } finally {
       clearTimeout(timeout);
+      finish(res.statusCode);
+    }
+  }
+
+  /** Counts a request in (stats, drain) and returns what counts it out (with its metrics). */
+  #track(entry: RevisionEntry): (status: number) => void {
+    const started = Date.now();
+    const handle = this.#reporter.requestIn(entry.labels.namespace, entry.labels.revision, started);
+    this.#inFlight++;
+    return (status) => {
       const now = Date.now();
       this.#reporter.requestOut(handle, now);
-      this.metrics.recordRequest(entry.labels, res.statusCode, now - started);
+      this.metrics.recordRequest(entry.labels, status, now - started);
       this.#inFlight--;
       if (this.#inFlight === 0) for (const f of this.#idle.splice(0)) f();
-    }
+    };
+  }
+
+  /** An Upgrade request (WebSocket): held and throttled like any request, then spliced to the pod. */
+  #upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const id = revisionIdOf(req.headers);
+    const entry = this.#revisions.get(`${id.namespace}/${id.name}`);
+    const refuse = (status: string, text: string) => socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    if (this.#draining) return void refuse('503 Service Unavailable', 'shutting down\n');
+    if (!entry) return void refuse('404 Not Found', `${revisionNotFoundMessage(id.name)}\n`);
+    const finish = this.#track(entry);
+    const abort = new AbortController();
+    socket.once('close', () => abort.abort(new Error('client went away')));
+    let status = 101;
+    // The revision timeout bounds the wait for a pod, not the connection's life.
+    const timeout = setTimeout(() => {
+      status = 504;
+      refuse('504 Gateway Timeout', `${TIMEOUT_MESSAGE}\n`);
+      abort.abort(new Error(TIMEOUT_MESSAGE));
+    }, entry.timeoutSeconds * 1_000);
+    entry.throttler.try(abort.signal, (dest) => {
+      clearTimeout(timeout);
+      return tunnel(req, socket, head, dest, abort.signal, ACTIVATOR_NAME);
+    }).catch((err: unknown) => {
+      if (abort.signal.aborted) return;
+      status = 503;
+      refuse('503 Service Unavailable', `${(err as Error).message}\n`);
+    }).finally(() => {
+      clearTimeout(timeout);
+      finish(status);
+    });
   }
 }
 
