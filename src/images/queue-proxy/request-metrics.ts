@@ -24,6 +24,11 @@ const RESOURCE_LABELS = ['namespace_name', 'service_name', 'configuration_name',
 const RESPONSE_LABELS = [...RESOURCE_LABELS, 'response_code', 'response_code_class'] as const;
 const ROUTED_LABELS = [...RESPONSE_LABELS, 'route_tag'] as const;
 
+interface Series {
+  count: { inc(): void };
+  latencies: { observe(value: number): void };
+}
+
 export class RequestMetrics {
   readonly registry = new Registry();
   readonly #base: Record<(typeof RESOURCE_LABELS)[number], string>;
@@ -32,6 +37,9 @@ export class RequestMetrics {
   readonly #appRequestCount: Counter<(typeof RESPONSE_LABELS)[number]>;
   readonly #appRequestLatencies: Histogram<(typeof RESPONSE_LABELS)[number]>;
   readonly #queueDepth: Gauge<(typeof RESOURCE_LABELS)[number]>;
+  /** Bound series per response code (and route tag): prom-client hashes a label set on every call otherwise. */
+  readonly #requestSeries = new Map<string, Series>();
+  readonly #appSeries = new Map<number, Series>();
 
   constructor(id: RevisionIdentity) {
     this.#base = {
@@ -52,16 +60,27 @@ export class RequestMetrics {
 
   /** A request the queue-proxy answered (latency in whole milliseconds, as upstream records it). */
   request(status: number, latencyMs: number, routeTag: string): void {
-    const labels = { ...this.#base, response_code: String(status), response_code_class: codeClass(status), route_tag: routeTag };
-    this.#requestCount.inc(labels);
-    this.#requestLatencies.observe(labels, Math.floor(latencyMs));
+    const key = `${status} ${routeTag}`;
+    let series = this.#requestSeries.get(key);
+    if (!series) {
+      const labels = { ...this.#base, response_code: String(status), response_code_class: codeClass(status), route_tag: routeTag };
+      series = { count: this.#requestCount.labels(labels), latencies: this.#requestLatencies.labels(labels) };
+      this.#requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latencies.observe(Math.floor(latencyMs));
   }
 
   /** A request that reached the user container. */
   appRequest(status: number, latencyMs: number): void {
-    const labels = { ...this.#base, response_code: String(status), response_code_class: codeClass(status) };
-    this.#appRequestCount.inc(labels);
-    this.#appRequestLatencies.observe(labels, Math.floor(latencyMs));
+    let series = this.#appSeries.get(status);
+    if (!series) {
+      const labels = { ...this.#base, response_code: String(status), response_code_class: codeClass(status) };
+      series = { count: this.#appRequestCount.labels(labels), latencies: this.#appRequestLatencies.labels(labels) };
+      this.#appSeries.set(status, series);
+    }
+    series.count.inc();
+    series.latencies.observe(Math.floor(latencyMs));
   }
 
   /** Requests running or waiting in the breaker when a request reaches the app handler. */
