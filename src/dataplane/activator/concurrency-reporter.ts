@@ -5,6 +5,10 @@
  * period. The first request of a revision not seen in the last period is a "poke": the
  * autoscaler acts on it at once, which is what makes scale-from-zero start immediately.
  *
+ * The poke stands for upstream's immediate stat (concurrency 1, one request), which the
+ * autoscaler records as such; as upstream, the first report after it subtracts that request
+ * so it is not counted twice.
+ *
  * Pure bookkeeping with explicit times; the Activator drives `report` from a 1s timer.
  * Upstream's activator sends no proxied figures (the queue-proxy reports those, for requests
  * carrying K-Proxy-Request), so the proxied fields of its stats are 0.
@@ -22,6 +26,8 @@ interface RevisionStats {
   area: number;
   lastChange: number;
   periodStart: number;
+  /** 1 until the first report after the poke (upstream's firstRequest adjustment). */
+  firstAdjustment: number;
 }
 
 export interface RequestHandle {
@@ -42,7 +48,7 @@ export class ConcurrencyReporter {
     const key = `${namespace}/${revision}`;
     let s = this.#stats.get(key);
     if (!s) {
-      s = { namespace, revision, concurrency: 0, refs: 0, requestCount: 0, area: 0, lastChange: now, periodStart: now };
+      s = { namespace, revision, concurrency: 0, refs: 0, requestCount: 0, area: 0, lastChange: now, periodStart: now, firstAdjustment: 1 };
       this.#stats.set(key, s);
       this.#onFirstSight(namespace, revision);
     }
@@ -78,9 +84,10 @@ export class ConcurrencyReporter {
       const average = elapsed > 0 ? s.area / elapsed : s.concurrency;
       out.push({
         namespace: s.namespace, revision: s.revision, podName: this.#podName,
-        averageConcurrentRequests: average, averageProxiedConcurrentRequests: 0,
-        requestCount: s.requestCount, proxiedRequestCount: 0, timestamp: now,
+        averageConcurrentRequests: Math.max(average - s.firstAdjustment, 0), averageProxiedConcurrentRequests: 0,
+        requestCount: s.requestCount - s.firstAdjustment, proxiedRequestCount: 0, timestamp: now,
       });
+      s.firstAdjustment = 0;
       if (average === 0 && s.refs === 0) this.#stats.delete(key);
       s.area = 0;
       s.requestCount = 0;
