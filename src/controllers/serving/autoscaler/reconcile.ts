@@ -65,7 +65,8 @@ export async function reconcilePodAutoscaler(ctx: KpaContext, key: string): Prom
   const nowMs = now.getTime();
   const config = ctx.config();
   const conds = new KnativeConditions(PA_CONDITIONS, pa.status?.conditions, ctx.now).initialize();
-  const status: NonNullable<PodAutoscaler['status']> = { ...(pa.status ?? {}) };
+  // serviceName and metricsServiceName are required by the schema (upstream never omits them).
+  const status: NonNullable<PodAutoscaler['status']> = { serviceName: '', metricsServiceName: '', ...(pa.status ?? {}) };
   const spec = revisionScalingSpec(pa, config);
   const { min } = scaleBounds(pa, config);
   const minReady = () => activeThreshold(min, spec.initialScale, conds.isTrue('ScaleTargetInitialized'));
