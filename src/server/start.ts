@@ -22,6 +22,7 @@ import { startRuntime } from '../runtime/kubelet.ts';
 import { clusterDnsAddress, DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, parseIpv4Range, parsePortRange } from '../api/builtin/core/service-network.ts';
 import { startServiceProxy } from '../runtime/proxy/service-proxy.ts';
 import { startMeshDataplane } from './mesh-dataplane.ts';
+import { startServing } from './serving-controllers.ts';
 import { startPodStreaming } from './pod-streaming.ts';
 import { DEFAULT_ROUTER_HTTP_PORT, DEFAULT_ROUTER_HTTPS_PORT, startRouter } from './router.ts';
 import { DEFAULT_APPS_DOMAIN } from '../dataplane/router/route-hosts.ts';
@@ -75,6 +76,9 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const domain = opts.domain ?? DEFAULT_APPS_DOMAIN;
     const router = await startRouter(core.clientAs('openshift-router'), log.child({ component: 'router' }), { domain, httpPort: opts.routerHttpPort ?? DEFAULT_ROUTER_HTTP_PORT, httpsPort: opts.routerHttpsPort ?? DEFAULT_ROUTER_HTTPS_PORT, randomPortsIfTaken: opts.routerHttpPort === undefined && opts.routerHttpsPort === undefined, ca: { certPem: pki.caPem, keyPem: pki.caKeyPem } });
     cleanups.push(() => router.stop());
+    // Knative Serving: the operator, the serving and networking controllers, the autoscaler and activator (docs/serving.md).
+    const serving = await startServing(core.clientAs('knative-serving'), log.child({ component: 'serving' }), { appsDomain: domain });
+    cleanups.push(() => serving.stop());
 
     // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).
     const runtime = await startRuntime({
@@ -101,6 +105,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       ...core.health().map((h) => ({ name: h.name, healthy: h.ok, ...(h.message ? { message: h.message } : {}) })),
       ...controllers.health(),
       ...meshControllers.health(),
+      ...serving.health(),
       runtime.health(),
       { name: 'router', healthy: true, message: `http ${router.http.address}:${router.http.port}, https ${router.https.address}:${router.https.port}` },
       { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },

@@ -11,10 +11,11 @@
  * host (as if the image carried the host's tools).
  */
 import { createHash } from 'node:crypto';
+import { componentOfImage } from '../../images/knative-component/components.ts';
 import { imageBaseName, imageMatches, type ImageRef, parseImageRef } from './image-ref.ts';
 
 /** The built-in programs in src/images/<name>/main.ts. */
-export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display', 'istio-proxy', 'pilot'] as const;
+export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display', 'istio-proxy', 'pilot', 'queue-proxy', 'knative-component'] as const;
 export type BuiltinProgram = (typeof BUILTIN_PROGRAMS)[number];
 
 export interface ImageConfig {
@@ -94,6 +95,20 @@ export function builtinCatalog(): CatalogEntry[] {
       examples: ['registry.redhat.io/openshift-service-mesh/pilot-rhel8', 'docker.io/istio/pilot', 'maistra/pilot-ubi8'],
       matches: (ref) => /^pilot(-rhel\d+|-ubi\d+)?$/.test(imageBaseName(ref)),
       config: builtin('pilot'),
+    },
+    {
+      name: 'queue-proxy',
+      description: 'Knative\'s queue-proxy, the sidecar of every revision pod: proxies :8012 to the user container ($USER_PORT) with containerConcurrency as a hard limit, runs the user\'s readiness probe, answers the ingress\'s network probes, serves the autoscaler\'s metrics on :9090 and request metrics on :9091, and `/wait-for-drain` on :8022.',
+      examples: ['gcr.io/knative-releases/knative.dev/serving/cmd/queue', 'registry.redhat.io/openshift-serverless-1/serving-queue-rhel8', 'any image whose name contains `serving/cmd/queue` or `serving-queue`'],
+      matches: (ref) => ref.repository.includes('serving/cmd/queue') || ref.repository.includes('serving-queue'),
+      config: builtin('queue-proxy'),
+    },
+    {
+      name: 'knative-component',
+      description: 'Stands for a Knative control-plane pod (activator, autoscaler, controller, webhook, net-istio-controller/webhook, net-kourier-controller) whose work runs inside skiff: the probe, webhook and metrics listeners the upstream Deployment expects. The activator binds nothing: skiff\'s activator data plane listens on its pod\'s :8012 and :9090.',
+      examples: ['gcr.io/knative-releases/knative.dev/serving/cmd/activator', 'gcr.io/knative-releases/knative.dev/net-istio/cmd/controller', 'registry.redhat.io/openshift-serverless-1/serving-autoscaler-rhel8'],
+      matches: (ref) => componentOfImage(`${ref.registry}/${ref.repository}`) !== undefined,
+      config: { entrypoint: [`${BUILTIN_BIN_DIR}/knative-component`], cmd: [] },
     },
     {
       name: 'pause',

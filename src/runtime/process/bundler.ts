@@ -13,6 +13,12 @@ import { BUILTIN_PROGRAMS, type BuiltinProgram } from '../images/catalog.ts';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * CommonJS packages bundled into an ES module (prom-client) still call `require` for Node's
+ * built-ins; esbuild's ESM output has no `require`, so each bundle gets a real one.
+ */
+const CJS_REQUIRE_SHIM = "import { createRequire as __skiffCreateRequire } from 'node:module'; const require = __skiffCreateRequire(import.meta.url);";
+
 export interface RuntimePrograms {
   zygote: string;
   imageHost: string;
@@ -33,7 +39,7 @@ export async function bundleRuntimePrograms(binDir: string): Promise<RuntimeProg
   const outputs = new Map<string, { path: string; digest: string }>();
   await Promise.all(entries.map(async ([name, entry]) => {
     const outfile = join(binDir, `${name}.mjs`);
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent', legalComments: 'none' });
+    const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent', legalComments: 'none', banner: { js: CJS_REQUIRE_SHIM } });
     const code = result.outputFiles[0]!.contents;
     const digest = createHash('sha256').update(code).digest('hex');
     const existing = await readFile(outfile).catch(() => undefined);
