@@ -19,7 +19,7 @@ import { ingressHosts } from './hosts.ts';
 import { defaultIngressClass, externalGatewayServices, gatewaysByVisibility, secretFilteringEnabled } from './istio-config.ts';
 import { ISTIO_INGRESS_CLASS, ingressClassOf, type KIngress } from './kingress.ts';
 import { setFinalizer } from './finalizer.ts';
-import { planKey, planProbes } from './probe-plan.ts';
+import { planProbes } from './probe-plan.ts';
 import { probeAll, type ProbeFn } from './prober.ts';
 import { ingressStatus } from './status.ts';
 import { INGRESS_NAMESPACE_LABEL, makeTlsGateways, secretVisible, type SecretLike } from './tls-gateways.ts';
@@ -46,7 +46,7 @@ export interface IstioIngressState {
   secret(namespace: string, name: string): SecretLike | undefined;
   /** Objects labelled for an ingress (by its name), of one informer. */
   labelled(kind: 'virtualService' | 'gateway' | 'secret', ingressNamespace: string, ingressName: string): KubeObject[];
-  /** key → plan key of the last successful probe round. */
+  /** key → the spec hash every gateway pod last answered. */
   probed: Map<string, string>;
   /** key → next requeue delay while not ready. */
   backoff: Map<string, number>;
@@ -138,15 +138,19 @@ export async function reconcileIstioIngress(s: IstioIngressState, key: string): 
   const local = [...ingressHosts(ing, 'ClusterLocal')];
   for (const g of written.gateways.ExternalIP) hostsByGateway.set(g, [...(hostsByGateway.get(g) ?? []), ...external]);
   for (const g of written.gateways.ClusterLocal) hostsByGateway.set(g, [...(hostsByGateway.get(g) ?? []), ...local]);
-  const plan = planProbes({ hostsByGateway, gateways: s.gateways(), pods: s.pods(), services: s.services() });
-  let ready = plan.waiting.length === 0;
-  if (ready && s.probed.get(key) !== planKey(written.hash, plan)) {
-    const round = await probeAll(plan.targets, written.hash, s.probe);
-    ready = round.ready;
-    if (ready) s.probed.set(key, planKey(written.hash, plan));
-    else s.log.debug({ ingress: key, notReady: round.notReady.slice(0, 3).map((o) => o.detail) }, 'ingress not ready yet');
-  } else if (!ready) {
-    s.log.debug({ ingress: key, waiting: plan.waiting }, 'ingress cannot be probed yet');
+  // Once a version of the routes (its hash) was seen in every gateway pod it stays ready, as
+  // upstream: gateway pods coming and going later do not take a working ingress down.
+  let ready = s.probed.get(key) === written.hash;
+  if (!ready) {
+    const plan = planProbes({ hostsByGateway, gateways: s.gateways(), pods: s.pods(), services: s.services() });
+    if (plan.waiting.length > 0) {
+      s.log.debug({ ingress: key, waiting: plan.waiting }, 'ingress cannot be probed yet');
+    } else {
+      const round = await probeAll(plan.targets, written.hash, s.probe);
+      ready = round.ready;
+      if (ready) s.probed.set(key, written.hash);
+      else s.log.debug({ ingress: key, notReady: round.notReady.slice(0, 3).map((o) => o.detail) }, 'ingress not ready yet');
+    }
   }
   const status = ready
     ? ingressStatus(ing, { kind: 'configured', loadBalancerReady: true, publicService: publicGatewayService(parsed.config), privateService: privateGatewayService(parsed.config) }, s.now)
@@ -156,6 +160,5 @@ export async function reconcileIstioIngress(s: IstioIngressState, key: string): 
     s.backoff.delete(key);
     return undefined;
   }
-  s.probed.delete(key);
   return retryLater(s, key);
 }

@@ -100,8 +100,3 @@ export function planProbes(input: ProbeInput): ProbePlan {
   }
   return { targets, waiting };
 }
-
-/** A stable identity of a plan: a ready verdict holds while the hash and the targets stay. */
-export function planKey(hash: string, plan: ProbePlan): string {
-  return [hash, ...plan.targets.map((t) => `${t.address}:${t.port}:${t.tls ? 's' : ''}:${t.host}`).sort()].join('|');
-}
