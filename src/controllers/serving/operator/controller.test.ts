@@ -100,6 +100,21 @@ describe('KnativeServing operator on a real skiff', { timeout: 180_000 }, () => 
     const ns = await client.get({ apiVersion: 'v1', kind: 'Namespace' }, undefined, 'knative-serving');
     assert.equal(ns?.metadata.labels?.['knative.openshift.io/part-of'], 'openshift-serverless');
 
+    // Converged: nothing is rewritten while nothing changes (no fight with the API server's defaulting).
+    const versions = async () => {
+      const out: string[] = [];
+      for (const kind of ['Deployment', 'Service', 'ConfigMap', 'ServiceAccount']) {
+        const list = await client.list({ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind }, { namespace: 'knative-serving' });
+        // A Deployment's status moves on its own (its controller): its generation says whether its spec was rewritten.
+        for (const o of list.items) out.push(`${kind}/${o.metadata.name}@${kind === 'Deployment' ? `g${o.metadata.generation}` : o.metadata.resourceVersion}`);
+      }
+      const ks = await client.get(KINDS.knativeServing, 'knative-serving', 'knative-serving');
+      return [...out, `KnativeServing@${ks?.metadata.resourceVersion}`].sort();
+    };
+    const before = await versions();
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.deepEqual(await versions(), before);
+
     // A hand-added key stays; the CR's change is written beside it.
     await t.kubectl.ok(['patch', 'configmap', 'config-network', '-n', 'knative-serving', '--type', 'merge', '-p', '{"data":{"my-own-key":"kept"}}']);
     await t.kubectl.ok(['patch', 'knativeserving', 'knative-serving', '-n', 'knative-serving', '--type', 'merge', '-p', '{"spec":{"config":{"network":{"tag-template":"{{.Name}}-{{.Tag}}"}}}}']);
