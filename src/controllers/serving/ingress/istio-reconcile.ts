@@ -46,7 +46,7 @@ export interface IstioIngressState {
   secret(namespace: string, name: string): SecretLike | undefined;
   /** Objects labelled for an ingress (by its name), of one informer. */
   labelled(kind: 'virtualService' | 'gateway' | 'secret', ingressNamespace: string, ingressName: string): KubeObject[];
-  /** key → the spec hash every gateway pod last answered. */
+  /** key → `uid/hash` of the ingress version every gateway pod last answered. */
   probed: Map<string, string>;
   /** key → next requeue delay while not ready. */
   backoff: Map<string, number>;
@@ -140,7 +140,9 @@ export async function reconcileIstioIngress(s: IstioIngressState, key: string): 
   for (const g of written.gateways.ClusterLocal) hostsByGateway.set(g, [...(hostsByGateway.get(g) ?? []), ...local]);
   // Once a version of the routes (its hash) was seen in every gateway pod it stays ready, as
   // upstream: gateway pods coming and going later do not take a working ingress down.
-  let ready = s.probed.get(key) === written.hash;
+  // The uid too: a deleted and recreated ingress with the same spec has new VirtualServices.
+  const probedAs = `${ing.metadata.uid}/${written.hash}`;
+  let ready = s.probed.get(key) === probedAs;
   if (!ready) {
     const plan = planProbes({ hostsByGateway, gateways: s.gateways(), pods: s.pods(), services: s.services() });
     if (plan.waiting.length > 0) {
@@ -148,7 +150,7 @@ export async function reconcileIstioIngress(s: IstioIngressState, key: string): 
     } else {
       const round = await probeAll(plan.targets, written.hash, s.probe);
       ready = round.ready;
-      if (ready) s.probed.set(key, written.hash);
+      if (ready) s.probed.set(key, probedAs);
       else s.log.debug({ ingress: key, notReady: round.notReady.slice(0, 3).map((o) => o.detail) }, 'ingress not ready yet');
     }
   }
