@@ -43,7 +43,7 @@ export function assertPreflightShape(lines: readonly string[], example: readonly
 
 /** Commands of the chapter that need parts of skiff that do not exist yet. */
 export function serverlessSkip(command: SeedCommand): string | undefined {
-  if (command.program === 'curl') return 'calls the Knative Service through the ingress gateway: needs the serving controllers and the data plane';
+  if (command.program === 'curl') return 'calls the Knative Service by its public name on port 443, which needs DNS for *.apps.openshift.example.com; test/e2e/serving-seed.test.ts runs this call end to end through skiff\'s router (curl --resolve to its HTTPS port)';
   if (command.text.includes('grep istio-ingressgateway')) return 'lists the istio-ingressgateway Service, which the mesh controller creates from the SMCP (issue 5)';
   return undefined;
 }
