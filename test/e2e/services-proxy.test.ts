@@ -90,7 +90,7 @@ describe('Services, endpoints and the service proxy', () => {
     const sameIP = await s.kubectl(['apply', '-n', n, '-f', '-'], { stdin: service('c', 'c', `  clusterIP: ${a.spec.clusterIP}\n`) });
     assert.match(sameIP.stderr, new RegExp(`spec.clusterIPs: Invalid value: \\[\\]string\\{"${a.spec.clusterIP.replaceAll('.', '\\.')}"\\}: failed to allocate IP ${a.spec.clusterIP.replaceAll('.', '\\.')}: provided IP is already allocated`));
     const outside = await s.kubectl(['apply', '-n', n, '-f', '-'], { stdin: service('d', 'd', '  clusterIP: 10.0.0.10\n') });
-    assert.match(outside.stderr, /the provided IP \(10\.0\.0\.10\) is not in the valid range\. The range of valid IPs is 127\.96\.0\.0\/16/);
+    assert.match(outside.stderr, /the provided IP \(10\.0\.0\.10\) is not in the valid range\. The range of valid IPs is 127\.96\.\d+\.0\/\d+/);
 
     // Switching to ClusterIP releases the node port; deleting the Service releases its IP.
     await ok(['patch', '-n', n, 'svc/a', '-p', '{"spec":{"type":"ClusterIP"}}']);
@@ -195,6 +195,7 @@ describe('Services, endpoints and the service proxy', () => {
     const n = await namespace();
     await ok(['apply', '-n', n, '-f', '-'], service('my-web', 'nothing'));
     const clusterIP = (await json(['get', 'svc', 'my-web', '-n', n])).spec.clusterIP as string;
+    const apiServerIP = (await json(['get', 'svc', 'kubernetes', '-n', 'default'])).spec.clusterIP as string;
     await ok(['apply', '-n', n, '-f', '-'], `apiVersion: v1
 kind: Pod
 metadata: {name: envs}
@@ -204,7 +205,7 @@ spec:
     await ok(['wait', '-n', n, '--for=condition=Ready', 'pod/envs', '--timeout=60s']);
     const env = await ok(['exec', '-n', n, 'envs', '--', 'env']);
     for (const line of [`MY_WEB_SERVICE_HOST=${clusterIP}`, 'MY_WEB_SERVICE_PORT=80', 'MY_WEB_SERVICE_PORT_HTTP=80', `MY_WEB_PORT=tcp://${clusterIP}:80`,
-      `MY_WEB_PORT_80_TCP_ADDR=${clusterIP}`, 'MY_WEB_PORT_80_TCP_PROTO=tcp', 'KUBERNETES_SERVICE_HOST=127.96.0.1', 'KUBERNETES_SERVICE_PORT=443']) {
+      `MY_WEB_PORT_80_TCP_ADDR=${clusterIP}`, 'MY_WEB_PORT_80_TCP_PROTO=tcp', `KUBERNETES_SERVICE_HOST=${apiServerIP}`, 'KUBERNETES_SERVICE_PORT=443']) {
       assert.match(env, new RegExp(`^${line.replaceAll('.', '\\.')}$`, 'm'), line);
     }
   });
@@ -239,7 +240,9 @@ spec:
     // kubectl exec sees the same resolv.conf: the namespace's search path and the cluster DNS address.
     const resolv = await ok(['exec', '-n', n, 'client', '--', 'cat', '/etc/resolv.conf']);
     assert.match(resolv, new RegExp(`^search ${n}\\.svc\\.cluster\\.local svc\\.cluster\\.local cluster\\.local$`, 'm'));
-    assert.match(resolv, /^nameserver 127\.96\.0\.10$/m);
+    // The cluster DNS address is the Service range's tenth address (as kubeadm's default 10.96.0.10).
+    const dns = ((await json(['get', 'svc', 'kubernetes', '-n', 'default'])).spec.clusterIP as string).replace(/\.1$/, '.10');
+    assert.match(resolv, new RegExp(`^nameserver ${dns.replaceAll('.', '\\.')}$`, 'm'));
     assert.match(resolv, /^options ndots:5$/m);
     assert.equal((await ok(['exec', '-n', n, 'client', '--', 'curl', '-sS', '-m', '5', `http://web.${n}.svc.cluster.local/`])).trim(), `Hello ${web}!`);
     // A headless Service resolves to its ready pods; the host's own names still resolve.
@@ -247,6 +250,6 @@ spec:
     assert.match(await ok(['exec', '-n', n, 'client', '--', 'getent', 'hosts', 'hl']), new RegExp(`^${podIP.replaceAll('.', '\\.')}\\s`));
     assert.match(await ok(['exec', '-n', n, 'client', '--', 'getent', 'hosts', 'localhost']), /^(127\.0\.0\.1|::1)\s/);
     // The host's own resolv.conf is untouched.
-    assert.doesNotMatch(await (await import('node:fs/promises')).readFile('/etc/resolv.conf', 'utf8'), /127\.96\.0\.10/);
+    assert.doesNotMatch(await (await import('node:fs/promises')).readFile('/etc/resolv.conf', 'utf8'), new RegExp(dns.replaceAll('.', '\\.')));
   });
 });

@@ -128,7 +128,7 @@ describe('kubectl create generators (protobuf bodies)', () => {
     ]);
     assert.equal(svc.spec.sessionAffinity, 'None');
     assert.deepEqual(svc.spec.ipFamilies, ['IPv4']);
-    // The API server allocates the cluster IP (skiff's service range is 127.96.0.0/16).
+    // The API server allocates the cluster IP (from skiff's service range, inside 127.96.0.0/16).
     assert.match(svc.spec.clusterIP, /^127\.96\.\d+\.\d+$/);
     assert.deepEqual(svc.spec.clusterIPs, [svc.spec.clusterIP]);
     assert.match(await s.kubectl.ok(['get', 'svc', 'web', '-n', 'team-a', '-o', 'wide']), new RegExp(`^web\\s+ClusterIP\\s+${svc.spec.clusterIP.replace(/\./g, '\\.')}\\s+<none>\\s+80/TCP,443/TCP\\s+\\d+s\\s+app=web$`, 'm'));
