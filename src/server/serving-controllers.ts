@@ -9,6 +9,7 @@
 import type { Client } from '../client/types.ts';
 import { startAutoscaler } from '../controllers/serving/autoscaler/controller.ts';
 import { startConfigurationController } from '../controllers/serving/configuration/controller.ts';
+import { startDomainMappingController } from '../controllers/serving/domainmapping/controller.ts';
 import { startIstioIngressController } from '../controllers/serving/ingress/istio-controller.ts';
 import { startOpenShiftIngressController } from '../controllers/serving/ingress/openshift-controller.ts';
 import { startKnativeServingController } from '../controllers/serving/operator/controller.ts';
@@ -19,6 +20,7 @@ import { startServiceController } from '../controllers/serving/service/controlle
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import { startActivatorDataPlane } from './activator-dataplane.ts';
+import { startAutoscalerMetrics } from './autoscaler-metrics.ts';
 import type { ComponentHealth } from './types.ts';
 
 export interface RunningServing {
@@ -45,11 +47,13 @@ export async function startServing(client: Client, log: Logger, opts: ServingOpt
     await withEvents('configuration-controller', (events) => startConfigurationController(client, events, log));
     await withEvents('revision-controller', (events) => startRevisionController(client, events, log));
     await withEvents('route-controller', (events) => startRouteController(client, events, log));
+    await withEvents('domainmapping-controller', (events) => startDomainMappingController(client, events, log));
     await withEvents('serverlessservice-controller', (events) => startServerlessServiceController(client, events, log));
     await withEvents('istio-ingress-controller', (events) => startIstioIngressController(client, events, log));
     await withEvents('openshift-ingress-controller', (events) => startOpenShiftIngressController(client, events, log));
     let autoscaler: Awaited<ReturnType<typeof startAutoscaler>> | undefined;
     await withEvents('autoscaler', async (events) => (autoscaler = await startAutoscaler(client, events, log)));
+    started.push({ name: 'autoscaler-metrics', stop: (await startAutoscalerMetrics(client, log.child({ component: 'autoscaler-metrics' }), autoscaler!.metrics)).stop });
     const activator = await startActivatorDataPlane(client, log.child({ component: 'activator' }), autoscaler!.sink);
     started.push({ name: 'activator', stop: () => activator.stop() });
     extraHealth.push(() => activator.health());

@@ -7,7 +7,9 @@
  * - `activator`: nothing — skiff's main process binds the activator pod's :8012/:8013/:9090;
  * - controllers (`controller`, `autoscaler-hpa`, `net-istio-controller`): the knative.dev/pkg
  *   probe server on 8080 (`/readiness`, `/health`) and `/metrics` on 9090;
- * - `autoscaler`: 8080 (upstream its stat websocket; readiness sends `k-kubelet-probe`) and 9090;
+ * - `autoscaler`: 8080 only (upstream its stat websocket; readiness sends `k-kubelet-probe`):
+ *   its 9090 `/metrics` is served by skiff's main process, where the KPA and its figures live
+ *   (src/server/autoscaler-metrics.ts);
  * - webhooks (`webhook`, `net-istio-webhook`): HTTPS on 8443 (self-signed, as upstream's
  *   webhook signs its own certificate) and 9090;
  * - `net-kourier-controller`: gRPC health on 18000 (its readiness probe is `grpc: {port: 18000}`).
@@ -29,7 +31,7 @@ export const XDS_PORT = 18000;
 /** The listeners each component opens on $SKIFF_LISTEN_ADDRESS. */
 export const COMPONENT_LISTENERS: Readonly<Record<KnativeComponent, ReadonlyArray<{ kind: ListenerKind; port: number }>>> = {
   activator: [],
-  autoscaler: [{ kind: 'probes', port: PROBES_PORT }, { kind: 'metrics', port: METRICS_PORT }],
+  autoscaler: [{ kind: 'probes', port: PROBES_PORT }],
   'autoscaler-hpa': [{ kind: 'probes', port: PROBES_PORT }, { kind: 'metrics', port: METRICS_PORT }],
   controller: [{ kind: 'probes', port: PROBES_PORT }, { kind: 'metrics', port: METRICS_PORT }],
   'net-istio-controller': [{ kind: 'probes', port: PROBES_PORT }, { kind: 'metrics', port: METRICS_PORT }],

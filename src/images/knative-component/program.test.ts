@@ -82,13 +82,14 @@ test('controller: knative.dev/pkg probes on 8080 and process metrics on 9090; SI
   }
 });
 
-test('autoscaler: readiness with the k-kubelet-probe header on 8080', async () => {
+test('autoscaler: readiness with the k-kubelet-probe header on 8080; 9090 is left to skiff', async () => {
   const address = ownAddress();
-  const p = start([], { SKIFF_LISTEN_ADDRESS: address, KNATIVE_COMPONENT: 'autoscaler' }, 2);
+  const p = start([], { SKIFF_LISTEN_ADDRESS: address, KNATIVE_COMPONENT: 'autoscaler' }, 1);
   try {
     await p.up;
     assert.equal((await get(address, 8080, '/', { 'k-kubelet-probe': 'autoscaler' })).status, 200);
     assert.equal((await get(address, 8080, '/')).status, 404);
+    await assert.rejects(get(address, 9090, '/metrics'), 'skiff\'s autoscaler metrics own the pod\'s 9090');
   } finally {
     p.running.close();
   }

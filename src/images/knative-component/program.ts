@@ -3,7 +3,8 @@
  * pods (activator, autoscaler, controller, webhook, net-istio-*, net-kourier-controller).
  * Their real work runs inside skiff; this program only opens, on the pod's address
  * ($SKIFF_LISTEN_ADDRESS), the listeners components.ts lists for it. The activator binds
- * nothing (skiff's activator data plane owns its ports) and lives until SIGTERM.
+ * nothing (skiff's activator data plane owns its ports) and lives until SIGTERM; the
+ * autoscaler binds only its 8080 (skiff serves its :9090 metrics).
  *
  * Which component it is, first found wins:
  * 1. an argument: `--component=<name>` or `<name>` (the catalog passes it as the image's CMD);

@@ -18,8 +18,9 @@ import { KINDS, SERVING_NAMESPACE, type Stat, type StatSink } from '../shared/co
 import { activatorInPath } from './activator-probe.ts';
 import { type AutoscalerConfig, autoscalerConfigFromData, defaultAutoscalerConfig } from './config.ts';
 import { TICK_MS } from './decider.ts';
+import { AutoscalerMetrics, revisionMetricsInput } from './metrics-autoscaler.ts';
 import { podCounts, scrapeTargets } from './pods.ts';
-import { type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
+import { isKpa, type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
 import type { RevisionScaler } from './revision-scaler.ts';
 import { scrapePod } from './scrape.ts';
 import type { ServerlessService } from './sks.ts';
@@ -41,6 +42,8 @@ export interface AutoscalerOptions {
 export interface Autoscaler {
   stop(): Promise<void>;
   sink: StatSink;
+  /** The autoscaler's Prometheus metrics (autoscaler_desired_pods, …), read at scrape time. */
+  metrics: AutoscalerMetrics;
 }
 
 const CONFIG_AUTOSCALER = 'config-autoscaler';
@@ -169,8 +172,12 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
     },
   };
 
+  const metrics = new AutoscalerMetrics(() => pas.list().filter((pa) => pa.metadata.name && isKpa(pa)).map((pa) =>
+    revisionMetricsInput(pa, scalers.get(objectKeyOf(pa)), podCounts(revisionPods(pa.metadata.namespace ?? '', pa.metadata.name!)))));
+
   return {
     sink,
+    metrics,
     stop: async () => {
       clearInterval(scrapeTimer);
       clearInterval(tickTimer);

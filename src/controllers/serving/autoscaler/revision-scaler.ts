@@ -7,7 +7,7 @@
 import type { Stat } from '../shared/contracts.ts';
 import { MetricCollection } from './collector.ts';
 import { MaxTimeWindow } from './buckets.ts';
-import { type DeciderState, initialDeciderState, scale, TICK_MS } from './decider.ts';
+import { type DeciderState, initialDeciderState, type Observed, scale, TICK_MS } from './decider.ts';
 import type { RevisionScalingSpec } from './spec.ts';
 
 export interface Decision {
@@ -22,6 +22,8 @@ export class RevisionScaler {
   spec: RevisionScalingSpec;
   collection: MetricCollection;
   decision: Decision;
+  /** The stable and panic averages the latest decision was made on (the metrics report them). */
+  observed: Observed | undefined;
   #state: DeciderState;
 
   constructor(spec: RevisionScalingSpec, readyPods: number, nowMs: number) {
@@ -50,6 +52,7 @@ export class RevisionScaler {
   tick(readyPods: number, nowMs: number, scraping: boolean): boolean {
     const observed = this.collection.observed(this.spec.metric, nowMs, scraping);
     if (!observed) return false;
+    this.observed = observed;
     const { result, state } = scale(this.spec, this.#state, observed, readyPods, nowMs);
     this.#state = state;
     const changed = result.desiredPodCount !== this.decision.desiredScale || !sameSign(result.excessBurstCapacity, this.decision.excessBurstCapacity);
