@@ -20,7 +20,7 @@ import { ISTIO_FINALIZER } from './istio-reconcile.ts';
 import { CERTIFICATE_UID_LABEL, type KIngress } from './kingress.ts';
 import { OCP_INGRESS_FINALIZER, startOpenShiftIngressController } from './openshift-controller.ts';
 import { helloIngress } from './testing-fixtures.ts';
-import { httpClient } from './testing/http-client.ts';
+import { httpClient } from '../../../../test/support/http-client.ts';
 
 const log = silentLogger();
 type Cond = { type: string; status: string; reason?: string };

@@ -20,7 +20,7 @@ import { waitFor } from '../../../../test/support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../../../../test/support/skiff.ts';
 import { KINDS } from '../shared/contracts.ts';
 import { startKnativeServingController } from './controller.ts';
-import { httpClient } from './testing/http-client.ts';
+import { httpClient } from '../../../../test/support/http-client.ts';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const DOMAIN = 'apps.openshift.example.com';
