@@ -116,7 +116,9 @@ export async function startAutoscalerMetrics(client: Client, log: Logger, source
       for (const pod of pods.list()) {
         const address = podIPv4(pod);
         if (!isPodActive(pod) || pod.status?.phase !== 'Running' || address === '') continue;
-        const container = (pod.spec?.containers as Array<{ name?: string; env?: Array<{ name: string; value?: string }> }> | undefined)?.[0];
+        // The component's own container: an injected istio-proxy may stand beside it.
+        const containers = (pod.spec?.containers ?? []) as Array<{ name?: string; env?: Array<{ name: string; value?: string }> }>;
+        const container = containers.find((c) => c.name === 'autoscaler') ?? containers[0];
         wanted.set(`${pod.metadata.namespace}/${pod.metadata.name}/${pod.metadata.uid}`, { address, port: prometheusPortOf(container?.env) });
       }
     }

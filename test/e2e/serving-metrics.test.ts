@@ -1,0 +1,217 @@
+/**
+ * Seed 002 §1.5 (Knative metrics under the mesh), end to end: the seed's Serving setup with
+ * `metrics.backend-destination: prometheus` in the KnativeServing's observability config and the
+ * seed's NetworkPolicy for openshift-monitoring, the seed's Knative Service with some traffic,
+ * and a real Prometheus (Debian's /usr/bin/prometheus) running as a pod in an
+ * `openshift-monitoring` namespace — `quay.io/prometheus/prometheus` is mapped to the host
+ * binary in `<dataDir>/images.yaml`, its configuration is a ConfigMap volume. It scrapes the
+ * revision's queue-proxy (:9091, through the private Service), the activator (:9090) and the
+ * autoscaler (:9090) and answers `revision_request_count`, `autoscaler_desired_pods` and, after
+ * a request held by the activator while the revision scales from zero, `activator_request_count`.
+ *
+ * Not covered (not built in skiff): NetworkPolicy enforcement — the policy is stored, not
+ * applied, so Prometheus could scrape without it — and OpenShift's kube-rbac-proxy on 8444.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { seed002Serving } from '../support/seed-002-serving.ts';
+import { waitFor } from '../support/runtime.ts';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+
+const run = promisify(execFile);
+const PROMETHEUS = '/usr/bin/prometheus';
+const DOMAIN = 'apps.openshift.example.com';
+const HOST = `hello-default.${DOMAIN}`;
+const REVISION = 'hello-00001';
+
+/** Seed 002 §1.5 step 1 (observability) with the fast scale-down the other serving tests use. */
+const METRICS_AND_FAST_SCALE_DOWN = JSON.stringify({
+  spec: { config: { observability: { 'metrics.backend-destination': 'prometheus' }, autoscaler: { 'stable-window': '6s', 'scale-to-zero-grace-period': '2s' } } },
+});
+
+/** Seed 002 §1.5 step 2, verbatim. */
+const NETWORK_POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-from-openshift-monitoring-ns
+  namespace: knative-serving
+spec:
+  ingress:
+  - from:
+    - namespaceSelector:
+        matchLabels:
+          name: "openshift-monitoring"
+  podSelector: {}
+`;
+
+function withTarget(ksvc: string): string {
+  return ksvc.replace(/^( *)- (image: .+)$/m, (_m, indent: string, image: string) => `${indent}- ${image}\n${indent}  env:\n${indent}  - name: TARGET\n${indent}    value: Openshift`);
+}
+
+/** Prometheus as the cluster monitoring stack would run it: a pod in openshift-monitoring. */
+function prometheusManifests(targets: { queueProxy: string; activator: string; autoscaler: string }): string {
+  const job = (name: string, target: string) => `      - job_name: ${name}\n        static_configs:\n          - targets: ['${target}']\n`;
+  return `apiVersion: v1
+kind: Namespace
+metadata:
+  name: openshift-monitoring
+  labels:
+    name: openshift-monitoring
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: prometheus-k8s
+  namespace: openshift-monitoring
+data:
+  prometheus.yml: |
+    global:
+      scrape_interval: 1s
+      scrape_timeout: 1s
+    scrape_configs:
+${job('queue-proxy', targets.queueProxy)}${job('activator', targets.activator)}${job('autoscaler', targets.autoscaler)}---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: prometheus-k8s-0
+  namespace: openshift-monitoring
+  labels:
+    app.kubernetes.io/name: prometheus
+spec:
+  containers:
+  - name: prometheus
+    image: quay.io/prometheus/prometheus:v2.42.0
+    args:
+    - --config.file=/etc/prometheus/prometheus.yml
+    - --storage.tsdb.path=/prometheus
+    - --web.listen-address=$(POD_IP):9090
+    env:
+    - name: POD_IP
+      valueFrom:
+        fieldRef:
+          fieldPath: status.podIP
+    ports:
+    - name: web
+      containerPort: 9090
+    readinessProbe:
+      httpGet:
+        path: /-/ready
+        port: 9090
+      periodSeconds: 1
+    volumeMounts:
+    - name: config
+      mountPath: /etc/prometheus
+    - name: data
+      mountPath: /prometheus
+  volumes:
+  - name: config
+    configMap:
+      name: prometheus-k8s
+  - name: data
+    emptyDir: {}
+`;
+}
+
+interface Sample { metric: Record<string, string>; value: [number, string] }
+
+describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-monitoring', { skip: existsSync(PROMETHEUS) ? false : `${PROMETHEUS} is not installed (Debian package prometheus)` }, () => {
+  let s: TestSkiff;
+  let certDir: string;
+  let httpsPort: number;
+  let prometheus = '';
+  const sh = (script: string) => run('sh', ['-c', script], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
+  const curl = async () => {
+    try {
+      return (await run('curl', ['-sS', '--max-time', '60', '--cacert', 'root.crt', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, `https://${HOST}:${httpsPort}`], { cwd: certDir })).stdout;
+    } catch (err) {
+      return `curl failed: ${(err as { stderr?: string }).stderr ?? String(err)}`;
+    }
+  };
+  const apply = (yaml: string) => s.kubectl.ok(['apply', '-f', '-'], { stdin: yaml });
+  const clusterIP = (ns: string, svc: string) => s.kubectl.ok(['get', 'svc', '-n', ns, svc, '-o', 'jsonpath={.spec.clusterIP}']);
+  /** Asks Prometheus until the query answers a series whose value passes `ok`. */
+  const query = (promql: string, ok: (v: number) => boolean, timeoutMs = 60_000) => waitFor(`Prometheus answering ${promql}`, async () => {
+    try {
+      const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      const body = await res.json() as { status: string; data?: { result: Sample[] } };
+      const hit = body.data?.result.find((r) => ok(Number(r.value[1])));
+      return body.status === 'success' && hit ? hit : undefined;
+    } catch {
+      return undefined;
+    }
+  }, timeoutMs);
+
+  before(async () => {
+    s = await startTestSkiff({ domain: DOMAIN });
+    httpsPort = s.skiff.info.ingress!.https.port;
+    certDir = mkdtempSync(join(tmpdir(), 'skiff-serving-metrics-'));
+    // The monitoring image is the host's Prometheus (docs/images.md: user mappings).
+    writeFileSync(join(s.dataDir, 'images.yaml'), `images:\n  - image: "quay.io/prometheus/prometheus:*"\n    command: ["${PROMETHEUS}"]\n`);
+    const seed = seed002Serving();
+    for (const command of seed.certificateCommands) await sh(command);
+    await apply(seed.smcp);
+    await apply(seed.memberRoll);
+    await apply(seed.gateways);
+    await apply(seed.knativeServing);
+    await s.kubectl.ok(['patch', '-n', 'knative-serving', 'knativeserving/knative-serving', '--type', 'merge', '-p', METRICS_AND_FAST_SCALE_DOWN]);
+    await apply(NETWORK_POLICY);
+    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    await apply(withTarget(seed.knativeService));
+    await s.kubectl.ok(['wait', 'ksvc/hello', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    await waitFor('the service answering through the router', async () => ((await curl()) === 'Hello Openshift!\n' ? true : undefined), 60_000);
+
+    await apply(prometheusManifests({
+      queueProxy: `${await clusterIP('default', `${REVISION}-private`)}:9091`,
+      activator: `${await clusterIP('knative-serving', 'activator-service')}:9090`,
+      autoscaler: `${await clusterIP('knative-serving', 'autoscaler')}:9090`,
+    }));
+    await s.kubectl.ok(['wait', '-n', 'openshift-monitoring', 'pod/prometheus-k8s-0', '--for=condition=Ready', '--timeout=90s'], { timeoutMs: 100_000 });
+    const ip = await s.kubectl.ok(['get', 'pod', '-n', 'openshift-monitoring', 'prometheus-k8s-0', '-o', 'jsonpath={.status.podIP}']);
+    prometheus = `http://${ip}:9090`;
+  });
+  after(async () => {
+    await s?.stop();
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('the operator writes the backend into config-observability', async () => {
+    const backend = await s.kubectl.ok(['get', 'cm', '-n', 'knative-serving', 'config-observability', '-o', 'jsonpath={.data.metrics\\.backend-destination}']);
+    assert.equal(backend, 'prometheus');
+  });
+
+  it('revision_request_count from the queue-proxy (:9091) counts the request', async () => {
+    // Another request now that Prometheus is watching, so the count is scraped while the pod lives.
+    assert.equal(await curl(), 'Hello Openshift!\n');
+    const hit = await query(`revision_request_count{namespace_name="default",revision_name="${REVISION}",response_code="200"}`, (v) => v >= 1);
+    assert.equal(hit.metric.job, 'queue-proxy');
+    assert.equal(hit.metric.configuration_name, 'hello');
+    assert.equal(hit.metric.service_name, 'hello');
+  });
+
+  it('autoscaler_desired_pods and the other KPA figures from the autoscaler pod (:9090)', async () => {
+    const desired = await query(`autoscaler_desired_pods{namespace_name="default",revision_name="${REVISION}"}`, (v) => v >= 0);
+    assert.equal(desired.metric.job, 'autoscaler');
+    assert.equal(desired.metric.service_name, 'hello');
+    await query(`autoscaler_target_concurrency_per_pod{revision_name="${REVISION}"}`, (v) => v === 70);
+    await query(`autoscaler_panic_mode{revision_name="${REVISION}"}`, (v) => v === 0 || v === 1);
+    await query(`autoscaler_actual_pods{revision_name="${REVISION}"}`, (v) => v >= 0);
+  });
+
+  it('activator_request_count (:9090) after a request held by the activator while the revision scales from zero', async () => {
+    await waitFor('no pods of the revision', async () => {
+      const pods = await s.kubectl.ok(['get', 'pods', '-n', 'default', '-l', `serving.knative.dev/revision=${REVISION}`, '-o', 'name']);
+      return pods.trim() === '' ? true : undefined;
+    }, 120_000);
+    await query(`autoscaler_desired_pods{revision_name="${REVISION}"}`, (v) => v === 0);
+    assert.equal(await curl(), 'Hello Openshift!\n');
+    const hit = await query(`activator_request_count{namespace_name="default",revision_name="${REVISION}",response_code="200"}`, (v) => v >= 1);
+    assert.equal(hit.metric.job, 'activator');
+    assert.equal(hit.metric.container_name, 'activator');
+  });
+});
