@@ -111,6 +111,13 @@ export function builtinCatalog(): CatalogEntry[] {
       config: { entrypoint: [`${BUILTIN_BIN_DIR}/knative-component`], cmd: [] },
     },
     {
+      name: 'kourier-gateway',
+      description: 'Stands for Kourier\'s Envoy (the `3scale-kourier-gateway` pod): binds nothing and sleeps until stopped; skiff\'s Kourier data plane listens on the pod\'s :8080 (external), :8081 (internal, also the readiness probe `/ready`) and :8443 (HTTPS).',
+      examples: ['docker.io/envoyproxy/envoy', 'envoyproxy/envoy-distroless', 'any image whose name ends in `/envoy` or `kourier-gateway`'],
+      matches: (ref) => /^envoy(-distroless)?$/.test(imageBaseName(ref)) || imageBaseName(ref).includes('kourier-gateway'),
+      config: { entrypoint: ['/bin/sh', '-c', PAUSE_SCRIPT, 'kourier-gateway'], cmd: [] },
+    },
+    {
       name: 'pause',
       description: 'Sleeps until it is stopped; exits 0 on SIGTERM.',
       examples: ['registry.k8s.io/pause', 'k8s.gcr.io/pause'],

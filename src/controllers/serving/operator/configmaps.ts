@@ -99,7 +99,9 @@ export function platformDefaults(serving: ServingSpec, appsDomain: string): Reco
       'default-external-scheme': 'https',
       'autocreate-cluster-domain-claims': 'true',
     },
-    'config-domain': { [appsDomain]: '' },
+    // Only when the CR names no domain of its own (serverless-operator extension.go: "if unset"),
+    // so `spec.config.domain` replaces the apps domain rather than competing with it.
+    'config-domain': Object.keys(serving.config['config-domain'] ?? {}).length > 0 ? {} : { [appsDomain]: '' },
     'config-deployment': { 'queue-sidecar-image': IMAGES.queue },
   };
 }

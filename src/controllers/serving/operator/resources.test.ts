@@ -122,6 +122,12 @@ test('ConfigMaps: upstream examples, OpenShift defaults, spec.config in either s
   assert.match(data('config-autoscaler')._example!, /^target-burst-capacity: "211"$/m);
 });
 
+test('spec.config.domain replaces the apps domain in config-domain', () => {
+  const cr = seedServing({ spec: { config: { domain: { 'example.org': '' } } } });
+  const cm = configMaps('knative-serving', servingSpecOf(cr), 'apps.example.com').find((c) => c.metadata.name === 'config-domain')!;
+  assert.deepEqual(Object.keys(cm.data as Record<string, string>).filter((k) => k !== '_example'), ['example.org']);
+});
+
 test('a live ConfigMap keeps hand-added keys and loses the keys the CR stopped setting', () => {
   const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-network', annotations: { [CONFIG_KEYS_ANNOTATION]: 'ingress-class' } }, data: { _example: 'e', 'ingress-class': 'istio' } };
   const live: KubeObject = {
