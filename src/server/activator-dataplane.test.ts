@@ -128,3 +128,49 @@ test('activator data plane: an activator per running activator pod; revisions an
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(dp.activators(), []);
 });
+
+test('activator data plane: a held request goes to a not-ready pod as soon as its queue-proxy answers the activator probe', async (t) => {
+  // The pod's queue-proxy: its user container is ready 300 ms from now; the kubelet never marks it ready here.
+  const readyAt = Date.now() + 300;
+  let probes = 0;
+  const pod = http.createServer((req, res) => {
+    if (req.headers['k-network-probe'] === 'queue') {
+      probes++;
+      if (Date.now() >= readyAt) res.end('queue');
+      else res.writeHead(503).end();
+      return;
+    }
+    res.end('Hello Openshift!');
+  });
+  await new Promise<void>((r) => pod.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => {
+    pod.closeAllConnections();
+    pod.close(() => r());
+  }));
+  const podPort = (pod.address() as AddressInfo).port;
+
+  const mem = new MemoryClient();
+  mem.put(activatorPod());
+  mem.put({ apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'hello-00001', namespace: 'default' }, spec: { containerConcurrency: 0, timeoutSeconds: 30 } } as KubeObject);
+  const dp = await startActivatorDataPlane(mem.asClient(), silentLogger(), new Sink(), { port: 0, metricsPort: null, probeIntervalMs: 50 });
+  t.after(() => dp.stop());
+  await dp.settled();
+  const [act] = dp.activators();
+  assert.ok(act);
+
+  const reply = get(act.port, { 'knative-serving-revision': 'hello-00001', 'knative-serving-namespace': 'default' });
+  // The pod is up but not ready: its private Service's slice lists it `ready: false`.
+  mem.put({
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name: 'hello-00001-private-x1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'hello-00001-private' } },
+    addressType: 'IPv4', endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: false, serving: false, terminating: false } }], ports: [{ name: 'http', port: podPort }],
+  } as KubeObject);
+  assert.deepEqual(await reply, { status: 200, body: 'Hello Openshift!' });
+  assert.ok(Date.now() >= readyAt);
+  assert.ok(probes >= 2, `${probes} probes`);
+
+  // Healthy now: no more probes while it stays in the endpoints.
+  const seen = probes;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(probes, seen);
+});

@@ -4,8 +4,11 @@
  * program), listening on the pod's own IP at :8012 (requests) and :9090 (metrics), as the
  * gateway proxies do for gateway pods (mesh-dataplane.ts). It watches, through the Client
  * only, those pods, every Revision (containerConcurrency, timeoutSeconds, labels) and the
- * EndpointSlices of each revision's private Service (its ready pods), and pushes each
- * revision's settings to every activator. A deleted activator pod stops accepting and drains
+ * EndpointSlices of each revision's private Service (its pods, ready or not), and pushes each
+ * revision's settings to every activator. The backends pushed are the ready pods plus the
+ * not-ready ones that passed the activator's own probe (one backends manager for all the
+ * activators, as they run in one process): a revision coming back from zero is served as
+ * soon as its queue-proxy answers, not when the kubelet next probes it. A deleted activator pod stops accepting and drains
  * within its grace period (upstream's activator grace is 600s, the longest revision timeout).
  */
 import { isPodActive, podIPv4, type Pod } from '../api/builtin/core/pod-readiness.ts';
@@ -14,8 +17,9 @@ import type { KubeObject } from '../api/object.ts';
 import { Informer } from '../client/informer.ts';
 import type { Client } from '../client/types.ts';
 import { KINDS, SERVING_NAMESPACE, type StatSink } from '../controllers/serving/shared/contracts.ts';
-import { Activator } from '../dataplane/activator/activator.ts';
-import { privateServiceName, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
+import { Activator, type RevisionSettings } from '../dataplane/activator/activator.ts';
+import { RevisionBackendsManager } from '../dataplane/activator/backends-manager.ts';
+import { privateServiceName, revisionDests, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
 
@@ -42,10 +46,18 @@ interface Instance {
   draining?: Promise<void>;
 }
 
+interface DesiredRevision {
+  namespace: string;
+  name: string;
+  settings: RevisionSettings;
+}
+
 export interface ActivatorDataPlaneOptions {
   /** Tests: ports other than 8012 / 9090 (0 = any free port). */
   port?: number;
   metricsPort?: number | null;
+  /** Tests: how often not-ready pods are probed (default 200 ms, as upstream). */
+  probeIntervalMs?: number;
 }
 
 export async function startActivatorDataPlane(client: Client, log: Logger, sink: StatSink, opts: ActivatorDataPlaneOptions = {}): Promise<RunningActivatorDataPlane> {
@@ -58,6 +70,23 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
+  const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const backends = new RevisionBackendsManager({
+    // A probe found a pod ready: push that revision alone, at once (requests are waiting for
+    // it), to draining activators too (they still hold requests).
+    onChange: (key) => {
+      const rev = revisions.get(key);
+      if (stopped || !rev) return;
+      const settings = revisionSettings(rev, backends.backends(key));
+      for (const inst of instances.values()) inst.activator.updateRevision(rev.metadata.namespace ?? '', rev.metadata.name ?? '', settings);
+    },
+    held: (key) => {
+      const [ns = '', name = ''] = key.split('/');
+      return [...instances.values()].reduce((n, i) => n + i.activator.held(ns, name), 0);
+    },
+    ...(opts.probeIntervalMs !== undefined ? { intervalMs: opts.probeIntervalMs } : {}),
+  });
+
   const drain = (key: string, inst: Instance, deadlineMs: number) => {
     if (inst.draining) return;
     log.info({ pod: key, deadlineMs }, 'activator pod terminating: draining');
@@ -67,7 +96,10 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
   };
 
   const startInstance = (key: string, pod: Pod, address: string): Instance => {
-    const activator = new Activator({ host: address, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort });
+    const activator = new Activator({
+      host: address, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort,
+      onHold: (namespace, revision) => backends.kick(`${namespace}/${revision}`),
+    });
     const inst: Instance = { pod, activator, listening: Promise.resolve(true), ok: true };
     inst.listening = activator.listen().then(() => true, (err: unknown) => {
       log.error({ err, pod: key, address }, 'activator: cannot listen on the pod address');
@@ -78,24 +110,33 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     return inst;
   };
 
-  /** Pushes every revision (and removes vanished ones) on one activator. */
-  const push = (activator: Activator) => {
+  /** Every revision's settings, after handing its endpoints to the backends manager (which forgets vanished revisions). */
+  const desiredRevisions = () => {
     const byService = slicesByService(slices.list());
-    const present = new Set<string>();
+    const out = new Map<string, DesiredRevision>();
     for (const rev of revisions.list()) {
-      const ns = rev.metadata.namespace ?? '';
+      const key = keyOf(rev);
+      const namespace = rev.metadata.namespace ?? '';
       const name = rev.metadata.name ?? '';
-      present.add(`${ns}/${name}`);
-      activator.updateRevision(ns, name, revisionSettings(rev, byService.get(`${ns}/${privateServiceName(name)}`) ?? []));
+      backends.update(key, revisionDests(byService.get(`${namespace}/${privateServiceName(name)}`) ?? []));
+      out.set(key, { namespace, name, settings: revisionSettings(rev, backends.backends(key)) });
     }
+    for (const key of backends.revisions()) if (!out.has(key)) backends.remove(key);
+    return out;
+  };
+
+  /** Pushes every revision (and removes vanished ones) on one activator. */
+  const push = (activator: Activator, desired: Map<string, DesiredRevision>) => {
+    for (const { namespace, name, settings } of desired.values()) activator.updateRevision(namespace, name, settings);
     for (const key of activator.revisions()) {
-      if (present.has(key)) continue;
+      if (desired.has(key)) continue;
       const [ns = '', name = ''] = key.split('/');
       activator.removeRevision(ns, name);
     }
   };
 
   const reconcile = () => {
+    const desired = desiredRevisions();
     const seen = new Set<string>();
     for (const pod of pods.list()) {
       const key = `${pod.metadata.namespace}/${pod.metadata.name}/${pod.metadata.uid}`;
@@ -117,7 +158,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
         instances.set(key, inst);
       }
       inst.pod = pod;
-      push(inst.activator);
+      push(inst.activator, desired);
     }
     for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, 0);
   };
@@ -163,6 +204,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      backends.stop();
       for (const i of all) i.stop();
       await running;
       await Promise.all([...instances.values()].map((i) => i.draining ?? i.activator.close(0)));

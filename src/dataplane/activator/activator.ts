@@ -47,6 +47,8 @@ export interface ActivatorOptions {
   random?: () => number;
   /** Requests a revision may hold beyond its capacity (upstream 10000; tests use less). */
   queueDepth?: number;
+  /** A request has to wait for the revision's capacity (its not-ready pods are worth probing now). */
+  onHold?: (namespace: string, revision: string) => void;
 }
 
 interface RevisionEntry {
@@ -153,6 +155,11 @@ export class Activator {
     return [...this.#revisions.keys()];
   }
 
+  /** Requests held for the revision now, waiting for capacity. */
+  held(namespace: string, revision: string): number {
+    return this.#revisions.get(`${namespace}/${revision}`)?.throttler.breaker.waiting ?? 0;
+  }
+
   /** One reporting tick (the timer calls it; tests may too). */
   reportStats(now = Date.now()): void {
     for (const stat of this.#reporter.report(now)) {
@@ -207,6 +214,7 @@ export class Activator {
 
   async #serve(req: http.IncomingMessage, res: http.ServerResponse, entry: RevisionEntry): Promise<void> {
     const finish = this.#track(entry);
+    this.#noteHold(entry);
     const abort = new AbortController();
     const timeout = setTimeout(() => {
       // Upstream's timeout handler: 504 if nothing was written yet, else the connection is cut.
@@ -228,6 +236,10 @@ export class Activator {
       clearTimeout(timeout);
       finish(res.statusCode);
     }
+  }
+
+  #noteHold(entry: RevisionEntry): void {
+    if (this.#opts.onHold && entry.throttler.wouldWait()) this.#opts.onHold(entry.labels.namespace, entry.labels.revision);
   }
 
   /** Counts a request in (stats, drain) and returns what counts it out (with its metrics). */
@@ -253,6 +265,7 @@ export class Activator {
     if (this.#draining) return void refuse('503 Service Unavailable', 'shutting down\n');
     if (!entry) return void refuse('404 Not Found', `${revisionNotFoundMessage(id.name)}\n`);
     const finish = this.#track(entry);
+    this.#noteHold(entry);
     const abort = new AbortController();
     socket.once('close', () => abort.abort(new Error('client went away')));
     let status = 101;

@@ -65,6 +65,11 @@ export class RevisionThrottler {
     this.breaker.updateCapacity(this.#trackers.length === 0 ? 0 : perPod * this.#trackers.length);
   }
 
+  /** Whether a request arriving now would have to wait for a slot. */
+  wouldWait(): boolean {
+    return this.breaker.waiting > 0 || this.breaker.inFlight >= this.breaker.capacity;
+  }
+
   /**
    * Waits for a slot and a pod, then runs `fn` with the pod's `ip:port`. Rejects with
    * QueueFullError, or the signal's reason when the caller stops waiting.
