@@ -87,6 +87,16 @@ describe('revisionStatus', () => {
     assert.equal(cond(s, 'Ready')?.reason, 'ContainerMissing');
   });
 
+  it('keeps the pull error as the ContainerMissing message while the kubelet backs off', () => {
+    const pulled = pod({ state: { waiting: { reason: 'ErrImagePull', message: 'manifest unknown' } } });
+    const first = revisionStatus(revision(), { deployment: deployment(), pods: [pulled], pa: pa({}) }, now);
+    const message = 'Unable to fetch image "openshift/hello-openshift": failed to resolve image to digest: manifest unknown';
+    assert.equal(cond(first, 'ContainerHealthy')?.message, message);
+    const backingOff = pod({ state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "openshift/hello-openshift"' } } });
+    const next = revisionStatus(revision(first.conditions as Condition[]), { deployment: deployment(), pods: [backingOff], pa: pa({}) }, now);
+    assert.deepEqual(next.conditions, first.conditions);
+  });
+
   it('reports an unschedulable pod and a progress deadline', () => {
     const pending = pod({}, [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available' }]);
     const s = revisionStatus(revision(), { deployment: deployment(), pods: [pending], pa: pa({}) }, now);

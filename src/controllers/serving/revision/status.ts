@@ -93,6 +93,21 @@ function deploymentTimedOut(deployment: DeploymentView): boolean {
   return (deployment.status?.conditions ?? []).some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === REASON.progressDeadlineExceeded);
 }
 
+/**
+ * The ContainerMissing message: the pull's error. Between pulls the kubelet says only
+ * `Back-off pulling image "…"`; upstream's message is the resolver's error and stays put while
+ * it retries, so a back-off keeps the error already reported for this image (no flapping
+ * status, no write per back-off).
+ */
+function pullFailureMessage(conds: KnativeConditions, image: string, waiting: { reason?: string; message?: string }): string {
+  const reported = conds.get(RC.ContainerHealthy);
+  const prefix = missingImageMessage(image, '');
+  if (waiting.reason === 'ImagePullBackOff' && reported?.status === 'False' && reported.reason === REASON.containerMissing && reported.message?.startsWith(prefix)) {
+    return reported.message;
+  }
+  return missingImageMessage(image, `failed to resolve image to digest: ${waiting.message || waiting.reason}`);
+}
+
 /** Why a revision that wants pods has none available, read off its first pod. */
 export function diagnosePods(conds: KnativeConditions, deployment: DeploymentView, pods: readonly PodView[]): void {
   if ((deployment.spec?.replicas ?? 0) <= 0 || (deployment.status?.availableReplicas ?? 0) > 0) return;
@@ -112,7 +127,7 @@ export function diagnosePods(conds: KnativeConditions, deployment: DeploymentVie
     if (w && IMAGE_PULL_FAILURES.has(w.reason ?? '')) {
       // Upstream resolves image digests before deploying; here the kubelet's pull is that resolution.
       const image = pod.spec?.containers?.find((c) => c.name === status.name)?.image ?? status.image ?? '';
-      conds.markFalse(RC.ContainerHealthy, REASON.containerMissing, missingImageMessage(image, `failed to resolve image to digest: ${w.message ?? w.reason}`));
+      conds.markFalse(RC.ContainerHealthy, REASON.containerMissing, pullFailureMessage(conds, image, w));
       return;
     }
     if (w && deploymentTimedOut(deployment)) {
