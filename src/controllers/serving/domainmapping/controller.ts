@@ -6,7 +6,8 @@
  * in knative-serving.
  *
  * What wakes a DomainMapping: itself; every DomainMapping of the same name (a claim may pass
- * to it when the holder goes); its KIngress; the object its ref names; and a change to
+ * to it when the holder goes); its KIngress; the object its ref names and that Route's
+ * KIngress (whose paths a DomainMapping takes, local-hop.ts); and a change to
  * config-network, which wakes them all. A ref to any other kind is read from the API.
  */
 import type { KubeObject } from '../../../api/object.ts';
@@ -37,11 +38,13 @@ export async function startDomainMappingController(client: Client, events: Event
   const systemNamespace = opts.systemNamespace ?? SERVING_NAMESPACE;
   const domainMappings = new Informer(client, KINDS.domainMapping, {}, log);
   const ingresses = new Informer(client, KINDS.ingress, { labelSelector: ServingLabels.domainMappingUID }, log);
+  // Routes' KIngresses: a DomainMapping of a Route takes that Route's paths (local-hop.ts).
+  const routeIngresses = new Informer(client, KINDS.ingress, { labelSelector: ServingLabels.route }, log);
   const configMaps = new Informer(client, KINDS.configMap, { namespace: systemNamespace }, log);
   // The Addressables a DomainMapping commonly names, cached and watched. A core Service is
   // addressed by its name alone (upstream's resolver does not read it), so it needs no cache.
   const targets = [KINDS.service, KINDS.route].map((type) => ({ type, informer: new Informer(client, type, {}, log) }));
-  const informers = [domainMappings, ingresses, configMaps, ...targets.map((t) => t.informer)];
+  const informers = [domainMappings, ingresses, routeIngresses, configMaps, ...targets.map((t) => t.informer)];
 
   let config: DomainMappingConfig = domainMappingConfigFromData(undefined);
   const reloadConfig = (): void => {
@@ -63,6 +66,7 @@ export async function startDomainMappingController(client: Client, events: Event
       domainMapping: (k) => domainMappings.get(k),
       domainMappingsNamed: (domain) => domainMappings.list().filter((d) => d.metadata.name === domain),
       ingress: (ns, n) => ingresses.get(`${ns}/${n}`),
+      routeIngress: (ns, route) => routeIngresses.list(ns).find((i) => i.metadata.labels?.[ServingLabels.route] === route),
       target: async (ref) => {
         if (!ref.name || !ref.kind || !ref.apiVersion || isCoreService(ref)) return undefined;
         const cached = targets.find((t) => sameType(ref, t.type));
@@ -84,6 +88,10 @@ export async function startDomainMappingController(client: Client, events: Event
       if (sameType(ref, type) && ref.name === obj.metadata.name && (ref.namespace ?? d.metadata.namespace) === obj.metadata.namespace) controller.enqueue(objectKeyOf(d));
     }
   };
+  const wakeOnRouteIngress = (ing: KubeObject) => {
+    const route = ing.metadata.labels?.[ServingLabels.route];
+    for (const d of domainMappings.list(ing.metadata.namespace)) if (refOf(d).name === route) controller.enqueue(objectKeyOf(d));
+  };
   const wakeOnConfig = (cm: KubeObject) => {
     if (cm.metadata.name !== NETWORK_CONFIG_MAP) return;
     reloadConfig();
@@ -92,6 +100,7 @@ export async function startDomainMappingController(client: Client, events: Event
 
   domainMappings.addHandlers({ add: wakeSameName, update: (_o, d) => controller.enqueue(objectKeyOf(d)), delete: wakeSameName });
   wakeOwners(ingresses, KINDS.domainMapping, controller);
+  routeIngresses.addHandlers({ add: wakeOnRouteIngress, update: (_o, n) => wakeOnRouteIngress(n), delete: wakeOnRouteIngress });
   for (const { type, informer } of targets) {
     const wake = wakeReferencing(type);
     informer.addHandlers({ add: wake, update: (_o, n) => wake(n), delete: wake });

@@ -6,7 +6,8 @@
  * cluster host (so the Route's own cluster-local rule picks the request up behind it) and
  * appends `K-Original-Host: <domain>`. The DomainMapping's annotations ride along (so
  * `serving.knative.openshift.io/enablePassthrough` reaches the OpenShift Route), its labels
- * too, plus the domainMappingUID/-Namespace labels.
+ * too, plus the domainMappingUID/-Namespace labels. Where the target is a Route with a
+ * KIngress, skiff takes that Route's paths instead of the single split (local-hop.ts).
  */
 import type { KubeObject } from '../../../api/object.ts';
 import { ServingLabels } from '../../../api/knative/serving/keys.ts';
@@ -35,6 +36,8 @@ export interface DomainMappingIngressInput {
   ingressClass: string;
   httpOption?: 'Enabled' | 'Redirected';
   tls?: IngressTLS[];
+  /** The Route's cluster-local paths for the target host (local-hop.ts), in place of the single split. */
+  viaRoute?: (host: string, extraHeaders: Record<string, string>) => Array<Record<string, unknown>> | undefined;
 }
 
 /** networking.GetIngressClass: either spelling of the annotation, the dotted one first. */
@@ -48,24 +51,18 @@ export function makeDomainMappingIngress(dm: KubeObject, input: DomainMappingIng
   const annotations: Record<string, string> = { [INGRESS_ANNOTATIONS.ingressClass]: input.ingressClass };
   for (const [k, v] of Object.entries(dm.metadata.annotations ?? {})) annotations[k] = v;
   for (const k of EXCLUDED_ANNOTATIONS) delete annotations[k];
+  const originalHost = { [ORIGINAL_HOST_HEADER]: domain };
+  const paths = input.viaRoute?.(input.targetHost, originalHost) ?? [{
+    rewriteHost: input.targetHost,
+    splits: [{ serviceNamespace: namespace, serviceName: input.backendService, servicePort: 80, percent: 100, appendHeaders: originalHost }],
+  }];
   const spec: Record<string, unknown> = {
     ...(input.httpOption ? { httpOption: input.httpOption } : {}),
     ...(input.tls && input.tls.length > 0 ? { tls: input.tls } : {}),
     rules: [{
       hosts: [domain],
       visibility: 'ExternalIP',
-      http: {
-        paths: [{
-          rewriteHost: input.targetHost,
-          splits: [{
-            serviceNamespace: namespace,
-            serviceName: input.backendService,
-            servicePort: 80,
-            percent: 100,
-            appendHeaders: { [ORIGINAL_HOST_HEADER]: domain },
-          }],
-        }],
-      },
+      http: { paths },
     }],
   };
   return {

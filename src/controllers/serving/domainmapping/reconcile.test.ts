@@ -32,6 +32,7 @@ function setup(network: Record<string, string> = { 'autocreate-cluster-domain-cl
     domainMapping: (key) => all().find((o) => o.kind === 'DomainMapping' && `${o.metadata.namespace}/${o.metadata.name}` === key),
     domainMappingsNamed: (d) => all().filter((o) => o.kind === 'DomainMapping' && o.metadata.name === d),
     ingress: (ns, n) => mem.find(KINDS.ingress, ns, n),
+    routeIngress: (ns, route) => all().find((o) => o.kind === 'Ingress' && o.metadata.namespace === ns && o.metadata.labels?.['serving.knative.dev/route'] === route),
     target: (ref) => Promise.resolve(mem.find({ apiVersion: ref.apiVersion!, kind: ref.kind! }, ref.namespace, ref.name!)),
   };
   return { mem, deps };
@@ -71,6 +72,23 @@ describe('reconcileDomainMapping', () => {
     const writes = mem.writes;
     await reconcileDomainMapping(deps, `default/${DOMAIN}`);
     assert.equal(mem.writes, writes);
+  });
+
+  it('takes the Route\'s cluster-local paths when the Route has a KIngress (skiff\'s one-hop substitute)', async () => {
+    const { mem, deps } = setup();
+    mem.put(KSVC);
+    const split = { serviceName: 'hello-00001', serviceNamespace: 'default', servicePort: 80, percent: 100, appendHeaders: { 'Knative-Serving-Revision': 'hello-00001', 'Knative-Serving-Namespace': 'default' } };
+    mem.put({
+      apiVersion: KINDS.ingress.apiVersion, kind: KINDS.ingress.kind, metadata: { name: 'hello', namespace: 'default', labels: { 'serving.knative.dev/route': 'hello' } },
+      spec: { rules: [{ hosts: ['hello.default', 'hello.default.svc', 'hello.default.svc.cluster.local'], visibility: 'ClusterLocal', http: { paths: [{ splits: [split] }] } }] },
+    });
+    mem.put(dmIn('default', '2026-01-01T00:00:00Z'));
+    await reconcileDomainMapping(deps, `default/${DOMAIN}`);
+    const paths = (mem.find(KINDS.ingress, 'default', DOMAIN)!.spec as { rules: Array<{ http: { paths: unknown[] } }> }).rules[0]!.http.paths;
+    assert.deepEqual(paths, [{
+      rewriteHost: 'hello.default.svc.cluster.local',
+      splits: [{ ...split, appendHeaders: { ...split.appendHeaders, 'K-Original-Host': DOMAIN } }],
+    }]);
   });
 
   it('reports an unresolvable reference and retries', async () => {

@@ -7,7 +7,7 @@
  * 3. TLS: `spec.tls.secretName` becomes the KIngress's TLS; skiff provisions no Knative
  *    Certificates, so otherwise CertificateProvisioned is True with TLSNotEnabled;
  * 4. the reference, resolved to the target's cluster host and Service;
- * 5. the KIngress, then IngressReady from its status once it observed its generation.
+ * 5. the KIngress (through the Route's own paths where there is one: local-hop.ts), then IngressReady from its status once it observed its generation.
  *
  * A failed step stops the pass with an error (retried with backoff) after its condition is
  * written, as upstream's ReconcileKind returns; observedGeneration moves only on success.
@@ -23,6 +23,7 @@ import { KnativeConditions } from '../shared/conditions.ts';
 import { decideClaim } from './claim.ts';
 import type { DomainMappingConfig } from './config.ts';
 import { annotatedIngressClass, type IngressTLS, makeDomainMappingIngress } from './ingress.ts';
+import { pathsViaRouteIngress } from './local-hop.ts';
 import { type KReference, resolveRef } from './resolve.ts';
 import {
   DOMAIN_MAPPING_CONDITIONS, markCertificateNotRequired, markDomainClaimed, markDomainClaimNotOwned, markIngressNotConfigured,
@@ -39,6 +40,8 @@ export interface DomainMappingDeps {
   /** Every DomainMapping named `domain`, across namespaces. */
   domainMappingsNamed(domain: string): KubeObject[];
   ingress(namespace: string, name: string): KubeObject | undefined;
+  /** The KIngress of the Route `route` in `namespace` (labelled serving.knative.dev/route), if any. */
+  routeIngress(namespace: string, route: string): KubeObject | undefined;
   /** The object `ref` names (from a cache where one is kept), undefined when absent. */
   target(ref: KReference): Promise<KubeObject | undefined>;
 }
@@ -109,6 +112,7 @@ async function reconcileResources(deps: DomainMappingDeps, dm: KubeObject, statu
   const desired = makeDomainMappingIngress(dm, {
     backendService: resolved.backendService, targetHost: resolved.host, ingressClass,
     httpOption: httpOptionFor(dm, cfg), tls,
+    viaRoute: (host, headers) => pathsViaRouteIngress(deps.routeIngress(ns, resolved.backendService), host, headers),
   });
   const ingress = await reconcileIngress(deps, dm, desired);
   const ingStatus = (ingress.status ?? {}) as { observedGeneration?: number };
