@@ -3,7 +3,8 @@
  * operator's workload override transformer does (pkg/reconciler/common/workload_override.go):
  * labels and annotations go onto the Deployment and its pod template, replicas onto the
  * spec, env/resources/probes onto the named container; plus `spec.high-availability.replicas`
- * and the Serverless operator's secret-informer-filtering env on net-istio-controller.
+ * and the Serverless operator's secret-informer-filtering env on net-istio-controller and
+ * net-kourier-controller.
  */
 import type { KubeObject } from '../../../api/object.ts';
 import { SECRET_FILTERING_ENV } from './meta.ts';
@@ -12,6 +13,8 @@ import type { ServingSpec, WorkloadOverride } from './spec.ts';
 interface Container { name: string; env?: Array<Record<string, unknown>>; resources?: Record<string, unknown>; readinessProbe?: Record<string, unknown>; livenessProbe?: Record<string, unknown> }
 interface PodTemplate { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: Container[]; nodeSelector?: Record<string, string>; tolerations?: unknown[]; affinity?: Record<string, unknown> } }
 interface DeploymentSpec { replicas?: number; template: PodTemplate }
+
+const FILTERING_CONTROLLERS = ['net-istio-controller', 'net-kourier-controller'];
 
 /** Sets (or replaces) env vars by name, keeping the others in order. */
 function mergeEnv(env: Array<Record<string, unknown>> | undefined, vars: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> {
@@ -67,7 +70,8 @@ export function customize(deployment: KubeObject, serving: ServingSpec): KubeObj
   const spec = out.spec as unknown as DeploymentSpec;
   const name = out.metadata.name!;
   if (serving.haReplicas !== undefined && name !== '3scale-kourier-gateway') spec.replicas = serving.haReplicas;
-  if (serving.secretInformerFiltering && name === 'net-istio-controller') {
+  // Both networking controllers inform on Secrets (knative.md §4.3: net-istio and net-kourier).
+  if (serving.secretInformerFiltering && FILTERING_CONTROLLERS.includes(name)) {
     const c = spec.template.spec.containers.find((x) => x.name === 'controller');
     if (c) c.env = mergeEnv(c.env, [{ name: SECRET_FILTERING_ENV, value: 'true' }]);
   }

@@ -104,6 +104,12 @@ test('secret informer filtering: the CR annotation sets the env on net-istio-con
   })), 'false');
 });
 
+test('secret informer filtering: with Kourier the annotation sets the env on net-kourier-controller', () => {
+  const cr = seedServing({ annotations: { [SECRET_FILTERING_ANNOTATION]: 'true' }, spec: { ingress: { kourier: { enabled: true } } } });
+  const env = podOf(find(render(cr).objects, 'Deployment', 'net-kourier-controller')).spec.containers[0]!.env as Array<{ name: string; value?: string }>;
+  assert.equal(env.find((e) => e.name === SECRET_FILTERING_ENV)?.value, 'true');
+});
+
 test('ConfigMaps: upstream examples, OpenShift defaults, spec.config in either spelling', () => {
   const cr = seedServing({ spec: { config: { network: { 'tag-template': '{{.Name}}-{{.Tag}}' }, 'config-autoscaler': { 'enable-scale-to-zero': 'false' } } } });
   const cms = configMaps('knative-serving', servingSpecOf(cr), 'apps.example.com');
