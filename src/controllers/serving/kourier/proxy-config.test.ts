@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { request as httpsRequest } from 'node:https';
+import { createCertificateAuthority, issueCertificate } from '../../../pki/certificates.ts';
+import { tlsSecret } from '../../../dataplane/config/testing-fixtures.ts';
 import type { Pod } from '../../../api/builtin/core/pod-readiness.ts';
 import { slice, pod } from '../../../dataplane/config/testing-services.ts';
 import { service } from '../../../dataplane/config/testing-fixtures.ts';
@@ -9,6 +12,7 @@ import { GatewayProxy } from '../../../dataplane/gateway/index.ts';
 import { helloIngress } from '../ingress/testing-fixtures.ts';
 import { KOURIER_INGRESS_CLASS } from './gateway.ts';
 import { compileKourierProxy, kourierObjects, type KourierInputs } from './proxy-config.ts';
+import { kourierProbeTargets } from './reconcile.ts';
 
 const GATEWAY_IP = '127.0.83.7';
 const REVISION_IP = '127.0.83.8';
@@ -102,5 +106,45 @@ describe('a GatewayProxy running the compiled Kourier configuration', () => {
     assert.equal((await get(8081, 'internalkourier', '/ready')).status, 200);
     const probe = await get(8080, 'hello-default.apps.example.com', '/healthz', { 'K-Network-Probe': 'probe', 'K-Network-Hash': 'override' });
     assert.equal(probe.headers['k-network-hash'], hash);
+  });
+});
+
+describe('Kourier HTTPS (a KIngress with spec.tls)', () => {
+  it('terminates TLS on 8443 with the ingress\'s certificate and routes by the host', async () => {
+    const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
+    const ca = await createCertificateAuthority({ commonName: 'shop root', ...validity });
+    const cert = await issueCertificate(ca, { commonName: 'hello-default.apps.example.com', dnsNames: ['hello-default.apps.example.com'], usages: ['serverAuth'], ...validity });
+    const secret = tlsSecret('default', 'hello-cert', { 'tls.crt': cert.certPem, 'tls.key': cert.keyPem });
+    const backend = createServer((_req, res) => res.end('over tls\n'));
+    await new Promise<void>((resolve) => backend.listen(0, REVISION_IP, resolve));
+    const tls = helloIngress({ annotations: { 'networking.knative.dev/ingress.class': KOURIER_INGRESS_CLASS }, tls: [{ hosts: ['hello-default.apps.example.com'], secretName: 'hello-cert', secretNamespace: 'default' }] });
+    const { config } = compileKourierProxy({ ...inputs((backend.address() as AddressInfo).port), ingresses: [tls], secret: (ns, name) => (ns === 'default' && name === 'hello-cert' ? secret : undefined) }, gatewayPod);
+    const proxy = new GatewayProxy({ address: GATEWAY_IP });
+    try {
+      const applied = await proxy.apply(config, undefined);
+      assert.deepEqual(applied.ports, [8080, 8081, 8443]);
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest({ host: GATEWAY_IP, port: 8443, servername: 'hello-default.apps.example.com', headers: { Host: 'hello-default.apps.example.com' }, ca: ca.certPem, agent: false }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text));
+        });
+        req.on('error', reject).end();
+      });
+      assert.equal(body, 'over tls\n');
+    } finally {
+      await proxy.stop(0);
+      backend.close();
+    }
+  });
+});
+
+describe('kourierProbeTargets', () => {
+  it('probes each running gateway pod: external hosts on 8080, cluster-local hosts on 8081', () => {
+    const pending: Pod = { ...gatewayPod, metadata: { ...gatewayPod.metadata, name: 'pending' }, status: { phase: 'Pending' } };
+    const targets = kourierProbeTargets(ingress, [gatewayPod, pending]).map((t) => `${t.address}:${t.port} ${t.host}`);
+    assert.deepEqual(targets, [
+      `${GATEWAY_IP}:8080 hello-default.apps.example.com`,
+      `${GATEWAY_IP}:8081 hello.default`, `${GATEWAY_IP}:8081 hello.default.svc`, `${GATEWAY_IP}:8081 hello.default.svc.cluster.local`,
+    ]);
   });
 });
