@@ -32,7 +32,7 @@ export interface AutoscaleResults {
   /** The highest desiredScale seen after the step. */
   maxDesired: number;
   /** desiredScale / actualScale samples after the step, for the record. */
-  series: Array<{ atMs: number; desired: number; actual: number }>;
+  series: Array<{ atMs: number; desired: number; actual: number; inFlight: number }>;
   answered: number;
   failed: number;
   firstError?: string;
@@ -52,7 +52,7 @@ export async function measureAutoscaleReaction(http: KubeHttp, target: RouterTar
     const series: AutoscaleResults['series'] = [];
     while (performance.now() - step < AFTER_STEP_MS) {
       const s = await podAutoscalerScales(http, revision).catch(() => undefined);
-      if (s) series.push({ atMs: performance.now() - step, desired: s.desired ?? 0, actual: s.actual ?? 0 });
+      if (s) series.push({ atMs: performance.now() - step, desired: s.desired ?? 0, actual: s.actual ?? 0, inFlight: load.inFlight });
       const last = series.at(-1);
       if (last && last.desired >= expected && last.actual >= expected) break;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -11,6 +11,8 @@ export interface SteppedLoad {
   /** Workers beyond `n` stop after their current request; missing ones start at once. */
   setConcurrency(n: number): void;
   readonly answered: number;
+  /** Requests sent and not yet answered: the concurrency the client offers right now. */
+  readonly inFlight: number;
   readonly failed: number;
   readonly firstError: string | undefined;
   stop(): Promise<void>;
@@ -26,16 +28,19 @@ export function startSteppedLoad(target: RouterTarget, path: string, maxConcurre
   let wanted = 0;
   let stopped = false;
   const workers = new Map<number, Promise<void>>();
-  const state = { answered: 0, failed: 0, firstError: undefined as string | undefined };
+  const state = { answered: 0, failed: 0, inFlight: 0, firstError: undefined as string | undefined };
 
   const work = async (index: number) => {
     while (!stopped && index < wanted) {
+      state.inFlight++;
       try {
         const res = await pool.request({ path, method: 'GET', headers: { host } });
         await res.body.dump();
+        state.inFlight--;
         if (res.statusCode === 200) state.answered++;
         else fail(`HTTP ${res.statusCode}`);
       } catch (error) {
+        state.inFlight--;
         fail(error instanceof Error ? error.message : String(error));
         // Do not spin on a refused connection.
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -55,6 +60,7 @@ export function startSteppedLoad(target: RouterTarget, path: string, maxConcurre
     },
     get answered() { return state.answered; },
     get failed() { return state.failed; },
+    get inFlight() { return state.inFlight; },
     get firstError() { return state.firstError; },
     async stop() {
       stopped = true;

@@ -8,7 +8,7 @@ import { ms, ratio, table, verdict } from './report.ts';
 import { HIGH_CONCURRENCY, LOW_CONCURRENCY, DELAY_SECONDS } from './serving-autoscale.ts';
 import type { ServingResults } from './serving-bench.ts';
 import { COLD_POOL } from './serving-bench.ts';
-import { summariseTries } from './serving-stats.ts';
+import { changes, summariseTries } from './serving-stats.ts';
 import { STEADY_CONNECTIONS, STEADY_THREADS } from './serving-steady.ts';
 
 export const TARGET_COLD_P50_MS = 300;
@@ -59,6 +59,9 @@ export function formatServingReport(r: ServingResults): string {
     `(c) closed-loop undici load through the router to the echo image's /delay/${DELAY_SECONDS} (min-scale 1, the revision's window 60 s = Knative's default, so a 6 s panic`,
     `    window; target 100 × utilization 70 %); ${LOW_CONCURRENCY} concurrent for 12 s, then ${HIGH_CONCURRENCY}; times from the step until PodAutoscaler status.desiredScale,`,
     '    then status.actualScale, reach the expected scale; PA polled every 100 ms.',
+    ...(a ? [`    desiredScale after the step (value@s): ${changes(a.series.map((x) => ({ atMs: x.atMs, value: x.desired })))}`,
+      `    actualScale after the step (value@s): ${changes(a.series.map((x) => ({ atMs: x.atMs, value: x.actual })))}`,
+      `    client requests in flight after the step (by 50, value@s): ${changes(a.series.map((x) => ({ atMs: x.atMs, value: Math.floor(x.inFlight / 50) * 50 })))}`] : []),
     ...(a?.firstError ? [`    first failed request: ${a.firstError}`] : []),
     ...r.errors.map((e) => `FAILED ${e}`),
     `Setup (skiff up, seed 002, 7 ksvcs Ready): ${r.setupMs === undefined ? '—' : (r.setupMs / 1000).toFixed(0)} s. ${r.cpus} CPUs; load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)}.`,

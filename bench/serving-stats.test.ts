@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expectedScale, firstReachedMs, summariseTries } from './serving-stats.ts';
+import { changes, expectedScale, firstReachedMs, summariseTries } from './serving-stats.ts';
 
 describe('serving bench helpers', () => {
   it('summarises tries by nearest rank, unsorted input', () => {
@@ -27,5 +27,11 @@ describe('serving bench helpers', () => {
     assert.equal(firstReachedMs(series, 8), 1500);
     assert.equal(firstReachedMs(series, 1), 100);
     assert.equal(firstReachedMs(series, 10), undefined);
+  });
+
+  it('lists the changes of a series with when they were first seen', () => {
+    const series = [{ atMs: 50, value: 1 }, { atMs: 150, value: 1 }, { atMs: 4120, value: 3 }, { atMs: 9260, value: 8 }, { atMs: 9400, value: 8 }];
+    assert.equal(changes(series), '1@0.1 3@4.1 8@9.3');
+    assert.equal(changes([]), '');
   });
 });

@@ -28,3 +28,15 @@ export function expectedScale(concurrency: number, targetPerPod = 100, utilizati
 export function firstReachedMs(samples: ReadonlyArray<{ atMs: number; value: number }>, value: number): number | undefined {
   return samples.find((s) => s.value >= value)?.atMs;
 }
+
+/** `1@0.0 2@4.1 8@9.3`: each value the series changes to, with the seconds it was first seen at. */
+export function changes(samples: ReadonlyArray<{ atMs: number; value: number }>): string {
+  const out: string[] = [];
+  let last: number | undefined;
+  for (const s of samples) {
+    if (s.value === last) continue;
+    last = s.value;
+    out.push(`${s.value}@${(s.atMs / 1000).toFixed(1)}`);
+  }
+  return out.join(' ');
+}
