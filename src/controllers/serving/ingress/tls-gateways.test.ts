@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CERTIFICATE_UID_LABEL } from './kingress.ts';
 import { helloIngress, type Json } from './testing-fixtures.ts';
-import { adler32, makeTlsGateways, secretVisible, type GatewayService, type SecretLike } from './tls-gateways.ts';
+import { adler32, makeTlsGateways, secretVisible, tlsGatewayName, type GatewayService, type SecretLike } from './tls-gateways.ts';
 import { secretFilteringEnabled } from './istio-config.ts';
 
 const SVC: GatewayService = { namespace: 'istio-system', name: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } };
@@ -65,4 +65,15 @@ test('filtering is read from the net-istio-controller Deployment env', () => {
   assert.equal(secretFilteringEnabled(deployment('true')), true);
   assert.equal(secretFilteringEnabled(deployment('false')), false);
   assert.equal(secretFilteringEnabled(undefined), false);
+});
+
+test('a Gateway name is always a DNS-1123 label: a dotted ingress name (a DomainMapping) becomes its Adler-32, a long one is cut', () => {
+  const svc = { namespace: 'istio-system', name: 'istio-ingressgateway' };
+  const checksum = adler32('istio-system/istio-ingressgateway');
+  const ing = (name: string) => ({ apiVersion: 'networking.internal.knative.dev/v1alpha1', kind: 'Ingress', metadata: { name, namespace: 'default' } });
+  assert.equal(tlsGatewayName(ing('hello'), svc), `hello-${checksum}`);
+  assert.equal(tlsGatewayName(ing('secure.example.org'), svc), `${adler32('secure.example.org')}-${checksum}`);
+  const long = tlsGatewayName(ing('a'.repeat(63)), svc);
+  assert.equal(long, `${'a'.repeat(63 - String(checksum).length - 1)}-${checksum}`);
+  assert.equal(long.length, 63);
 });

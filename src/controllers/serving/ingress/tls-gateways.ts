@@ -48,8 +48,21 @@ export function adler32(s: string): number {
   return ((b << 16) | a) >>> 0;
 }
 
-export const tlsGatewayName = (ing: KIngress, svc: Pick<GatewayService, 'namespace' | 'name'>): string =>
-  `${ing.metadata.name}-${adler32(`${svc.namespace}/${svc.name}`)}`;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL_MAX = 63;
+
+/**
+ * net-istio's GatewayName: `<ing>-<adler32(svcNs/svcName)>`. Istio takes only a DNS-1123 label
+ * as a Gateway name, so an ingress name that is not one (a DomainMapping's, with its dots) is
+ * replaced by its own Adler-32, and the prefix is cut to keep the whole within 63 characters.
+ */
+export function tlsGatewayName(ing: KIngress, svc: Pick<GatewayService, 'namespace' | 'name'>): string {
+  const name = ing.metadata.name!;
+  let prefix = DNS1123_LABEL.test(name) && name.length <= DNS1123_LABEL_MAX ? name : String(adler32(name));
+  const checksum = String(adler32(`${svc.namespace}/${svc.name}`));
+  prefix = prefix.slice(0, DNS1123_LABEL_MAX - checksum.length - 1);
+  return `${prefix}-${checksum}`;
+}
 
 const secretCopyName = (ing: KIngress, origin: KubeObject): string => `${ing.metadata.name}-${origin.metadata.uid}`;
 
