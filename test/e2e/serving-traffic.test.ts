@@ -10,7 +10,9 @@
  * - a cluster-local ksvc: `http://<name>.<ns>.svc.cluster.local`, no OpenShift Route, and the
  *   router does not know its host (skiff has no in-mesh client yet, see the test);
  * - a DomainMapping `hello.example.org` → the ksvc: Ready, an edge OpenShift Route, and
- *   plain http through the router answers.
+ *   plain http through the router answers; one with its own certificate (`spec.tls`) gets a
+ *   passthrough Route and answers https with that certificate; a second DomainMapping of a
+ *   claimed domain is refused.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -28,6 +30,7 @@ const DOMAIN = 'apps.openshift.example.com';
 const HOST = `hello-default.${DOMAIN}`;
 const TAG_HOST = `candidate-hello-default.${DOMAIN}`;
 const MAPPED = 'hello.example.org';
+const SECURE = 'secure.example.org';
 const IMAGE = 'gcr.io/knative-samples/helloworld-go';
 
 interface Answer { code: number; stdout: string; stderr: string }
@@ -194,6 +197,36 @@ spec:
     assert.equal(tls, 'edge');
     const r = await waitFor(`${MAPPED} answering over http through the router`, async () => {
       const c = await curl(['--resolve', `${MAPPED}:${httpPort}:127.0.0.1`, `http://${MAPPED}:${httpPort}`]);
+      return c.stdout === 'Hello v1!\n' ? c : undefined;
+    }, 60_000);
+    assert.equal(r.code, 0);
+  });
+
+  it('a DomainMapping with its own certificate gets a passthrough Route and serves https with it', async () => {
+    // A certificate for the mapped domain from the seed's root CA, labelled for net-istio's secret filtering.
+    await sh(`printf 'subjectAltName=DNS:${SECURE}\\n' > secure.ext && openssl req -nodes -newkey rsa:2048 -subj '/CN=${SECURE}/O=Example Inc.' -keyout secure.key -out secure.csr 2>/dev/null && ` +
+      'openssl x509 -req -days 365 -set_serial 1 -CA root.crt -CAkey root.key -in secure.csr -out secure.crt -extfile secure.ext 2>/dev/null');
+    await sh('kubectl create -n default secret tls secure-cert --key=secure.key --cert=secure.crt && kubectl label -n default secret secure-cert networking.internal.knative.dev/certificate-uid=secure');
+    await apply(`apiVersion: serving.knative.dev/v1beta1
+kind: DomainMapping
+metadata:
+  name: ${SECURE}
+  namespace: default
+spec:
+  ref:
+    name: hello
+    kind: Service
+    apiVersion: serving.knative.dev/v1
+  tls:
+    secretName: secure-cert
+`);
+    await waitReady(`domainmapping/${SECURE}`);
+    assert.equal(await jsonpath(`domainmapping ${SECURE}`, '{.status.url}'), `https://${SECURE}`);
+    assert.equal(await jsonpath(`domainmapping ${SECURE}`, '{.status.conditions[?(@.type=="CertificateProvisioned")].reason}'), 'CertificateExternallyProvided');
+    const tls = await s.kubectl.ok(['get', 'routes.route.openshift.io', '-A', '-l', `serving.knative.openshift.io/ingressName=${SECURE}`, '-o', 'jsonpath={.items[*].spec.tls.termination}']);
+    assert.equal(tls, 'passthrough');
+    const r = await waitFor(`${SECURE} answering over https with its own certificate`, async () => {
+      const c = await curlHttps(SECURE);
       return c.stdout === 'Hello v1!\n' ? c : undefined;
     }, 60_000);
     assert.equal(r.code, 0);
