@@ -149,14 +149,17 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
     assert.equal(await field('podautoscaler', 'min2-00001', '.status.desiredScale'), '2');
   });
 
-  it('a burst of 20 concurrent requests to a scaled-to-zero service is answered in full', async () => {
+  it('a burst of 20 concurrent requests to a scaled-to-zero service is answered in full', async (t) => {
     await ready('burst');
     await answering('burst');
     await waitPods('burst-00001', (p) => p.all.length === 0, 'scaled to zero (kubectl get pods shows none)');
+    const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 20 }, () => get('burst', '/delay/1').catch((err: Error) => ({ status: 0, body: err.message, hostname: '' }))));
+    const answered = Date.now();
     assert.deepEqual(answers.filter((a) => a.status !== 200), [], 'no request dropped');
     // The activator forwards as soon as its own probe of the pod passes; the kubelet's Ready follows.
     await waitPods('burst-00001', (p) => p.ready.length >= 1, 'back from zero', 30_000);
+    t.diagnostic(`20 answers from zero in ${answered - started} ms; the pod Ready ${Date.now() - answered} ms later`);
   });
 
   it('scale-to-zero-pod-retention-period keeps the last pod past the grace period', async () => {
@@ -204,9 +207,26 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
     await ready('cc1');
     await answering('cc1');
     const n = 6;
+    // What the queue-proxy reports to the autoscaler (:9090), sampled while the requests run.
+    const [pod] = (await waitPods('cc1-00001', (p) => p.ready.length === 1, 'one ready pod', 30_000)).ready;
+    const podIP = await field('pod', pod!, '.status.podIP');
+    const concurrency: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const text = await fetch(`http://${podIP}:9090/metrics`).then((r) => r.text()).catch(() => '');
+        const m = /^queue_average_concurrent_requests\{[^}]*\} (\S+)$/m.exec(text);
+        if (m) concurrency.push(Number(m[1]));
+        await sleep(250);
+      }
+    })();
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: n }, () => get('cc1', '/delay/1')));
     const elapsed = Date.now() - started;
+    sampling = false;
+    await sampler;
+    assert.ok(concurrency.some((c) => c > 0.5), `the queue-proxy reported the load: ${concurrency.join(',')}`);
+    assert.ok(concurrency.every((c) => c <= 1 + 1e-9), `never more than one request in flight: ${concurrency.join(',')}`);
     assert.deepEqual(answers.map((a) => a.status), Array(n).fill(200));
     // One pod (max-scale 1), one request at a time: n one-second requests take n seconds.
     assert.equal(new Set(answers.map((a) => a.hostname)).size, 1);
