@@ -12,7 +12,7 @@
  * - a DomainMapping `hello.example.org` → the ksvc: Ready, an edge OpenShift Route, and
  *   plain http through the router answers; one with its own certificate (`spec.tls`) gets a
  *   passthrough Route and answers https with that certificate; a second DomainMapping of a
- *   claimed domain is refused.
+ *   claimed domain is refused until the holder is deleted.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -250,5 +250,21 @@ spec:
       return r || undefined;
     }, 30_000);
     assert.equal(reason, 'DomainAlreadyClaimed');
+  });
+
+  it('deleting the holder removes its KIngress and OpenShift Route and passes the claim on', async () => {
+    await s.kubectl.ok(['delete', 'domainmapping', '-n', 'default', MAPPED]);
+    await waitFor('the KIngress and OpenShift Route of the deleted DomainMapping gone', async () => {
+      const ing = await s.kubectl(['get', 'ingresses.networking.internal.knative.dev', '-n', 'default', MAPPED, '-o', 'name']);
+      const routes = await s.kubectl.ok(['get', 'routes.route.openshift.io', '-A', '-l', `serving.knative.openshift.io/ingressName=${MAPPED}`, '-o', 'name']);
+      return ing.code !== 0 && routes.trim() === '' ? true : undefined;
+    }, 30_000);
+    // The other namespace's DomainMapping now holds the domain; its ref (no ksvc hello there) is what stops it.
+    await waitFor('DomainClaimed=True in the other namespace', async () => {
+      const st = await s.kubectl.ok(['get', 'domainmapping', '-n', 'other', MAPPED, '-o', 'jsonpath={.status.conditions[?(@.type=="DomainClaimed")].status}']);
+      return st === 'True' ? true : undefined;
+    }, 30_000);
+    const resolved = await s.kubectl.ok(['get', 'domainmapping', '-n', 'other', MAPPED, '-o', 'jsonpath={.status.conditions[?(@.type=="ReferenceResolved")].reason}']);
+    assert.equal(resolved, 'ResolveFailed');
   });
 });
