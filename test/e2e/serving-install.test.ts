@@ -199,6 +199,16 @@ spec:
   - Ingress
 `;
 
+const MEMBER_ROLL = (ns: string) => `apiVersion: maistra.io/v1
+kind: ServiceMeshMemberRoll
+metadata:
+  name: default
+  namespace: istio-system
+spec:
+  members:
+    - ${ns}
+`;
+
 const KOURIER_SERVING = `apiVersion: operator.knative.dev/v1beta1
 kind: KnativeServing
 metadata:
@@ -225,6 +235,9 @@ describe('KnativeServing with Kourier (seed 002 §1.6): a Knative Service answer
     const dataplane = await startKourierDataplane(client, log);
     stops = [() => controller.stop(), () => dataplane.stop(), () => events.flush()];
     await s.kubectl.ok(['create', 'namespace', 'demo']);
+    // §1.6 step 1: the namespace joins the mesh's member roll (the SMCP of §1.4 stands for the installed mesh).
+    await apply(seed002Serving().smcp);
+    await apply(MEMBER_ROLL('demo'));
     await apply(KOURIER_SERVING);
     await apply(NETWORK_POLICY('demo'));
     await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], WAIT);
@@ -263,5 +276,17 @@ describe('KnativeServing with Kourier (seed 002 §1.6): a Knative Service answer
       }
     }, 60_000);
     assert.equal(body, 'Hello Kourier!\n');
+    // The Route is edge: the router terminates TLS (its default certificate) and forwards plain HTTP to kourier.
+    const httpsPort = s.skiff.info.ingress!.https.port;
+    const tls = await run('curl', ['-sSk', '--max-time', '30', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, `https://${HOST}:${httpsPort}`]);
+    assert.equal(tls.stdout, 'Hello Kourier!\n');
+  });
+
+  it('the demo namespace is a mesh member with §1.6\'s NetworkPolicy', async () => {
+    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smmr/default', '--for=condition=Ready', '--timeout=120s'], WAIT);
+    const members = await s.kubectl.ok(['get', 'smmr', 'default', '-n', 'istio-system', '-o', 'jsonpath={.status.configuredMembers}']);
+    assert.match(members, /"demo"/);
+    const from = await s.kubectl.ok(['get', 'networkpolicy', 'allow-from-serving-system-namespace', '-n', 'demo', '-o', 'jsonpath={.spec.ingress[0].from[0].namespaceSelector.matchLabels}']);
+    assert.deepEqual(JSON.parse(from), { 'knative.openshift.io/part-of': 'openshift-serverless' });
   });
 });
