@@ -86,9 +86,10 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
       items: { metadata: { name: string; deletionTimestamp?: string }; status?: { conditions?: { type: string; status: string }[] } }[];
     };
     const ready = list.items.filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-    return { all: list.items.map((p) => p.metadata.name), ready: ready.map((p) => p.metadata.name) };
+    const terminating = list.items.filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+    return { all: list.items.map((p) => p.metadata.name), ready: ready.map((p) => p.metadata.name), terminating };
   };
-  const waitPods = (revision: string, check: (p: { all: string[]; ready: string[] }) => boolean, what: string, timeoutMs = 90_000) =>
+  const waitPods = (revision: string, check: (p: { all: string[]; ready: string[]; terminating: string[] }) => boolean, what: string, timeoutMs = 90_000) =>
     waitFor(`${revision}: ${what}`, async () => { const p = await pods(revision); return check(p) ? p : undefined; }, timeoutMs);
   const field = (kind: string, name: string, path: string) => s.kubectl.ok(['get', kind, name, '-n', 'default', '-o', `jsonpath={${path}}`]);
   const ready = (name: string) => s.kubectl.ok(['wait', `ksvc/${name}`, '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
@@ -251,7 +252,13 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
       (await field('ksvc', 'roll', '.status.latestReadyRevisionName')) === 'roll-00002' || undefined, 90_000);
     await waitFor('the stream reaching roll-00002', () => seen.slice(-5).every((a) => a.hostname.startsWith('roll-00002-')) || undefined, 60_000);
     // The old pod goes (unreachable → zero) with its preStop drain while requests keep flowing.
-    await waitPods('roll-00001', (p) => p.all.length === 0, 'the old revision\'s pod gone', 90_000);
+    let terminatingSince = 0;
+    await waitPods('roll-00001', (p) => {
+      if (p.terminating.length > 0 && !terminatingSince) terminatingSince = Date.now();
+      return p.all.length === 0;
+    }, 'the old revision\'s pod gone', 90_000);
+    // Its preStop hook (/wait-for-drain) held the app until the queue-proxy's quiet period passed.
+    assert.ok(terminatingSince > 0 && Date.now() - terminatingSince >= (DRAIN_SECONDS - 1) * 1000, `terminated after a drain (${Date.now() - terminatingSince} ms)`);
     await sleep(1000);
     streaming = false;
     await Promise.all(streams);
