@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDefinition } from '../api/kind.ts';
 import { builtinKinds } from '../api/builtin/index.ts';
-import { knativeKinds } from '../api/knative/index.ts';
+import { LiveKnativeConfig } from './knative-config-source.ts';
+import { knativeKindsWith, upstreamConfigSource, type ConfigSource } from '../api/knative/index.ts';
 import { meshKinds } from '../api/mesh/index.ts';
 import { operatorKinds } from '../api/operator/index.ts';
 import { routeKinds } from '../api/route/index.ts';
@@ -69,12 +70,15 @@ export interface ApiServerCore {
   stop(): void;
 }
 
-export function allCompiledKinds(): KindDefinition[] {
-  return [...builtinKinds(), ...routeKinds(), ...meshKinds(), ...operatorKinds(), ...knativeKinds()];
+/** Every compiled-in kind; Knative's admission reads its config from `knativeConfig` (upstream defaults unless given). */
+export function allCompiledKinds(knativeConfig: ConfigSource = upstreamConfigSource): KindDefinition[] {
+  return [...builtinKinds(), ...routeKinds(), ...meshKinds(), ...operatorKinds(), ...knativeKindsWith(knativeConfig)];
 }
 
 export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
-  const registry = new KindRegistry([...allCompiledKinds(), ...(opts.extraKinds ?? [])]);
+  // Knative's webhooks read config-defaults, config-autoscaler, config-features… as they are now.
+  const knativeConfig = new LiveKnativeConfig();
+  const registry = new KindRegistry([...allCompiledKinds(knativeConfig.source), ...(opts.extraKinds ?? [])]);
   const admission = new KindAdmission({ registry });
   const serviceNetwork = opts.serviceNetwork ?? defaultServiceNetwork();
   const objects = new ObjectService({ store: opts.store, admission, writeHooks: [serviceAllocationHook(opts.store, serviceNetwork)] });
@@ -117,10 +121,14 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
     }),
     health,
     setStatusProvider: (p) => (statusProvider = p),
-    start: () => crds.start(),
+    start: async () => {
+      await crds.start();
+      await knativeConfig.start(clientAs('knative-webhook'), opts.log);
+    },
     stop: () => {
       clearInterval(probe);
       crds.stop();
+      knativeConfig.stop();
     },
   };
 }

@@ -291,7 +291,7 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
 
   // The Knative admission reads upstream's defaults, not the live config-autoscaler, so the
   // webhook denies the annotation ("not allowed by cluster") even with allow-zero-initial-scale.
-  it('initial-scale 0 as a revision annotation (allow-zero-initial-scale) creates no pod until the first request', { todo: 'admission ignores the live config-autoscaler' }, async () => {
+  it('initial-scale 0 as a revision annotation (allow-zero-initial-scale) creates no pod until the first request', async () => {
     await apply(ksvc('initzero', { 'autoscaling.knative.dev/window': '6s', 'autoscaling.knative.dev/initial-scale': '0' }));
     await startsAtZero('initzero');
   });
