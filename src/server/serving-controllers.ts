@@ -2,7 +2,8 @@
  * Starts Knative Serving inside skiff, as the Serverless operator, Serving's controller,
  * autoscaler and net-istio run it upstream: the KnativeServing operator, the serving.knative.dev
  * reconcilers (Service, Configuration, Revision, Route), the networking ones (ServerlessService,
- * KIngress for Istio, OpenShift Routes for KIngresses) and the KPA autoscaler. The activator's
+ * KIngress for Istio and for Kourier, OpenShift Routes for KIngresses, DomainMapping) and the KPA
+ * autoscaler; the Kourier gateway's proxies run beside the activator's. The activator's
  * data plane is started beside them (src/server/activator-dataplane.ts) and reports to the
  * autoscaler in-process. See docs/serving.md.
  */
@@ -12,6 +13,7 @@ import { startConfigurationController } from '../controllers/serving/configurati
 import { startDomainMappingController } from '../controllers/serving/domainmapping/controller.ts';
 import { startIstioIngressController } from '../controllers/serving/ingress/istio-controller.ts';
 import { startOpenShiftIngressController } from '../controllers/serving/ingress/openshift-controller.ts';
+import { startKourierIngressController } from '../controllers/serving/kourier/controller.ts';
 import { startKnativeServingController } from '../controllers/serving/operator/controller.ts';
 import { startRevisionController } from '../controllers/serving/revision/controller.ts';
 import { startRouteController } from '../controllers/serving/route/controller.ts';
@@ -20,6 +22,7 @@ import { startServiceController } from '../controllers/serving/service/controlle
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import { startActivatorDataPlane } from './activator-dataplane.ts';
+import { startKourierDataplane } from './kourier-dataplane.ts';
 import { startAutoscalerMetrics } from './autoscaler-metrics.ts';
 import type { ComponentHealth } from './types.ts';
 
@@ -51,6 +54,10 @@ export async function startServing(client: Client, log: Logger, opts: ServingOpt
     await withEvents('serverlessservice-controller', (events) => startServerlessServiceController(client, events, log));
     await withEvents('istio-ingress-controller', (events) => startIstioIngressController(client, events, log));
     await withEvents('openshift-ingress-controller', (events) => startOpenShiftIngressController(client, events, log));
+    await withEvents('kourier-ingress-controller', (events) => startKourierIngressController(client, events, log));
+    const kourier = await startKourierDataplane(client, log.child({ component: 'kourier' }));
+    started.push({ name: 'kourier', stop: () => kourier.stop() });
+    extraHealth.push(() => [kourier.health()]);
     let autoscaler: Awaited<ReturnType<typeof startAutoscaler>> | undefined;
     await withEvents('autoscaler', async (events) => (autoscaler = await startAutoscaler(client, events, log)));
     started.push({ name: 'autoscaler-metrics', stop: (await startAutoscalerMetrics(client, log.child({ component: 'autoscaler-metrics' }), autoscaler!.metrics)).stop });
@@ -62,7 +69,7 @@ export async function startServing(client: Client, log: Logger, opts: ServingOpt
     throw err;
   }
   return {
-    health: () => [...started.filter((c) => c.name !== 'activator').map((c) => ({ name: c.name, healthy: true })), ...extraHealth.flatMap((h) => h())],
+    health: () => [...started.filter((c) => c.name !== 'activator' && c.name !== 'kourier').map((c) => ({ name: c.name, healthy: true })), ...extraHealth.flatMap((h) => h())],
     stop: async () => {
       for (const c of [...started].reverse()) await c.stop();
     },

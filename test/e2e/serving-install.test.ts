@@ -7,19 +7,11 @@
  *   informer filtering both ways on a hand-made KIngress with spec.tls.
  * - Kourier (seed 002 §1.6): the NetworkPolicy and namespace labels, the Kourier gateway in
  *   knative-serving-ingress, a ksvc answering through skiff's router → kourier → revision.
- *   The Kourier controller and data plane run here against the test skiff's API until
- *   src/server/serving-controllers.ts starts them.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startKourierIngressController } from '../../src/controllers/serving/kourier/controller.ts';
-import { EventRecorder } from '../../src/runtime/events/recorder.ts';
-import { startKourierDataplane } from '../../src/server/kourier-dataplane.ts';
-import { silentLogger } from '../../src/util/log.ts';
-import { apiFor } from '../support/api.ts';
-import { httpClient } from '../support/http-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { seed002Serving } from '../support/seed-002-serving.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
@@ -222,18 +214,11 @@ spec:
 
 describe('KnativeServing with Kourier (seed 002 §1.6): a Knative Service answers through the router', () => {
   let s: TestSkiff;
-  let stops: Array<() => Promise<void>> = [];
   const apply = (yaml: string) => s.kubectl.ok(['apply', '-f', '-'], { stdin: yaml });
   const HOST = `hello-demo.${DOMAIN}`;
 
   before(async () => {
     s = await startTestSkiff({ domain: DOMAIN });
-    const log = silentLogger();
-    const client = httpClient(apiFor({ apiServer: s.skiff.info.apiServer, dataDir: s.dataDir }));
-    const events = new EventRecorder(client, { component: 'kourier-test' }, log);
-    const controller = await startKourierIngressController(client, events, log);
-    const dataplane = await startKourierDataplane(client, log);
-    stops = [() => controller.stop(), () => dataplane.stop(), () => events.flush()];
     await s.kubectl.ok(['create', 'namespace', 'demo']);
     // §1.6 step 1: the namespace joins the mesh's member roll (the SMCP of §1.4 stands for the installed mesh).
     await apply(seed002Serving().smcp);
@@ -243,7 +228,6 @@ describe('KnativeServing with Kourier (seed 002 §1.6): a Knative Service answer
     await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], WAIT);
   });
   after(async () => {
-    for (const stop of stops) await stop();
     await s?.stop();
   });
 
