@@ -15,18 +15,15 @@
  * of the scale-to-zero cases overlap; `enable-scale-to-zero` is cluster-wide and runs last.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { seed002Serving } from '../support/seed-002-serving.ts';
+import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
-const run = promisify(execFile);
 const DOMAIN = 'apps.openshift.example.com';
 const IMAGE = 'ghcr.io/mccutchen/go-httpbin';
 const DRAIN_SECONDS = 3;
@@ -59,7 +56,6 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
   let certDir: string;
   let httpsPort: number;
   let ca: Buffer;
-  const sh = (script: string) => run('sh', ['-c', script], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
   const apply = (doc: string) => s.kubectl.ok(['apply', '-f', '-'], { stdin: doc });
 
   /** One HTTPS request on its own connection, as curl --resolve would send it. */
@@ -111,16 +107,8 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
     s = await startTestSkiff({ domain: DOMAIN, dataDir });
     httpsPort = s.skiff.info.ingress!.https.port;
     certDir = mkdtempSync(join(tmpdir(), 'skiff-autoscaling-certs-'));
-    const seed = seed002Serving();
-    for (const command of seed.certificateCommands) await sh(command);
+    await installSeedServing(s, certDir, { knativeServingPatch: SERVING_CONFIG });
     ca = readFileSync(join(certDir, 'root.crt'));
-    await apply(seed.smcp);
-    await apply(seed.memberRoll);
-    await apply(seed.gateways);
-    await apply(seed.knativeServing);
-    await s.kubectl.ok(['patch', '-n', 'knative-serving', 'knativeserving/knative-serving', '--type', 'merge', '-p', SERVING_CONFIG]);
-    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
-    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
     await waitFor('config-autoscaler written from spec.config', async () =>
       (await s.kubectl.ok(['get', 'cm', 'config-autoscaler', '-n', 'knative-serving', '-o', 'jsonpath={.data.stable-window}'])) === '6s' || undefined, 30_000);
     const window = { 'autoscaling.knative.dev/window': '6s' };

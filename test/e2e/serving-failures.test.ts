@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { seed002Serving } from '../support/seed-002-serving.ts';
+import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -54,7 +54,6 @@ describe('serving: bad input end to end', () => {
   let s: TestSkiff;
   let certDir: string;
   let httpsPort: number;
-  const sh = (script: string) => run('sh', ['-c', script], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
   const curl = async () => {
     try {
       return (await run('curl', ['-sS', '--max-time', '30', '--cacert', 'root.crt', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, `https://${HOST}:${httpsPort}`], { cwd: certDir })).stdout;
@@ -118,14 +117,7 @@ describe('serving: bad input end to end', () => {
     s = await startTestSkiff({ domain: DOMAIN });
     httpsPort = s.skiff.info.ingress!.https.port;
     certDir = mkdtempSync(join(tmpdir(), 'skiff-serving-failures-'));
-    const seed = seed002Serving();
-    for (const command of seed.certificateCommands) await sh(command);
-    await apply(seed.smcp);
-    await apply(seed.memberRoll);
-    await apply(seed.gateways);
-    await apply(seed.knativeServing);
-    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
-    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    const seed = await installSeedServing(s, certDir);
     // The seed's Knative Service with the sample's TARGET, so that it answers `Hello Openshift!`.
     await apply(seed.knativeService.replace(/^( *)- image: .+$/m, (_m, indent: string) => `${indent}- image: ${GOOD_IMAGE}\n${indent}  env:\n${indent}  - name: TARGET\n${indent}    value: Openshift`));
     await s.kubectl.ok(['wait', 'ksvc/hello', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { seed002Serving } from '../support/seed-002-serving.ts';
+import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -124,7 +124,6 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
   let certDir: string;
   let httpsPort: number;
   let prometheus = '';
-  const sh = (script: string) => run('sh', ['-c', script], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
   const curl = async () => {
     try {
       return (await run('curl', ['-sS', '--max-time', '60', '--cacert', 'root.crt', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, `https://${HOST}:${httpsPort}`], { cwd: certDir })).stdout;
@@ -152,16 +151,8 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     certDir = mkdtempSync(join(tmpdir(), 'skiff-serving-metrics-'));
     // The monitoring image is the host's Prometheus (docs/images.md: user mappings).
     writeFileSync(join(s.dataDir, 'images.yaml'), `images:\n  - image: "quay.io/prometheus/prometheus:*"\n    command: ["${PROMETHEUS}"]\n`);
-    const seed = seed002Serving();
-    for (const command of seed.certificateCommands) await sh(command);
-    await apply(seed.smcp);
-    await apply(seed.memberRoll);
-    await apply(seed.gateways);
-    await apply(seed.knativeServing);
-    await s.kubectl.ok(['patch', '-n', 'knative-serving', 'knativeserving/knative-serving', '--type', 'merge', '-p', METRICS_AND_FAST_SCALE_DOWN]);
+    const seed = await installSeedServing(s, certDir, { knativeServingPatch: METRICS_AND_FAST_SCALE_DOWN });
     await apply(NETWORK_POLICY);
-    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
-    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
     await apply(withTarget(seed.knativeService));
     await s.kubectl.ok(['wait', 'ksvc/hello', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
     await waitFor('the service answering through the router', async () => ((await curl()) === 'Hello Openshift!\n' ? true : undefined), 60_000);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { seed002Serving } from '../support/seed-002-serving.ts';
+import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -34,7 +34,6 @@ describe('seed 002 end to end: Hello Openshift!', () => {
   let s: TestSkiff;
   let certDir: string;
   let httpsPort: number;
-  const sh = (script: string) => run('sh', ['-c', script], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
   const curl = async () => {
     try {
       const r = await run('curl', ['-sS', '--max-time', '60', '--cacert', 'root.crt', '--resolve', `${HOST}:${httpsPort}:127.0.0.1`, `https://${HOST}:${httpsPort}`], { cwd: certDir });
@@ -50,15 +49,7 @@ describe('seed 002 end to end: Hello Openshift!', () => {
     s = await startTestSkiff({ domain: DOMAIN });
     httpsPort = s.skiff.info.ingress!.https.port;
     certDir = mkdtempSync(join(tmpdir(), 'skiff-serving-seed-'));
-    const seed = seed002Serving();
-    for (const command of seed.certificateCommands) await sh(command);
-    await apply(seed.smcp);
-    await apply(seed.memberRoll);
-    await apply(seed.gateways);
-    await apply(seed.knativeServing);
-    await s.kubectl.ok(['patch', '-n', 'knative-serving', 'knativeserving/knative-serving', '--type', 'merge', '-p', FAST_SCALE_DOWN]);
-    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
-    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    const seed = await installSeedServing(s, certDir, { knativeServingPatch: FAST_SCALE_DOWN });
     await apply(withTarget(seed.knativeService));
   });
   after(async () => {

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { seed002Serving } from '../support/seed-002-serving.ts';
+import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -99,15 +99,9 @@ describe('Knative traffic end to end: splits, tags, pinning, cluster-local, Doma
     httpsPort = s.skiff.info.ingress!.https.port;
     httpPort = s.skiff.info.ingress!.http.port;
     certDir = mkdtempSync(join(tmpdir(), 'skiff-serving-traffic-'));
-    const seed = seed002Serving();
-    for (const command of seed.certificateCommands) await sh(command);
-    await apply(seed.smcp);
-    await apply(seed.memberRoll);
-    await apply(seed.gateways);
-    await s.kubectl.ok(['patch', '-n', 'knative-serving', 'gateway.networking.istio.io/knative-ingress-gateway', '--type', 'json', '-p', HTTP_GATEWAY_SERVER]);
-    await apply(seed.knativeServing);
-    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
-    await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+    await installSeedServing(s, certDir, {
+      afterGateways: () => s.kubectl.ok(['patch', '-n', 'knative-serving', 'gateway.networking.istio.io/knative-ingress-gateway', '--type', 'json', '-p', HTTP_GATEWAY_SERVER]),
+    });
   });
   after(async () => {
     await s?.stop();

@@ -5,7 +5,12 @@
  * OpenShift's kubectl; commands are otherwise run as written.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { extractSteps, fillPlaceholders, readSeed, SERVERLESS_PLACEHOLDERS, type SeedCommand, type SeedYaml } from './seeds.ts';
+import type { TestSkiff } from './skiff.ts';
+
+const run = promisify(execFile);
 
 export interface Seed002Serving {
   /** openssl ×3 and the `kubectl create secret tls` of §1.3, to run in a scratch directory. */
@@ -40,4 +45,33 @@ export function seed002Serving(): Seed002Serving {
     knativeServing: byFile('knative-serving-config.yaml'),
     knativeService: byFile('knative-service.yaml'),
   };
+}
+
+export interface InstallOptions {
+  /** A JSON merge patch for the KnativeServing, applied right after it (e.g. spec.config.autoscaler). */
+  knativeServingPatch?: string;
+  /** Runs after the Gateways are applied and before the KnativeServing (e.g. to add a server to a Gateway). */
+  afterGateways?: () => Promise<unknown>;
+}
+
+/**
+ * Seed 002 up to an installed Serving: §1.3's certificates (written to `certDir`) and the
+ * wildcard Secret, the SMCP, the member roll, the Gateways and the KnativeServing, then waits
+ * until the control plane and Serving are Ready. Returns the seed's pieces for what follows.
+ */
+export async function installSeedServing(s: TestSkiff, certDir: string, opts: InstallOptions = {}): Promise<Seed002Serving> {
+  const seed = seed002Serving();
+  const apply = (yaml: string) => s.kubectl.ok(['apply', '-f', '-'], { stdin: yaml });
+  for (const command of seed.certificateCommands) {
+    await run('sh', ['-c', command], { cwd: certDir, env: { ...process.env, KUBECONFIG: s.skiff.info.kubeconfig } });
+  }
+  await apply(seed.smcp);
+  await apply(seed.memberRoll);
+  await apply(seed.gateways);
+  await opts.afterGateways?.();
+  await apply(seed.knativeServing);
+  if (opts.knativeServingPatch) await s.kubectl.ok(['patch', '-n', 'knative-serving', 'knativeserving/knative-serving', '--type', 'merge', '-p', opts.knativeServingPatch]);
+  await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+  await s.kubectl.ok(['wait', '-n', 'knative-serving', 'knativeserving/knative-serving', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
+  return seed;
 }
