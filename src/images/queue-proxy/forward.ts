@@ -7,8 +7,12 @@
  *   response starts; after, the message ends a chunked body, and a body of declared length
  *   is cut (its connection closed), as Go's handler returning early does.
  * An unreachable app is a 502 with the dial error (httputil.ReverseProxy's ErrorHandler).
+ *
+ * This runs for every request, so it keeps per-request work small: one timer for the two
+ * response-start deadlines, the idle clock only when an idle timeout is set, and the response
+ * body copied by hand (pipe's bookkeeping is for streams that live long).
  */
-import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request, type Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { TIMEOUT_MESSAGE } from './constants.ts';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts';
 
@@ -25,19 +29,25 @@ export function writeError(res: ServerResponse, status: number, message: string)
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
+/** A request's armed timeouts: `wrote` marks a write to the client (the idle clock); `clear` disarms them. */
+export interface TimeoutHandle {
+  wrote(): void;
+  clear(): void;
+}
+
 /**
- * Arms a request's timeouts (cleared when the response closes); `onTimeout` runs once when
- * one fires, to abort what is in progress. The returned `wrote` marks a write to the client,
- * for the idle clock.
+ * Arms a request's timeouts; `onTimeout` runs once when one fires, to abort what is in
+ * progress. The caller clears them when the response closes.
  */
-export function armTimeouts(res: ServerResponse, t: Timeouts, onTimeout: () => void): { wrote(): void } {
+export function armTimeouts(res: ServerResponse, t: Timeouts, onTimeout: () => void): TimeoutHandle {
+  let startTimer: ReturnType<typeof setTimeout> | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let lastWrite = 0;
-  const timers: Array<ReturnType<typeof setTimeout>> = [];
   const clear = () => {
-    for (const timer of timers) clearTimeout(timer);
-    timers.length = 0;
+    if (startTimer) clearTimeout(startTimer);
+    if (idleTimer) clearTimeout(idleTimer);
+    startTimer = idleTimer = undefined;
   };
-  res.once('close', clear);
   const fail = () => {
     clear();
     onTimeout();
@@ -49,21 +59,27 @@ export function armTimeouts(res: ServerResponse, t: Timeouts, onTimeout: () => v
       res.end(TIMEOUT_MESSAGE);
     }
   };
-  const beforeStart = () => {
-    if (!res.headersSent) fail();
-  };
-  if (t.revisionMs > 0) timers.push(setTimeout(beforeStart, t.revisionMs));
-  if (t.responseStartMs > 0) timers.push(setTimeout(beforeStart, t.responseStartMs));
+  // Both deadlines only matter before the response starts, so the earlier one is the one that counts.
+  const startMs = Math.min(t.revisionMs > 0 ? t.revisionMs : Infinity, t.responseStartMs > 0 ? t.responseStartMs : Infinity);
+  if (startMs !== Infinity) {
+    startTimer = setTimeout(() => {
+      startTimer = undefined;
+      if (!res.headersSent) fail();
+    }, startMs);
+  }
   if (t.idleMs > 0) {
     const idleCheck = () => {
       const since = lastWrite === 0 ? Infinity : Date.now() - lastWrite;
       if (since >= t.idleMs) fail();
-      else timers.push(setTimeout(idleCheck, t.idleMs - since));
+      else idleTimer = setTimeout(idleCheck, t.idleMs - since);
     };
-    timers.push(setTimeout(idleCheck, t.idleMs));
+    idleTimer = setTimeout(idleCheck, t.idleMs);
+    return { wrote: () => void (lastWrite = Date.now()), clear };
   }
-  return { wrote: () => void (lastWrite = Date.now()) };
+  return { wrote: noop, clear };
 }
+
+function noop(): void {}
 
 export interface ForwardTarget {
   host: string;
@@ -71,41 +87,64 @@ export interface ForwardTarget {
   agent: Agent;
 }
 
+/** A proxied exchange in progress: `abort` drops it; `closed` tells it the client's response closed. */
+export interface ForwardHandle {
+  abort(): void;
+  closed(): void;
+}
+
 /**
- * Proxies `req` to the user container; resolves with the status the app answered (502 when
- * it could not be reached) once the response is done. `abort` (from the returned handle)
- * drops the upstream exchange.
+ * Proxies `req` to the user container; `done` gets the status the app answered (502 when it
+ * could not be reached) once the response is done, exactly once. `wrote` marks each write to
+ * the client (for the idle timeout; undefined when there is none). The caller reports the
+ * response's close through the returned handle's `closed`.
  *
  * A kept-alive connection the app closed just as it was reused fails before any answer; a
  * request without a body is then sent once more on a fresh connection, as Go's transport
  * retries (the app never saw it).
  */
-export function forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, wrote: () => void): { done: Promise<number>; abort(): void } {
+export function forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, done: (status: number) => void, wrote?: () => void): ForwardHandle {
   let status = 0;
-  let finish!: (status: number) => void;
-  const done = new Promise<number>((resolve) => (finish = resolve));
+  let finished = false;
+  const finish = (s: number) => {
+    if (finished) return;
+    finished = true;
+    done(s);
+  };
   const headers = upstreamRequestHeaders(req.rawHeaders, req.socket.remoteAddress);
   // The client's Host goes to the app as it came (Go's proxy keeps req.Host); only a request without one gets the target's.
-  const setHost = !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host');
+  const setHost = req.headers.host === undefined && headers[0] !== 'Host';
   const bodyless = (req.headers['content-length'] === undefined || req.headers['content-length'] === '0') && req.headers['transfer-encoding'] === undefined;
 
-  const send = (isRetry: boolean) => {
-    const upstream = request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, agent: target.agent, setHost }, (answer) => {
-      status = answer.statusCode ?? 502;
-      if (res.destroyed || res.headersSent) {
-        answer.destroy();
-        return;
+  const onAnswer = (answer: IncomingMessage) => {
+    status = answer.statusCode ?? 502;
+    if (res.destroyed || res.headersSent) {
+      answer.destroy();
+      return;
+    }
+    res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
+    wrote?.();
+    // pipe(), by hand: backpressure through pause/drain, the end ends the response.
+    const resume = () => answer.resume();
+    answer.on('data', (chunk: Buffer) => {
+      wrote?.();
+      if (!res.write(chunk)) {
+        answer.pause();
+        res.once('drain', resume);
       }
-      res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
-      wrote();
-      answer.on('data', wrote);
-      answer.pipe(res);
-      answer.once('end', () => finish(status));
-      answer.once('error', () => {
-        res.destroy();
-        finish(status);
-      });
     });
+    answer.once('end', () => {
+      res.end();
+      finish(status);
+    });
+    answer.once('error', () => {
+      res.destroy();
+      finish(status);
+    });
+  };
+
+  const send = (isRetry: boolean): ClientRequest => {
+    const upstream = request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, agent: target.agent, setHost }, onAnswer);
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       if (status === 0 && !isRetry && bodyless && upstream.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !res.destroyed) {
         current = send(true);
@@ -125,12 +164,14 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: Forwa
   };
   let current = send(false);
   if (bodyless) req.resume();
-  // A client that leaves takes the upstream exchange with it (recorded as upstream's recorder does: 200 unless something was answered).
-  res.once('close', () => {
-    if (!res.writableFinished) current.destroy();
-    finish(status || 200);
-  });
-  return { done, abort: () => current.destroy() };
+  return {
+    abort: () => current.destroy(),
+    // A client that leaves takes the upstream exchange with it (recorded as upstream's recorder does: 200 unless something was answered).
+    closed: () => {
+      if (!res.writableFinished) current.destroy();
+      finish(status || 200);
+    },
+  };
 }
 
 function dialError(err: NodeJS.ErrnoException, target: ForwardTarget): string {

@@ -16,32 +16,37 @@ const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'pro
 
 /** The headers to send upstream. `clientIP` is the peer's address. */
 export function upstreamRequestHeaders(raw: readonly string[], clientIP: string | undefined): string[] {
-  const connectionListed = listedInConnection(raw);
+  // Every request passes here: names are lowered once, and the Connection list is only parsed when there is one.
+  const names = new Array<string>(raw.length >> 1);
+  let connectionListed: Set<string> | undefined;
   let xff: string | undefined;
   let xfp: string | undefined;
   let xfh: string | undefined;
+  let te: string | undefined;
   let forwarded = false;
   let originalHost: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    names[i >> 1] = name;
     const value = raw[i + 1]!;
     if (name === 'x-forwarded-for') xff = xff === undefined ? value : `${xff}, ${value}`;
     else if (name === 'x-forwarded-proto') xfp ??= value;
     else if (name === 'x-forwarded-host') xfh ??= value;
     else if (name === 'forwarded') forwarded = true;
     else if (name === HEADER.originalHost && value !== '') originalHost ??= value;
+    else if (name === 'connection') connectionListed = addTokens(connectionListed, value);
+    else if (name === 'te') te ??= value;
   }
   const out: string[] = [];
+  if (originalHost !== undefined) out.push('Host', originalHost);
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || connectionListed.has(name) || PRUNED_HEADERS.has(name) || name === 'x-forwarded-for') continue;
+    const name = names[i >> 1]!;
+    if (HOP_BY_HOP.has(name) || PRUNED_HEADERS.has(name) || name === 'x-forwarded-for' || connectionListed?.has(name)) continue;
     if (originalHost !== undefined && (name === 'host' || name === HEADER.originalHost)) continue;
-    // TE: trailers is the one TE value a proxy passes on.
     out.push(raw[i]!, raw[i + 1]!);
   }
-  const te = headerValue(raw, 'te');
+  // TE: trailers is the one TE value a proxy passes on.
   if (te !== undefined && /(^|,)\s*trailers\s*(,|$)/i.test(te)) out.push('TE', 'trailers');
-  if (originalHost !== undefined) out.unshift('Host', originalHost);
   if (!forwarded && (xff || xfp || xfh)) out.push('Forwarded', forwardedFrom(xff ?? '', xfp ?? '', xfh ?? ''));
   const peer = clientIP?.startsWith('::ffff:') ? clientIP.slice(7) : clientIP;
   if (peer) out.push('X-Forwarded-For', xff ? `${xff}, ${peer}` : peer);
@@ -51,11 +56,14 @@ export function upstreamRequestHeaders(raw: readonly string[], clientIP: string 
 
 /** The response's headers for the client: the upstream's, without hop-by-hop ones. */
 export function downstreamResponseHeaders(raw: readonly string[]): string[] {
-  const connectionListed = listedInConnection(raw);
+  let connectionListed: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') connectionListed = addTokens(connectionListed, raw[i + 1]!);
+  }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || connectionListed.has(name) || name === 'transfer-encoding') continue;
+    if (HOP_BY_HOP.has(name) || name === 'transfer-encoding' || connectionListed?.has(name)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
@@ -77,11 +85,9 @@ export function headerValue(raw: readonly string[], lowerName: string): string |
   return undefined;
 }
 
-function listedInConnection(raw: readonly string[]): Set<string> {
-  const listed = new Set<string>();
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'connection') continue;
-    for (const token of raw[i + 1]!.split(',')) if (token.trim()) listed.add(token.trim().toLowerCase());
-  }
-  return listed;
+/** Adds a Connection header's tokens (lower case) to the set, made on first use. */
+function addTokens(listed: Set<string> | undefined, value: string): Set<string> {
+  const set = listed ?? new Set<string>();
+  for (const token of value.split(',')) if (token.trim()) set.add(token.trim().toLowerCase());
+  return set;
 }

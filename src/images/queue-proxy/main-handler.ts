@@ -16,7 +16,7 @@ import type { Breaker, BreakerTicket } from './breaker.ts';
 import type { QueueConfig } from './config.ts';
 import { ACTIVATOR_NAME, HEADER, HEALTH_CHECK_UA_PREFIXES, KUBE_PROBE_UA_PREFIX, NETWORK_PROBE_VALUE, QUEUE_FULL_MESSAGE, QUEUE_NAME } from './constants.ts';
 import type { Drainer } from './drainer.ts';
-import { armTimeouts, forward, writeError } from './forward.ts';
+import { armTimeouts, forward, writeError, type ForwardHandle, type TimeoutHandle } from './forward.ts';
 import { routeTagOf, type RequestMetrics } from './request-metrics.ts';
 import type { RequestStats } from './request-stats.ts';
 
@@ -61,39 +61,39 @@ export function createMainHandler(deps: MainHandlerDeps): Handler {
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
     const isProbe = header(req, HEADER.probe) !== undefined;
-    const routeTag = routeTagOf(header(req, HEADER.routeTag), header(req, HEADER.defaultRoute));
+    const routeTag = isProbe ? '' : routeTagOf(header(req, HEADER.routeTag), header(req, HEADER.defaultRoute));
     const proxied = header(req, HEADER.proxy) === ACTIVATOR_NAME;
     stats.requestIn(started, proxied);
     // Synchronous with the timeout's start and the stats, as upstream's chain is; a full queue is answered below.
     const ticket: BreakerTicket | undefined = breaker?.tryEnter();
-    let abortUpstream: (() => void) | undefined;
+    let exchange: ForwardHandle | undefined;
     let ended = false;
+    const timeout: TimeoutHandle | undefined = breaker && !ticket ? undefined : armTimeouts(res, timeouts, () => {
+      ended = true;
+      ticket?.release();
+      exchange?.abort();
+    });
+    // The one place a request's end is accounted: timers, breaker slot, stats, metrics, the upstream exchange.
     res.once('close', () => {
       ended = true;
+      timeout?.clear();
       ticket?.release();
       const now = Date.now();
       stats.requestOut(now, proxied);
       if (!isProbe) metrics.request(res.statusCode, now - started, routeTag);
+      exchange?.closed();
     });
     if (breaker && !ticket) {
       req.resume();
       writeError(res, 503, QUEUE_FULL_MESSAGE);
       return;
     }
-    const { wrote } = armTimeouts(res, timeouts, () => {
-      ended = true;
-      ticket?.release();
-      abortUpstream?.();
-    });
     const toApp = () => {
       if (ended) return;
       if (breaker) metrics.queueDepth(breaker.inFlight);
       const appStarted = Date.now();
-      const exchange = forward(req, res, target, wrote);
-      abortUpstream = exchange.abort;
-      void exchange.done.then((status) => {
-        if (!isProbe) metrics.appRequest(status, Date.now() - appStarted);
-      });
+      const onAppDone = isProbe ? noop : (status: number) => metrics.appRequest(status, Date.now() - appStarted);
+      exchange = forward(req, res, target, onAppDone, timeouts.idleMs > 0 ? timeout!.wrote : undefined);
     };
     if (ticket) void ticket.ready.then(toApp);
     else toApp();
@@ -124,6 +124,8 @@ export function isHealthCheck(req: IncomingMessage): boolean {
   if (HEALTH_CHECK_UA_PREFIXES.some((p) => ua.startsWith(p))) return true;
   return header(req, HEADER.probe) === QUEUE_NAME;
 }
+
+function noop(): void {}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
