@@ -15,6 +15,7 @@
 import { request, type Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { TIMEOUT_MESSAGE } from './constants.ts';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts';
+import type { UpstreamExchange, UpstreamHead, UpstreamPool } from './upstream-client.ts';
 
 export interface Timeouts {
   revisionMs: number;
@@ -84,7 +85,10 @@ function noop(): void {}
 export interface ForwardTarget {
   host: string;
   port: number;
+  /** For requests with a body. */
   agent: Agent;
+  /** For requests without one (upstream-client.ts). */
+  pool: UpstreamPool;
 }
 
 /** A proxied exchange in progress: `abort` drops it; `closed` tells it the client's response closed. */
@@ -115,6 +119,8 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: Forwa
   // The client's Host goes to the app as it came (Go's proxy keeps req.Host); only a request without one gets the target's.
   const setHost = req.headers.host === undefined && headers[0] !== 'Host';
   const bodyless = (req.headers['content-length'] === undefined || req.headers['content-length'] === '0') && req.headers['transfer-encoding'] === undefined;
+
+  if (bodyless) return forwardBodyless(req, res, target, headers, setHost, finish, wrote);
 
   const onAnswer = (answer: IncomingMessage) => {
     status = answer.statusCode ?? 502;
@@ -158,17 +164,71 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: Forwa
       }
       finish(status);
     });
-    if (bodyless) upstream.end();
-    else req.pipe(upstream);
+    req.pipe(upstream);
     return upstream;
   };
   let current = send(false);
-  if (bodyless) req.resume();
   return {
     abort: () => current.destroy(),
     // A client that leaves takes the upstream exchange with it (recorded as upstream's recorder does: 200 unless something was answered).
     closed: () => {
       if (!res.writableFinished) current.destroy();
+      finish(status || 200);
+    },
+  };
+}
+
+/** The same exchange for a request without a body, over the lean client (retried once on a stale pooled connection). */
+function forwardBodyless(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, headers: string[], setHost: boolean, finish: (status: number) => void, wrote: (() => void) | undefined): ForwardHandle {
+  let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  if (setHost) head += `Host: ${target.host}:${target.port}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  head += '\r\n';
+  let status = 0;
+  let current: UpstreamExchange;
+  const resume = () => current.resume();
+  const listener = {
+    head: (answer: UpstreamHead) => {
+      status = answer.status;
+      if (res.destroyed || res.headersSent) {
+        current.abort();
+        return;
+      }
+      res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
+      wrote?.();
+    },
+    data: (chunk: Buffer) => {
+      wrote?.();
+      if (res.write(chunk)) return true;
+      res.once('drain', resume);
+      return false;
+    },
+    end: () => {
+      res.end();
+      finish(status);
+    },
+    error: (err: NodeJS.ErrnoException, reused: boolean) => {
+      if (status === 0 && !retried && reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !res.destroyed) {
+        retried = true;
+        current = target.pool.request(head, req.method === 'HEAD', listener);
+        return;
+      }
+      if (status === 0) {
+        status = 502;
+        if (!res.destroyed) writeError(res, 502, dialError(err, target));
+      } else {
+        res.destroy();
+      }
+      finish(status);
+    },
+  };
+  let retried = false;
+  current = target.pool.request(head, req.method === 'HEAD', listener);
+  req.resume();
+  return {
+    abort: () => current.abort(),
+    closed: () => {
+      if (!res.writableFinished) current.abort();
       finish(status || 200);
     },
   };

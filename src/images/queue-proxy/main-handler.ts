@@ -19,10 +19,12 @@ import type { Drainer } from './drainer.ts';
 import { armTimeouts, forward, writeError, type ForwardHandle, type TimeoutHandle } from './forward.ts';
 import { routeTagOf, type RequestMetrics } from './request-metrics.ts';
 import type { RequestStats } from './request-stats.ts';
+import type { UpstreamPool } from './upstream-client.ts';
 
 export interface MainHandlerDeps {
   config: QueueConfig;
   agent: Agent;
+  pool: UpstreamPool;
   stats: RequestStats;
   breaker: Breaker | undefined;
   metrics: RequestMetrics;
@@ -36,7 +38,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createMainHandler(deps: MainHandlerDeps): Handler {
   const { config, stats, breaker, metrics, drainer } = deps;
   const timeouts = { revisionMs: config.revisionTimeoutMs, responseStartMs: config.responseStartTimeoutMs, idleMs: config.idleTimeoutMs };
-  const target = { host: config.userHost, port: config.userPort, agent: deps.agent };
+  const target = { host: config.userHost, port: config.userPort, agent: deps.agent, pool: deps.pool };
 
   const healthCheck = (req: IncomingMessage, res: ServerResponse) => {
     const value = header(req, HEADER.probe) ?? '';

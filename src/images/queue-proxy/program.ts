@@ -25,6 +25,7 @@ import { decodeProbes, makeProber } from './readiness.ts';
 import { RequestMetrics } from './request-metrics.ts';
 import { RequestStats } from './request-stats.ts';
 import { createUpgradeHandler } from './upgrade.ts';
+import { UpstreamPool } from './upstream-client.ts';
 import { EMPTY_REPORT, renderStatMetrics, type StatSnapshot } from './stats-metrics.ts';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -60,13 +61,14 @@ export const queueProxy: Program = (io) => {
   const drainer = new Drainer(config.drainQuietMs);
   // Always the same host: idle connections kept up to CC (1000 when unlimited), as buildTransport.
   const agent = new Agent({ keepAlive: true, maxFreeSockets: cc >= 1 ? cc : 1000 });
+  const pool = new UpstreamPool(config.userHost, config.userPort, cc >= 1 ? cc : 1000);
   const timers = new Set<ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>>();
   let terminating = false;
 
   // Like Go's server: no idle limit on kept-alive connections (the gateway and the activator
   // pool them, and a close racing a reuse fails a request), no limit on receiving a request
   // (the timeout handler governs), a minute for the headers (ReadHeaderTimeout).
-  const main = createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000 }, createMainHandler({ config, agent, stats, breaker, metrics, drainer, prober }));
+  const main = createServer({ keepAliveTimeout: 0, requestTimeout: 0, headersTimeout: 60_000 }, createMainHandler({ config, agent, pool, stats, breaker, metrics, drainer, prober }));
   main.on('upgrade', createUpgradeHandler({ userHost: config.userHost, userPort: config.userPort, stats, breaker, drainer }));
   const admin = createServer(createAdminHandler({ drainer, terminating: () => terminating, log: (m) => log('INFO', m), timers }));
   const autoscalingMetrics = createServer(metricsRoute(() => renderStatMetrics(snapshot, config, REPORTING_PERIOD_MS / 1000)));
@@ -100,6 +102,7 @@ export const queueProxy: Program = (io) => {
       server.closeAllConnections();
     }
     agent.destroy();
+    pool.destroy();
   };
 
   const terminate = () => {
