@@ -53,4 +53,22 @@ describe('planSlices', () => {
     const stale = { ...existing, metadata: { ...existing.metadata, name: 'web-bbbbb' }, ports: [{ name: 'old', port: 1, protocol: 'TCP' }] } as EndpointSlice;
     assert.deepEqual(planSlices(svc, [existing, stale], desired).delete.map((s) => s.metadata.name), ['web-bbbbb']);
   });
+
+  it('turns the placeholder into the first real slice (one update, no delete and create), as upstream finalize does', () => {
+    const [placeholder] = planSlices(svc, [], desiredGroups(svc, [])).create;
+    const existing = { ...placeholder!, metadata: { ...placeholder!.metadata, name: 'web-ppppp', resourceVersion: '7' } } as EndpointSlice;
+    const plan = planSlices(svc, [existing], desiredGroups(svc, [pod(1, { ready: false })]));
+    assert.deepEqual(plan.create, []);
+    assert.deepEqual(plan.delete, []);
+    assert.equal(plan.update.length, 1);
+    const [slice] = plan.update;
+    assert.equal(slice!.metadata.name, 'web-ppppp');
+    assert.equal(slice!.metadata.resourceVersion, '7');
+    assert.deepEqual(slice!.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(slice!.endpoints?.map((e) => [e.addresses[0], e.conditions?.ready]), [['127.1.0.2', false]]);
+    // And back: the last endpoint gone, the slice becomes the placeholder again.
+    const back = planSlices(svc, [slice!], desiredGroups(svc, []));
+    assert.deepEqual([back.create.length, back.delete.length], [0, 0]);
+    assert.deepEqual(back.update.map((s) => [s.metadata.name, s.endpoints, s.ports]), [['web-ppppp', [], []]]);
+  });
 });

@@ -106,7 +106,8 @@ function sameContent(a: EndpointSlice, b: EndpointSlice): boolean {
 /**
  * What to write so that `existing` (the Service's managed IPv4 slices) becomes `desired`:
  * per port set, the desired endpoints fill the existing slices (by name) 100 at a time, more
- * slices are created as needed and left-over ones deleted; unchanged slices are not touched.
+ * slices are created as needed and left-over ones deleted (or reused for the creates);
+ * unchanged slices are not touched.
  */
 export function planSlices(svc: Service, existing: readonly EndpointSlice[], desired: Map<string, DesiredGroup>): SlicePlan {
   const plan: SlicePlan = { create: [], update: [], delete: [] };
@@ -131,5 +132,20 @@ export function planSlices(svc: Service, existing: readonly EndpointSlice[], des
     plan.delete.push(...slices.slice(chunks.length));
   }
   for (const rest of byKey.values()) plan.delete.push(...rest);
+  reuseDeletedSlices(plan);
   return plan;
+}
+
+/**
+ * The reconciler's finalize step: a slice about to be deleted is rewritten as one about to be
+ * created (same Service, same address type), so an empty placeholder becomes the first real
+ * slice, and a changed port set keeps its slice, in one update instead of a delete and a
+ * create. Saves a write, and readers never see the Service without a slice in between.
+ */
+function reuseDeletedSlices(plan: SlicePlan): void {
+  while (plan.create.length > 0 && plan.delete.length > 0) {
+    const want = plan.create.pop()!;
+    const old = plan.delete.shift()!;
+    plan.update.push({ ...old, metadata: { ...old.metadata, labels: want.metadata.labels! }, endpoints: want.endpoints ?? [], ports: want.ports ?? [] });
+  }
 }
