@@ -101,8 +101,14 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
 
   const containerDir = join(view.podDir, 'containers', spec.name);
   const terminationLogPath = join(containerDir, 'termination-log');
+  const podRef = { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! };
+  const id = `skiff://${randomBytes(32).toString('hex')}`;
+  // The log files and the container's own directory do not depend on each other: prepared
+  // side by side, since each is several file-system round trips on a busy event loop and a
+  // cold start waits for every container of the pod in turn.
+  const logFiles = prepareLogFiles(ctx.logsRoot, podRef, spec.name, restartCount, id);
+  logFiles.catch(() => undefined); // awaited below; a failure here must not go unhandled meanwhile
   await mkdir(containerDir, { recursive: true });
-  await writeFile(terminationLogPath, '');
   const mappings: PathMapping[] = [
     ...mountMappings(spec.volumeMounts ?? [], view.volumeDirs, (e) => expand(e, lookup)),
     { containerPath: normalizeContainerPath(spec.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH), hostPath: terminationLogPath },
@@ -110,7 +116,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
   const mapPath = (text: string) => substitutePaths(text, mappings);
   for (const [k, v] of fullEnv) fullEnv.set(k, mapPath(v));
   const argv = containerArgv(config, spec.command, spec.args).map((a) => mapPath(expand(a, lookup)));
-  const cwd = await workingDirectory(containerDir, spec.workingDir ?? config.workingDir, mapPath);
+  const [, cwd] = await Promise.all([writeFile(terminationLogPath, ''), workingDirectory(containerDir, spec.workingDir ?? config.workingDir, mapPath)]);
   const envRecord = Object.fromEntries(fullEnv);
   const execContext: ExecContext = {
     env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath,
@@ -119,13 +125,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
   };
 
   // Step 3: create (log file) and start.
-  const podRef = { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid! };
-  const logDir = containerLogDir(ctx.logsRoot, podRef, spec.name);
-  await mkdir(logDir, { recursive: true });
-  await pruneOldLogs(logDir, restartCount);
-  const logPath = containerLogPath(ctx.logsRoot, podRef, spec.name, restartCount);
-  const id = `skiff://${randomBytes(32).toString('hex')}`;
-  await writeFile(containerIdPath(ctx.logsRoot, podRef, spec.name, restartCount), `${id}\n`);
+  const logPath = await logFiles;
   ctx.events.event(ref, 'Normal', 'Created', `Created container: ${spec.name}`);
   const startedAt = new Date();
   let proc;
@@ -215,6 +215,15 @@ async function workingDirectory(containerDir: string, workingDir: string | undef
   if (isAbsolute(workingDir) && (await stat(workingDir).then((s) => s.isDirectory(), () => false))) return workingDir;
   await mkdir(own, { recursive: true });
   return own;
+}
+
+/** The container's log directory, pruned to the previous instance, with the new instance's id file; resolves with its log path. */
+async function prepareLogFiles(logsRoot: string, podRef: { namespace: string; name: string; uid: string }, container: string, restartCount: number, id: string): Promise<string> {
+  const logDir = containerLogDir(logsRoot, podRef, container);
+  await mkdir(logDir, { recursive: true });
+  await pruneOldLogs(logDir, restartCount);
+  await writeFile(containerIdPath(logsRoot, podRef, container, restartCount), `${id}\n`);
+  return containerLogPath(logsRoot, podRef, container, restartCount);
 }
 
 /** Keeps the logs of the previous instance only (the new one gets `<restartCount>.log`). */

@@ -26,31 +26,41 @@ export class PodVolumes {
     this.#podDir = podDir;
   }
 
+  /**
+   * Every volume at once (the kubelet's operation executor mounts them in parallel): a
+   * revision pod with a sidecar has half a dozen, each several file operations. The failure
+   * reported is the first failing volume in spec order, as a serial walk would find it.
+   */
   async setUp(pod: KubeObject, sources: VolumeSources, facts: PodFacts): Promise<VolumeSetUp> {
     const volumes = ((pod.spec as { volumes?: Array<{ name: string }> } | undefined)?.volumes) ?? [];
+    const results = await Promise.all(volumes.map((volume) => this.#setUpOne(pod, volume, sources, facts)));
     const dirs = new Map<string, string>();
-    for (const volume of volumes) {
-      const dir = join(this.#podDir, 'volumes', volume.name);
-      try {
-        const content = volumeContent(pod, volume as never, sources, facts);
-        if (content.kind === 'emptyDir') {
-          await mkdir(dir, { recursive: true });
-          dirs.set(volume.name, dir);
-        } else if (content.kind === 'hostPath') {
-          await prepareHostPath(content.path, content.type);
-          dirs.set(volume.name, content.path);
-        } else {
-          const digest = filesDigest(content.files);
-          await writeAtomically(dir, content.files, this.#digests.get(volume.name));
-          this.#digests.set(volume.name, digest);
-          dirs.set(volume.name, dir);
-        }
-      } catch (err) {
-        const message = err instanceof VolumeError ? err.message : (err as Error).message;
-        return { dirs, failure: { volume: volume.name, message } };
-      }
+    for (const [i, result] of results.entries()) {
+      if ('failure' in result) return { dirs, failure: { volume: volumes[i]!.name, message: result.failure } };
+      dirs.set(volumes[i]!.name, result.dir);
     }
     return { dirs };
+  }
+
+  async #setUpOne(pod: KubeObject, volume: { name: string }, sources: VolumeSources, facts: PodFacts): Promise<{ dir: string } | { failure: string }> {
+    const dir = join(this.#podDir, 'volumes', volume.name);
+    try {
+      const content = volumeContent(pod, volume as never, sources, facts);
+      if (content.kind === 'emptyDir') {
+        await mkdir(dir, { recursive: true });
+        return { dir };
+      }
+      if (content.kind === 'hostPath') {
+        await prepareHostPath(content.path, content.type);
+        return { dir: content.path };
+      }
+      const digest = filesDigest(content.files);
+      await writeAtomically(dir, content.files, this.#digests.get(volume.name));
+      this.#digests.set(volume.name, digest);
+      return { dir };
+    } catch (err) {
+      return { failure: err instanceof VolumeError ? err.message : (err as Error).message };
+    }
   }
 }
 
