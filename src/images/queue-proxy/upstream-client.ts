@@ -54,8 +54,9 @@ export class UpstreamPool {
     if (pooled) {
       pooled.removeListener('close', this.#onIdleClose.get(pooled)!).removeListener('error', ignore);
       this.#onIdleClose.delete(pooled);
+    } else {
+      socket.setNoDelay(true);
     }
-    else socket.setNoDelay(true);
     const exchange = new Exchange(socket, pooled !== undefined, noBody, listener, (s) => this.#release(s));
     socket.write(head, 'latin1');
     return exchange;
@@ -64,6 +65,7 @@ export class UpstreamPool {
   destroy(): void {
     this.#closed = true;
     for (const s of this.#idle.splice(0)) s.destroy();
+    this.#onIdleClose.clear();
   }
 
   #release(socket: Socket): void {
@@ -75,6 +77,7 @@ export class UpstreamPool {
     const drop = () => {
       const i = this.#idle.indexOf(socket);
       if (i >= 0) this.#idle.splice(i, 1);
+      this.#onIdleClose.delete(socket);
     };
     this.#onIdleClose.set(socket, drop);
     socket.once('close', drop).on('error', ignore);
