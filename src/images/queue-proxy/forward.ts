@@ -194,7 +194,16 @@ function forwardBodyless(req: IncomingMessage, res: ServerResponse, target: Forw
         current.abort();
         return;
       }
-      res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
+      try {
+        res.writeHead(status, answer.statusMessage, downstreamResponseHeaders(answer.rawHeaders));
+      } catch {
+        // A head Node's writer refuses (bad characters) is what node:http's parser would have refused: a 502.
+        current.abort();
+        status = 502;
+        writeError(res, 502, 'malformed response from the user container');
+        finish(status);
+        return;
+      }
       wrote?.();
     },
     data: (chunk: Buffer) => {

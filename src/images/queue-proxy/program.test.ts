@@ -244,6 +244,22 @@ describe('queue-proxy keep-alive', () => {
   });
 });
 
+describe('queue-proxy malformed answers', () => {
+  it('answers 502 when the app sends a response head that cannot be passed on, and keeps serving', async () => {
+    const address = freshAddress();
+    const app = createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nBad\u0001Name: x\r\nContent-Length: 0\r\n\r\n')));
+    const userPort = await new Promise<number>((r) => app.listen(0, address, () => r((app.address() as AddressInfo).port)));
+    const pod = await startQueueProxy(address, { USER_PORT: String(userPort) });
+    try {
+      assert.equal((await call(address, pod.port)).status, 502);
+      assert.equal((await call(address, pod.port)).status, 502);
+    } finally {
+      pod.running.close();
+      app.close();
+    }
+  });
+});
+
 describe('queue-proxy limits', () => {
   it('lets containerConcurrency requests run, queues 10 × CC, and refuses the rest with 503', async () => {
     const address = freshAddress();
