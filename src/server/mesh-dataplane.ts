@@ -176,7 +176,9 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
         log.error({ err, pod: key }, 'gateway: cannot apply the configuration');
       }
     }
-    for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, 0);
+    // A pod whose containers exit at once can be gone before a pass saw it terminating: its
+    // proxy still gets the drain it would have had (terminationDrainDuration within the grace period).
+    for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, drainDeadlineMs(inst.pod, terminationDrainMs(meshConfigOf(inst.pod))));
   };
 
   const run = () => {
