@@ -73,6 +73,8 @@ test('a connection to a closed port of the pod reports the kubelet error and end
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   const child = spawn('kubectl', ['port-forward', 'pod/web', `:${port}`], { env: { ...process.env, KUBECONFIG: h.kubectl.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // kubectl may exit while the probing connection is still closing: listen for it from the start.
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -82,7 +84,7 @@ test('a connection to a closed port of the pod reports the kubelet error and end
     if (m) resolve(Number(m[1]));
   }));
   await roundTrip(localPort, Buffer.from('x')).catch(() => Buffer.alloc(0));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await exited;
   assert.equal(code, 1);
   assert.match(err, new RegExp(`error forwarding port ${port} to pod web, uid [0-9a-f-]+: failed to connect to 127\\.0\\.0\\.1:${port}`));
 });
