@@ -24,5 +24,6 @@ export function scopeToMesh(snapshot: MeshSnapshot, visible: ReadonlySet<string>
     services: keep(snapshot.services), endpointSlices: keep(snapshot.endpointSlices), pods: keep(snapshot.pods), secrets: keep(snapshot.secrets),
     gateways: keep(snapshot.gateways), virtualServices: keep(snapshot.virtualServices), destinationRules: keep(snapshot.destinationRules),
     serviceEntries: keep(snapshot.serviceEntries), authorizationPolicies: keep(snapshot.authorizationPolicies),
+    ...(snapshot.peerAuthentications ? { peerAuthentications: keep(snapshot.peerAuthentications) } : {}),
   };
 }

@@ -1,0 +1,139 @@
+/**
+ * What skiff's node proxy knows of the meshes, as istiod does: informers over the objects the
+ * proxies' configuration is compiled from (through the Client only), the per-mesh snapshot
+ * each proxy is compiled against (Maistra: a control plane sees its own namespace and its
+ * members), the mesh config of a pod's control plane, and workload certificates issued by the
+ * mesh CA (cached per mesh, namespace and service account; renewed at half their lifetime).
+ */
+import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
+import { ENDPOINT_SLICE, SERVICE, type EndpointSlice, type Service } from '../../api/builtin/core/service-view.ts';
+import type { KubeObject } from '../../api/object.ts';
+import { Informer } from '../../client/informer.ts';
+import type { Client } from '../../client/types.ts';
+import { meshConfigMapName, parseMeshConfig } from '../../controllers/mesh/controlplane/resources/mesh-config.ts';
+import type { MeshSnapshot } from '../../dataplane/config/compile-proxy.ts';
+import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntry, VirtualService } from '../../dataplane/config/istio-specs.ts';
+import { meshOptionsFrom } from '../../dataplane/config/mesh-options.ts';
+import type { PeerAuthentication } from '../../dataplane/config/peer-authentication.ts';
+import { MEMBER_OF_LABEL, meshNamespaces, scopeToMesh } from '../../dataplane/gateway/mesh-scope.ts';
+import { issueWorkloadCertificate, loadMeshCa, type WorkloadCertificate } from '../../mesh/pki/index.ts';
+import type { Logger } from '../../util/log.ts';
+
+const KINDS = {
+  pod: { apiVersion: 'v1', kind: 'Pod' },
+  node: { apiVersion: 'v1', kind: 'Node' },
+  namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
+  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  gateway: { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway' },
+  virtualService: { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService' },
+  destinationRule: { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule' },
+  serviceEntry: { apiVersion: 'networking.istio.io/v1beta1', kind: 'ServiceEntry' },
+  peerAuthentication: { apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication' },
+  authorizationPolicy: { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy' },
+} as const;
+
+export interface Workload { meshNamespace: string; namespace: string; serviceAccount: string }
+
+export class MeshView {
+  readonly pods: Informer<Pod>;
+  readonly nodes: Informer<KubeObject & { spec?: { podCIDR?: string } }>;
+  readonly namespaces: Informer<KubeObject>;
+  readonly #services: Informer<Service>;
+  readonly #slices: Informer<EndpointSlice>;
+  readonly #secrets: Informer<Secret>;
+  readonly #configMaps: Informer<KubeObject & { data?: Record<string, string> }>;
+  readonly #gateways: Informer<Gateway>;
+  readonly #virtualServices: Informer<VirtualService>;
+  readonly #destinationRules: Informer<DestinationRule>;
+  readonly #serviceEntries: Informer<ServiceEntry>;
+  readonly #peerAuthentications: Informer<PeerAuthentication>;
+  readonly #authorizationPolicies: Informer<AuthorizationPolicy>;
+  readonly #all: Informer<KubeObject>[];
+  readonly #identities = new Map<string, WorkloadCertificate>();
+
+  /** `onRenewal` is called when a certificate handed out is due for renewal (recompile then). */
+  constructor(private readonly client: Client, log: Logger, private readonly onRenewal: () => void) {
+    const informer = <T extends KubeObject>(type: { apiVersion: string; kind: string }) => new Informer<T>(client, type, {}, log);
+    this.pods = informer(KINDS.pod);
+    this.nodes = informer(KINDS.node);
+    this.namespaces = informer(KINDS.namespace);
+    this.#services = informer(SERVICE);
+    this.#slices = informer(ENDPOINT_SLICE);
+    this.#secrets = informer(KINDS.secret);
+    this.#configMaps = informer(KINDS.configMap);
+    this.#gateways = informer(KINDS.gateway);
+    this.#virtualServices = informer(KINDS.virtualService);
+    this.#destinationRules = informer(KINDS.destinationRule);
+    this.#serviceEntries = informer(KINDS.serviceEntry);
+    this.#peerAuthentications = informer(KINDS.peerAuthentication);
+    this.#authorizationPolicies = informer(KINDS.authorizationPolicy);
+    this.#all = [this.pods, this.nodes, this.namespaces, this.#services, this.#slices, this.#secrets, this.#configMaps, this.#gateways,
+      this.#virtualServices, this.#destinationRules, this.#serviceEntries, this.#peerAuthentications, this.#authorizationPolicies] as Informer<KubeObject>[];
+  }
+
+  async start(onChange: () => void): Promise<void> {
+    const handlers = { add: onChange, update: onChange, delete: onChange };
+    try {
+      for (const i of this.#all) {
+        i.addHandlers(handlers);
+        await i.start();
+      }
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  stop(): void {
+    for (const i of this.#all) i.stop();
+  }
+
+  /** The control plane namespace of the mesh a namespace belongs to (its own, for a control plane's). */
+  meshOfNamespace(namespace: string): string | undefined {
+    const labels = this.namespaces.get(namespace)?.metadata.labels;
+    return labels?.[MEMBER_OF_LABEL];
+  }
+
+  meshConfig(meshNamespace: string, revision = 'basic'): Record<string, unknown> | undefined {
+    const cm = this.#configMaps.get(`${meshNamespace}/${meshConfigMapName(revision)}`);
+    try {
+      return parseMeshConfig(cm?.data);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the mesh whose control plane is in `rootNamespace` sees (Maistra: its member roll only). */
+  snapshot(rootNamespace: string): MeshSnapshot {
+    return scopeToMesh({
+      rootNamespace, mesh: meshOptionsFrom(this.meshConfig(rootNamespace)), services: this.#services.list(), endpointSlices: this.#slices.list(), pods: this.pods.list(),
+      secrets: this.#secrets.list(), gateways: this.#gateways.list(), virtualServices: this.#virtualServices.list(), destinationRules: this.#destinationRules.list(),
+      serviceEntries: this.#serviceEntries.list(), authorizationPolicies: this.#authorizationPolicies.list(), peerAuthentications: this.#peerAuthentications.list(),
+    }, meshNamespaces(rootNamespace, this.namespaces.list()));
+  }
+
+  /** The node's pod CIDR (this node runs every pod). */
+  podCidr(): string | undefined {
+    return this.nodes.list()[0]?.spec?.podCIDR;
+  }
+
+  /** The workload certificate of `namespace/serviceAccount` in a mesh; undefined while the mesh has no CA. */
+  async identity(w: Workload): Promise<WorkloadCertificate | undefined> {
+    const key = `${w.meshNamespace}|${w.namespace}|${w.serviceAccount}`;
+    const now = new Date();
+    const cached = this.#identities.get(key);
+    if (cached && cached.renewAt > now) return cached;
+    const ca = await loadMeshCa(this.client, w.meshNamespace, now);
+    if (!ca) return undefined;
+    const issued = await issueWorkloadCertificate(ca, { namespace: w.namespace, serviceAccount: w.serviceAccount }, { now });
+    this.#identities.set(key, issued);
+    // Renewal: recompile at the renewal time so new handshakes get the fresh certificate.
+    setTimeout(this.onRenewal, Math.max(1_000, issued.renewAt.getTime() - now.getTime())).unref();
+    return issued;
+  }
+}
+
+export function serviceAccountOf(pod: Pod): string {
+  return typeof pod.spec?.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? pod.spec.serviceAccountName : 'default';
+}
