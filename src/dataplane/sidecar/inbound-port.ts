@@ -1,0 +1,220 @@
+/**
+ * One captured (or excluded) inbound port of a sidecar, bound on the pod IP: Envoy's
+ * virtual inbound listener reduced to one port. Its socket is never reopened while the port
+ * stays; `update` swaps the mode, certificate (in place: only new handshakes see a rotated
+ * one) and policies behind it.
+ *
+ *   EXCLUDED    bytes relayed to the app untouched (the port is not captured: no TLS, no
+ *               authz, no telemetry)
+ *   DISABLE     plaintext
+ *   PERMISSIVE  first byte 0x16 → mTLS, anything else → plaintext
+ *   STRICT      mTLS only; a plaintext client is cut (no filter chain matches, as in Envoy)
+ *
+ * After the transport the protocol decides: HTTP/1.x (declared HTTP/HTTP2/GRPC, or AUTO
+ * whose first line is an HTTP/1 request line) through the HTTP/1.1 engine; anything else —
+ * including h2, which the engine does not speak — as a TCP relay with L4 authz.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import { createHttp1Listener, type Http1Listener, type UpstreamPool } from '../http1/index.ts';
+import { authorize } from '../config/authorization.ts';
+import type { InboundPortPlan } from '../config/sidecar-ports.ts';
+import type { AuthzScope } from '../gateway/http-routing.ts';
+import type { MeshIdentity } from '../gateway/tls-options.ts';
+import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
+import { peekFirstBytes } from './first-bytes.ts';
+import { inboundHttpHandler } from './inbound-http.ts';
+import { inboundTlsOptions, mtlsPeerOf, type MtlsPeer } from './inbound-tls.ts';
+import { relayToApp } from './tcp-relay.ts';
+
+export interface InboundPortState {
+  plan: InboundPortPlan;
+  identity: MeshIdentity | undefined;
+  authz?: AuthzScope;
+}
+
+export interface InboundPortDeps {
+  appAddress: string;
+  pool: UpstreamPool;
+  /** This pod as the destination of every record. */
+  self: WorkloadPeer;
+  peerOf?: (remoteIp: string) => WorkloadPeer | undefined;
+  onRecord: (record: RequestRecord) => void;
+  /** Called as each HTTP request head is handled (its record follows when it ends). */
+  onRequest?: () => void;
+  /** How long a client that sends nothing may keep an AUTO port guessing (then: TCP). */
+  detectionTimeoutMs?: number;
+}
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY', 'AUTO']);
+
+export class InboundPort {
+  readonly #server: Server;
+  #state: InboundPortState | undefined;
+  #tls: { server: TlsServer; fingerprint: string } | undefined;
+  readonly #http: Http1Listener;
+  /** TLS peers of open HTTP connections by `ip:port` (undefined entry: plaintext). */
+  readonly #peers = new Map<string, MtlsPeer>();
+  /** Sockets not (or not yet) in the HTTP engine: being sniffed, in a handshake, relayed. */
+  readonly #raw = new Set<Socket>();
+  #draining = false;
+
+  constructor(readonly address: string, readonly port: number, private readonly deps: InboundPortDeps) {
+    this.#server = createServer({ allowHalfOpen: true }, (socket) => void this.#accept(socket));
+    const handler = inboundHttpHandler({
+      port, appAddress: deps.appAddress, ownPrincipal: deps.self.principal,
+      state: () => ({ services: this.#state?.plan.services ?? [], ...(this.#state?.authz ? { authz: this.#state.authz } : {}) }),
+      peerOf: (remote) => this.#peers.get(remote),
+    });
+    this.#http = createHttp1Listener({
+      pool: deps.pool,
+      handler: (head, downstream) => {
+        deps.onRequest?.();
+        return handler(head, downstream);
+      },
+      onRecord: deps.onRecord,
+      recordBaseFor: (socket) => this.#recordBase(socket),
+    });
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.port, this.address, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Applies a new plan, identity and policies; returns what could not be applied. */
+  update(state: InboundPortState): string[] {
+    this.#state = state;
+    const { mode } = state.plan;
+    if (mode !== 'STRICT' && mode !== 'PERMISSIVE') return [];
+    if (!state.identity) {
+      return [`port ${this.port}: no mesh certificate yet (${mode === 'STRICT' ? 'every connection is refused' : 'plaintext only'})`];
+    }
+    const tls = inboundTlsOptions(state.identity);
+    if (!this.#tls) {
+      const server = createTlsServer({ ...tls.options, allowHalfOpen: true }, (s) => void this.#afterTransport(s));
+      // A failed handshake (no client certificate, another CA) is the client's problem.
+      server.on('tlsClientError', (_err, socket) => socket.destroy());
+      this.#tls = { server, fingerprint: tls.fingerprint };
+    } else if (this.#tls.fingerprint !== tls.fingerprint) {
+      // Rotation: new handshakes get the new certificate; open connections keep theirs.
+      this.#tls.server.setSecureContext(tls.options);
+      this.#tls.fingerprint = tls.fingerprint;
+    }
+    return [];
+  }
+
+  #track(socket: Socket): void {
+    this.#raw.add(socket);
+    socket.once('close', () => this.#raw.delete(socket));
+  }
+
+  async #accept(socket: Socket): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const state = this.#state;
+    if (this.#draining || !state) return void socket.destroy();
+    this.#track(socket);
+    const { mode } = state.plan;
+    if (mode === 'EXCLUDED') return void relayToApp(socket, { host: this.deps.appAddress, port: this.port });
+    if (mode === 'DISABLE') return this.#afterTransport(socket);
+    const first = await peekFirstBytes(socket, this.deps.detectionTimeoutMs ?? 5_000, true);
+    if (first.kind === 'closed' || this.#draining) return void socket.destroy();
+    if (first.kind === 'tls') {
+      // No certificate yet: TLS cannot be served, in either mode.
+      if (!this.#tls || !state.identity) return void socket.destroy();
+      this.#tls.server.emit('connection', socket);
+      return;
+    }
+    if (this.#state?.plan.mode === 'STRICT') return void socket.destroy();
+    return this.#afterTransport(socket);
+  }
+
+  /** The connection's bytes are readable in the clear now (plaintext, or decrypted mTLS). */
+  async #afterTransport(socket: Socket): Promise<void> {
+    const state = this.#state;
+    if (this.#draining || !state) return void socket.destroy();
+    if ((socket as TLSSocket).encrypted) this.#track(socket);
+    const peer = (socket as TLSSocket).encrypted ? mtlsPeerOf(socket as TLSSocket) : undefined;
+    let http = false;
+    if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {
+      const first = await peekFirstBytes(socket, this.deps.detectionTimeoutMs ?? 5_000);
+      if (first.kind === 'closed' || this.#draining) return void socket.destroy();
+      http = first.kind === 'http1';
+    }
+    if (!http) return this.#relay(socket, peer);
+    const remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
+    if (peer) {
+      this.#peers.set(remote, peer);
+      socket.once('close', () => this.#peers.delete(remote));
+    }
+    // The engine owns it now (its drain covers it).
+    this.#raw.delete(socket);
+    this.#http.server.emit('connection', socket);
+    socket.resume();
+  }
+
+  #source(socket: Socket, peer: MtlsPeer | undefined): WorkloadPeer {
+    const known = socket.remoteAddress ? this.deps.peerOf?.(socket.remoteAddress) : undefined;
+    return { ...known, ...(peer?.principal ? { principal: peer.principal } : {}), ...(peer?.namespace ? { namespace: peer.namespace } : {}) };
+  }
+
+  #recordBase(socket: Socket): Partial<RequestRecord> {
+    const peer = this.#peers.get(`${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`);
+    return {
+      reporter: 'destination', destination: this.deps.self, source: this.#source(socket, peer),
+      connectionSecurityPolicy: peer?.cert ? 'mutual_tls' : 'none',
+      ...(peer?.sni ? { requestedServerName: peer.sni } : {}),
+    };
+  }
+
+  #relay(socket: Socket, peer: MtlsPeer | undefined): void {
+    const authz = this.#state?.authz;
+    if (authz && authz.policies.length > 0) {
+      // Envoy's RBAC network filter: a denied connection is closed before any byte goes on.
+      const decision = authorize(authz.policies, authz.workload, authz.rootNamespace, {
+        protocol: 'tcp', sourceIp: socket.remoteAddress ?? '', remoteIp: socket.remoteAddress ?? '', destinationIp: socket.localAddress ?? '', destinationPort: this.port,
+        ...(peer?.principal ? { principal: peer.principal } : {}), ...(peer?.sni ? { sni: peer.sni } : {}),
+      });
+      if (!decision.allowed) return void socket.destroy();
+    }
+    const startTime = Date.now();
+    const service = this.#state?.plan.services?.[0];
+    const host = service?.slice(0, service.lastIndexOf(':'));
+    relayToApp(socket, {
+      host: this.deps.appAddress, port: this.port,
+      onDone: (r) => this.deps.onRecord({
+        protocol: 'tcp', requestProtocol: 'tcp', reporter: 'destination', startTime, durationMs: r.durationMs,
+        responseFlags: r.flags, bytesReceived: r.bytesReceived, bytesSent: r.bytesSent, upstreamHost: r.upstreamHost,
+        upstreamCluster: `inbound|${this.port}||`,
+        connectionSecurityPolicy: peer?.cert ? 'mutual_tls' : 'none',
+        source: this.#source(socket, peer), destination: this.deps.self,
+        downstreamLocalAddress: `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`,
+        downstreamRemoteAddress: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+        ...(peer?.sni ? { requestedServerName: peer.sni } : {}),
+        ...(host ? { destinationService: host, destinationServiceName: host.split('.')[0]!, destinationServiceNamespace: host.split('.')[1] ?? '' } : {}),
+      }),
+    });
+  }
+
+  /** Stops accepting; in-flight requests and relays get `deadlineMs` to finish, then everything closes. */
+  async drain(deadlineMs: number): Promise<void> {
+    this.#draining = true;
+    // Not awaited: close() resolves only once every connection it ever accepted is gone.
+    this.#server.close();
+    const rawGone = new Promise<void>((resolve) => {
+      const check = () => (this.#raw.size === 0 ? resolve() : undefined);
+      for (const s of this.#raw) s.once('close', () => setImmediate(check));
+      check();
+    });
+    const timer = setTimeout(() => {
+      for (const s of this.#raw) s.destroy();
+    }, deadlineMs);
+    await Promise.all([this.#http.drain(deadlineMs), rawGone]);
+    clearTimeout(timer);
+  }
+}
