@@ -10,6 +10,9 @@
  * activators, as they run in one process): a revision coming back from zero is served as
  * soon as its queue-proxy answers, not when the kubelet next probes it. A deleted activator pod stops accepting and drains
  * within its grace period (upstream's activator grace is 600s, the longest revision timeout).
+ * With the mesh's `meshTls`, each activator reaches revision pods as its sidecar would (Istio
+ * mTLS with its pod's identity, `spec.serviceAccountName`, from its pod IP), and so do the
+ * readiness probes (as a running activator pod).
  */
 import { isPodActive, podIPv4, type Pod } from '../api/builtin/core/pod-readiness.ts';
 import { ENDPOINT_SLICE, type EndpointSlice } from '../api/builtin/core/service-view.ts';
@@ -19,6 +22,8 @@ import type { Client } from '../client/types.ts';
 import { KINDS, SERVING_NAMESPACE, type StatSink } from '../controllers/serving/shared/contracts.ts';
 import { Activator, type RevisionSettings } from '../dataplane/activator/activator.ts';
 import { RevisionBackendsManager } from '../dataplane/activator/backends-manager.ts';
+import type { MeshCaller } from '../dataplane/activator/pod-connection.ts';
+import type { MeshClientTls, MeshSource } from '../dataplane/mesh-tls/types.ts';
 import { privateServiceName, revisionDests, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
@@ -58,6 +63,14 @@ export interface ActivatorDataPlaneOptions {
   metricsPort?: number | null;
   /** Tests: how often not-ready pods are probed (default 200 ms, as upstream). */
   probeIntervalMs?: number;
+  /** The mesh's auto mTLS (createMeshClientTls); absent, the activators reach pods in plaintext. */
+  meshTls?: MeshClientTls;
+}
+
+/** A pod's mesh identity: its namespace and service account (Kubernetes' default `default`). */
+export function meshSourceOf(pod: Pod): MeshSource {
+  const sa = pod.spec?.serviceAccountName;
+  return { namespace: pod.metadata.namespace ?? '', serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default' };
 }
 
 export async function startActivatorDataPlane(client: Client, log: Logger, sink: StatSink, opts: ActivatorDataPlaneOptions = {}): Promise<RunningActivatorDataPlane> {
@@ -71,7 +84,13 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
   let running: Promise<void> = Promise.resolve();
 
   const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  /** The probes are shared by all the activators (one process): they go as any one serving now. */
+  const probeCaller = (): MeshCaller | undefined => {
+    for (const inst of instances.values()) if (inst.ok && !inst.draining && inst.activator.caller) return inst.activator.caller;
+    return undefined;
+  };
   const backends = new RevisionBackendsManager({
+    caller: probeCaller,
     // A probe found a pod ready: push that revision alone, at once (requests are waiting for
     // it), to draining activators too (they still hold requests).
     onChange: (key) => {
@@ -99,6 +118,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     const activator = new Activator({
       host: address, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort,
       onHold: (namespace, revision) => backends.kick(`${namespace}/${revision}`),
+      ...(opts.meshTls ? { meshTls: opts.meshTls, meshSource: meshSourceOf(pod) } : {}),
     });
     const inst: Instance = { pod, activator, listening: Promise.resolve(true), ok: true };
     inst.listening = activator.listen().then(() => true, (err: unknown) => {

@@ -4,16 +4,20 @@
  * SKS is in Proxy mode, holds them while the revision has no ready pod (poking the
  * autoscaler on first sight), throttles them by containerConcurrency and forwards them to
  * the pods' queue-proxies; :9090 serves its Prometheus metrics. The caller (the activator
- * data-plane controller) pushes each revision's settings and ready backends.
+ * data-plane controller) pushes each revision's settings and ready backends. With a
+ * `meshTls`, it reaches pods as its sidecar would: Istio mTLS with the activator pod's
+ * identity where the pod's sidecar wants it, from the pod's own IP (pod-connection.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { PORTS, type StatSink } from '../../controllers/serving/shared/contracts.ts';
+import { PORTS, SERVING_NAMESPACE, type StatSink } from '../../controllers/serving/shared/contracts.ts';
+import type { MeshClientTls, MeshSource } from '../mesh-tls/types.ts';
 import { QueueFullError } from './breaker.ts';
 import { ConcurrencyReporter } from './concurrency-reporter.ts';
 import { forward } from './forward.ts';
 import { ActivatorMetrics, type RevisionLabels } from './metrics.ts';
+import { PodAgents, podConnection, type MeshCaller } from './pod-connection.ts';
 import { ACTIVATOR_NAME, answerProbe } from './probes.ts';
 import { revisionIdOf, revisionNotFoundMessage } from './revision-id.ts';
 import { RevisionThrottler, type Backend } from './revision-throttler.ts';
@@ -49,6 +53,10 @@ export interface ActivatorOptions {
   queueDepth?: number;
   /** A request has to wait for the revision's capacity (its not-ready pods are worth probing now). */
   onHold?: (namespace: string, revision: string) => void;
+  /** The mesh's auto mTLS: absent, pods are reached in plaintext from any local address (as before the mesh). */
+  meshTls?: MeshClientTls;
+  /** The activator pod's identity (default: knative-serving's `default` service account). */
+  meshSource?: MeshSource;
 }
 
 interface RevisionEntry {
@@ -70,12 +78,10 @@ export class Activator {
   readonly #revisions = new Map<string, RevisionEntry>();
   readonly #reporter: ConcurrencyReporter;
   readonly metrics: ActivatorMetrics;
-  /**
-   * Pooled connections to the pods' queue-proxies. `timeout` only closes idle pooled sockets
-   * (Node's agent destroys free sockets on timeout): shorter than a Node server's 5 s
-   * keep-alive, so we rarely reuse a connection the pod is closing.
-   */
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4_000 });
+  /** Pooled connections to the pods' queue-proxies (plain, and one pool per mTLS identity). */
+  readonly #agents = new PodAgents();
+  /** Who the activator is in the mesh, when there is one. */
+  readonly caller: MeshCaller | undefined;
   readonly #server: http.Server;
   #metricsServer: http.Server | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -87,6 +93,9 @@ export class Activator {
     this.host = opts.host;
     this.#opts = opts;
     this.metrics = new ActivatorMetrics(opts.podName);
+    this.caller = opts.meshTls
+      ? { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'default' }, localAddress: opts.host }
+      : undefined;
     this.#reporter = new ConcurrencyReporter(opts.podName, (ns, rev) => opts.sink.poke(ns, rev));
     // No request timeout of Node's own: a held request's body waits unread, and the revision's
     // timeoutSeconds is the limit. Idle client connections (the gateway's pool) stay a minute.
@@ -195,7 +204,7 @@ export class Activator {
       await new Promise<void>((r) => m.close(() => r()));
       m.closeAllConnections();
     }
-    this.#agent.destroy();
+    this.#agents.destroy();
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -226,9 +235,18 @@ export class Activator {
       if (!res.writableFinished) abort.abort(new Error('client went away'));
     });
     try {
-      await entry.throttler.try(abort.signal, (dest) => forward(req, res, {
-        dest, agent: this.#agent, signal: abort.signal, proxyName: ACTIVATOR_NAME, fail: (status, text) => httpError(res, status, text),
-      }));
+      await entry.throttler.try(abort.signal, async (dest) => {
+        let conn;
+        try {
+          conn = await podConnection(dest, this.caller);
+        } catch (err) {
+          // The mesh could not say how to reach the pod: as a proxy that cannot connect, 502.
+          return httpError(res, 502, (err as Error).message);
+        }
+        return forward(req, res, {
+          conn, agent: this.#agents.agentFor(conn), signal: abort.signal, proxyName: ACTIVATOR_NAME, fail: (status, text) => httpError(res, status, text),
+        });
+      });
     } catch (err) {
       if (err instanceof QueueFullError) httpError(res, 503, err.message);
       else if (!abort.signal.aborted) httpError(res, 503, (err as Error).message);
@@ -277,7 +295,13 @@ export class Activator {
     }, entry.timeoutSeconds * 1_000);
     entry.throttler.try(abort.signal, (dest) => {
       clearTimeout(timeout);
-      return tunnel(req, socket, head, dest, abort.signal, ACTIVATOR_NAME);
+      return podConnection(dest, this.caller).then(
+        (conn) => tunnel(req, socket, head, conn, abort.signal, ACTIVATOR_NAME),
+        (err: unknown) => {
+          status = 502;
+          refuse('502 Bad Gateway', `${(err as Error).message}\n`);
+        },
+      );
     }).catch((err: unknown) => {
       if (abort.signal.aborted) return;
       status = 503;

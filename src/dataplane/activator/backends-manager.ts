@@ -14,6 +14,7 @@
 import { RevisionHealth } from './revision-health.ts';
 import type { RevisionDests } from './revision-backends.ts';
 import type { Backend } from './revision-throttler.ts';
+import type { MeshCaller } from './pod-connection.ts';
 import { PROBE_TIMEOUT_MS, probeQueue } from './queue-probe.ts';
 
 /** pkg/activator/net/revision_backends.go defaultProbeFrequency. */
@@ -24,6 +25,8 @@ export interface BackendsManagerOptions {
   onChange(key: string): void;
   /** Requests the activators hold for the revision now. */
   held(key: string): number;
+  /** Who probes, in the mesh (an activator pod's identity and IP), at the time of the probe; undefined: plaintext. */
+  caller?: () => MeshCaller | undefined;
   /** Tests: a probe of their own. */
   probe?: (dest: string, timeoutMs: number) => Promise<boolean>;
   intervalMs?: number;
@@ -114,7 +117,8 @@ export class RevisionBackendsManager {
     if (this.#revisions.get(key) !== w || !this.#wanted(key, w)) return;
     w.probing = true;
     const started = Date.now();
-    const probe = this.#opts.probe ?? probeQueue;
+    const caller = this.#opts.caller?.();
+    const probe = this.#opts.probe ?? ((dest: string, timeoutMs: number) => probeQueue(dest, timeoutMs, caller));
     const timeoutMs = this.#opts.timeoutMs ?? PROBE_TIMEOUT_MS;
     const dests = w.health.toProbe();
     const passed = await Promise.all(dests.map((d) => probe(d, timeoutMs).catch(() => false)));

@@ -6,10 +6,12 @@
  * proxied, so the autoscaler does not count them twice), `K-Original-Host` becomes the Host
  * again, hop-by-hop headers stay on this hop, and X-Forwarded-For gains the client. A
  * failure before the response started is a 502 with the error text (knative.dev/pkg's proxy
- * error handler); after it, the client connection is cut.
+ * error handler); after it, the client connection is cut. The connection is plain or Istio
+ * mTLS as `conn` says (pod-connection.ts).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { HEADERS } from '../../controllers/serving/shared/contracts.ts';
+import { requestFunction, requestOptions, type PodConnection } from './pod-connection.ts';
 
 /** network.ProxyHeaderName (knative.dev/networking pkg/http/header). */
 export const PROXY_HEADER = 'k-proxy-request';
@@ -48,7 +50,9 @@ function responseHeaders(incoming: http.IncomingHttpHeaders): http.OutgoingHttpH
 }
 
 export interface ForwardOptions {
-  dest: string;
+  /** The pod: address, port, local address, TLS. */
+  conn: PodConnection;
+  /** A keep-alive pool fit for `conn` (PodAgents.agentFor). */
   agent: http.Agent;
   signal: AbortSignal;
   proxyName: string;
@@ -61,21 +65,20 @@ function hasNoBody(req: http.IncomingMessage): boolean {
   return req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
 }
 
-/** Proxies `req` to `dest` (`ip:port`) and resolves when the exchange is over, whatever its outcome. */
+/** Proxies `req` to the pod and resolves when the exchange is over, whatever its outcome. */
 export function forward(req: http.IncomingMessage, res: http.ServerResponse, opts: ForwardOptions): Promise<void> {
   return new Promise<void>((resolve) => send(req, res, opts, resolve, true));
 }
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, opts: ForwardOptions, resolve: () => void, firstAttempt: boolean): void {
-  const colon = opts.dest.lastIndexOf(':');
   let settled = false;
   const done = () => {
     if (settled) return;
     settled = true;
     resolve();
   };
-  const upstream = http.request({
-    host: opts.dest.slice(0, colon), port: Number(opts.dest.slice(colon + 1)), method: req.method, path: req.url,
+  const upstream = requestFunction(opts.conn)({
+    ...requestOptions(opts.conn), method: req.method, path: req.url,
     headers: upstreamHeaders(req.headers, req.socket.remoteAddress, opts.proxyName), agent: opts.agent, signal: opts.signal,
   });
   upstream.on('response', (up) => {

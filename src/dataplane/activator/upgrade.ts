@@ -5,12 +5,13 @@
  * same header rewriting as plain requests plus `Connection: Upgrade` and the `Upgrade` token,
  * and the two sockets are spliced; the pod's own answer (101 or a refusal) goes back as is.
  * The throttler slot is held for the connection's life, as upstream holds it for the
- * hijacked request.
+ * hijacked request. Under the mesh the pod connection is the Istio mTLS one `conn` carries
+ * (its sidecar takes the upgrade inside the TLS stream, as Envoy's would).
  */
 import type http from 'node:http';
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { upstreamHeaders } from './forward.ts';
+import { connectSocket, type PodConnection } from './pod-connection.ts';
 
 /** The request head to send upstream (pure). */
 export function upgradeRequestHead(req: Pick<http.IncomingMessage, 'method' | 'url' | 'headers'>, clientAddress: string | undefined, proxyName: string): string {
@@ -25,18 +26,17 @@ export function upgradeRequestHead(req: Pick<http.IncomingMessage, 'method' | 'u
   return `${head}\r\n`;
 }
 
-/** Splices `client` to the pod at `dest`; resolves when either side closes. */
-export function tunnel(req: http.IncomingMessage, client: Duplex, head: Buffer, dest: string, signal: AbortSignal, proxyName: string): Promise<void> {
-  const colon = dest.lastIndexOf(':');
+/** Splices `client` to the pod `conn` reaches; resolves when either side closes. */
+export function tunnel(req: http.IncomingMessage, client: Duplex, head: Buffer, conn: PodConnection, signal: AbortSignal, proxyName: string): Promise<void> {
   return new Promise<void>((resolve) => {
-    const pod = net.connect({ host: dest.slice(0, colon), port: Number(dest.slice(colon + 1)) });
+    const { socket: pod, readyEvent } = connectSocket(conn);
     const end = () => {
       pod.destroy();
       client.destroy();
       resolve();
     };
     signal.addEventListener('abort', end, { once: true });
-    pod.once('connect', () => {
+    pod.once(readyEvent, () => {
       pod.write(upgradeRequestHead(req, req.socket.remoteAddress, proxyName));
       if (head.length > 0) pod.write(head);
       pod.pipe(client);

@@ -5,6 +5,8 @@
  * each ready revision pod's queue-proxy :9090; a decision loop (every `tickMs`, 2 s) that
  * wakes a PodAutoscaler when its decider changed its mind; and the `StatSink` the activator
  * reports to (its `poke` decides at once, so scale-from-zero does not wait for a tick).
+ * With the mesh's `meshTls`, scrapes go as the autoscaler pod's sidecar would send them:
+ * Istio mTLS with that pod's identity where the revision pod's sidecar wants it, from its IP.
  */
 import type { Pod } from '../../../api/builtin/core/pod-readiness.ts';
 import type { KubeObject } from '../../../api/object.ts';
@@ -12,6 +14,8 @@ import { ServingLabels } from '../../../api/knative/serving/keys.ts';
 import { Controller } from '../../../client/controller.ts';
 import { Informer, objectKeyOf } from '../../../client/informer.ts';
 import type { Client } from '../../../client/types.ts';
+import type { MeshCaller } from '../../../dataplane/activator/pod-connection.ts';
+import type { MeshClientTls, MeshSource } from '../../../dataplane/mesh-tls/types.ts';
 import { involvedObjectOf, type EventRecorder } from '../../../runtime/events/recorder.ts';
 import type { Logger } from '../../../util/log.ts';
 import { KINDS, SERVING_NAMESPACE, type Stat, type StatSink } from '../shared/contracts.ts';
@@ -19,7 +23,7 @@ import { activatorInPath } from './activator-probe.ts';
 import { type AutoscalerConfig, autoscalerConfigFromData, defaultAutoscalerConfig } from './config.ts';
 import { TICK_MS } from './decider.ts';
 import { AutoscalerMetrics, revisionMetricsInput } from './metrics-autoscaler.ts';
-import { podCounts, scrapeTargets } from './pods.ts';
+import { autoscalerIdentity, podCounts, scrapeTargets } from './pods.ts';
 import { isKpa, type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
 import type { RevisionScaler } from './revision-scaler.ts';
 import { scrapePod } from './scrape.ts';
@@ -37,7 +41,16 @@ export interface AutoscalerOptions {
   metricsPort?: number;
   /** Whether the activator answers for a revision's public Service (default: HTTP probe of its Endpoints). */
   activatorInPath?: (namespace: string, serviceName: string) => Promise<boolean>;
+  /** The mesh's auto mTLS (createMeshClientTls); absent, pods are scraped in plaintext. */
+  meshTls?: MeshClientTls;
+  /**
+   * The scrape identity while no autoscaler pod (knative-serving, app=autoscaler) runs to
+   * lend its own; default the serving operator's: knative-serving's `controller` account.
+   */
+  meshSource?: MeshSource;
 }
+
+export const AUTOSCALER_POD_SELECTOR = 'app=autoscaler';
 
 export interface Autoscaler {
   stop(): Promise<void>;
@@ -59,6 +72,8 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
   const skss = new Informer<ServerlessService>(client, KINDS.serverlessService, {}, log);
   const pods = new Informer<Pod>(client, KINDS.pod, { labelSelector: ServingLabels.revision }, log);
   const configMaps = new Informer<KubeObject & { data?: Record<string, string> }>(client, KINDS.configMap, { namespace: SERVING_NAMESPACE }, log);
+  // Only under the mesh: whose identity and address the scrapes carry.
+  const selfPods = opts.meshTls ? new Informer<Pod>(client, KINDS.pod, { namespace: SERVING_NAMESPACE, labelSelector: AUTOSCALER_POD_SELECTOR }, log) : undefined;
   const scalers = new Map<string, RevisionScaler>();
   let config: AutoscalerConfig = defaultAutoscalerConfig();
   let lastConfigError = '';
@@ -110,7 +125,15 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
   await pods.start();
   await skss.start();
   await pas.start();
+  await selfPods?.start();
   controller.run(2);
+
+  const scrapeCaller = (): MeshCaller | undefined => {
+    if (!opts.meshTls) return undefined;
+    const self = autoscalerIdentity(selfPods?.list() ?? []);
+    if (!self) return { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'controller' } };
+    return { tls: opts.meshTls, source: { namespace: self.namespace, serviceAccount: self.serviceAccount }, localAddress: self.ip };
+  };
 
   // Scrape: every ready pod of every revision with a decider, summed into this second's bucket.
   const scraping = new Set<string>();
@@ -122,7 +145,8 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
     const targets = scrapeTargets(revisionPods(namespace, revision));
     if (targets.length === 0) return;
     const at = now().getTime();
-    const results = await Promise.allSettled(targets.map((t) => scrapePod({ ...t, namespace, revision }, scrapeTimeoutMs, at, opts.metricsPort)));
+    const caller = scrapeCaller();
+    const results = await Promise.allSettled(targets.map((t) => scrapePod({ ...t, namespace, revision }, scrapeTimeoutMs, at, opts.metricsPort, caller)));
     const stats = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (stats.length === 0) {
       klog.debug({ pa: key, err: (results[0] as PromiseRejectedResult).reason }, 'scrape failed');
@@ -182,6 +206,7 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
       clearInterval(scrapeTimer);
       clearInterval(tickTimer);
       for (const informer of [pas, skss, pods, configMaps]) informer.stop();
+      selfPods?.stop();
       await controller.stop();
     },
   };

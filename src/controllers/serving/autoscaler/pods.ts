@@ -1,6 +1,7 @@
 /**
  * A revision's pods as the KPA counts them (knative/serving pkg/resources/pods.go
- * PodCountsByState) and the ones it scrapes: Ready, not terminating, with an IP.
+ * PodCountsByState) and the ones it scrapes: Ready, not terminating, with an IP; and the
+ * autoscaler pod whose mesh identity the scrapes carry.
  */
 import { isPodReady, podIPv4, type Pod } from '../../../api/builtin/core/pod-readiness.ts';
 
@@ -33,4 +34,20 @@ export function scrapeTargets(pods: readonly Pod[]): ScrapeTarget[] {
   return pods
     .filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && isPodReady(p) && podIPv4(p) !== '')
     .map((p) => ({ name: p.metadata.name ?? '', ip: podIPv4(p) }));
+}
+
+/**
+ * The autoscaler pod the scraper speaks as in the mesh (skiff's KPA runs in its main process,
+ * for the `autoscaler` Deployment's pods): a Running, not terminating one with an IP, the
+ * first by name so the choice is stable. Its namespace and service account (Kubernetes'
+ * default `default`) are the scrape's identity; its IP is the scrape's source address.
+ */
+export function autoscalerIdentity(pods: readonly Pod[]): { namespace: string; serviceAccount: string; ip: string } | undefined {
+  const running = pods
+    .filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && podIPv4(p) !== '')
+    .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  const pod = running[0];
+  if (!pod) return undefined;
+  const sa = pod.spec?.serviceAccountName;
+  return { namespace: pod.metadata.namespace ?? '', serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default', ip: podIPv4(pod) };
 }

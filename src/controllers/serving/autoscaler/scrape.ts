@@ -3,9 +3,11 @@
  * (the gauges of contracts.ts QUEUE_SCRAPE_METRICS, averages over its last 1 s report) →
  * one `Stat`. Upstream scrapes the same stat (today as protobuf, earlier as this text).
  *
- * `parseQueueMetrics` is pure; `scrapePod` is the HTTP GET with a short timeout.
+ * `parseQueueMetrics` is pure; `scrapePod` is the HTTP GET with a short timeout, in Istio
+ * mTLS as the autoscaler's sidecar would send it when a `MeshCaller` is given and the pod's
+ * sidecar wants it (a STRICT pod refuses a plaintext scrape).
  */
-import { request } from 'node:http';
+import { podConnection, requestFunction, requestOptions, type MeshCaller } from '../../../dataplane/activator/pod-connection.ts';
 import { PORTS, QUEUE_SCRAPE_METRICS, type Stat } from '../shared/contracts.ts';
 
 export interface PodStat extends Stat {
@@ -57,10 +59,11 @@ export function parseQueueMetrics(text: string, ids: { namespace: string; revisi
   };
 }
 
-/** GETs `http://<ip>:<port>/metrics` within `timeoutMs`; rejects on any failure or non-2xx. */
-export function fetchMetricsText(ip: string, timeoutMs: number, port: number = PORTS.autoscalingMetrics): Promise<string> {
+/** GETs `http(s)://<ip>:<port>/metrics` within `timeoutMs`; rejects on any failure or non-2xx. */
+export async function fetchMetricsText(ip: string, timeoutMs: number, port: number = PORTS.autoscalingMetrics, caller?: MeshCaller): Promise<string> {
+  const conn = await podConnection(`${ip}:${port}`, caller);
   return new Promise((resolve, reject) => {
-    const req = request({ host: ip, port, path: '/metrics', method: 'GET', timeout: timeoutMs, headers: { accept: 'text/plain', 'user-agent': 'Knative-Autoscaler' }, agent: false }, (res) => {
+    const req = requestFunction(conn)({ ...requestOptions(conn), path: '/metrics', method: 'GET', timeout: timeoutMs, headers: { accept: 'text/plain', 'user-agent': 'Knative-Autoscaler' }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -76,8 +79,8 @@ export function fetchMetricsText(ip: string, timeoutMs: number, port: number = P
   });
 }
 
-export async function scrapePod(pod: { ip: string; name: string; namespace: string; revision: string }, timeoutMs: number, nowMs: number, port?: number): Promise<PodStat> {
-  const text = await fetchMetricsText(pod.ip, timeoutMs, port);
+export async function scrapePod(pod: { ip: string; name: string; namespace: string; revision: string }, timeoutMs: number, nowMs: number, port?: number, caller?: MeshCaller): Promise<PodStat> {
+  const text = await fetchMetricsText(pod.ip, timeoutMs, port, caller);
   const stat = parseQueueMetrics(text, { namespace: pod.namespace, revision: pod.revision, podName: pod.name }, nowMs);
   if (!stat) throw new Error(`pod ${pod.name}: no ${QUEUE_SCRAPE_METRICS.averageConcurrentRequests} in its metrics`);
   return stat;
