@@ -4,7 +4,8 @@
  * address works without configuration and two pods can both listen on :8080. A pod keeps
  * its address across skiff restarts (it is read back from status.podIP); addresses are
  * handed out in order, skipping the network address, the gateway (.1 of the range) and
- * the broadcast address.
+ * the broadcast address. The loopback network hands out the lower half only: the upper half
+ * holds meshed pods' inner addresses (inner-address.ts).
  */
 export const DEFAULT_LOOPBACK_POD_CIDR = '127.244.0.0/16';
 
@@ -43,15 +44,24 @@ export function gatewayOf(cidr: Cidr): string {
   return formatIPv4(cidr.base + 1);
 }
 
+/** `lowerHalf`: pod IPs from the lower half of the CIDR, leaving the upper half to inner addresses. */
+export type AllocationRange = 'whole' | 'lowerHalf';
+
 export class IpAllocator {
   readonly cidr: Cidr;
   readonly #byOwner = new Map<string, number>();
   readonly #owners = new Map<number, string>();
+  readonly #first: number;
+  readonly #last: number;
   #cursor: number;
 
-  constructor(cidr: string) {
+  constructor(cidr: string, range: AllocationRange = 'whole') {
     this.cidr = parseCidr(cidr);
-    this.#cursor = this.cidr.base + 2;
+    this.#first = this.cidr.base + 2;
+    // The lower half stops one short of its end, so that no inner address (pod IP + half)
+    // is the CIDR's broadcast address.
+    this.#last = this.cidr.base + (range === 'lowerHalf' ? this.cidr.size / 2 : this.cidr.size) - 2;
+    this.#cursor = this.#first;
   }
 
   /** The owner's address: the one it has, the one it asks for if free, or the next free one. */
@@ -60,8 +70,8 @@ export class IpAllocator {
     if (existing !== undefined) return formatIPv4(existing);
     const wanted = preferred !== undefined ? parseIPv4(preferred) : undefined;
     if (wanted !== undefined && this.#usable(wanted) && !this.#owners.has(wanted)) return this.#take(owner, wanted);
-    const first = this.cidr.base + 2;
-    const last = this.cidr.base + this.cidr.size - 2;
+    const first = this.#first;
+    const last = this.#last;
     const span = last - first + 1;
     for (let i = 0; i < span; i++) {
       const candidate = first + ((this.#cursor - first + i) % span);
@@ -85,7 +95,7 @@ export class IpAllocator {
   }
 
   #usable(n: number): boolean {
-    return n >= this.cidr.base + 2 && n <= this.cidr.base + this.cidr.size - 2;
+    return n >= this.#first && n <= this.#last;
   }
 
   #take(owner: string, n: number): string {

@@ -77,7 +77,7 @@ export class NetnsNetwork implements PodNetwork {
   async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
     const address = this.#ips.allocate(pod.uid, preferredIP);
     const ns = this.#nameOf(pod.uid);
-    if (this.#namespaces.has(pod.uid)) return { ip: address, netns: ns, listenAddress: '0.0.0.0' };
+    if (this.#namespaces.has(pod.uid)) return { ip: address, netns: ns, listenAddress: '0.0.0.0', sidecarListenAddress: '0.0.0.0', appAddress: address };
     const hash = createHash('sha256').update(pod.uid).digest('hex');
     const hostSide = `sv${hash.slice(0, 12)}`;
     const podSide = `sp${hash.slice(0, 12)}`;
@@ -106,7 +106,7 @@ export class NetnsNetwork implements PodNetwork {
       throw err;
     }
     this.#namespaces.set(pod.uid, ns);
-    return { ip: address, netns: ns, listenAddress: '0.0.0.0' };
+    return { ip: address, netns: ns, listenAddress: '0.0.0.0', sidecarListenAddress: '0.0.0.0', appAddress: address };
   }
 
   reserve(uid: string, address: string): void {

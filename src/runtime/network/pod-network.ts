@@ -7,6 +7,11 @@
  * cluster DNS address (the Service range's .10) and each pod gets a resolv.conf of its own,
  * which the launcher mounts over /etc/resolv.conf for its host programs
  * (process/resolv-conf.ts). Without root pods still get the service environment variables.
+ *
+ * A meshed pod (one with a sidecar, inner-address.ts) in loopback mode has two addresses:
+ * its pod IP, where the node proxy plays its sidecar, and an inner address its app
+ * containers bind (the pod's "localhost"). Pod IPs therefore come from the lower half of
+ * the CIDR only. In netns mode a pod's namespace is its localhost: one address, as before.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +19,7 @@ import type { Logger } from '../../util/log.ts';
 import { podResolvConf } from '../process/resolv-conf.ts';
 import { CLUSTER_DOMAIN, type ClusterObjects } from './dns/cluster-names.ts';
 import { ClusterDnsServer } from './dns/dns-server.ts';
+import { innerAddressOf } from './inner-address.ts';
 import { DEFAULT_LOOPBACK_POD_CIDR, IpAllocator } from './ip-allocator.ts';
 
 export type PodNetworkMode = 'loopback' | 'netns';
@@ -23,8 +29,16 @@ export interface PodSandboxNetwork {
   ip: string;
   /** The pod's network namespace, when it has one. */
   netns?: string;
-  /** The address built-in programs bind (SKIFF_LISTEN_ADDRESS). */
+  /** The address the app's built-in programs bind (SKIFF_LISTEN_ADDRESS): the app address, or every address in netns mode. */
   listenAddress: string;
+  /** The address the sidecar's agent (the `istio-proxy` container) binds: the pod IP, or every address in netns mode. */
+  sidecarListenAddress: string;
+  /**
+   * Where the pod's app containers are reached from inside the pod, bypassing its sidecar
+   * (SKIFF_APP_ADDRESS; port-forward): the inner address of a meshed pod in loopback mode,
+   * else the pod IP.
+   */
+  appAddress: string;
   /** A resolv.conf to mount over /etc/resolv.conf for the pod's processes (loopback mode with cluster DNS). */
   resolvConf?: string;
 }
@@ -35,6 +49,8 @@ export interface PodRef {
   name: string;
   /** The pod's hostname (spec.hostname or its name). */
   hostname: string;
+  /** The pod has a sidecar (`sidecar.istio.io/status`): in loopback mode it gets an inner address. */
+  meshed?: boolean;
 }
 
 export interface PodNetwork {
@@ -70,7 +86,7 @@ export class LoopbackNetwork implements PodNetwork {
   constructor(cidr = DEFAULT_LOOPBACK_POD_CIDR, dns?: { server: ClusterDnsServer; address: string; dir: string }) {
     if (!cidr.startsWith('127.')) throw new Error(`the loopback pod network needs a CIDR inside 127.0.0.0/8, not ${cidr}`);
     this.cidr = cidr;
-    this.#ips = new IpAllocator(cidr);
+    this.#ips = new IpAllocator(cidr, 'lowerHalf');
     this.#dns = dns;
   }
 
@@ -93,10 +109,12 @@ export class LoopbackNetwork implements PodNetwork {
 
   async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
     const ip = this.#ips.allocate(pod.uid, preferredIP);
-    if (!this.#dns) return { ip, listenAddress: ip };
+    const appAddress = pod.meshed ? innerAddressOf(ip, this.cidr) : ip;
+    const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress };
+    if (!this.#dns) return addresses;
     const resolvConf = join(this.#dns.dir, `${pod.uid}.conf`);
     await writeFile(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));
-    return { ip, listenAddress: ip, resolvConf };
+    return { ...addresses, resolvConf };
   }
 
   reserve(uid: string, ip: string): void {
