@@ -124,6 +124,42 @@ describe('the proxyv2 agent', () => {
     }
   });
 
+  it('probes the app at its own address when the runtime moved it off the pod IP (a meshed pod)', async () => {
+    const octets = () => `${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    const podIP = `127.${octets()}`;
+    const appAddress = `127.${octets()}`;
+    const inner = createServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 503).end());
+    const innerPort = await new Promise<number>((r) => inner.listen(0, appAddress, () => r((inner.address() as AddressInfo).port)));
+    let log = '';
+    let listening!: () => void;
+    const up = new Promise<void>((r) => (listening = r));
+    const running = istioProxy({
+      env: {
+        SKIFF_LISTEN_ADDRESS: podIP,
+        SKIFF_POD_IP: podIP,
+        SKIFF_APP_ADDRESS: appAddress,
+        ISTIO_KUBE_APP_PROBERS: JSON.stringify({ '/app-health/app/readyz': { httpGet: { path: '/ok', port: innerPort } } }),
+      },
+      args: ['proxy', 'sidecar'],
+      stdout: { write: () => {} },
+      stderr: {
+        write: (text) => {
+          log += text;
+          if (/status server listening/.test(log) && /readiness server listening/.test(log)) listening();
+        },
+      },
+      onSignal: () => {},
+      exit: () => {},
+    });
+    try {
+      await up;
+      assert.equal((await get(15020, '/app-health/app/readyz', 'GET', podIP)).status, 200);
+    } finally {
+      running.close();
+      inner.close();
+    }
+  });
+
   it('exits 0 on POST /quitquitquit from the pod itself', async () => {
     const address = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     let log = '';

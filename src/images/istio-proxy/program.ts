@@ -1,14 +1,17 @@
 /**
  * The `proxyv2` image (`pilot-agent proxy sidecar|router …`), pilot-agent's role: the
- * endpoints the kubelet and Prometheus use, on the pod's address ($SKIFF_LISTEN_ADDRESS):
+ * endpoints the kubelet and Prometheus use, on the pod's address ($SKIFF_LISTEN_ADDRESS, the
+ * pod IP: in a meshed pod the runtime moves the app containers to an inner address and
+ * hands it to every container as $SKIFF_APP_ADDRESS):
  *
  * - 15021 `GET /healthz/ready` → 200: the readiness endpoint of the injected sidecar and of the
  *   gateways (the probe the injector and the control plane's gateway Deployments set);
  * - 15020 (the status port): `/healthz/ready` → 200; `/app-health/<container>/<readyz|livez|
- *   startupz>` runs the app's original probe from ISTIO_KUBE_APP_PROBERS against $SKIFF_POD_IP
- *   (app-probers.ts), a path without a prober is a 400 as in Istio; `/stats/prometheus` → the
- *   agent's own metrics (agent-metrics.ts); `POST /quitquitquit` from the pod itself → 200 and
- *   exit 0 (jobs use it to stop their sidecar).
+ *   startupz>` runs the app's original probe from ISTIO_KUBE_APP_PROBERS against the app at
+ *   $SKIFF_APP_ADDRESS, else $SKIFF_POD_IP (app-probers.ts) — pilot-agent probes the app on
+ *   localhost, past the sidecar's inbound listeners — and a path without a prober is a 400 as
+ *   in Istio; `/stats/prometheus` → the agent's own metrics (agent-metrics.ts); `POST
+ *   /quitquitquit` from the pod itself → 200 and exit 0 (jobs use it to stop their sidecar).
  *
  * SIGTERM: Istio's agent keeps Envoy draining for terminationDrainDuration before it exits;
  * draining connections is the data plane's part, so this agent (which holds no traffic)
@@ -26,6 +29,7 @@ export const istioProxy: Program = (io) => {
   const log = (level: 'info' | 'warn' | 'error', message: string) => io.stderr.write(`${new Date().toISOString()}\t${level}\t${message}\n`);
   const host = io.env.SKIFF_LISTEN_ADDRESS || undefined;
   const podIP = io.env.SKIFF_POD_IP || io.env.INSTANCE_IP || '127.0.0.1';
+  const appAddress = io.env.SKIFF_APP_ADDRESS || podIP;
   const role = io.args[0] === 'proxy' ? io.args[1] ?? 'sidecar' : 'sidecar';
   const statusPort = Number(flagValue(io.args, '--statusPort') ?? DEFAULT_STATUS_PORT);
   const started = Date.now();
@@ -52,7 +56,7 @@ export const istioProxy: Program = (io) => {
         res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`app prober config does not exists for ${path}`);
         return;
       }
-      void runProber(prober, podIP, req.headers, statusPort).then((answer) => res.writeHead(answer.status, { 'Content-Length': answer.body?.length ?? 0 }).end(answer.body));
+      void runProber(prober, appAddress, req.headers, statusPort).then((answer) => res.writeHead(answer.status, { 'Content-Length': answer.body?.length ?? 0 }).end(answer.body));
       return;
     }
     if (path === '/stats/prometheus') {

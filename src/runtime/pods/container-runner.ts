@@ -16,6 +16,7 @@ import type { PodSandboxNetwork } from '../network/pod-network.ts';
 import { execInContainer, type ExecContext } from '../process/exec.ts';
 import { StartError } from '../process/launcher.ts';
 import { formatDuration } from './backoff.ts';
+import { addressEnvironment } from './address-env.ts';
 import { apiTime, type TerminatedState } from './container-record.ts';
 import type { ContainerInstance, ContainerSpec } from './container-spec.ts';
 import { ContainerConfigError, containerEnvironment } from './env.ts';
@@ -179,7 +180,7 @@ export function podFacts(ctx: RuntimeContext, view: PodRuntimeView) {
 /**
  * What every container gets before its own env: the host's PATH and HOME (containers run
  * host programs), HOSTNAME as the pod's hostname, the image's env, skiff's address
- * variables, and PORT as Knative sets it (the first containerPort, else 8080).
+ * variables (address-env.ts), and PORT as Knative sets it (the first containerPort, else 8080).
  */
 function baseEnvironment(ctx: RuntimeContext, view: PodRuntimeView, spec: ContainerSpec, imageEnv: Record<string, string>): Map<string, string> {
   const podSpec = (view.pod.spec ?? {}) as { hostname?: string };
@@ -189,8 +190,7 @@ function baseEnvironment(ctx: RuntimeContext, view: PodRuntimeView, spec: Contai
     ['HOSTNAME', podSpec.hostname || view.pod.metadata.name || ''],
   ]);
   for (const [k, v] of Object.entries(imageEnv)) env.set(k, v);
-  env.set('SKIFF_POD_IP', view.sandbox.ip);
-  env.set('SKIFF_LISTEN_ADDRESS', view.sandbox.listenAddress);
+  for (const [k, v] of addressEnvironment(view.sandbox, spec.name)) env.set(k, v);
   env.set('PORT', String(spec.ports?.[0]?.containerPort ?? 8080));
   return env;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import { podLogDir } from '../logs/layout.ts';
+import { isMeshedPod } from '../network/inner-address.ts';
 import type { PodSandboxNetwork } from '../network/pod-network.ts';
 import type { ProcessExit } from '../process/launcher.ts';
 import { adoptContainers } from './adoption.ts';
@@ -168,7 +169,7 @@ export class PodWorker {
     if (!this.#sandbox) {
       const status = (this.#pod.status ?? {}) as { podIP?: string; startTime?: string };
       const spec = (this.#pod.spec ?? {}) as { hostname?: string };
-      const ref = { uid: this.uid, namespace: this.#pod.metadata.namespace!, name: this.#pod.metadata.name!, hostname: spec.hostname || this.#pod.metadata.name! };
+      const ref = { uid: this.uid, namespace: this.#pod.metadata.namespace!, name: this.#pod.metadata.name!, hostname: spec.hostname || this.#pod.metadata.name!, meshed: isMeshedPod(this.#pod) };
       this.#sandbox = await this.#ctx.network.setUp(ref, status.podIP);
       this.#startTime ??= apiTime();
     }

@@ -2,16 +2,25 @@
  * The kubelet's /portForward/{namespace}/{pod}: a SPDY/3.1 session (spdy-session.ts) in
  * which kubectl opens, per local connection, an `error` stream and a `data` stream with
  * the same `requestid` and the target `port`. Each pair becomes one TCP connection to the
- * pod's address; a failure is written on the error stream, as the kubelet does.
+ * pod's app address; a failure is written on the error stream, as the kubelet does.
+ *
+ * The kubelet enters the pod's network namespace and dials localhost, so in Istio a
+ * port-forward bypasses the sidecar. skiff's equivalent is the pod's app address: a meshed
+ * pod's inner address (runtime/network/inner-address.ts), else its pod IP.
  */
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { KubeletPods } from './container-logs.ts';
+import type { KubeletPod, KubeletPods } from './container-logs.ts';
 import { SpdySession, type SpdyStream } from './spdy-session.ts';
 import { KubeletError } from './status.ts';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
+
+/** The kubelet's pod worker also knows the pod's sandbox, set up while the pod runs. */
+interface ForwardablePod extends KubeletPod {
+  readonly sandbox?: { readonly appAddress: string } | undefined;
+}
 
 interface Pair {
   error?: SpdyStream;
@@ -19,10 +28,10 @@ interface Pair {
 }
 
 export function upgradePortForward(pods: KubeletPods, ref: { namespace: string; pod: string }, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const worker = pods.pod(ref.namespace, ref.pod);
+  const worker: ForwardablePod | undefined = pods.pod(ref.namespace, ref.pod);
   if (!worker) throw new KubeletError(404, `pod "${ref.pod}" in namespace "${ref.namespace}" not found on this node`);
-  const podIP = (worker.pod.status as { podIP?: string } | undefined)?.podIP;
-  if (!podIP) throw new KubeletError(400, `pod ${ref.pod} has no IP address yet`);
+  const address = worker.sandbox?.appAddress ?? (worker.pod.status as { podIP?: string } | undefined)?.podIP;
+  if (!address) throw new KubeletError(400, `pod ${ref.pod} has no IP address yet`);
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'spdy/3.1') {
     throw new KubeletError(400, `upgrade ${req.headers.upgrade ?? '(none)'} is not supported for port forwarding: skiff's kubelet speaks SPDY/3.1 (${PORT_FORWARD_PROTOCOL})`);
   }
@@ -43,7 +52,7 @@ export function upgradePortForward(pods: KubeletPods, ref: { namespace: string; 
     else return stream.reset(1);
     if (pair.error && pair.data) {
       pairs.delete(key);
-      forward(pair.error, pair.data, podIP, Number(stream.headers.get('port')), ref, worker.uid, session, targets);
+      forward(pair.error, pair.data, address, Number(stream.headers.get('port')), ref, worker.uid, session, targets);
     }
   });
   session.onClose(() => {
@@ -51,8 +60,8 @@ export function upgradePortForward(pods: KubeletPods, ref: { namespace: string; 
   });
 }
 
-function forward(error: SpdyStream, data: SpdyStream, podIP: string, port: number, ref: { namespace: string; pod: string }, uid: string, session: SpdySession, targets: Set<Duplex>): void {
-  const target = connect({ host: podIP, port });
+function forward(error: SpdyStream, data: SpdyStream, address: string, port: number, ref: { namespace: string; pod: string }, uid: string, session: SpdySession, targets: Set<Duplex>): void {
+  const target = connect({ host: address, port });
   targets.add(target);
   let connected = false;
   target.once('connect', () => (connected = true));
@@ -76,7 +85,7 @@ function forward(error: SpdyStream, data: SpdyStream, podIP: string, port: numbe
   });
   target.on('error', (err) => {
     if (!connected) {
-      error.write(Buffer.from(`error forwarding port ${port} to pod ${ref.pod}, uid ${uid}: failed to connect to ${podIP}:${port}: ${err.message}`));
+      error.write(Buffer.from(`error forwarding port ${port} to pod ${ref.pod}, uid ${uid}: failed to connect to ${address}:${port}: ${err.message}`));
     }
     error.reset();
     data.reset();
