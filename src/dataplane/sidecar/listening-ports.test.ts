@@ -51,6 +51,8 @@ describe('ListeningPortsWatcher', () => {
     const address = `127.55.${1 + Math.floor(Math.random() * 200)}.${1 + Math.floor(Math.random() * 200)}`;
     let changes = 0;
     const watcher = new ListeningPortsWatcher({ intervalMs: 60_000, onChange: () => changes++ });
+    watcher.start();
+    watcher.start();
     try {
       await watcher.poll();
       assert.deepEqual(watcher.portsOf(address), []);

@@ -69,17 +69,22 @@ export interface ListeningPortsWatcherOptions {
 
 const DEFAULT_FILES = ['/proc/net/tcp', '/proc/net/tcp6'];
 
-/** Polls the socket tables; `onChange` runs after a poll that saw a different listening set. */
+/** Polls the socket tables once started; `onChange` runs after a poll that saw a different listening set. */
 export class ListeningPortsWatcher {
   #ports = new Map<string, number[]>();
   #signature = '';
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
 
-  constructor(private readonly opts: ListeningPortsWatcherOptions) {
-    this.#timer = setInterval(() => void this.poll(), opts.intervalMs);
+  constructor(private readonly opts: ListeningPortsWatcherOptions) {}
+
+  /** Starts polling (idempotent): now, then every `intervalMs`. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.poll(), this.opts.intervalMs);
     // A watcher alone must not keep the process alive.
     this.#timer.unref();
+    void this.poll();
   }
 
   /** Reads the tables now (also what the timer does); resolves once the new set is in. */
@@ -108,6 +113,7 @@ export class ListeningPortsWatcher {
     return this.#ports.get(address) ?? [];
   }
 
+  /** Stops polling (start() resumes); `onChange` is not called while stopped. */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { MeshCa } from '../../mesh/pki/mesh-ca.ts';
 import { SidecarProxy } from './sidecar-proxy.ts';

@@ -4,10 +4,10 @@
  * inner app address on distinct loopback addresses, an app to deliver to, and clients that
  * speak plaintext HTTP, mTLS HTTP and raw bytes.
  */
-import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { createSelfSignedCaFiles, meshCaFromFiles, type MeshCa } from '../../mesh/pki/mesh-ca.ts';
 import { issueWorkloadCertificate, type WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { RequestRecord } from '../request-record.ts';
@@ -77,7 +77,7 @@ export async function echoApp(address: string, port = 0): Promise<{ server: NetS
 export interface Reply { status: number; body: string; headers: IncomingHttpHeaders }
 
 function collect(resolve: (r: Reply) => void) {
-  return (res: import('node:http').IncomingMessage) => {
+  return (res: IncomingMessage) => {
     let body = '';
     res.on('data', (c: Buffer) => (body += c.toString()));
     res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -97,13 +97,14 @@ export interface ClientIdentity { certChainPem: string; keyPem: string; rootCert
 /** An mTLS GET as an Istio client sidecar sends it (ALPN istio-http/1.1 then http/1.1). */
 export function mtlsGet(address: string, port: number, path: string, client: ClientIdentity | undefined, rootCertPem: string): Promise<Reply & { peerSerial: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({
+    const options: RequestOptions & ConnectionOptions = {
       host: address, port, path, agent: false, servername: `outbound_.${port}_._.hello.default.svc.cluster.local`,
       ...(client ? { cert: client.certChainPem, key: client.keyPem } : {}),
       ca: rootCertPem, ALPNProtocols: ['istio-http/1.1', 'http/1.1'],
       // The server's identity is its SPIFFE URI SAN, not a DNS name.
       checkServerIdentity: () => undefined,
-    }, (res) => {
+    };
+    const req = httpsRequest(options, (res) => {
       const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
       collect((r) => resolve({ ...r, peerSerial: serial }))(res);
     });
