@@ -183,6 +183,10 @@ export class InboundPort {
       if (!decision.allowed) return void socket.destroy();
     }
     const startTime = Date.now();
+    // Read now: a closed socket no longer knows its addresses.
+    const local = `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`;
+    const remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
+    const source = this.#source(socket, peer);
     const service = this.#state?.plan.services?.[0];
     const host = service?.slice(0, service.lastIndexOf(':'));
     relayToApp(socket, {
@@ -192,9 +196,7 @@ export class InboundPort {
         responseFlags: r.flags, bytesReceived: r.bytesReceived, bytesSent: r.bytesSent, upstreamHost: r.upstreamHost,
         upstreamCluster: `inbound|${this.port}||`,
         connectionSecurityPolicy: peer?.cert ? 'mutual_tls' : 'none',
-        source: this.#source(socket, peer), destination: this.deps.self,
-        downstreamLocalAddress: `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`,
-        downstreamRemoteAddress: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+        source, destination: this.deps.self, downstreamLocalAddress: local, downstreamRemoteAddress: remote,
         ...(peer?.sni ? { requestedServerName: peer.sni } : {}),
         ...(host ? { destinationService: host, destinationServiceName: host.split('.')[0]!, destinationServiceNamespace: host.split('.')[1] ?? '' } : {}),
       }),

@@ -122,6 +122,8 @@ export function tcpExchange(address: string, port: number, data: Buffer): Promis
       chunks.push(c);
       if (Buffer.concat(chunks).length >= data.length + 5) s.end();
     });
+    // The other side ended (or refused after reading): finish ours too.
+    s.on('end', () => s.end());
     s.on('error', reject);
     s.on('close', () => resolve(Buffer.concat(chunks)));
   });
@@ -136,6 +138,8 @@ export function mtlsExchange(address: string, port: number, data: Buffer, client
       chunks.push(c);
       if (Buffer.concat(chunks).length >= data.length + 5) s.end();
     });
+    // The other side ended (or refused after reading): finish ours too.
+    s.on('end', () => s.end());
     s.on('error', reject);
     s.on('close', () => resolve(Buffer.concat(chunks)));
   });
