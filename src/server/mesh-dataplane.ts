@@ -1,6 +1,7 @@
 /**
- * The mesh data plane in `skiff up` (docs/gateways.md): skiff's node proxy plays Envoy for
- * every gateway pod on this node (src/server/mesh/mesh-gateways.ts). Like istiod, it watches
+ * The mesh data plane in `skiff up` (docs/gateways.md, docs/sidecars.md): skiff's node proxy
+ * plays Envoy for every gateway pod (src/server/mesh/mesh-gateways.ts) and every meshed pod's
+ * sidecar (src/server/mesh/mesh-sidecars.ts) on this node. Like istiod, it watches
  * the configuration through the Client only (src/server/mesh/mesh-view.ts), debounces bursts
  * of changes, and recompiles every proxy from what its mesh sees.
  */
@@ -8,6 +9,7 @@ import type { Client } from '../client/types.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import { MeshGateways, type GatewayProxyStatus } from './mesh/mesh-gateways.ts';
+import { MeshSidecars, type SidecarStatus } from './mesh/mesh-sidecars.ts';
 import { MeshView } from './mesh/mesh-view.ts';
 import type { ComponentHealth } from './types.ts';
 
@@ -19,6 +21,7 @@ const DEBOUNCE_MS = 75;
 export interface RunningMeshDataplane {
   health(): ComponentHealth;
   gateways(): GatewayProxyStatus[];
+  sidecars(): SidecarStatus[];
   /** Resolves once the latest change has been compiled and applied. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -31,11 +34,15 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   let stopped = false;
   const view = new MeshView(client, log, changed);
   const gateways = new MeshGateways(view, events, log);
+  const sidecars = new MeshSidecars(view, events, log, changed);
 
   const run = () => {
     timer = undefined;
     if (stopped) return;
-    running = running.then(() => gateways.reconcile()).catch((err: unknown) => log.error({ err }, 'mesh data plane reconcile failed'));
+    running = running.then(async () => {
+      await sidecars.reconcile();
+      await gateways.reconcile();
+    }).catch((err: unknown) => log.error({ err }, 'mesh data plane reconcile failed'));
   };
   function changed(): void {
     if (!stopped && !timer) timer = setTimeout(run, DEBOUNCE_MS);
@@ -45,10 +52,14 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
 
   return {
     gateways: () => gateways.statuses(),
+    sidecars: () => sidecars.statuses(),
     health: () => {
       const list = gateways.statuses();
       const text = list.map((g) => `${g.pod} ${g.address}:[${g.ports.join(',')}]${g.inFlight > 0 ? ` ${g.inFlight} in flight` : ''}${g.draining ? ' draining' : ''}${g.problems.length > 0 ? ` (${g.problems.length} problems)` : ''}`).join('; ');
-      return { name: 'mesh-gateways', healthy: true, message: list.length === 0 ? 'no gateway pods' : text };
+      const meshed = sidecars.statuses();
+      const withProblems = meshed.filter((m) => m.problems.length > 0).length;
+      const sidecarText = meshed.length === 0 ? '' : `; ${meshed.length} sidecar${meshed.length === 1 ? '' : 's'}${withProblems > 0 ? ` (${withProblems} with problems)` : ''}`;
+      return { name: 'mesh-gateways', healthy: true, message: `${list.length === 0 ? 'no gateway pods' : text}${sidecarText}` };
     },
     settled: async () => {
       if (timer) {
@@ -62,7 +73,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
       clearTimeout(timer);
       view.stop();
       await running;
-      await gateways.stop();
+      await Promise.all([gateways.stop(), sidecars.stop()]);
       await events.flush();
     },
   };

@@ -1,0 +1,207 @@
+/**
+ * Sidecars end to end (issue 5 items 4 and 5): a meshed Deployment in a member namespace of a
+ * control plane with `security.dataPlane.mtls: true` (so PeerAuthentication `default` in
+ * istio-system is STRICT), checked as a user would with curl and openssl s_client:
+ * plaintext to the pod is refused, a client with a mesh certificate gets in and sees the
+ * pod's SPIFFE identity, the ingress gateway reaches the pod over mTLS (auto mTLS) and the
+ * pod's proxy metrics say so, an excluded port (the seed's 8444) stays plain, and
+ * PeerAuthentication / AuthorizationPolicy changes take effect live.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { issueWorkloadCertificate } from '../../src/mesh/pki/index.ts';
+import { meshCaFromFiles } from '../../src/mesh/pki/mesh-ca.ts';
+import { waitFor } from '../support/runtime.ts';
+import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+import { SEED_SMCP } from './mesh-controlplane-fixtures.ts';
+
+const run = promisify(execFile);
+const HOST = 'web.apps.example.com';
+
+const MEMBERS = `apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+apiVersion: maistra.io/v1
+kind: ServiceMeshMemberRoll
+metadata: {name: default, namespace: istio-system}
+spec:
+  members: [apps]
+`;
+
+/** hello-world on 8080 and go-httpbin on the seed's excluded 8444, meshed, probes rewritten. */
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: apps}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations:
+        sidecar.istio.io/inject: "true"
+        sidecar.istio.io/rewriteAppHTTPProbers: "true"
+    spec:
+      containers:
+      - name: app
+        image: gcr.io/knative-samples/helloworld-go
+        ports: [{containerPort: 8080, name: http}]
+        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+      - name: metrics
+        image: mccutchen/go-httpbin
+        env: [{name: PORT, value: "8444"}]
+        ports: [{containerPort: 8444, name: https-metrics}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: apps}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: Gateway
+metadata: {name: web, namespace: apps}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [${HOST}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web, namespace: apps}
+spec:
+  hosts: [${HOST}]
+  gateways: [web]
+  http:
+  - route:
+    - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
+`;
+
+const PERMISSIVE = `apiVersion: security.istio.io/v1beta1
+kind: PeerAuthentication
+metadata: {name: default, namespace: apps}
+spec:
+  mtls: {mode: PERMISSIVE}
+`;
+
+const DENY_GATEWAY = `apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata: {name: no-gateway, namespace: apps}
+spec:
+  selector: {matchLabels: {app: web}}
+  action: DENY
+  rules:
+  - from:
+    - source: {principals: ["cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"]}
+`;
+
+describe('mesh sidecars: strict mTLS into meshed pods', () => {
+  let s: TestSkiff;
+  let dir: string;
+  let podIP: string;
+  let gatewayIP: string;
+  const curl = async (...args: string[]) => {
+    try {
+      const r = await run('curl', ['-sS', '--max-time', '10', ...args], { cwd: dir });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
+  };
+  const sh = (script: string) => run('sh', ['-c', script], { cwd: dir });
+  const meshClient = ['-k', '--cert', 'client.crt', '--key', 'client.key'];
+  const viaGateway = () => curl('-H', `Host: ${HOST}`, '-w', '\n%{http_code}', `http://${gatewayIP}:8080/`);
+
+  before(async () => {
+    s = await startTestSkiff();
+    dir = mkdtempSync(join(tmpdir(), 'skiff-sidecar-'));
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: SEED_SMCP });
+    await s.kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=90s'], { timeoutMs: 100_000 });
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: MEMBERS });
+    await s.kubectl.ok(['wait', 'ns/apps', '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s']);
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: WEB });
+    await s.kubectl.ok(['wait', '-n', 'apps', 'deployment/web', '--for=condition=Available', '--timeout=90s'], { timeoutMs: 100_000 });
+    podIP = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=web', '-o', 'jsonpath={.items[0].status.podIP}']);
+    gatewayIP = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
+    // A client workload certificate as istiod would issue it to a meshed pod of apps.
+    const secret = JSON.parse(await s.kubectl.ok(['get', 'secret', 'istio-ca-secret', '-n', 'istio-system', '-o', 'json'])) as { data: Record<string, string> };
+    const files = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: 'istio-ca-secret' }, new Date());
+    const client = await issueWorkloadCertificate(ca, { namespace: 'apps', serviceAccount: 'client' });
+    writeFileSync(join(dir, 'client.crt'), client.certChainPem);
+    writeFileSync(join(dir, 'client.key'), client.keyPem);
+    writeFileSync(join(dir, 'root.crt'), client.rootCertPem);
+  });
+  after(async () => {
+    await s?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the meshed pod Ready behind its sidecar, with the istio-proxy container and its status annotation', async () => {
+    const pod = JSON.parse(await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=web', '-o', 'jsonpath={.items[0]}'])) as {
+      metadata: { annotations: Record<string, string> }; status: { containerStatuses: { name: string; ready: boolean }[] };
+    };
+    assert.ok(pod.metadata.annotations['sidecar.istio.io/status']);
+    assert.deepEqual(pod.status.containerStatuses.map((c) => [c.name, c.ready]).sort(), [['app', true], ['istio-proxy', true], ['metrics', true]]);
+  });
+
+  it('STRICT: refuses a plaintext client, serves a client with a mesh certificate and presents the pod\'s SPIFFE identity', async () => {
+    const plain = await curl(`http://${podIP}:8080/`);
+    assert.notEqual(plain.code, 0, plain.stdout);
+    assert.doesNotMatch(plain.stdout, /Hello/);
+    const meshed = await curl(...meshClient, `https://${podIP}:8080/`);
+    assert.equal(meshed.stdout.trim(), 'Hello World!', meshed.stderr);
+    const foreign = await curl('-k', `https://${podIP}:8080/`);
+    assert.notEqual(foreign.code, 0, 'a TLS client without a mesh certificate is refused');
+    const served = await sh(`openssl s_client -connect ${podIP}:8080 -CAfile root.crt -verify_return_error -cert client.crt -key client.key </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
+    assert.match(served.stdout, /URI:spiffe:\/\/cluster\.local\/ns\/apps\/sa\/default/);
+  });
+
+  it('keeps an excluded inbound port (the seed\'s 8444) plain', async () => {
+    const r = await curl(`http://${podIP}:8444/get`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"url"/);
+  });
+
+  it('the ingress gateway reaches the pod over mTLS; the pod\'s proxy reports it with the gateway as source', async () => {
+    const r = await waitFor('Hello World! through the gateway', async () => {
+      const out = await viaGateway();
+      return out.stdout.endsWith('\n200') ? out : undefined;
+    }, 20_000);
+    assert.match(r.stdout, /^Hello World!/);
+    const metrics = await curl(`http://${podIP}:15090/stats/prometheus`);
+    assert.match(metrics.stdout, /istio_requests_total\{[^}]*reporter="destination"[^}]*\}/);
+    const line = metrics.stdout.split('\n').find((l) => l.startsWith('istio_requests_total{') && l.includes('source_principal="spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"'));
+    assert.ok(line, metrics.stdout);
+    assert.match(line, /connection_security_policy="mutual_tls"/);
+  });
+
+  it('a PERMISSIVE PeerAuthentication in the namespace lets plaintext in; deleting it restores STRICT', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: PERMISSIVE });
+    await waitFor('plaintext served', async () => ((await curl(`http://${podIP}:8080/`)).stdout.includes('Hello World!') ? true : undefined), 20_000);
+    assert.equal((await curl(...meshClient, `https://${podIP}:8080/`)).stdout.trim(), 'Hello World!');
+    await s.kubectl.ok(['delete', 'peerauthentication', '-n', 'apps', 'default']);
+    await waitFor('plaintext refused again', async () => ((await curl(`http://${podIP}:8080/`)).code !== 0 ? true : undefined), 20_000);
+  });
+
+  it('an AuthorizationPolicy DENY on the gateway\'s principal answers 403 through the gateway; other mesh clients still get in', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: DENY_GATEWAY });
+    const denied = await waitFor('a 403 through the gateway', async () => {
+      const out = await viaGateway();
+      return out.stdout.endsWith('\n403') ? out : undefined;
+    }, 20_000);
+    assert.match(denied.stdout, /RBAC: access denied/);
+    assert.equal((await curl(...meshClient, `https://${podIP}:8080/`)).stdout.trim(), 'Hello World!');
+    await s.kubectl.ok(['delete', 'authorizationpolicy', '-n', 'apps', 'no-gateway']);
+    await waitFor('the gateway allowed again', async () => ((await viaGateway()).stdout.endsWith('\n200') ? true : undefined), 20_000);
+  });
+});
