@@ -158,4 +158,22 @@ describe('SidecarProxy: traffic', () => {
       await app.close();
     }
   });
+
+  it('serves its Istio metrics on the pod IP :15090 when free', async () => {
+    const { address, appAddress } = podAddresses();
+    const app = await httpApp(appAddress);
+    const proxy = new SidecarProxy({ address, appAddress, self: SELF });
+    const { next } = recordsOf(proxy);
+    try {
+      await proxy.apply({ ports: [{ port: app.port, mode: 'PERMISSIVE', protocol: 'HTTP' }], identity: server });
+      await plainGet(address, app.port, '/m');
+      await next(1);
+      const stats = await plainGet(address, 15090, '/stats/prometheus');
+      assert.equal(stats.status, 200);
+      assert.match(stats.body, /istio_requests_total\{[^}]*reporter="destination"[^}]*\} 1/);
+    } finally {
+      await proxy.stop();
+      await app.close();
+    }
+  });
 });
