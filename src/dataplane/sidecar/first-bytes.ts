@@ -36,18 +36,23 @@ export function classifyFirstBytes(data: Buffer, tlsOnly = false): FirstBytes {
 export interface Peeked {
   kind: Exclude<FirstBytes, 'need-more'> | 'closed';
   data: Buffer;
+  /**
+   * The peer half-closed before the bytes decided: a stream cannot take bytes back after its
+   * end, so `data` is NOT on the socket any more and whoever relays must send it first.
+   */
+  ended: boolean;
 }
 
 /**
  * Waits until the first bytes decide (or `timeoutMs` passes: then `other`, as a client that
  * speaks first in no known way is treated as opaque TCP), and puts them back on the socket.
- * `closed`: the peer ended or failed before anything decided.
+ * `closed`: the peer ended or failed before sending anything.
  */
 export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = false): Promise<Peeked> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let settled = false;
-    const finish = (kind: Peeked['kind']) => {
+    const finish = (kind: Peeked['kind'], ended = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -56,15 +61,15 @@ export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = fals
       socket.off('error', onError);
       socket.pause();
       const data = Buffer.concat(chunks);
-      if (kind !== 'closed' && data.length > 0) socket.unshift(data);
-      resolve({ kind, data });
+      if (kind !== 'closed' && !ended && data.length > 0) socket.unshift(data);
+      resolve({ kind, data, ended });
     };
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
       const kind = classifyFirstBytes(chunks.length === 1 ? chunk : Buffer.concat(chunks), tlsOnly);
       if (kind !== 'need-more') finish(kind);
     };
-    const onEnd = () => finish(chunks.length > 0 ? 'other' : 'closed');
+    const onEnd = () => finish(chunks.length > 0 ? 'other' : 'closed', true);
     const onError = () => finish('closed');
     const timer = setTimeout(() => finish(chunks.length > 0 || !socket.readableEnded ? 'other' : 'closed'), timeoutMs);
     socket.on('data', onData);

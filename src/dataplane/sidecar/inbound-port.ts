@@ -144,6 +144,7 @@ export class InboundPort {
     if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {
       const first = await peekFirstBytes(socket, this.deps.detectionTimeoutMs ?? 5_000);
       if (first.kind === 'closed' || this.#draining) return void socket.destroy();
+      if (first.ended) return this.#relay(socket, peer, first.data);
       http = first.kind === 'http1';
     }
     if (!http) return this.#relay(socket, peer);
@@ -172,7 +173,7 @@ export class InboundPort {
     };
   }
 
-  #relay(socket: Socket, peer: MtlsPeer | undefined): void {
+  #relay(socket: Socket, peer: MtlsPeer | undefined, endedWith?: Buffer): void {
     const authz = this.#state?.authz;
     if (authz && authz.policies.length > 0) {
       // Envoy's RBAC network filter: a denied connection is closed before any byte goes on.
@@ -191,6 +192,7 @@ export class InboundPort {
     const host = service?.slice(0, service.lastIndexOf(':'));
     relayToApp(socket, {
       host: this.deps.appAddress, port: this.port,
+      ...(endedWith ? { endedWith } : {}),
       onDone: (r) => this.deps.onRecord({
         protocol: 'tcp', requestProtocol: 'tcp', reporter: 'destination', startTime, durationMs: r.durationMs,
         responseFlags: r.flags, bytesReceived: r.bytesReceived, bytesSent: r.bytesSent, upstreamHost: r.upstreamHost,

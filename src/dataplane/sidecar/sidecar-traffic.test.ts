@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { Server as NetServer } from 'node:net';
+import { connect, type Server as NetServer } from 'node:net';
 import { before, describe, it } from 'node:test';
 import type { WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { MeshCa } from '../../mesh/pki/mesh-ca.ts';
@@ -109,6 +109,26 @@ describe('SidecarProxy: traffic', () => {
     } finally {
       await proxy.stop();
       await app.close();
+    }
+  });
+
+  it('AUTO relays a client that half-closes before its bytes decided, bytes first', async () => {
+    const { address, appAddress } = podAddresses();
+    const echo = await echoApp(appAddress);
+    const proxy = new SidecarProxy({ address, appAddress, self: SELF, serveStats: false });
+    try {
+      await proxy.apply({ ports: [{ port: echo.port, mode: 'PERMISSIVE', protocol: 'AUTO' }], identity: server });
+      const back = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const c = connect({ host: address, port: echo.port, allowHalfOpen: true }, () => c.end('ping'));
+        c.on('data', (d: Buffer) => (text += d.toString()));
+        c.on('error', reject);
+        c.on('close', () => resolve(text));
+      });
+      assert.equal(back, 'echo:ping');
+    } finally {
+      await proxy.stop();
+      await closeNet(echo.server);
     }
   });
 

@@ -20,6 +20,8 @@ export interface RelayResult {
 export interface RelayOptions {
   host: string;
   port: number;
+  /** Bytes already taken off a downstream that has ended (first-bytes.ts `ended`): sent first, then the app's side is half-closed. */
+  endedWith?: Buffer;
   connectTimeoutMs?: number;
   onDone?: (result: RelayResult) => void;
 }
@@ -47,13 +49,15 @@ export function relayToApp(downstream: Duplex & { bytesWritten?: number }, opts:
   upstream.setTimeout(opts.connectTimeoutMs ?? 10_000, () => {
     if (!connected) upstream.destroy(new Error('connect timeout'));
   });
+  received += opts.endedWith?.length ?? 0;
   downstream.on('data', (chunk: Buffer) => void (received += chunk.length));
   upstream.on('data', (chunk: Buffer) => void (sent += chunk.length));
   upstream.once('connect', () => {
     connected = true;
     upstream.setTimeout(0);
     // pipe passes each side's end on as a half-close of the other.
-    downstream.pipe(upstream);
+    if (opts.endedWith) upstream.end(opts.endedWith);
+    else downstream.pipe(upstream);
     upstream.pipe(downstream);
   });
   upstream.on('error', () => fail(connected ? ['UC'] : ['UF']));
