@@ -13,6 +13,10 @@ import { DEFAULT_DOMAIN_SUFFIX } from './host-match.ts';
 import type { Endpoint } from './model.ts';
 
 export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+export const EXCLUDE_INBOUND_PORTS_ANNOTATION = 'traffic.sidecar.istio.io/excludeInboundPorts';
+export const INCLUDE_INBOUND_PORTS_ANNOTATION = 'traffic.sidecar.istio.io/includeInboundPorts';
+/** Ports istio-iptables never redirects inbound: the agent's health (15020/15021) and Envoy's stats (15090). */
+export const AGENT_OWNED_PORTS: ReadonlySet<number> = new Set([15020, 15021, 15090]);
 export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
 
 export interface MeshServicePort {
@@ -79,15 +83,59 @@ function servicePortTarget(port: ServicePort): number | undefined {
   return typeof t === 'number' ? t : /^\d+$/.test(t) ? Number(t) : undefined;
 }
 
+function portList(value: string): Set<number> {
+  return new Set(value.split(',').map((p) => Number(p.trim())).filter((n) => Number.isInteger(n) && n > 0));
+}
+
+/**
+ * Whether a pod's sidecar captures inbound traffic to `port`, as istio-iptables is told by
+ * the injected annotations: never an excluded port nor one the agent owns; with
+ * `includeInboundPorts` a list (not `*`), only the listed ports.
+ */
+export function sidecarCapturesPort(pod: Pod, port: number): boolean {
+  const annotations = pod.metadata.annotations ?? {};
+  if (AGENT_OWNED_PORTS.has(port) || portList(annotations[EXCLUDE_INBOUND_PORTS_ANNOTATION] ?? '').has(port)) return false;
+  const include = annotations[INCLUDE_INBOUND_PORTS_ANNOTATION];
+  return include === undefined || include.trim() === '*' || portList(include).has(port);
+}
+
+/** Auto mTLS applies to an endpoint whose pod runs a sidecar that captures the endpoint's port. */
+function endpointTlsMode(pod: Pod | undefined, port: number): Endpoint['tlsMode'] {
+  return pod?.metadata.labels?.[TLS_MODE_LABEL] === 'istio' && sidecarCapturesPort(pod, port) ? 'istio' : 'disabled';
+}
+
 function podEndpoint(address: string, port: number, ready: boolean, pod: Pod | undefined, namespace: string): Endpoint {
   const labels = pod?.metadata.labels ?? {};
   const serviceAccount = typeof pod?.spec?.serviceAccountName === 'string' ? pod.spec.serviceAccountName : undefined;
   return {
-    address, port, ready, labels, namespace,
-    tlsMode: labels[TLS_MODE_LABEL] === 'istio' ? 'istio' : 'disabled',
+    // The pod's own namespace (the activator behind a Knative Service lives in knative-serving).
+    address, port, ready, labels, namespace: pod?.metadata.namespace ?? namespace,
+    tlsMode: endpointTlsMode(pod, port),
     ...(serviceAccount ? { serviceAccount } : {}),
     ...(pod?.metadata.name ? { podName: pod.metadata.name } : {}),
   };
+}
+
+const addressIndexes = new WeakMap<readonly Pod[], Map<string, Pod>>();
+
+/**
+ * Pods by IP, for slices without a Pod targetRef (Knative's selectorless revision Services
+ * are mirrored from Endpoints, and may point at the activator in another namespace): as
+ * istiod's getPodByIP, across namespaces; a live pod holding the IP wins over a finished one.
+ * Built once per pod list (one registry build), not per Service.
+ */
+function podsByAddress(pods: readonly Pod[]): Map<string, Pod> {
+  let index = addressIndexes.get(pods);
+  if (index) return index;
+  index = new Map();
+  for (const p of pods) {
+    const live = p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp;
+    for (const ip of [p.status?.podIP, ...(p.status?.podIPs ?? []).map((x) => x.ip)]) {
+      if (ip && (live || !index.has(ip))) index.set(ip, p);
+    }
+  }
+  addressIndexes.set(pods, index);
+  return index;
 }
 
 /** A Kubernetes Service as a mesh service; its endpoints from the slices naming it. */
@@ -100,6 +148,7 @@ export function kubernetesService(svc: Service, slices: readonly EndpointSlice[]
   });
   const ownSlices = slices.filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === name);
   const podByName = new Map(pods.filter((p) => p.metadata.namespace === namespace).map((p) => [p.metadata.name ?? '', p]));
+  const podByAddress = podsByAddress(pods);
   const endpoints = new Map<number, Endpoint[]>();
   for (const port of ports) {
     const list: Endpoint[] = [];
@@ -107,8 +156,8 @@ export function kubernetesService(svc: Service, slices: readonly EndpointSlice[]
       const slicePort = (slice.ports ?? []).find((sp) => (sp.name ?? '') === port.name)?.port;
       if (slicePort === undefined) continue;
       for (const ep of slice.endpoints ?? []) {
-        const pod = ep.targetRef?.kind === 'Pod' ? podByName.get(ep.targetRef.name) : undefined;
-        for (const address of ep.addresses) list.push(podEndpoint(address, slicePort, ep.conditions?.ready !== false, pod, namespace));
+        const named = ep.targetRef?.kind === 'Pod' ? podByName.get(ep.targetRef.name) : undefined;
+        for (const address of ep.addresses) list.push(podEndpoint(address, slicePort, ep.conditions?.ready !== false, named ?? (ep.targetRef ? undefined : podByAddress.get(address)), namespace));
       }
     }
     endpoints.set(port.port, list);
