@@ -21,6 +21,14 @@ export interface UpstreamEndpoint {
   tls?: ConnectionOptions;
   /** Distinguishes TLS option sets for pooling (e.g. the client certificate's serial). */
   tlsKey?: string;
+  /** Local address to dial from (a proxy speaking for a pod binds the pod's IP, so the peer sees that pod). */
+  localAddress?: string;
+  /**
+   * The endpoint cannot be dialled as configured (e.g. mesh mTLS without a client
+   * certificate yet): every attempt fails at once as a connect failure with this transport
+   * failure reason (Envoy's UF with a cluster whose TLS secret is missing), never plaintext.
+   */
+  unavailable?: string;
 }
 
 export interface UpstreamPoolOptions {
@@ -53,7 +61,9 @@ export interface UpstreamUser {
 }
 
 export function endpointKey(e: UpstreamEndpoint): string {
-  return e.tls ? `${e.host}:${e.port}|tls|${e.tlsKey ?? e.tls.servername ?? ''}` : `${e.host}:${e.port}`;
+  const from = e.localAddress ? `${e.localAddress}>` : '';
+  if (e.unavailable !== undefined) return `${from}${e.host}:${e.port}|unavailable`;
+  return e.tls ? `${from}${e.host}:${e.port}|tls|${e.tlsKey ?? e.tls.servername ?? ''}` : `${from}${e.host}:${e.port}`;
 }
 
 export class UpstreamConnection {
@@ -145,11 +155,13 @@ class EndpointPool {
   }
 
   dial(): Promise<UpstreamConnection> {
+    if (this.endpoint.unavailable !== undefined) return Promise.reject(new UpstreamConnectError('connect', this.endpoint.unavailable));
     this.count++;
     return new Promise((resolve, reject) => {
       const e = this.endpoint;
+      const from = e.localAddress ? { localAddress: e.localAddress } : {};
       // Resume the last TLS session to this endpoint: a resumed handshake costs a fraction of a full one.
-      const socket = e.tls ? tlsConnect({ ...e.tls, host: e.host, port: e.port, session: this.tlsSession }) : netConnect({ host: e.host, port: e.port });
+      const socket = e.tls ? tlsConnect({ ...e.tls, ...from, host: e.host, port: e.port, session: this.tlsSession }) : netConnect({ ...from, host: e.host, port: e.port });
       if (e.tls) socket.on('session', (session: Buffer) => (this.tlsSession = session));
       socket.setNoDelay(true);
       let settled = false;
