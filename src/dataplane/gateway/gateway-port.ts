@@ -85,6 +85,11 @@ export class GatewayPort {
   readonly #peers = new Map<string, ConnectionPeer>();
   #draining = false;
 
+  /** Upstream connections leave from the gateway pod's IP (not from an unspecified bind address). */
+  get #source(): { localAddress?: string } {
+    return this.address === '0.0.0.0' || this.address === '::' || this.address === '' ? {} : { localAddress: this.address };
+  }
+
   constructor(readonly address: string, readonly port: number, private readonly deps: PortDeps) {
     this.#server = createServer({ allowHalfOpen: true }, (socket) => void this.#accept(socket));
   }
@@ -106,7 +111,11 @@ export class GatewayPort {
     const next: LiveChain[] = [];
     cfg.listener.filterChains.forEach((chain, index) => {
       const key = chainKey(chain);
-      const state: RoutingState = { routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters, ...(cfg.authz ? { authz: cfg.authz } : {}), ...(cfg.outliers ? { outliers: cfg.outliers } : {}) };
+      const state: RoutingState = {
+        routeConfig: chain.routeConfigName ? cfg.routeConfigs.get(chain.routeConfigName) : undefined, clusters: cfg.clusters,
+        ...(cfg.authz ? { authz: cfg.authz } : {}), ...(cfg.outliers ? { outliers: cfg.outliers } : {}),
+        ...(cfg.mesh ? { mesh: cfg.mesh } : {}), ...this.#source,
+      };
       const l4Routes = cfg.l4Routes.get(index) ?? [];
       const where = `${cfg.listener.name} chain ${chain.serverNames.join(',') || '*'}`;
       if (chain.kind === 'auto-passthrough') {
@@ -207,7 +216,11 @@ export class GatewayPort {
     }
     this.#raw.add(socket);
     socket.once('close', () => this.#raw.delete(socket));
-    passThrough(socket, head, sni, { routes: chain.l4Routes, clusters: chain.state.clusters, onRecord: this.deps.onRecord, recordBase: this.deps.recordBase });
+    passThrough(socket, head, sni, {
+      routes: chain.l4Routes, clusters: chain.state.clusters, onRecord: this.deps.onRecord, recordBase: this.deps.recordBase,
+      // Plain TCP routes originate mesh mTLS towards sidecars; TLS passthrough leaves the client's TLS alone.
+      originateMeshTls: chain.chain.kind === 'tcp', ...(chain.state.mesh ? { mesh: chain.state.mesh } : {}), ...this.#source,
+    });
   }
 
   /** Stops accepting; in-flight requests get `deadlineMs` to finish, then everything closes. */

@@ -4,7 +4,9 @@
  * opened as listeners appear (a port that cannot be bound is a problem, retried on the next
  * apply, never a crash), updated in place, closed as they disappear. Every request and
  * connection is reported to the proxy's telemetry; its Istio metrics are served on
- * :15090 `/stats/prometheus` when the pod has that port free.
+ * :15090 `/stats/prometheus` when the pod has that port free. Upstream connections leave
+ * from the pod's IP; towards sidecars (auto mTLS, ISTIO_MUTUAL) they present `mesh`, the
+ * gateway's workload certificate, so `apply` needs one whenever a cluster originates mTLS.
  */
 import { createServer, type Server } from 'node:http';
 import { UpstreamPool } from '../http1/index.ts';
@@ -17,6 +19,7 @@ import type { MeshIdentity } from './tls-options.ts';
 import type { AuthzScope } from './http-routing.ts';
 import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
 import { OutlierTracker } from './outlier-detection.ts';
+import { originatesIstioMutual } from './upstream-tls.ts';
 
 export interface GatewayProxyOptions {
   /** The pod's IP: every listener binds here. */
@@ -63,6 +66,9 @@ export class GatewayProxy {
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
     this.#clusters = clusters;
     const wanted = new Set<number>();
+    if (!mesh && originatesIstioMutual(config.clusters)) {
+      problems.push('upstream mTLS (ISTIO_MUTUAL, or auto mTLS to pods with sidecars) needs the gateway\'s mesh certificate, and the mesh CA is not available yet: those requests fail 503 UF');
+    }
     const authzScope: AuthzScope | undefined = authz && config.authorizationPolicies.length > 0 ? { ...authz, policies: config.authorizationPolicies } : undefined;
     for (const listener of config.listeners) {
       wanted.add(listener.port);

@@ -18,6 +18,7 @@ import type { RequestRecord } from '../request-record.ts';
 import { applyCors } from './cors.ts';
 import { sendMirror } from './mirror.ts';
 import { upstreamTls } from './upstream-tls.ts';
+import type { MeshIdentity } from './tls-options.ts';
 import { endpointPeerOf } from './peers.ts';
 import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
@@ -36,6 +37,10 @@ export interface RoutingState {
   clusters: ReadonlyMap<string, Cluster>;
   authz?: AuthzScope;
   outliers?: OutlierTracker;
+  /** The gateway's workload certificate: what ISTIO_MUTUAL (and auto mTLS) upstreams present. */
+  mesh?: MeshIdentity;
+  /** The gateway pod's IP: upstream connections leave from it, as a pod's own traffic would. */
+  localAddress?: string;
 }
 
 /** What the TLS handshake told about a connection (looked up by the peer's `ip:port`). */
@@ -95,7 +100,7 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
   const picker = new EndpointPicker();
   const random = opts.random ?? Math.random;
   return async (head, downstream) => {
-    const { routeConfig, clusters, authz, outliers } = opts.state();
+    const { routeConfig, clusters, authz, outliers, mesh, localAddress } = opts.state();
     const headers = headerRecord(head.headers);
     if (authz && authz.policies.length > 0) {
       const peer = opts.peerOf?.(downstream.remote);
@@ -120,14 +125,14 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
     if (selection.virtualHost.requireTls && !downstream.secure) {
       return { kind: 'reply', status: 301, headers: ['location', `https://${head.authority.replace(/:\d+$/, '')}${head.path}`], details: 'direct_response' };
     }
-    return decide(selection.route, head, headers, downstream, { clusters, picker, random, ...(outliers ? { outliers } : {}) });
+    return decide(selection.route, head, headers, downstream, { clusters, picker, random, ...(outliers ? { outliers } : {}), ...(mesh ? { mesh } : {}), ...(localAddress ? { localAddress } : {}) });
   };
 }
 
-interface Upstreams { clusters: ReadonlyMap<string, Cluster>; picker: EndpointPicker; random: () => number; outliers?: OutlierTracker }
+interface Upstreams { clusters: ReadonlyMap<string, Cluster>; picker: EndpointPicker; random: () => number; outliers?: OutlierTracker; mesh?: MeshIdentity; localAddress?: string }
 
 async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, up: Upstreams): Promise<RouteDecision> {
-  const { clusters, picker, random, outliers } = up;
+  const { clusters, picker, random, outliers, mesh, localAddress } = up;
   const secure = downstream.secure;
   const action = route.action;
   const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
@@ -155,7 +160,7 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   if (cors.kind === 'actual') res.set.push(...cors.responseHeaders);
   const path = rewritePath(head.path, action);
   const retry = engineRetry(action.retries);
-  const originate = cluster && upstreamTls(cluster);
+  const from = localAddress ? { localAddress } : {};
   for (const m of action.mirrors) {
     const mirrorCluster = clusters.get(m.cluster);
     if (!mirrorCluster || random() * 100 >= m.percentage) continue;
@@ -170,7 +175,8 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
       if (!e) return undefined;
       // The engine reads the record when the request ends: it names the endpoint's workload.
       record.destination = endpointPeerOf(e);
-      return { host: e.address, port: e.port, ...(originate ?? {}) };
+      // Per endpoint: auto mTLS reaches sidecar'd endpoints over mTLS and the others in plaintext.
+      return { host: e.address, port: e.port, ...from, ...(upstreamTls(cluster, e, mesh) ?? {}) };
     },
     ...(path !== head.path ? { path } : {}),
     ...(action.rewrite?.authority ? { authority: action.rewrite.authority } : {}),

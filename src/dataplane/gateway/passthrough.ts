@@ -2,10 +2,16 @@
  * TLS PASSTHROUGH (and plain TCP) on a gateway: the bytes go unopened to a destination the
  * VirtualService `tls` route for the SNI (or the `tcp` route) names — one of its cluster's
  * ready endpoints — with what was already read to find the SNI replayed first. Reported as
- * a `tcp` RequestRecord when the connection ends.
+ * a `tcp` RequestRecord when the connection ends. Plain TCP towards an endpoint with a
+ * sidecar (auto mTLS, or an ISTIO_MUTUAL DestinationRule) is wrapped in Istio mTLS with the
+ * gateway's certificate, as Envoy's TCP proxy does; without one the connection is refused (UF).
  */
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Cluster, L4Route } from '../config/model.ts';
+import { MESH_TCP_ALPN } from '../mesh-tls/client-options.ts';
+import type { MeshIdentity } from './tls-options.ts';
+import { istioMutualTls, usesIstioMutual } from './upstream-tls.ts';
 import { pickCluster } from '../config/route-selection.ts';
 import { selectL4Route } from '../config/l4-routes.ts';
 import type { RequestRecord } from '../request-record.ts';
@@ -16,6 +22,11 @@ export interface PassthroughContext {
   onRecord?: (record: RequestRecord) => void;
   recordBase?: Partial<RequestRecord>;
   connectTimeoutMs?: number;
+  /** Plain TCP chains: originate Istio mTLS towards endpoints that take it. */
+  originateMeshTls?: boolean;
+  mesh?: MeshIdentity;
+  /** The gateway pod's IP, bound as the upstream connection's source. */
+  localAddress?: string;
 }
 
 let cursor = 0;
@@ -47,7 +58,15 @@ export function passThrough(downstream: Socket, head: Buffer, sni: string | unde
   }
   const endpoint = ready[cursor++ % ready.length]!;
   const upstreamHost = `${endpoint.address}:${endpoint.port}`;
-  const upstream = connect({ host: endpoint.address, port: endpoint.port, allowHalfOpen: true });
+  const mtls = ctx.originateMeshTls && usesIstioMutual(cluster!, endpoint) ? istioMutualTls(cluster!, endpoint, ctx.mesh, MESH_TCP_ALPN) : undefined;
+  if (mtls && 'unavailable' in mtls) {
+    downstream.destroy();
+    ctx.onRecord?.({ ...base(['UF'], upstreamHost), upstreamTransportFailureReason: mtls.unavailable });
+    return;
+  }
+  const from = ctx.localAddress ? { localAddress: ctx.localAddress } : {};
+  const dial = { ...from, host: endpoint.address, port: endpoint.port, allowHalfOpen: true };
+  const upstream = mtls ? tlsConnect({ ...mtls.tls, ...dial }) : connect(dial);
   let connected = false;
   let reported = false;
   const finish = (flags: RequestRecord['responseFlags']) => {
@@ -58,7 +77,7 @@ export function passThrough(downstream: Socket, head: Buffer, sni: string | unde
   upstream.setTimeout(ctx.connectTimeoutMs ?? 10_000, () => {
     if (!connected) upstream.destroy(new Error('connect timeout'));
   });
-  upstream.once('connect', () => {
+  upstream.once(mtls ? 'secureConnect' : 'connect', () => {
     connected = true;
     upstream.setTimeout(0);
     upstream.write(head);
