@@ -57,6 +57,9 @@ export interface MeshTlsRequest {
 export function meshClientTls(cert: ClientCertificate, req: MeshTlsRequest): OriginatedTls {
   const options: ConnectionOptions = {
     secureContext: contextOf(cert),
+    // Ignored by tls.connect next to secureContext, but part of an https.Agent's pool key:
+    // connections made with another (or a rotated) certificate are not shared.
+    cert: cert.certChainPem, key: cert.keyPem, ca: cert.rootCertPem,
     servername: req.servername,
     ALPNProtocols: [...(req.alpn ?? MESH_HTTP_ALPN)],
     rejectUnauthorized: true,

@@ -53,11 +53,21 @@ export async function createMeshClientTls(client: Client, log: Logger): Promise<
     return byAddress.get(address);
   };
 
+  // Membership facts, rebuilt on the first lookup after a namespace or control plane changed.
+  let membership: { facts: Map<string, NamespaceFacts>; planes: Set<string> } | undefined;
+  const membershipChanged = { add: () => (membership = undefined), update: () => (membership = undefined), delete: () => (membership = undefined) };
+  namespaces.addHandlers(membershipChanged);
+  controlPlanes.addHandlers(membershipChanged);
   const meshOf = (namespace: string): string | undefined => {
-    const facts = new Map<string, NamespaceFacts>(namespaces.list().map((n) => [n.metadata.name ?? '', { name: n.metadata.name ?? '', labels: n.metadata.labels ?? {} }]));
-    const planes = new Set(controlPlanes.list().map((p) => p.metadata.namespace ?? ''));
-    return meshOfNamespace(namespace, facts, planes);
+    membership ??= {
+      facts: new Map(namespaces.list().map((n) => [n.metadata.name ?? '', { name: n.metadata.name ?? '', labels: n.metadata.labels ?? {} }])),
+      planes: new Set(controlPlanes.list().map((p) => p.metadata.namespace ?? '')),
+    };
+    return meshOfNamespace(namespace, membership.facts, membership.planes);
   };
+
+  // Options per source, destination and certificate: callers that ask per request get the same object back.
+  const built = new Map<string, { cert: WorkloadCertificate; tls: OriginatedTls }>();
 
   const certs = new Map<string, CertEntry>();
   const certificateFor = async (mesh: string, source: MeshSource): Promise<WorkloadCertificate | undefined> => {
@@ -94,12 +104,18 @@ export async function createMeshClientTls(client: Client, log: Logger): Promise<
     if (!decision.mtls) return undefined;
     const cert = await certificateFor(decision.mesh, source);
     if (!cert) return undefined;
+    const memoKey = `${source.namespace}/${source.serviceAccount}>${address}:${port}|${decision.namespace}/${decision.serviceAccount}`;
+    const hit = built.get(memoKey);
+    if (hit?.cert === cert) return hit.tls;
     const trustDomain = parseSpiffeId(cert.spiffeId)?.trustDomain ?? 'cluster.local';
-    return meshClientTls(cert, {
+    const tls = meshClientTls(cert, {
       servername: istioMtlsSni(port, undefined, address),
       server: { trustDomain, subjectAltNames: [spiffeId(trustDomain, { namespace: decision.namespace, serviceAccount: decision.serviceAccount })] },
       alpn: MESH_HTTP_ALPN,
     });
+    if (built.size >= 10_000) built.clear(); // pods come and go: forget old destinations wholesale
+    built.set(memoKey, { cert, tls });
+    return tls;
   };
 
   try {
