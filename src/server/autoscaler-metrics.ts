@@ -3,7 +3,8 @@
  * the figures a scraper expects on the `autoscaler` pod's :9090 (`autoscaler_desired_pods`,
  * …) live here, not in the pod's placeholder program (which keeps only its 8080 probes). For
  * every running autoscaler pod in knative-serving (label app=autoscaler) this serves
- * `/metrics` on the pod's own IP, as the activator data plane does for the activator's ports.
+ * `/metrics` on the pod's own IP, as the activator data plane does for the activator's ports —
+ * on its inner address when the pod is meshed, behind its sidecar (pod-app-address.ts).
  *
  * config-observability's `metrics.backend-destination` is honoured as the component's
  * exporter would: `prometheus` (or no key) opens the port, `none`/`opencensus`/`stackdriver`
@@ -19,6 +20,7 @@ import type { Client } from '../client/types.ts';
 import { CONFIG_OBSERVABILITY, type MetricsBackend, metricsBackendOf, prometheusPortOf } from '../controllers/serving/autoscaler/metrics-backend.ts';
 import { KINDS, SERVING_NAMESPACE } from '../controllers/serving/shared/contracts.ts';
 import type { Logger } from '../util/log.ts';
+import { PodAppAddresses } from './pod-app-address.ts';
 
 export const AUTOSCALER_LABEL_SELECTOR = 'app=autoscaler';
 const DEBOUNCE_MS = 10;
@@ -54,6 +56,7 @@ type ConfigMap = KubeObject & { data?: Record<string, string> };
 
 export async function startAutoscalerMetrics(client: Client, log: Logger, source: MetricsSource, opts: AutoscalerMetricsOptions = {}): Promise<RunningAutoscalerMetrics> {
   const pods = new Informer<Pod>(client, KINDS.pod, { namespace: SERVING_NAMESPACE, labelSelector: AUTOSCALER_LABEL_SELECTOR }, log);
+  const appAddresses = new PodAppAddresses(client, log);
   const configMaps = new Informer<ConfigMap>(client, KINDS.configMap, { namespace: SERVING_NAMESPACE }, log);
   const endpoints = new Map<string, Endpoint>();
   let backend: MetricsBackend = 'prometheus';
@@ -114,8 +117,9 @@ export async function startAutoscalerMetrics(client: Client, log: Logger, source
     const wanted = new Map<string, { address: string; port: number }>();
     if (backend === 'prometheus') {
       for (const pod of pods.list()) {
-        const address = podIPv4(pod);
-        if (!isPodActive(pod) || pod.status?.phase !== 'Running' || address === '') continue;
+        const podIP = podIPv4(pod);
+        if (!isPodActive(pod) || pod.status?.phase !== 'Running' || podIP === '') continue;
+        const address = appAddresses.of(pod, podIP);
         // The component's own container: an injected istio-proxy may stand beside it.
         const containers = (pod.spec?.containers ?? []) as Array<{ name?: string; env?: Array<{ name: string; value?: string }> }>;
         const container = containers.find((c) => c.name === 'autoscaler') ?? containers[0];
@@ -142,6 +146,7 @@ export async function startAutoscalerMetrics(client: Client, log: Logger, source
     informer.addHandlers(handlers);
     await informer.start();
   }
+  await appAddresses.start(changed);
   run();
 
   return {
@@ -161,6 +166,7 @@ export async function startAutoscalerMetrics(client: Client, log: Logger, source
       clearTimeout(timer);
       pods.stop();
       configMaps.stop();
+      appAddresses.stop();
       await running;
       await Promise.all([...endpoints.entries()].map(([key, ep]) => close(key, ep)));
     },

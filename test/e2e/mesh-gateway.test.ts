@@ -7,7 +7,9 @@
  * certificate, a rotation of the credential with `kubectl apply`, an unknown host (404 NR),
  * a Gateway whose credential is missing (Warning event; the others keep serving), and the
  * knative-local-gateway on 8081 with ISTIO_MUTUAL (a mesh client certificate gets in, a
- * client without one is refused).
+ * client without one is refused). The apps are meshed (`sidecar.istio.io/inject`): the
+ * control plane's mTLS DestinationRule makes the gateway originate ISTIO_MUTUAL to them, as
+ * Istio's would, so an app without a sidecar would be unreachable.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -41,7 +43,7 @@ spec:
   replicas: 1
   selector: {matchLabels: {app: hello}}
   template:
-    metadata: {labels: {app: hello}}
+    metadata: {labels: {app: hello}, annotations: {sidecar.istio.io/inject: "true"}}
     spec:
       containers:
       - name: app
@@ -70,7 +72,7 @@ spec:
 /** go-httpbin (skiff's built-in echo image): `/delay/<s>` keeps a request in flight. */
 const HTTPBIN = `apiVersion: v1
 kind: Pod
-metadata: {name: httpbin, namespace: default, labels: {app: httpbin}}
+metadata: {name: httpbin, namespace: default, labels: {app: httpbin}, annotations: {sidecar.istio.io/inject: "true"}}
 spec:
   containers:
   - name: app
