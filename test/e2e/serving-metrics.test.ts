@@ -9,8 +9,15 @@
  * autoscaler (:9090) and answers `revision_request_count`, `autoscaler_desired_pods` and, after
  * a request held by the activator while the revision scales from zero, `activator_request_count`.
  *
+ * As the seed says, with the mesh's mTLS Prometheus cannot scrape at first: the activator,
+ * the autoscaler and the revision are meshed and their sidecars are STRICT, and Prometheus is
+ * outside the mesh — every target is down. The metrics ports are then opened to plaintext
+ * clients the Istio way, with workload PeerAuthentications whose `portLevelMtls` makes 9090 /
+ * 9091 PERMISSIVE, and the figures arrive.
+ *
  * Not covered (not built in skiff): NetworkPolicy enforcement — the policy is stored, not
- * applied, so Prometheus could scrape without it — and OpenShift's kube-rbac-proxy on 8444.
+ * applied, so Prometheus could scrape without it — and OpenShift Serverless' answer to the
+ * STRICT sidecars, a kube-rbac-proxy container on the excluded port 8444.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -48,6 +55,27 @@ spec:
           name: "openshift-monitoring"
   podSelector: {}
 `;
+
+/** Port-level PERMISSIVE mTLS on the metrics ports, so a scraper outside the mesh gets in. */
+const METRICS_PERMISSIVE = [
+  { namespace: 'knative-serving', name: 'activator-metrics', labels: 'app: activator', port: 9090 },
+  { namespace: 'knative-serving', name: 'autoscaler-metrics', labels: 'app: autoscaler', port: 9090 },
+  { namespace: 'default', name: 'hello-metrics', labels: 'serving.knative.dev/service: hello', port: 9091 },
+].map((p) => `apiVersion: security.istio.io/v1beta1
+kind: PeerAuthentication
+metadata:
+  name: ${p.name}
+  namespace: ${p.namespace}
+spec:
+  selector:
+    matchLabels:
+      ${p.labels}
+  mtls:
+    mode: STRICT
+  portLevelMtls:
+    ${p.port}:
+      mode: PERMISSIVE
+`).join('---\n');
 
 function withTarget(ksvc: string): string {
   return ksvc.replace(/^( *)- (image: .+)$/m, (_m, indent: string, image: string) => `${indent}- ${image}\n${indent}  env:\n${indent}  - name: TARGET\n${indent}    value: Openshift`);
@@ -174,6 +202,12 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
   it('the operator writes the backend into config-observability', async () => {
     const backend = await s.kubectl.ok(['get', 'cm', '-n', 'knative-serving', 'config-observability', '-o', 'jsonpath={.data.metrics\\.backend-destination}']);
     assert.equal(backend, 'prometheus');
+  });
+
+  it('under STRICT mTLS Prometheus, outside the mesh, cannot scrape the meshed components; port-level PERMISSIVE lets it in', async () => {
+    for (const job of ['queue-proxy', 'activator', 'autoscaler']) await query(`up{job="${job}"}`, (v) => v === 0);
+    await apply(METRICS_PERMISSIVE);
+    for (const job of ['activator', 'autoscaler']) await query(`up{job="${job}"}`, (v) => v === 1);
   });
 
   it('revision_request_count from the queue-proxy (:9091) counts the request', async () => {
