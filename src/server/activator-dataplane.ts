@@ -22,8 +22,8 @@ import type { Client } from '../client/types.ts';
 import { KINDS, SERVING_NAMESPACE, type StatSink } from '../controllers/serving/shared/contracts.ts';
 import { Activator, type RevisionSettings } from '../dataplane/activator/activator.ts';
 import { RevisionBackendsManager } from '../dataplane/activator/backends-manager.ts';
-import type { MeshCaller } from '../dataplane/activator/pod-connection.ts';
-import type { MeshClientTls, MeshSource } from '../dataplane/mesh-tls/types.ts';
+import { meshSourceOf, type MeshCaller } from '../dataplane/activator/pod-connection.ts';
+import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
 import { privateServiceName, revisionDests, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
@@ -65,13 +65,14 @@ export interface ActivatorDataPlaneOptions {
   probeIntervalMs?: number;
   /** The mesh's auto mTLS (createMeshClientTls); absent, the activators reach pods in plaintext. */
   meshTls?: MeshClientTls;
+  /**
+   * Where an activator pod's activator listens (default its pod IP). A meshed activator pod
+   * whose pod IP a sidecar holds (it terminates the gateways' mTLS) listens on its inner
+   * address instead; pod connections still leave from the pod IP, as a sidecar's would.
+   */
+  listenAddress?: (pod: Pod, podIP: string) => string;
 }
 
-/** A pod's mesh identity: its namespace and service account (Kubernetes' default `default`). */
-export function meshSourceOf(pod: Pod): MeshSource {
-  const sa = pod.spec?.serviceAccountName;
-  return { namespace: pod.metadata.namespace ?? '', serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default' };
-}
 
 export async function startActivatorDataPlane(client: Client, log: Logger, sink: StatSink, opts: ActivatorDataPlaneOptions = {}): Promise<RunningActivatorDataPlane> {
   const pods = new Informer<Pod>(client, KINDS.pod, { namespace: SERVING_NAMESPACE, labelSelector: ACTIVATOR_LABEL_SELECTOR }, log);
@@ -114,9 +115,9 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     });
   };
 
-  const startInstance = (key: string, pod: Pod, address: string): Instance => {
+  const startInstance = (key: string, pod: Pod, podIP: string, address: string): Instance => {
     const activator = new Activator({
-      host: address, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort,
+      host: address, localAddress: podIP, podName: pod.metadata.name ?? '', sink, port: opts.port, metricsPort: opts.metricsPort,
       onHold: (namespace, revision) => backends.kick(`${namespace}/${revision}`),
       ...(opts.meshTls ? { meshTls: opts.meshTls, meshSource: meshSourceOf(pod) } : {}),
     });
@@ -167,14 +168,15 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
         if (inst) drain(key, inst, pod.metadata.deletionTimestamp ? grace * 1_000 : 0);
         continue;
       }
-      const address = podIPv4(pod);
-      if (pod.status?.phase !== 'Running' || address === '' || inst?.draining) continue;
+      const podIP = podIPv4(pod);
+      if (pod.status?.phase !== 'Running' || podIP === '' || inst?.draining) continue;
+      const address = opts.listenAddress?.(pod, podIP) ?? podIP;
       if (inst && inst.activator.host !== address) {
         drain(key, inst, 0);
         inst = undefined;
       }
       if (!inst) {
-        inst = startInstance(key, pod, address);
+        inst = startInstance(key, pod, podIP, address);
         instances.set(key, inst);
       }
       inst.pod = pod;

@@ -57,6 +57,11 @@ export interface ActivatorOptions {
   meshTls?: MeshClientTls;
   /** The activator pod's identity (default: knative-serving's `default` service account). */
   meshSource?: MeshSource;
+  /**
+   * Under the mesh, the address pod connections leave from: the activator pod's IP (default
+   * `host`; differs when a sidecar holds the pod IP and the activator listens on the inner address).
+   */
+  localAddress?: string;
 }
 
 interface RevisionEntry {
@@ -94,7 +99,7 @@ export class Activator {
     this.#opts = opts;
     this.metrics = new ActivatorMetrics(opts.podName);
     this.caller = opts.meshTls
-      ? { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'default' }, localAddress: opts.host }
+      ? { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'default' }, localAddress: opts.localAddress ?? opts.host }
       : undefined;
     this.#reporter = new ConcurrencyReporter(opts.podName, (ns, rev) => opts.sink.poke(ns, rev));
     // No request timeout of Node's own: a held request's body waits unread, and the revision's

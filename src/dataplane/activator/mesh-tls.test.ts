@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import type { TLSSocket } from 'node:tls';
+import { activatorInPathOverMesh } from '../../controllers/serving/autoscaler/controller.ts';
+import { FakeClient } from '../../controllers/serving/autoscaler/fake-client.ts';
 import { scrapePod } from '../../controllers/serving/autoscaler/scrape.ts';
 import type { StatSink } from '../../controllers/serving/shared/contracts.ts';
 import { createSelfSignedCaFiles, meshCaFromFiles, type MeshCa } from '../../mesh/pki/mesh-ca.ts';
@@ -84,7 +86,8 @@ async function strictPod(t: TestContext, ca: MeshCa) {
   const server = https.createServer({ cert: cert.certChainPem, key: cert.keyPem, ca: cert.rootCertPem, requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['http/1.1'] }, (req, res) => {
     const socket = req.socket as TLSSocket;
     seen.push({ url: req.url ?? '', remoteAddress: socket.remoteAddress ?? '', peer: socket.getPeerCertificate().subjectaltname ?? '', alpn: socket.alpnProtocol, headers: req.headers });
-    if (req.url === '/healthz') res.end(req.headers['k-network-probe'] === 'queue' ? 'queue' : '');
+    // A queue-proxy answers `queue` probes, the activator `activator` ones: one stand-in for both.
+    if (req.url === '/healthz') res.end(req.headers['k-network-probe'] === 'queue' ? 'queue' : req.headers['k-network-probe'] === 'activator' ? 'activator' : '');
     else if (req.url === '/metrics') res.end(METRICS);
     else res.end('Hello mesh!');
   });
@@ -173,6 +176,23 @@ test('a plaintext destination stays plaintext (from the pod IP); a wrong server 
   assert.equal(pod.seen.length, 0);
 });
 
+test('listening on an inner address, the activator still calls from its pod IP', async (t) => {
+  const ca = await meshCa();
+  const pod = await strictPod(t, ca);
+  const a = new Activator({ host: '127.77.128.1', localAddress: ACTIVATOR_IP, podName: 'activator-1', sink, port: 0, metricsPort: null, meshTls: new TestMeshTls(ca, POD_IP, spiffeId(TD, POD_ID)), meshSource: ACTIVATOR_ID });
+  await a.listen();
+  t.after(() => a.close());
+  a.updateRevision('default', 'hello-00001', { containerConcurrency: 0, timeoutSeconds: 30, backends: [{ ip: POD_IP, port: pod.port }] });
+  const reply = await new Promise<number>((resolve, reject) => {
+    http.get({ host: '127.77.128.1', port: a.port, path: '/', headers: REV, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+  assert.equal(reply, 200);
+  assert.equal(pod.seen[0]?.remoteAddress, ACTIVATOR_IP);
+});
+
 test('an upgrade (WebSocket) is tunnelled inside the activator\'s mTLS', async (t) => {
   const ca = await meshCa();
   const pod = await strictPod(t, ca);
@@ -226,4 +246,16 @@ test('the autoscaler scrapes a STRICT pod\'s metrics over mTLS with its own iden
   assert.equal(pod.seen[0]?.peer, `URI:${spiffeId(TD, AUTOSCALER_ID)}`);
   assert.equal(pod.seen[0]?.remoteAddress, AUTOSCALER_IP);
   await assert.rejects(scrapePod(target, 2_000, 5, pod.port), 'a plaintext scrape is refused');
+});
+
+test('the KPA\'s activator-in-path probe goes over mTLS too', async (t) => {
+  const ca = await meshCa();
+  const activatorPod = await strictPod(t, ca);
+  const client = new FakeClient();
+  await client.create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'hello-00001', namespace: 'default' }, subsets: [{ addresses: [{ ip: POD_IP }], ports: [{ name: 'http', port: activatorPod.port }] }] });
+  const caller: MeshCaller = { tls: new TestMeshTls(ca, POD_IP, spiffeId(TD, POD_ID)), source: AUTOSCALER_ID, localAddress: AUTOSCALER_IP };
+  assert.equal(await activatorInPathOverMesh(client, 'default', 'hello-00001', caller), true);
+  assert.equal(activatorPod.seen[0]?.peer, `URI:${spiffeId(TD, AUTOSCALER_ID)}`);
+  assert.equal(await activatorInPathOverMesh(client, 'default', 'hello-00001', undefined), false, 'plaintext is refused');
+  assert.equal(await activatorInPathOverMesh(client, 'default', 'missing', caller), false, 'no endpoints');
 });

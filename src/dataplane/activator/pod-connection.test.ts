@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MeshClientTls } from '../mesh-tls/types.ts';
-import { PodAgents, podConnection, requestOptions, splitDest } from './pod-connection.ts';
+import { meshSourceOf, PodAgents, podConnection, requestOptions, splitDest } from './pod-connection.ts';
 
 const mesh: MeshClientTls = {
   originate: (source, address, port) => Promise.resolve(address === '127.244.0.5'
@@ -33,4 +33,10 @@ test('one pool for plaintext, one per mTLS key', async () => {
   assert.equal(agents.tlsPools, 1);
   agents.destroy();
   assert.equal(agents.tlsPools, 0);
+});
+
+test('a pod\'s mesh identity: its namespace and service account, `default` when unset', () => {
+  const pod = (sa?: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'knative-serving' }, spec: sa ? { serviceAccountName: sa } : {} });
+  assert.deepEqual(meshSourceOf(pod('activator')), { namespace: 'knative-serving', serviceAccount: 'activator' });
+  assert.deepEqual(meshSourceOf(pod()), { namespace: 'knative-serving', serviceAccount: 'default' });
 });

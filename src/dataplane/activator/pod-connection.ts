@@ -13,6 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
+import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import type { MeshClientTls, MeshSource, OriginatedTls } from '../mesh-tls/types.ts';
 
 /** Who calls, in the mesh. */
@@ -22,6 +23,12 @@ export interface MeshCaller {
   source: MeshSource;
   /** The calling pod's IP: connections leave from it. */
   localAddress?: string;
+}
+
+/** A pod's mesh identity: its namespace and service account (Kubernetes' default `default`). */
+export function meshSourceOf(pod: Pod): MeshSource {
+  const sa = pod.spec?.serviceAccountName;
+  return { namespace: pod.metadata.namespace ?? '', serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default' };
 }
 
 /** One way to reach one pod: address and port, the local address to bind, the TLS to originate. */

@@ -18,15 +18,15 @@ import type { MeshCaller } from '../../../dataplane/activator/pod-connection.ts'
 import type { MeshClientTls, MeshSource } from '../../../dataplane/mesh-tls/types.ts';
 import { involvedObjectOf, type EventRecorder } from '../../../runtime/events/recorder.ts';
 import type { Logger } from '../../../util/log.ts';
-import { KINDS, SERVING_NAMESPACE, type Stat, type StatSink } from '../shared/contracts.ts';
-import { activatorInPath } from './activator-probe.ts';
+import { HEADERS, KINDS, SERVING_NAMESPACE, type Stat, type StatSink } from '../shared/contracts.ts';
+import { ACTIVATOR_PROBE_BODY, activatorInPath, endpointTargets } from './activator-probe.ts';
 import { type AutoscalerConfig, autoscalerConfigFromData, defaultAutoscalerConfig } from './config.ts';
 import { TICK_MS } from './decider.ts';
 import { AutoscalerMetrics, revisionMetricsInput } from './metrics-autoscaler.ts';
 import { autoscalerIdentity, podCounts, scrapeTargets } from './pods.ts';
 import { isKpa, type PodAutoscaler, reconcilePodAutoscaler } from './reconcile.ts';
 import type { RevisionScaler } from './revision-scaler.ts';
-import { scrapePod } from './scrape.ts';
+import { getFromPod, scrapePod } from './scrape.ts';
 import type { ServerlessService } from './sks.ts';
 
 export interface AutoscalerOptions {
@@ -52,6 +52,20 @@ export interface AutoscalerOptions {
 
 export const AUTOSCALER_POD_SELECTOR = 'app=autoscaler';
 
+/**
+ * activator-probe.ts's `activatorInPath` as the autoscaler's sidecar would send it: a meshed
+ * activator pod's sidecar refuses a plaintext probe under STRICT mTLS.
+ */
+export async function activatorInPathOverMesh(client: Client, namespace: string, serviceName: string, caller: MeshCaller | undefined, timeoutMs = 1000): Promise<boolean> {
+  if (!serviceName) return false;
+  const targets = endpointTargets(await client.get<Parameters<typeof endpointTargets>[0] & KubeObject>(KINDS.endpoints, namespace, serviceName));
+  if (targets.length === 0) return false;
+  const headers = { [HEADERS.probe]: ACTIVATOR_PROBE_BODY, 'user-agent': 'Knative-Autoscaler' };
+  const answers = await Promise.all(targets.map((t) => getFromPod(t.ip, t.port, '/healthz', headers, timeoutMs, caller)
+    .then((r) => r.status === 200 && r.body.trim() === ACTIVATOR_PROBE_BODY, () => false)));
+  return answers.every(Boolean);
+}
+
 export interface Autoscaler {
   stop(): Promise<void>;
   sink: StatSink;
@@ -75,6 +89,13 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
   // Only under the mesh: whose identity and address the scrapes carry.
   const selfPods = opts.meshTls ? new Informer<Pod>(client, KINDS.pod, { namespace: SERVING_NAMESPACE, labelSelector: AUTOSCALER_POD_SELECTOR }, log) : undefined;
   const scalers = new Map<string, RevisionScaler>();
+  /** Who the KPA's requests to pods (scrapes, activator probes) come from in the mesh: the autoscaler pod. */
+  const meshCaller = (): MeshCaller | undefined => {
+    if (!opts.meshTls) return undefined;
+    const self = autoscalerIdentity(selfPods?.list() ?? []);
+    if (!self) return { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'controller' } };
+    return { tls: opts.meshTls, source: { namespace: self.namespace, serviceAccount: self.serviceAccount }, localAddress: self.ip };
+  };
   let config: AutoscalerConfig = defaultAutoscalerConfig();
   let lastConfigError = '';
 
@@ -88,7 +109,7 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
       podAutoscaler: (k) => pas.get(k),
       serverlessService: (k) => skss.get(k),
       podCounts: (ns, rev) => podCounts(revisionPods(ns, rev)),
-      activatorInPath: opts.activatorInPath ?? ((ns, svc) => activatorInPath(client, ns, svc)),
+      activatorInPath: opts.activatorInPath ?? (opts.meshTls ? (ns, svc) => activatorInPathOverMesh(client, ns, svc, meshCaller()) : (ns, svc) => activatorInPath(client, ns, svc)),
     }, key),
   }, log);
   const enqueueAll = () => { for (const pa of pas.list()) controller.enqueue(objectKeyOf(pa)); };
@@ -128,13 +149,6 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
   await selfPods?.start();
   controller.run(2);
 
-  const scrapeCaller = (): MeshCaller | undefined => {
-    if (!opts.meshTls) return undefined;
-    const self = autoscalerIdentity(selfPods?.list() ?? []);
-    if (!self) return { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'controller' } };
-    return { tls: opts.meshTls, source: { namespace: self.namespace, serviceAccount: self.serviceAccount }, localAddress: self.ip };
-  };
-
   // Scrape: every ready pod of every revision with a decider, summed into this second's bucket.
   const scraping = new Set<string>();
   const scrapeOnce = async (key: string, scaler: RevisionScaler): Promise<void> => {
@@ -145,7 +159,7 @@ export async function startAutoscaler(client: Client, events: EventRecorder, log
     const targets = scrapeTargets(revisionPods(namespace, revision));
     if (targets.length === 0) return;
     const at = now().getTime();
-    const caller = scrapeCaller();
+    const caller = meshCaller();
     const results = await Promise.allSettled(targets.map((t) => scrapePod({ ...t, namespace, revision }, scrapeTimeoutMs, at, opts.metricsPort, caller)));
     const stats = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (stats.length === 0) {

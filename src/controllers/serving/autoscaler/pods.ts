@@ -4,6 +4,7 @@
  * autoscaler pod whose mesh identity the scrapes carry.
  */
 import { isPodReady, podIPv4, type Pod } from '../../../api/builtin/core/pod-readiness.ts';
+import { meshSourceOf } from '../../../dataplane/activator/pod-connection.ts';
 
 export interface PodCounts {
   ready: number;
@@ -48,6 +49,5 @@ export function autoscalerIdentity(pods: readonly Pod[]): { namespace: string; s
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   const pod = running[0];
   if (!pod) return undefined;
-  const sa = pod.spec?.serviceAccountName;
-  return { namespace: pod.metadata.namespace ?? '', serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default', ip: podIPv4(pod) };
+  return { ...meshSourceOf(pod), ip: podIPv4(pod) };
 }

@@ -59,24 +59,31 @@ export function parseQueueMetrics(text: string, ids: { namespace: string; revisi
   };
 }
 
-/** GETs `http(s)://<ip>:<port>/metrics` within `timeoutMs`; rejects on any failure or non-2xx. */
-export async function fetchMetricsText(ip: string, timeoutMs: number, port: number = PORTS.autoscalingMetrics, caller?: MeshCaller): Promise<string> {
+/**
+ * One GET to a pod (`http(s)://<ip>:<port><path>`, fresh connection) within `timeoutMs`: its
+ * status and body. Rejects on a connection failure, a timeout, or the mesh not saying how to
+ * connect. Also the KPA's activator probe under the mesh.
+ */
+export async function getFromPod(ip: string, port: number, path: string, headers: Record<string, string>, timeoutMs: number, caller?: MeshCaller): Promise<{ status: number; body: string }> {
   const conn = await podConnection(`${ip}:${port}`, caller);
   return new Promise((resolve, reject) => {
-    const req = requestFunction(conn)({ ...requestOptions(conn), path: '/metrics', method: 'GET', timeout: timeoutMs, headers: { accept: 'text/plain', 'user-agent': 'Knative-Autoscaler' }, agent: false }, (res) => {
+    const req = requestFunction(conn)({ ...requestOptions(conn), path, method: 'GET', timeout: timeoutMs, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300) reject(new Error(`GET http://${ip}:${port}/metrics returned HTTP status ${status}`));
-        else resolve(Buffer.concat(chunks).toString('utf8'));
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET http://${ip}:${port}/metrics timed out after ${timeoutMs}ms`)));
+    req.on('timeout', () => req.destroy(new Error(`GET ${conn.tls ? 'https' : 'http'}://${ip}:${port}${path} timed out after ${timeoutMs}ms`)));
     req.on('error', reject);
     req.end();
   });
+}
+
+/** GETs `http(s)://<ip>:<port>/metrics` within `timeoutMs`; rejects on any failure or non-2xx. */
+export async function fetchMetricsText(ip: string, timeoutMs: number, port: number = PORTS.autoscalingMetrics, caller?: MeshCaller): Promise<string> {
+  const { status, body } = await getFromPod(ip, port, '/metrics', { accept: 'text/plain', 'user-agent': 'Knative-Autoscaler' }, timeoutMs, caller);
+  if (status < 200 || status >= 300) throw new Error(`GET http://${ip}:${port}/metrics returned HTTP status ${status}`);
+  return body;
 }
 
 export async function scrapePod(pod: { ip: string; name: string; namespace: string; revision: string }, timeoutMs: number, nowMs: number, port?: number, caller?: MeshCaller): Promise<PodStat> {
