@@ -3,14 +3,16 @@
  * store and on etcd, side by side with raw etcd measured in the same run, against the
  * targets of issue 3 (>= 2000 creates/s embedded, watch p99 < 50 ms); then pod start latency
  * and memory per pod beside a fresh node process (issue 4); then the mesh's TLS gateway beside
- * nginx and its config propagation (issue 5, bench/mesh-gateway.ts); then Knative Serving's cold
+ * nginx and its config propagation (issue 5, bench/mesh-gateway.ts), and the meshed path's added
+ * latency and sidecar memory (issue 5 (b), (c), bench/mesh-sidecar.ts); then Knative Serving's cold
  * start, steady state and autoscaler reaction (issue 6, bench/serving-bench.ts). A benchmark, not a
  * test: it prints figures and PASS/MISS, and exits 0 either way (1 only if it cannot run).
  *
  * Phases run one after another so that each has the machine to itself; every target is
  * started fresh and stopped afterwards. Environment:
  *   SKIFF_BENCH_SECONDS   measured seconds per throughput/latency phase (default 8)
- *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw`, `pods`, `mesh` or `serving` to run one part only
+ *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw`, `pods`, `mesh`, `sidecar` or `serving` to run one part
+ *                         only (`mesh` includes `sidecar`)
  *   SKIFF_BENCH_CPU_PROF  directory for V8 CPU profiles of the skiff processes
  */
 import { loadavg } from 'node:os';
@@ -19,6 +21,8 @@ import { measureEtcdPuts } from './etcd-puts.ts';
 import { processCpuSeconds } from './process-cpu.ts';
 import { measureMesh, type MeshResults } from './mesh-gateway.ts';
 import { formatMeshReport } from './mesh-report.ts';
+import { measureSidecar, type SidecarResults } from './mesh-sidecar.ts';
+import { formatSidecarReport } from './mesh-sidecar-report.ts';
 import { measureServing, type ServingResults } from './serving-bench.ts';
 import { formatServingReport } from './serving-report.ts';
 import { formatPodStartReport } from './pod-report.ts';
@@ -108,12 +112,15 @@ async function main(): Promise<void> {
   }
   let mesh: MeshResults | undefined;
   if (only === undefined || only === 'mesh') mesh = await measureMesh(seconds, progress);
+  let sidecar: SidecarResults | undefined;
+  if (only === undefined || only === 'mesh' || only === 'sidecar') sidecar = await measureSidecar(seconds, progress);
   let serving: ServingResults | undefined;
   if (only === undefined || only === 'serving') serving = await measureServing(seconds, progress);
   results.loadAfter = loadavg()[0]!;
-  if (only !== 'pods' && only !== 'mesh' && only !== 'serving') process.stdout.write(`\n${formatReport(results)}`);
+  if (only !== 'pods' && only !== 'mesh' && only !== 'sidecar' && only !== 'serving') process.stdout.write(`\n${formatReport(results)}`);
   if (pods !== undefined) process.stdout.write(`\n${formatPodStartReport(pods)}`);
   if (mesh !== undefined) process.stdout.write(`\n${formatMeshReport(mesh)}`);
+  if (sidecar !== undefined) process.stdout.write(`\n${formatSidecarReport(sidecar)}`);
   if (serving !== undefined) process.stdout.write(`\n${formatServingReport(serving)}`);
   progress(`done in ${Math.round((performance.now() - started) / 1000)} s`);
 }
