@@ -20,6 +20,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { innerAddressOf } from '../../src/runtime/network/inner-address.ts';
 import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
@@ -198,7 +199,9 @@ describe('Knative autoscaling through the router, gateway, activator and queue-p
     const n = 6;
     // What the queue-proxy reports to the autoscaler (:9090), sampled while the requests run.
     const [pod] = (await waitPods('cc1-00001', (p) => p.ready.length === 1, 'one ready pod', 30_000)).ready;
-    const podIP = await field('pod', pod!, '.status.podIP');
+    // The pod is meshed and its sidecar is STRICT: read the queue-proxy where kubectl
+    // port-forward would, at the pod's own (inner) address behind the sidecar.
+    const podIP = innerAddressOf(await field('pod', pod!, '.status.podIP'), await s.kubectl.ok(['get', 'nodes', '-o', 'jsonpath={.items[0].spec.podCIDR}']));
     const concurrency: number[] = [];
     let sampling = true;
     const sampler = (async () => {
