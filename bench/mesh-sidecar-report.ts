@@ -5,7 +5,7 @@
  * share against the < 5 MB target. Pure: figures in, text out.
  */
 import type { PacedResult } from './mesh-sidecar-paced.ts';
-import { MEMORY_PODS, PACED_CONNECTIONS, PACED_RATE, ROUNDS, ROUND_WARMUP_SECONDS, WARMUP_SECONDS, type MemorySample, type SidecarMemory, type SidecarResults } from './mesh-sidecar.ts';
+import { MEMORY_PODS, PACED_CONNECTIONS, PRIMING_PODS, PACED_RATE, ROUNDS, ROUND_WARMUP_SECONDS, WARMUP_SECONDS, type MemorySample, type SidecarMemory, type SidecarResults } from './mesh-sidecar.ts';
 import { table, verdict } from './report.ts';
 
 export const TARGET_ADDED_P90_MS = 1;
@@ -87,9 +87,10 @@ export function formatSidecarReport(r: SidecarResults): string {
     `    DestinationRule with TLS off; the meshed pod's sidecar is STRICT (seed SMCP, security.dataPlane.mtls). For scale: Istio's sidecar pair adds ${ISTIO_ADDED_P90_MS} ms p90.`,
     r.pinning
       ? `    Pinned with taskset: skiff and all its children (proxies, apps) on CPU ${r.pinning.proxy}, the load generator on CPU ${r.pinning.load}.`
-      : '    Not pinned (fewer than 2 CPUs).',
+      : '    Not pinned (SKIFF_BENCH_PIN=on pins): the scheduler spreads skiff, its image host and the load generator over the CPUs.',
     '(c) skiff\'s process tree RSS (/proc VmRSS of skiff, its image hosts and helpers) after a forced full GC of skiff (DevTools protocol), median of 3 readings 1 s apart;',
-    `    replicas added ${MEMORY_PODS} at a time, unmeshed, meshed, meshed, unmeshed (ABBA, so that growth with the pod count weighs on both kinds alike); a meshed pod's`,
+    `    after ${PRIMING_PODS} replicas of each kind (one-off growth), replicas added ${MEMORY_PODS} at a time: unmeshed, meshed, meshed, unmeshed (ABBA, so that growth`,
+    '    with the pod count weighs on both kinds alike). Per pod: the growth of each step over the reading before it, averaged by kind. A meshed pod\'s',
     '    cost includes its istio-proxy container (the agent), its workload certificate and its sidecar (listeners, compiled inbound policy, metrics).',
     ...(r.latencyError ? [`(b) FAILED: ${r.latencyError}`] : []),
     ...(r.memoryError ? [`(c) FAILED: ${r.memoryError}`] : []),

@@ -14,6 +14,7 @@
  *   SKIFF_BENCH_ONLY      `embedded`, `etcd`, `raw`, `pods`, `mesh`, `sidecar` or `serving` to run one part
  *                         only (`mesh` includes `sidecar`)
  *   SKIFF_BENCH_CPU_PROF  directory for V8 CPU profiles of the skiff processes
+ *   SKIFF_BENCH_PIN       `on`: the sidecar part pins skiff to CPU 0 and the load generator to CPU 1
  */
 import { loadavg } from 'node:os';
 import { ensureNamespace, measureCreates, measureUpdates, type WriteLoadOptions } from './api-writes.ts';
