@@ -7,8 +7,9 @@
  *   `{{.Name}}-{{.Namespace}}.{{.Domain}}`); requests through the router reach both
  *   revisions, the tag host only the tagged one;
  * - `latestRevision: false` pinning: a third revision takes no traffic;
- * - a cluster-local ksvc: `http://<name>.<ns>.svc.cluster.local`, no OpenShift Route, and the
- *   router does not know its host (skiff has no in-mesh client yet, see the test);
+ * - a cluster-local ksvc: `http://<name>.<ns>.svc.cluster.local`, no OpenShift Route, answered
+ *   through knative-local-gateway to a client with a mesh certificate only, and the
+ *   router does not know its host;
  * - a DomainMapping `hello.example.org` → the ksvc: Ready, an edge OpenShift Route, and
  *   plain http through the router answers; one with its own certificate (`spec.tls`) gets a
  *   passthrough Route and answers https with that certificate; a second DomainMapping of a
@@ -16,11 +17,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { issueWorkloadCertificate } from '../../src/mesh/pki/index.ts';
+import { meshCaFromFiles } from '../../src/mesh/pki/mesh-ca.ts';
 import { installSeedServing } from '../support/seed-002-serving.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
@@ -162,11 +165,27 @@ describe('Knative traffic end to end: splits, tags, pinning, cluster-local, Doma
     // The router knows no such host: it answers 503 "Application is not available", as OpenShift's does.
     const external = await curl(['-o', '/dev/null', '-w', '%{http_code}', '--resolve', `private-default.${DOMAIN}:${httpPort}:127.0.0.1`, `http://private-default.${DOMAIN}:${httpPort}`]);
     assert.equal(external.stdout, '503');
-    // In the mesh the service answers through knative-local-gateway; skiff has no in-mesh
-    // client process to call it from yet (sidecars are not built), so what is checked here is
-    // what makes it reachable there: the KIngress's cluster-local rule on the local gateway.
+    // In the mesh it answers through knative-local-gateway (the seed's: 8081, ISTIO_MUTUAL),
+    // which the KIngress's cluster-local rule is bound to.
     const gateways = await jsonpath('virtualservices.networking.istio.io private-ingress', '{.spec.gateways}');
     assert.deepEqual(JSON.parse(gateways), ['knative-serving/knative-local-gateway']);
+    // A client in the mesh: a workload certificate of default/sleep as istiod would issue it.
+    const secret = JSON.parse(await s.kubectl.ok(['get', 'secret', 'istio-ca-secret', '-n', 'istio-system', '-o', 'json'])) as { data: Record<string, string> };
+    const files = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: 'istio-ca-secret' }, new Date());
+    const client = await issueWorkloadCertificate(ca, { namespace: 'default', serviceAccount: 'sleep' });
+    writeFileSync(join(certDir, 'mesh-client.crt'), client.certChainPem);
+    writeFileSync(join(certDir, 'mesh-client.key'), client.keyPem);
+    const gatewayIP = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'knative=ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
+    const local = ['--resolve', `private.default.svc.cluster.local:8081:${gatewayIP}`, 'https://private.default.svc.cluster.local:8081/'];
+    // curl cannot check a SPIFFE URI SAN (no DNS name): -k; the gateway's chain is checked in mesh-gateway.test.ts.
+    const inMesh = await waitFor('the cluster-local service answering a mesh client', async () => {
+      const r = await curl(['-k', '--cert', 'mesh-client.crt', '--key', 'mesh-client.key', ...local]);
+      return r.stdout.startsWith('Hello') ? r : undefined;
+    }, 60_000);
+    assert.equal(inMesh.stdout, 'Hello private!\n');
+    const outside = await curl(['-k', ...local]);
+    assert.notEqual(outside.code, 0, 'a client without a mesh certificate is refused');
   });
 
   it('a DomainMapping becomes Ready and serves its domain through the router over http', async () => {
