@@ -4,8 +4,9 @@
  * istio-system is STRICT), checked as a user would with curl and openssl s_client:
  * plaintext to the pod is refused, a client with a mesh certificate gets in and sees the
  * pod's SPIFFE identity, the ingress gateway reaches the pod over mTLS (auto mTLS) and the
- * pod's proxy metrics say so, an excluded port (the seed's 8444) stays plain, and
- * PeerAuthentication / AuthorizationPolicy changes take effect live.
+ * pod's proxy metrics say so, an excluded port (the seed's 8444, or the pod's own
+ * excludeInboundPorts) stays plain, a kubelet probe that is not rewritten meets STRICT as
+ * it would with Istio, and PeerAuthentication / AuthorizationPolicy changes take effect live.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -84,6 +85,31 @@ spec:
   - route:
     - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
 `;
+
+/**
+ * Two meshed twins whose kubelet probes are not rewritten: \`unprobed\` keeps its port
+ * captured (the kubelet's plaintext probe meets the STRICT sidecar), \`excluded\` excludes it
+ * with the pod annotation (the probe and any plaintext client pass untouched).
+ */
+const TWINS = ['unprobed', 'excluded'].map((name) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: apps}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+      annotations:
+        sidecar.istio.io/inject: "true"
+        sidecar.istio.io/rewriteAppHTTPProbers: "false"
+${name === 'excluded' ? '        traffic.sidecar.istio.io/excludeInboundPorts: "8080"\n' : ''}    spec:
+      containers:
+      - name: app
+        image: gcr.io/knative-samples/helloworld-go
+        ports: [{containerPort: 8080, name: http}]
+        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+`).join('---\n');
 
 const PERMISSIVE = `apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
@@ -183,6 +209,21 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     const line = metrics.stdout.split('\n').find((l) => l.startsWith('istio_requests_total{') && l.includes('source_principal="spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"'));
     assert.ok(line, metrics.stdout);
     assert.match(line, /connection_security_policy="mutual_tls"/);
+  });
+
+  it('without rewriteAppHTTPProbers the kubelet\'s plaintext probe meets STRICT and the pod stays unready; excludeInboundPorts keeps a port plain', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: TWINS });
+    await s.kubectl.ok(['wait', '-n', 'apps', 'deployment/excluded', '--for=condition=Available', '--timeout=60s'], { timeoutMs: 70_000 });
+    const excludedIP = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=excluded', '-o', 'jsonpath={.items[0].status.podIP}']);
+    assert.equal((await curl(`http://${excludedIP}:8080/`)).stdout.trim(), 'Hello World!');
+    const unhealthy = await waitFor('an Unhealthy event for the unprobed pod', async () => {
+      const out = await s.kubectl.ok(['get', 'events', '-n', 'apps', '--field-selector', 'reason=Unhealthy', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.message}{"\\n"}{end}']);
+      return out.split('\n').find((l) => l.startsWith('unprobed-')) ?? undefined;
+    }, 30_000);
+    assert.match(unhealthy, /Readiness probe failed/);
+    const ready = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=unprobed', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}']);
+    assert.equal(ready, 'False');
+    await s.kubectl.ok(['delete', 'deployment', '-n', 'apps', 'unprobed', 'excluded']);
   });
 
   it('a PERMISSIVE PeerAuthentication in the namespace lets plaintext in; deleting it restores STRICT', async () => {
