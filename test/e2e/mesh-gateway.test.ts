@@ -13,15 +13,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { issueWorkloadCertificate } from '../../src/mesh/pki/index.ts';
-import { meshCaFromFiles } from '../../src/mesh/pki/mesh-ca.ts';
 import { extractSteps, fillPlaceholders, readSeed, SERVERLESS_PLACEHOLDERS, type SeedCommand, type SeedYaml } from '../support/seeds.ts';
+import { writeMeshClientCertificate } from '../support/mesh-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 import { SEED_SMCP } from './mesh-controlplane-fixtures.ts';
@@ -288,24 +287,18 @@ describe('mesh gateways', () => {
 
   it('knative-local-gateway on 8081 (ISTIO_MUTUAL): a mesh client certificate gets in, a client without one is refused', async () => {
     // A workload certificate as istiod would issue it to a meshed client (knative's activator).
-    const secret = JSON.parse(await s.kubectl.ok(['get', 'secret', 'istio-ca-secret', '-n', 'istio-system', '-o', 'json'])) as { data: Record<string, string> };
-    const files = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: 'istio-ca-secret' }, new Date());
-    const client = await issueWorkloadCertificate(ca, { namespace: 'knative-serving', serviceAccount: 'activator' });
-    writeFileSync(join(certDir, 'mesh-client.crt'), client.certChainPem);
-    writeFileSync(join(certDir, 'mesh-client.key'), client.keyPem);
-    writeFileSync(join(certDir, 'mesh-root.crt'), client.rootCertPem);
+    await writeMeshClientCertificate(s, certDir, { namespace: 'knative-serving', serviceAccount: 'activator' });
 
     // The gateway presents its own SPIFFE certificate, chaining to the mesh root.
-    const chain = await sh(`openssl s_client -connect ${podIP}:8081 -servername ${HOST} -CAfile mesh-root.crt -verify_return_error -cert mesh-client.crt -key mesh-client.key </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
+    const chain = await sh(`openssl s_client -connect ${podIP}:8081 -servername ${HOST} -CAfile mesh-client-root.crt -verify_return_error -cert mesh-client.crt -key mesh-client.key </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
     assert.match(chain.stdout, /URI:spiffe:\/\/cluster\.local\/ns\/istio-system\/sa\/istio-ingressgateway-service-account/);
 
     // curl cannot check a SPIFFE URI SAN (there is no DNS name to verify): -k, the chain was verified above.
     const url = `https://${HOST}:8081/`;
     const resolve = `${HOST}:8081:${podIP}`;
-    const ok = await curl('-k', '--cert', 'mesh-client.crt', '--key', 'mesh-client.key', '--cacert', 'mesh-root.crt', '--resolve', resolve, url);
+    const ok = await curl('-k', '--cert', 'mesh-client.crt', '--key', 'mesh-client.key', '--cacert', 'mesh-client-root.crt', '--resolve', resolve, url);
     assert.equal(ok.stdout.trim(), 'Hello World!', ok.stderr);
-    const refused = await curl('-k', '--cacert', 'mesh-root.crt', '--resolve', resolve, url);
+    const refused = await curl('-k', '--cacert', 'mesh-client-root.crt', '--resolve', resolve, url);
     assert.notEqual(refused.code, 0);
     assert.doesNotMatch(refused.stdout, /Hello/);
   });

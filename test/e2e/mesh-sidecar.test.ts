@@ -10,13 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { issueWorkloadCertificate } from '../../src/mesh/pki/index.ts';
-import { meshCaFromFiles } from '../../src/mesh/pki/mesh-ca.ts';
+import { writeMeshClientCertificate } from '../support/mesh-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 import { SEED_SMCP } from './mesh-controlplane-fixtures.ts';
@@ -159,13 +158,7 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     podIP = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=web', '-o', 'jsonpath={.items[0].status.podIP}']);
     gatewayIP = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
     // A client workload certificate as istiod would issue it to a meshed pod of apps.
-    const secret = JSON.parse(await s.kubectl.ok(['get', 'secret', 'istio-ca-secret', '-n', 'istio-system', '-o', 'json'])) as { data: Record<string, string> };
-    const files = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: 'istio-ca-secret' }, new Date());
-    const client = await issueWorkloadCertificate(ca, { namespace: 'apps', serviceAccount: 'client' });
-    writeFileSync(join(dir, 'client.crt'), client.certChainPem);
-    writeFileSync(join(dir, 'client.key'), client.keyPem);
-    writeFileSync(join(dir, 'root.crt'), client.rootCertPem);
+    await writeMeshClientCertificate(s, dir, { namespace: 'apps', serviceAccount: 'client' }, 'client');
   });
   after(async () => {
     await s?.stop();
@@ -188,7 +181,7 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.equal(meshed.stdout.trim(), 'Hello World!', meshed.stderr);
     const foreign = await curl('-k', `https://${podIP}:8080/`);
     assert.notEqual(foreign.code, 0, 'a TLS client without a mesh certificate is refused');
-    const served = await sh(`openssl s_client -connect ${podIP}:8080 -CAfile root.crt -verify_return_error -cert client.crt -key client.key </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
+    const served = await sh(`openssl s_client -connect ${podIP}:8080 -CAfile client-root.crt -verify_return_error -cert client.crt -key client.key </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName`);
     assert.match(served.stdout, /URI:spiffe:\/\/cluster\.local\/ns\/apps\/sa\/default/);
   });
 

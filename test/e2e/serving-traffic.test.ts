@@ -17,14 +17,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { issueWorkloadCertificate } from '../../src/mesh/pki/index.ts';
-import { meshCaFromFiles } from '../../src/mesh/pki/mesh-ca.ts';
 import { installSeedServing } from '../support/seed-002-serving.ts';
+import { writeMeshClientCertificate } from '../support/mesh-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -170,12 +169,7 @@ describe('Knative traffic end to end: splits, tags, pinning, cluster-local, Doma
     const gateways = await jsonpath('virtualservices.networking.istio.io private-ingress', '{.spec.gateways}');
     assert.deepEqual(JSON.parse(gateways), ['knative-serving/knative-local-gateway']);
     // A client in the mesh: a workload certificate of default/sleep as istiod would issue it.
-    const secret = JSON.parse(await s.kubectl.ok(['get', 'secret', 'istio-ca-secret', '-n', 'istio-system', '-o', 'json'])) as { data: Record<string, string> };
-    const files = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: 'istio-ca-secret' }, new Date());
-    const client = await issueWorkloadCertificate(ca, { namespace: 'default', serviceAccount: 'sleep' });
-    writeFileSync(join(certDir, 'mesh-client.crt'), client.certChainPem);
-    writeFileSync(join(certDir, 'mesh-client.key'), client.keyPem);
+    await writeMeshClientCertificate(s, certDir, { namespace: 'default', serviceAccount: 'sleep' });
     const gatewayIP = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'knative=ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
     const local = ['--resolve', `private.default.svc.cluster.local:8081:${gatewayIP}`, 'https://private.default.svc.cluster.local:8081/'];
     // curl cannot check a SPIFFE URI SAN (no DNS name): -k; the gateway's chain is checked in mesh-gateway.test.ts.
