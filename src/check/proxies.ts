@@ -2,8 +2,7 @@
  * Sidecars of a mesh's member namespaces. What this can see today is injection and pod
  * readiness: a pod that asks for a sidecar but has no `sidecar.istio.io/status` was created
  * before injection was on (or injection failed), and a meshed pod that is not Ready is not
- * serving. Whether each proxy runs the latest configuration needs the data plane to report
- * the config version it applied (see docs/check.md).
+ * serving. Whether each proxy runs the latest configuration is proxy-sync.ts.
  */
 import type { KubeObject } from '../api/object.ts';
 import { fullName, meshOfNamespace, namespaceOf, statusOf } from './objects.ts';

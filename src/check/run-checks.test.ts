@@ -40,6 +40,21 @@ describe('readSnapshot', () => {
     assert.deepEqual(snapshot.controlPlanes, []);
   });
 
+  it('reads what the proxies applied after every list, so a proxy that applied in between counts as synced', async () => {
+    const asked: string[] = [];
+    const proxies = [{ pod: 'apps/web', kind: 'sidecar', mesh: 'istio-system', appliedVersion: '7', appliedAt: '2026-01-01T00:00:00.000Z', problems: 0 }];
+    const snapshot = await readSnapshot(api((path) => {
+      asked.push(path);
+      return path === '/skiff/v1/status' ? { status: 200, body: JSON.stringify({ components: [], mesh: { proxies } }) } : { status: 200, body: JSON.stringify({ items: [] }) };
+    }));
+    assert.equal(asked.at(-1), '/skiff/v1/status');
+    assert.equal(asked.filter((p) => p === '/skiff/v1/status').length, 1);
+    assert.deepEqual(snapshot.proxies, proxies);
+    assert.ok(asked.includes('/apis/networking.istio.io/v1alpha3/virtualservices') && asked.includes('/apis/discovery.k8s.io/v1/endpointslices'));
+    const older = await readSnapshot(api((path) => ({ status: path === '/skiff/v1/status' ? 404 : 200, body: JSON.stringify({ items: [] }) })));
+    assert.equal(older.proxies, undefined, 'a skiff without the report: the check warns instead of failing');
+  });
+
   it('fails on any other answer', async () => {
     await assert.rejects(readSnapshot(api(() => ({ status: 403, body: 'forbidden' }))), /answered 403: forbidden/);
   });

@@ -12,6 +12,7 @@ import { mtlsChecks } from './mtls.ts';
 import { namespaceOf } from './objects.ts';
 import { preflightCategory } from './preflight.ts';
 import { proxyChecks } from './proxies.ts';
+import { proxySyncCheck } from './proxy-sync.ts';
 import { snapshotClient } from './snapshot-client.ts';
 import { type CheckCategory, type CheckReport, type ClusterSnapshot, failed, passed, reportOf } from './types.ts';
 import type { WorkloadName } from './workloads.ts';
@@ -55,7 +56,7 @@ async function healthCategories(snapshot: ClusterSnapshot, opts: CheckOptions): 
   for (const mesh of meshes) certificates.checks.push(await meshCaCheck(client, mesh, now));
 
   const gateways: CheckCategory = { categoryName: 'mesh-gateways', checks: [...gatewayCredentialChecks(snapshot, now), gatewayConflictCheck(snapshot)] };
-  const dataPlane: CheckCategory = { categoryName: 'mesh-data-plane', checks: meshes.flatMap((mesh) => proxyChecks(snapshot, mesh)) };
+  const dataPlane: CheckCategory = { categoryName: 'mesh-data-plane', checks: meshes.flatMap((mesh) => [...proxyChecks(snapshot, mesh), proxySyncCheck(snapshot, mesh)]) };
   const categories = [controlPlane, certificates, gateways, dataPlane].filter((c) => c.checks.length > 0);
   if (opts.mtls) categories.push({ categoryName: 'mesh-mtls', checks: mtlsChecks(snapshot, opts.mtls[0], opts.mtls[1]) });
   return categories;

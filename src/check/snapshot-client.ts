@@ -9,7 +9,8 @@ import { nameOf, namespaceOf } from './objects.ts';
 import type { ClusterSnapshot } from './types.ts';
 
 export function snapshotClient(snapshot: ClusterSnapshot): Client {
-  const all = Object.values(snapshot).flat() as KubeObject[];
+  const { proxies: _proxies, ...lists } = snapshot;
+  const all = Object.values(lists).flat() as KubeObject[];
   const ofKind = (type: TypeRef) => all.filter((o) => o.kind === type.kind && group(o.apiVersion) === group(type.apiVersion));
   const readOnly = (): never => {
     throw new Error('skiff check reads the cluster only');

@@ -2,19 +2,26 @@
  * Reads the ClusterSnapshot from a running skiff through its API (the CLI's ApiClient):
  * one list per kind across all namespaces. A kind the server does not serve (404) is an
  * empty list, so the checks still run against a cluster without, say, the Maistra CRDs.
+ * Then, and only then, what the data plane's proxies applied (`GET /skiff/v1/status`): a
+ * proxy that applied a newer configuration between the two reads still counts as synced.
  */
 import type { KubeObject } from '../api/object.ts';
 import type { ApiClient } from '../cli/api-client.ts';
 import { SkiffError } from '../errors/skiff-error.ts';
-import type { ClusterSnapshot } from './types.ts';
+import type { ProxySyncStatus } from '../server/mesh/proxy-sync.ts';
+import type { ClusterLists, ClusterSnapshot } from './types.ts';
 
 /** Where each kind is listed, with the apiVersion and kind its items get (lists leave them out). */
-const LISTS: Record<keyof ClusterSnapshot, { path: string; apiVersion: string; kind: string }> = {
+const LISTS: Record<keyof ClusterLists, { path: string; apiVersion: string; kind: string }> = {
   namespaces: { path: '/api/v1/namespaces', apiVersion: 'v1', kind: 'Namespace' },
   services: { path: '/api/v1/services', apiVersion: 'v1', kind: 'Service' },
+  endpointSlices: { path: '/apis/discovery.k8s.io/v1/endpointslices', apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
   pods: { path: '/api/v1/pods', apiVersion: 'v1', kind: 'Pod' },
   secrets: { path: '/api/v1/secrets', apiVersion: 'v1', kind: 'Secret' },
   gateways: { path: '/apis/networking.istio.io/v1alpha3/gateways', apiVersion: 'networking.istio.io/v1alpha3', kind: 'Gateway' },
+  virtualServices: { path: '/apis/networking.istio.io/v1alpha3/virtualservices', apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService' },
+  serviceEntries: { path: '/apis/networking.istio.io/v1alpha3/serviceentries', apiVersion: 'networking.istio.io/v1alpha3', kind: 'ServiceEntry' },
+  authorizationPolicies: { path: '/apis/security.istio.io/v1beta1/authorizationpolicies', apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy' },
   destinationRules: { path: '/apis/networking.istio.io/v1alpha3/destinationrules', apiVersion: 'networking.istio.io/v1alpha3', kind: 'DestinationRule' },
   peerAuthentications: { path: '/apis/security.istio.io/v1beta1/peerauthentications', apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication' },
   controlPlanes: { path: '/apis/maistra.io/v2/servicemeshcontrolplanes', apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane' },
@@ -23,7 +30,21 @@ const LISTS: Record<keyof ClusterSnapshot, { path: string; apiVersion: string; k
 
 export async function readSnapshot(api: ApiClient): Promise<ClusterSnapshot> {
   const entries = await Promise.all(Object.entries(LISTS).map(async ([key, list]) => [key, await listAll(api, list)] as const));
-  return Object.fromEntries(entries) as unknown as ClusterSnapshot;
+  const lists = Object.fromEntries(entries) as unknown as ClusterLists;
+  const proxies = await readProxies(api);
+  return proxies === undefined ? lists : { ...lists, proxies };
+}
+
+/** The data plane's report of what each proxy applied; undefined when skiff does not give it. */
+async function readProxies(api: ApiClient): Promise<ProxySyncStatus[] | undefined> {
+  const response = await api.get('/skiff/v1/status').catch(() => undefined);
+  if (response?.status !== 200) return undefined;
+  try {
+    const proxies = (JSON.parse(response.body) as { mesh?: { proxies?: unknown } }).mesh?.proxies;
+    return Array.isArray(proxies) ? (proxies as ProxySyncStatus[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function listAll(api: ApiClient, list: { path: string; apiVersion: string; kind: string }): Promise<KubeObject[]> {

@@ -4,6 +4,7 @@
  * to do about it (`hint`). `-o json` prints a CheckReport; its keys are linkerd's.
  */
 import type { KubeObject } from '../api/object.ts';
+import type { ProxySyncStatus } from '../server/mesh/proxy-sync.ts';
 
 export type CheckOutcome = 'success' | 'warning' | 'error';
 
@@ -26,16 +27,29 @@ export interface CheckReport {
 }
 
 /** Every object the checks read, listed once from the API so each check is a pure function. */
-export interface ClusterSnapshot {
+export interface ClusterLists {
   namespaces: KubeObject[];
   services: KubeObject[];
+  endpointSlices: KubeObject[];
   pods: KubeObject[];
   secrets: KubeObject[];
   gateways: KubeObject[];
+  virtualServices: KubeObject[];
   destinationRules: KubeObject[];
+  serviceEntries: KubeObject[];
+  authorizationPolicies: KubeObject[];
   peerAuthentications: KubeObject[];
   controlPlanes: KubeObject[];
   memberRolls: KubeObject[];
+}
+
+/**
+ * The lists, and what skiff's data plane said each proxy applied (`GET /skiff/v1/status`),
+ * read after the lists so a proxy that applied in between counts as synced. `proxies` is
+ * undefined when the status could not be read (a skiff without the data plane's report).
+ */
+export interface ClusterSnapshot extends ClusterLists {
+  proxies?: ProxySyncStatus[];
 }
 
 export const passed = (description: string): CheckResult => ({ description, result: 'success' });

@@ -11,9 +11,11 @@ import type { Logger } from '../util/log.ts';
 import { MeshGateways, type GatewayProxyStatus } from './mesh/mesh-gateways.ts';
 import { MeshSidecars, type SidecarStatus } from './mesh/mesh-sidecars.ts';
 import { MeshView } from './mesh/mesh-view.ts';
+import type { ProxySyncStatus } from './mesh/proxy-sync.ts';
 import type { ComponentHealth } from './types.ts';
 
 export type { GatewayProxyStatus } from './mesh/mesh-gateways.ts';
+export type { ProxySyncStatus } from './mesh/proxy-sync.ts';
 
 /** istiod's PILOT_DEBOUNCE_AFTER is 100 ms; changes arrive in bursts (kubectl apply of a file). */
 const DEBOUNCE_MS = 75;
@@ -22,6 +24,8 @@ export interface RunningMeshDataplane {
   health(): ComponentHealth;
   gateways(): GatewayProxyStatus[];
   sidecars(): SidecarStatus[];
+  /** What every proxy last applied (`skiff check`: SYNCED or STALE). */
+  proxies(): ProxySyncStatus[];
   /** Resolves once the latest change has been compiled and applied. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -53,6 +57,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   return {
     gateways: () => gateways.statuses(),
     sidecars: () => sidecars.statuses(),
+    proxies: () => [...gateways.proxySync(), ...sidecars.proxySync()],
     health: () => {
       const list = gateways.statuses();
       const text = list.map((g) => `${g.pod} ${g.address}:[${g.ports.join(',')}]${g.inFlight > 0 ? ` ${g.inFlight} in flight` : ''}${g.draining ? ' draining' : ''}${g.problems.length > 0 ? ` (${g.problems.length} problems)` : ''}`).join('; ');

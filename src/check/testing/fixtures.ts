@@ -3,7 +3,10 @@ import type { KubeObject, ObjectMeta } from '../../api/object.ts';
 import type { ClusterSnapshot } from '../types.ts';
 
 export function snapshotOf(parts: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
-  return { namespaces: [], services: [], pods: [], secrets: [], gateways: [], destinationRules: [], peerAuthentications: [], controlPlanes: [], memberRolls: [], ...parts };
+  return {
+    namespaces: [], services: [], endpointSlices: [], pods: [], secrets: [], gateways: [], virtualServices: [], destinationRules: [], serviceEntries: [],
+    authorizationPolicies: [], peerAuthentications: [], controlPlanes: [], memberRolls: [], ...parts,
+  };
 }
 
 export function obj(apiVersion: string, kind: string, metadata: ObjectMeta, fields: Record<string, unknown> = {}): KubeObject {

@@ -14,6 +14,7 @@ import { drainDeadlineMs, gatewayWorkloadOf, isGatewayPod, meshNamespaceOf, need
 import type { EventRecorder } from '../../runtime/events/recorder.ts';
 import type { Logger } from '../../util/log.ts';
 import { ProblemReporter } from './problem-reporter.ts';
+import { type AppliedConfig, configVersionOf, proxySyncStatus, type ProxySyncStatus } from './proxy-sync.ts';
 import { serviceAccountOf, type MeshView } from './mesh-view.ts';
 
 export interface GatewayProxyStatus { pod: string; address: string; ports: number[]; problems: string[]; draining: boolean; inFlight: number }
@@ -23,6 +24,8 @@ interface Instance {
   proxy: GatewayProxy;
   ports: number[];
   problems: ProblemReporter;
+  /** What it last applied (proxy-sync.ts), for `skiff check`'s SYNCED/STALE. */
+  applied?: AppliedConfig;
   draining?: Promise<void>;
 }
 
@@ -74,7 +77,8 @@ export class MeshGateways {
       }
       inst.pod = pod;
       try {
-        const config = compileGatewayProxy(this.view.snapshot(rootNamespace), gatewayWorkloadOf(pod));
+        const snapshot = this.view.snapshot(rootNamespace);
+        const config = compileGatewayProxy(snapshot, gatewayWorkloadOf(pod));
         const identity = needsMeshIdentity(config) || config.clusters.some((c) => c.tls.mode === 'ISTIO_MUTUAL')
           ? await this.view.identity({ meshNamespace: rootNamespace, namespace: pod.metadata.namespace ?? '', serviceAccount: serviceAccountOf(pod) }).catch((err: unknown) => {
             this.log.warn({ err, pod: key }, 'gateway: cannot issue the mesh certificate');
@@ -84,6 +88,7 @@ export class MeshGateways {
         const result = await inst.proxy.apply(config, identity, { workload: { namespace: pod.metadata.namespace ?? '', labels: pod.metadata.labels ?? {} }, rootNamespace });
         inst.ports = result.ports;
         inst.problems.report(pod, [...config.problems.filter((p) => p.severity === 'error').map(formatProblem), ...result.problems]);
+        inst.applied = { mesh: rootNamespace, version: configVersionOf(snapshot), at: new Date(), problems: inst.problems.problems.length };
       } catch (err) {
         this.log.error({ err, pod: key }, 'gateway: cannot apply the configuration');
       }
@@ -97,6 +102,11 @@ export class MeshGateways {
     return [...this.#instances.values()].map((i) => ({
       pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.proxy.address, ports: i.ports, problems: i.problems.problems, draining: i.draining !== undefined, inFlight: i.proxy.inFlight,
     }));
+  }
+
+  /** What each proxy not draining last applied (none before its first apply). */
+  proxySync(): ProxySyncStatus[] {
+    return [...this.#instances.values()].filter((i) => !i.draining).flatMap((i) => proxySyncStatus(`${i.pod.metadata.namespace}/${i.pod.metadata.name}`, 'gateway', i.applied) ?? []);
   }
 
   async stop(): Promise<void> {

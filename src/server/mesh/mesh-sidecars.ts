@@ -21,6 +21,7 @@ import type { EventRecorder } from '../../runtime/events/recorder.ts';
 import { innerAddressOf } from '../../runtime/network/inner-address.ts';
 import type { Logger } from '../../util/log.ts';
 import { ProblemReporter } from './problem-reporter.ts';
+import { type AppliedConfig, configVersionOf, proxySyncStatus, type ProxySyncStatus } from './proxy-sync.ts';
 import { serviceAccountOf, type MeshView } from './mesh-view.ts';
 
 const SIDECAR_STATUS = 'sidecar.istio.io/status';
@@ -35,6 +36,8 @@ interface Instance {
   appAddress: string;
   ports: number[];
   problems: ProblemReporter;
+  /** What it last applied (proxy-sync.ts), for `skiff check`'s SYNCED/STALE. */
+  applied?: AppliedConfig;
   draining?: Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export class MeshSidecars {
         });
         inst.ports = result.ports;
         inst.problems.report(pod, result.problems);
+        inst.applied = { mesh: mesh ?? '', version: snapshot ? configVersionOf(snapshot) : '0', at: new Date(), problems: result.problems.length };
       } catch (err) {
         this.log.error({ err, pod: key }, 'sidecar: cannot apply the configuration');
       }
@@ -140,6 +144,11 @@ export class MeshSidecars {
     return [...this.#instances.values()].map((i) => ({
       pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.proxy.address, appAddress: i.appAddress, ports: i.ports, problems: i.problems.problems, draining: i.draining !== undefined,
     }));
+  }
+
+  /** What each sidecar not draining last applied (none before its first apply). */
+  proxySync(): ProxySyncStatus[] {
+    return [...this.#instances.values()].filter((i) => !i.draining).flatMap((i) => proxySyncStatus(`${i.pod.metadata.namespace}/${i.pod.metadata.name}`, 'sidecar', i.applied) ?? []);
   }
 
   async stop(): Promise<void> {
