@@ -89,8 +89,15 @@ export async function measureSidecar(seconds: number, progress: (m: string) => v
   const skiff = await startSkiffProcess({ dataDir, logLevel: 'warn', nodeArgs: [`--inspect-port=127.0.0.1:${inspectPort}`] });
   try {
     const kubectl = kubectlFor(skiff.info.kubeconfig);
-    const targets = await setUpSidecarBench(kubectl);
-    for (const p of Object.values(pathsOf(targets))) await firstOk(p.url, p.host, 30_000);
+    let targets: SidecarTargets;
+    try {
+      targets = await setUpSidecarBench(kubectl);
+      for (const p of Object.values(pathsOf(targets))) await firstOk(p.url, p.host, 30_000);
+    } catch (error) {
+      // Report it with the other parts' figures rather than end the whole benchmark.
+      const message = `setup failed: ${error instanceof Error ? error.message : String(error)}`;
+      return { ...results, latencyError: message, memoryError: message, loadAfter: loadavg()[0]! };
+    }
     try {
       if (pinning) {
         await pinTree(skiff.pid, pinning.proxy);
