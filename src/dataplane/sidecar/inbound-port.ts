@@ -10,9 +10,11 @@
  *   PERMISSIVE  first byte 0x16 → mTLS, anything else → plaintext
  *   STRICT      mTLS only; a plaintext client is cut (no filter chain matches, as in Envoy)
  *
- * After the transport the protocol decides: HTTP/1.x (declared HTTP/HTTP2/GRPC, or AUTO
- * whose first line is an HTTP/1 request line) through the HTTP/1.1 engine; anything else —
- * including h2, which the engine does not speak — as a TCP relay with L4 authz.
+ * After the transport the protocol decides: a declared HTTP/HTTP2/GRPC port goes through the
+ * HTTP/1.1 engine (malformed bytes get its 400, a slow or silent client its timeouts) except
+ * h2, which the engine does not speak; AUTO goes there only when its first line is an HTTP/1
+ * request line. Everything else is a TCP relay with L4 authz. Every phase is bounded by
+ * timeouts.ts, so no client holds a connection longer than it could against Envoy.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
@@ -26,6 +28,7 @@ import { peekFirstBytes } from './first-bytes.ts';
 import { inboundHttpHandler } from './inbound-http.ts';
 import { inboundTlsOptions, mtlsPeerOf, type MtlsPeer } from './inbound-tls.ts';
 import { relayToApp } from './tcp-relay.ts';
+import { DEFAULT_SIDECAR_TIMEOUTS, type SidecarTimeouts } from './timeouts.ts';
 
 export interface InboundPortState {
   plan: InboundPortPlan;
@@ -42,8 +45,8 @@ export interface InboundPortDeps {
   onRecord: (record: RequestRecord) => void;
   /** Called as each HTTP request head is handled (its record follows when it ends). */
   onRequest?: () => void;
-  /** How long a client that sends nothing may keep an AUTO port guessing (then: TCP). */
-  detectionTimeoutMs?: number;
+  /** How long each phase of a connection may last (timeouts.ts; defaults: Envoy's). */
+  timeouts?: SidecarTimeouts;
 }
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY', 'AUTO']);
@@ -58,8 +61,10 @@ export class InboundPort {
   /** Sockets not (or not yet) in the HTTP engine: being sniffed, in a handshake, relayed. */
   readonly #raw = new Set<Socket>();
   #draining = false;
+  readonly #timeouts: SidecarTimeouts;
 
   constructor(readonly address: string, readonly port: number, private readonly deps: InboundPortDeps) {
+    this.#timeouts = deps.timeouts ?? DEFAULT_SIDECAR_TIMEOUTS;
     this.#server = createServer({ allowHalfOpen: true }, (socket) => void this.#accept(socket));
     const handler = inboundHttpHandler({
       port, appAddress: deps.appAddress, ownPrincipal: deps.self.principal,
@@ -74,6 +79,9 @@ export class InboundPort {
       },
       onRecord: deps.onRecord,
       recordBaseFor: (socket) => this.#recordBase(socket),
+      requestHeadersTimeoutMs: this.#timeouts.requestHeadersMs,
+      idleTimeoutMs: this.#timeouts.idleMs,
+      streamIdleTimeoutMs: this.#timeouts.streamIdleMs,
     });
   }
 
@@ -97,8 +105,8 @@ export class InboundPort {
     }
     const tls = inboundTlsOptions(state.identity);
     if (!this.#tls) {
-      const server = createTlsServer({ ...tls.options, allowHalfOpen: true }, (s) => void this.#afterTransport(s));
-      // A failed handshake (no client certificate, another CA) is the client's problem.
+      const server = createTlsServer({ ...tls.options, allowHalfOpen: true, handshakeTimeout: this.#timeouts.tlsHandshakeMs }, (s) => void this.#afterTransport(s));
+      // A failed or stalled handshake (no client certificate, another CA, a client that stops) is the client's problem.
       server.on('tlsClientError', (_err, socket) => socket.destroy());
       this.#tls = { server, fingerprint: tls.fingerprint };
     } else if (this.#tls.fingerprint !== tls.fingerprint) {
@@ -120,9 +128,10 @@ export class InboundPort {
     if (this.#draining || !state) return void socket.destroy();
     this.#track(socket);
     const { mode } = state.plan;
-    if (mode === 'EXCLUDED') return void relayToApp(socket, { host: this.deps.appAddress, port: this.port });
+    // Not captured: Istio has no proxy on this path, so no timeout either.
+    if (mode === 'EXCLUDED') return void relayToApp(socket, { host: this.deps.appAddress, port: this.port, idleTimeoutMs: 0 });
     if (mode === 'DISABLE') return this.#afterTransport(socket);
-    const first = await peekFirstBytes(socket, this.deps.detectionTimeoutMs ?? 5_000, true);
+    const first = await peekFirstBytes(socket, this.#timeouts.detectionMs, true);
     if (first.kind === 'closed' || this.#draining) return void socket.destroy();
     if (first.kind === 'tls') {
       // No certificate yet: TLS cannot be served, in either mode.
@@ -142,10 +151,16 @@ export class InboundPort {
     const peer = (socket as TLSSocket).encrypted ? mtlsPeerOf(socket as TLSSocket) : undefined;
     let http = false;
     if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {
-      const first = await peekFirstBytes(socket, this.deps.detectionTimeoutMs ?? 5_000);
+      const first = await peekFirstBytes(socket, this.#timeouts.detectionMs);
       if (first.kind === 'closed' || this.#draining) return void socket.destroy();
-      if (first.ended) return this.#relay(socket, peer, first.data);
-      http = first.kind === 'http1';
+      const declared = state.plan.protocol.toUpperCase() !== 'AUTO';
+      // A declared HTTP port has only Envoy's HTTP filter chain: garbage and a silent client meet
+      // the engine (400, its head and idle timeouts), never the app. Only h2 — which the engine
+      // does not speak — is relayed. AUTO falls back to TCP as Istio's sniffing does.
+      if (first.ended && (!declared || first.kind === 'h2')) return this.#relay(socket, peer, first.data);
+      // A request line cut by the client's FIN can never complete: Envoy's codec closes too.
+      if (first.ended) return void socket.destroy();
+      http = first.kind === 'http1' || (declared && first.kind === 'other');
     }
     if (!http) return this.#relay(socket, peer);
     const remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
@@ -191,7 +206,7 @@ export class InboundPort {
     const service = this.#state?.plan.services?.[0];
     const host = service?.slice(0, service.lastIndexOf(':'));
     relayToApp(socket, {
-      host: this.deps.appAddress, port: this.port,
+      host: this.deps.appAddress, port: this.port, idleTimeoutMs: this.#timeouts.tcpIdleMs,
       ...(endedWith ? { endedWith } : {}),
       onDone: (r) => this.deps.onRecord({
         protocol: 'tcp', requestProtocol: 'tcp', reporter: 'destination', startTime, durationMs: r.durationMs,

@@ -17,6 +17,7 @@ import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
 import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
 import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts';
 import { InboundPort } from './inbound-port.ts';
+import { sidecarTimeouts, type SidecarTimeouts } from './timeouts.ts';
 
 export interface SidecarProxyOptions {
   /** The pod IP: every inbound listener binds here. */
@@ -32,8 +33,10 @@ export interface SidecarProxyOptions {
   peerOf?(remoteIp: string): WorkloadPeer | undefined;
   /** Serve Envoy's stats port on the pod IP if free (default true). */
   serveStats?: boolean;
-  /** How long an AUTO port waits for a client's first bytes before treating it as TCP (default 5 s). */
+  /** How long an AUTO port waits for a client's first bytes before treating it as TCP (default 5 s; same as `timeouts.detectionMs`). */
   detectionTimeoutMs?: number;
+  /** Per-phase timeouts of inbound connections (timeouts.ts); defaults are Envoy's/Istio's. */
+  timeouts?: Partial<SidecarTimeouts>;
 }
 
 export interface SidecarPlan {
@@ -57,9 +60,11 @@ export class SidecarProxy {
   #statsTried = false;
   #stopped = false;
   #inFlight = 0;
+  readonly #timeouts: SidecarTimeouts;
 
   constructor(private readonly opts: SidecarProxyOptions) {
     this.telemetry = opts.telemetry ?? new ProxyTelemetry();
+    this.#timeouts = sidecarTimeouts({ ...(opts.detectionTimeoutMs !== undefined ? { detectionMs: opts.detectionTimeoutMs } : {}), ...opts.timeouts });
   }
 
   get address(): string {
@@ -79,7 +84,7 @@ export class SidecarProxy {
           appAddress: this.opts.appAddress, pool: this.#pool, self: this.opts.self,
           onRecord: (r) => this.#finished(r), onRequest: () => void this.#inFlight++,
           ...(this.opts.peerOf ? { peerOf: (ip: string) => this.opts.peerOf?.(ip) } : {}),
-          ...(this.opts.detectionTimeoutMs !== undefined ? { detectionTimeoutMs: this.opts.detectionTimeoutMs } : {}),
+          timeouts: this.#timeouts,
         });
         try {
           await candidate.listen();

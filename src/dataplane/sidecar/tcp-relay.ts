@@ -23,6 +23,8 @@ export interface RelayOptions {
   /** Bytes already taken off a downstream that has ended (first-bytes.ts `ended`): sent first, then the app's side is half-closed. */
   endedWith?: Buffer;
   connectTimeoutMs?: number;
+  /** No byte either way for this long closes both sides (Envoy's tcp_proxy idle_timeout; default 1 h). */
+  idleTimeoutMs?: number;
   onDone?: (result: RelayResult) => void;
 }
 
@@ -48,13 +50,16 @@ export function relayToApp(downstream: Duplex & { bytesWritten?: number }, opts:
   };
   upstream.setTimeout(opts.connectTimeoutMs ?? 10_000, () => {
     if (!connected) upstream.destroy(new Error('connect timeout'));
+    // The upstream socket sees every byte both ways (read from the app, written to it), so its
+    // inactivity timer is the connection's.
+    else fail([]);
   });
   received += opts.endedWith?.length ?? 0;
   downstream.on('data', (chunk: Buffer) => void (received += chunk.length));
   upstream.on('data', (chunk: Buffer) => void (sent += chunk.length));
   upstream.once('connect', () => {
     connected = true;
-    upstream.setTimeout(0);
+    upstream.setTimeout(opts.idleTimeoutMs ?? 3_600_000);
     // pipe passes each side's end on as a half-close of the other.
     if (opts.endedWith) upstream.end(opts.endedWith);
     else downstream.pipe(upstream);

@@ -163,3 +163,49 @@ export function recordsOf(proxy: SidecarProxy): { records: RequestRecord[]; next
     }),
   };
 }
+
+/** A raw client connection (plain TCP or mTLS) that records what it receives and when it closes. */
+export interface RawConn {
+  write(data: string | Buffer): void;
+  end(data?: string): void;
+  /** Plain TCP: an RST; mTLS: the socket torn down without close_notify. */
+  reset(): void;
+  text(): string;
+  readonly closed: Promise<void>;
+  isClosed(): boolean;
+}
+
+export type Transport = 'plain' | 'mtls';
+
+export function rawConnect(transport: Transport, address: string, port: number, client?: ClientIdentity): Promise<RawConn> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let gone = false;
+    let connected = false;
+    const ready = () => {
+      connected = true;
+      resolve(conn);
+    };
+    let onClosed = () => {};
+    const closed = new Promise<void>((r) => (onClosed = r));
+    const socket = transport === 'mtls'
+      ? tlsConnect({ host: address, port, cert: client?.certChainPem, key: client?.keyPem, ca: client?.rootCertPem, ALPNProtocols: ['istio-http/1.1', 'http/1.1'], checkServerIdentity: () => undefined }, ready)
+      : netConnect({ host: address, port, allowHalfOpen: true }, ready);
+    const conn: RawConn = {
+      write: (d) => void socket.write(d),
+      end: (d) => void (d === undefined ? socket.end() : socket.end(d)),
+      reset: () => void (transport === 'plain' ? socket.resetAndDestroy() : socket.destroy()),
+      text: () => text,
+      closed,
+      isClosed: () => gone,
+    };
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    // A server that closes while we still write makes EPIPE/ECONNRESET: that is a close too.
+    socket.on('error', (err) => (connected ? undefined : reject(err)));
+    socket.on('end', () => socket.end());
+    socket.on('close', () => {
+      gone = true;
+      onClosed();
+    });
+  });
+}
