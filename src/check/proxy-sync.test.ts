@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../api/object.ts';
 import type { ProxySyncStatus } from '../server/mesh/proxy-sync.ts';
-import { expectedProxies, latestMeshVersion, proxySyncCheck } from './proxy-sync.ts';
+import { expectedProxies, latestMeshVersion, proxiesCaughtUp, proxySyncCheck } from './proxy-sync.ts';
 import { injected, namespace, obj, pod, snapshotOf } from './testing/fixtures.ts';
 
 /** A fixture pod with a pod IP and a resourceVersion, as the API lists it. */
@@ -62,6 +62,14 @@ describe('proxySyncCheck', () => {
     const problems = proxySyncCheck(cluster([record('istio-system/ingress', 'gateway', '50', 2), record('apps/web', 'sidecar', '50')]), 'istio-system');
     assert.equal(problems.result, 'warning');
     assert.equal(problems.error, 'SYNCED with problems: istio-system/ingress (gateway: 2 problems)');
+  });
+
+  it('has caught up when no mesh (by its control plane) has a stale or unconfigured proxy', () => {
+    const plane = obj('maistra.io/v2', 'ServiceMeshControlPlane', { namespace: 'istio-system', name: 'basic' });
+    const synced = [record('istio-system/ingress', 'gateway', '50'), record('apps/web', 'sidecar', '50')];
+    assert.equal(proxiesCaughtUp({ ...cluster(synced), controlPlanes: [plane] }), true);
+    assert.equal(proxiesCaughtUp({ ...cluster(synced.slice(1)), controlPlanes: [plane] }), false);
+    assert.equal(proxiesCaughtUp(cluster([])), true, 'no control plane, nothing to wait for');
   });
 
   it('warns when skiff did not report its proxies, and passes a mesh without proxies', () => {

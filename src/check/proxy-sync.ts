@@ -68,6 +68,12 @@ export function proxySyncCheck(snapshot: ClusterSnapshot, meshNamespace: string)
   return passed(description);
 }
 
+/** Whether every mesh's proxies are synced (problems aside): what `skiff check` waits a moment for. */
+export function proxiesCaughtUp(snapshot: ClusterSnapshot): boolean {
+  const meshes = new Set(snapshot.controlPlanes.map(namespaceOf));
+  return [...meshes].every((mesh) => proxySyncCheck(snapshot, mesh).result !== 'error');
+}
+
 function running(pod: KubeObject): boolean {
   return pod.metadata.deletionTimestamp === undefined && statusOf<{ phase: string }>(pod).phase === 'Running' && podIP(pod) !== '';
 }

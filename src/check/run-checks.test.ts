@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubeObject } from '../api/object.ts';
 import type { ApiClient, ApiResponse } from '../cli/api-client.ts';
 import { SkiffError } from '../errors/skiff-error.ts';
 import { runChecks } from './run-checks.ts';
@@ -53,6 +54,23 @@ describe('readSnapshot', () => {
     assert.ok(asked.includes('/apis/networking.istio.io/v1alpha3/virtualservices') && asked.includes('/apis/discovery.k8s.io/v1/endpointslices'));
     const older = await readSnapshot(api((path) => ({ status: path === '/skiff/v1/status' ? 404 : 200, body: JSON.stringify({ items: [] }) })));
     assert.equal(older.proxies, undefined, 'a skiff without the report: the check warns instead of failing');
+  });
+
+  it('reads the report again while a proxy is behind the lists (the data plane\'s debounce), then takes it', async () => {
+    const lists: Record<string, KubeObject[]> = {
+      '/api/v1/namespaces': [obj('v1', 'Namespace', { name: 'apps', labels: { 'maistra.io/member-of': 'istio-system' } })],
+      '/api/v1/pods': [obj('v1', 'Pod', { namespace: 'apps', name: 'web', resourceVersion: '8', annotations: { 'sidecar.istio.io/status': '{}' } }, { status: { phase: 'Running', podIP: '127.244.0.3' } })],
+      '/apis/maistra.io/v2/servicemeshcontrolplanes': [obj('maistra.io/v2', 'ServiceMeshControlPlane', { namespace: 'istio-system', name: 'basic' })],
+    };
+    const applied = ['7', '8'];
+    let reads = 0;
+    const snapshot = await readSnapshot(api((path) => {
+      if (path !== '/skiff/v1/status') return { status: 200, body: JSON.stringify({ items: lists[path] ?? [] }) };
+      const appliedVersion = applied[Math.min(reads++, applied.length - 1)];
+      return { status: 200, body: JSON.stringify({ mesh: { proxies: [{ pod: 'apps/web', kind: 'sidecar', mesh: 'istio-system', appliedVersion, appliedAt: '2026-01-01T00:00:00.000Z', problems: 0 }] } }) };
+    }));
+    assert.equal(reads, 2);
+    assert.equal(snapshot.proxies?.[0]?.appliedVersion, '8');
   });
 
   it('fails on any other answer', async () => {

@@ -4,12 +4,21 @@
  * empty list, so the checks still run against a cluster without, say, the Maistra CRDs.
  * Then, and only then, what the data plane's proxies applied (`GET /skiff/v1/status`): a
  * proxy that applied a newer configuration between the two reads still counts as synced.
+ * The data plane applies a change after a debounce (75 ms) and a compile, so a change made
+ * just before the lists were read is not stale yet: the report is read again for up to
+ * CATCH_UP_MS while some proxy is behind, and only then does it count as STALE.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeObject } from '../api/object.ts';
 import type { ApiClient } from '../cli/api-client.ts';
 import { SkiffError } from '../errors/skiff-error.ts';
 import type { ProxySyncStatus } from '../server/mesh/proxy-sync.ts';
+import { proxiesCaughtUp } from './proxy-sync.ts';
 import type { ClusterLists, ClusterSnapshot } from './types.ts';
+
+/** How long a proxy behind the lists may take to catch up before it is STALE, and how often to look. */
+const CATCH_UP_MS = 2_000;
+const CATCH_UP_POLL_MS = 100;
 
 /** Where each kind is listed, with the apiVersion and kind its items get (lists leave them out). */
 const LISTS: Record<keyof ClusterLists, { path: string; apiVersion: string; kind: string }> = {
@@ -31,7 +40,12 @@ const LISTS: Record<keyof ClusterLists, { path: string; apiVersion: string; kind
 export async function readSnapshot(api: ApiClient): Promise<ClusterSnapshot> {
   const entries = await Promise.all(Object.entries(LISTS).map(async ([key, list]) => [key, await listAll(api, list)] as const));
   const lists = Object.fromEntries(entries) as unknown as ClusterLists;
-  const proxies = await readProxies(api);
+  const deadline = Date.now() + CATCH_UP_MS;
+  let proxies = await readProxies(api);
+  while (proxies !== undefined && !proxiesCaughtUp({ ...lists, proxies }) && Date.now() < deadline) {
+    await delay(CATCH_UP_POLL_MS);
+    proxies = await readProxies(api);
+  }
   return proxies === undefined ? lists : { ...lists, proxies };
 }
 

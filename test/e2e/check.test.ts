@@ -175,6 +175,7 @@ describe('skiff check', () => {
     assert.match(text.stdout, /\n√ Gateway knative-serving\/knative-ingress-gateway port 443: TLS credential wildcard-certs is usable\n/);
     assert.match(text.stdout, /\n√ no two Gateways claim the same port and host on one gateway workload\n/);
     assert.match(text.stdout, /\n√ sidecars of istio-system are running and ready \(2\/2\)\n/);
+    assert.match(text.stdout, /\n√ proxies of istio-system run the latest configuration \((\d+)\/\1\)\n/);
     assert.match(text.stdout, /\nStatus check results are √\n$/);
     assert.equal(text.stderr, '');
 
@@ -187,6 +188,32 @@ describe('skiff check', () => {
     const pre = await check('--pre');
     assert.equal(pre.code, 0, pre.stdout);
     assert.match(pre.stdout, /\npre-serverless-mesh\n-+\n√ no Gateway outside knative-serving binds port 443 with hosts "\*"\n√ istio-ingressgateway is not exposed as NodePort or LoadBalancer\n\nStatus check results are √\n$/);
+  });
+
+  it('after a VirtualService is applied, every proxy of the mesh runs it (SYNCED), as the status endpoint reports', async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: 'apiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata: {name: httpbin, namespace: bookinfo}\nspec:\n  hosts: [httpbin]\n  http: [{route: [{destination: {host: httpbin, port: {number: 8000}}}], timeout: 5s}]\n' });
+    const version = BigInt(await s.kubectl.ok(['get', 'virtualservice', '-n', 'bookinfo', 'httpbin', '-o', 'jsonpath={.metadata.resourceVersion}']));
+    // The data plane applies it after its debounce; skiff check itself waits a moment for that.
+    const deadline = Date.now() + 30_000;
+    let sync: JsonReport['categories'][number]['checks'][number] | undefined;
+    for (;;) {
+      const { report } = await checkJson('-n', 'istio-system');
+      sync = find(report, /^proxies of istio-system run the latest configuration/);
+      if (sync?.result === 'success' || Date.now() > deadline) break;
+    }
+    assert.deepEqual(Object.keys(sync!), ['description', 'result'], JSON.stringify(sync));
+    assert.equal(sync!.result, 'success');
+    const [, synced, total] = /\((\d+)\/(\d+)\)$/.exec(sync!.description)!;
+    assert.equal(synced, total);
+    assert.ok(Number(total) >= 3, `two sidecars and the gateways: ${sync!.description}`);
+
+    // What skiff check compared: every proxy's applied version is at least the VirtualService's.
+    const status = JSON.parse(await s.kubectl.ok(['get', '--raw', '/skiff/v1/status'])) as { mesh: { proxies: Array<{ pod: string; kind: string; mesh: string; appliedVersion: string; problems: number }> } };
+    const sidecars = status.mesh.proxies.filter((p) => p.kind === 'sidecar' && p.pod.startsWith('bookinfo/')).map((p) => p.pod).sort();
+    assert.deepEqual(sidecars, ['bookinfo/httpbin', 'bookinfo/sleep']);
+    assert.ok(status.mesh.proxies.some((p) => p.kind === 'gateway' && p.mesh === 'istio-system'));
+    for (const p of status.mesh.proxies.filter((x) => x.mesh === 'istio-system')) assert.ok(BigInt(p.appliedVersion) >= version, `${p.pod} applied ${p.appliedVersion} < ${version}`);
+    await s.kubectl.ok(['delete', 'virtualservice', '-n', 'bookinfo', 'httpbin']);
   });
 
   it('--pre fails on a Gateway binding 443 "*" outside knative-serving, and not on one of another mesh', async () => {
