@@ -33,3 +33,8 @@ it('reports a proxy only once it applied, and is SYNCED when it applied the late
   assert.equal(syncState('13', '12'), 'SYNCED');
   assert.equal(syncState('11', '12'), 'STALE');
 });
+
+it('ignores resourceVersions that are not canonical decimals', () => {
+  assert.equal(highestResourceVersion([at('0099'), at('-5'), at('7'), at('1e9'), at('')]), '7');
+  assert.equal(highestResourceVersion([at('10'), at('9'), at('100'), at('99')]), '100');
+});

@@ -53,19 +53,29 @@ export function compareResourceVersions(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The highest resourceVersion among objects, as a decimal string ('0' when there are none). */
+/**
+ * The highest resourceVersion among objects, as a decimal string ('0' when there are none).
+ * Runs once per proxy per reconcile pass over the whole mesh snapshot, so it compares
+ * canonical decimals as strings (longer is larger, then text order) instead of parsing each.
+ */
 export function highestResourceVersion(objects: Iterable<Versioned>): string {
-  let highest = 0n;
+  let highest = '0';
   for (const o of objects) {
-    const revision = asRevision(o.metadata?.resourceVersion ?? '');
-    if (revision > highest) highest = revision;
+    const version = o.metadata?.resourceVersion;
+    if (version === undefined || version.length < highest.length) continue;
+    if ((version.length > highest.length || version > highest) && CANONICAL_DECIMAL.test(version)) highest = version;
   }
-  return highest.toString();
+  return highest;
 }
 
 /** The version of a configuration compiled from `snapshot` (a MeshSnapshot, or the lists skiff check read). */
 export function configVersionOf(snapshot: ConfigSources): string {
-  return highestResourceVersion(CONFIG_SOURCES.flatMap((source) => snapshot[source] ?? []));
+  let highest = '0';
+  for (const source of CONFIG_SOURCES) {
+    const version = highestResourceVersion(snapshot[source] ?? []);
+    if (compareResourceVersions(version, highest) > 0) highest = version;
+  }
+  return highest;
 }
 
 /** The status endpoint's record of one proxy, or undefined while it never applied a configuration. */
@@ -78,6 +88,9 @@ export function proxySyncStatus(pod: string, kind: ProxySyncStatus['kind'], appl
 export function syncState(appliedVersion: string, latest: string): 'SYNCED' | 'STALE' {
   return compareResourceVersions(appliedVersion, latest) >= 0 ? 'SYNCED' : 'STALE';
 }
+
+/** What the store writes: no sign, no leading zero. */
+const CANONICAL_DECIMAL = /^(0|[1-9]\d*)$/;
 
 function asRevision(version: string): bigint {
   return /^\d+$/.test(version) ? BigInt(version) : 0n;
