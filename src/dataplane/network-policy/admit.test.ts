@@ -48,6 +48,8 @@ const CASES: Case[] = [
   { name: 'a policy selecting other pods leaves this one open', policies: [policy('app', 'api-only', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'] })], source: fromPod('10.0.1.3'), allowed: true },
   { name: 'a policy of another namespace does not select', policies: [policy('other', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] })], source: fromPod('10.0.1.3'), allowed: true },
   { name: 'node traffic is always allowed, even under deny all', policies: [denyAll], source: fromNode, allowed: true },
+  { name: 'a pod may always reach itself, even under deny all', policies: [denyAll], source: fromPod('10.0.0.1'), allowed: true },
+  { name: 'a sibling pod is not itself', policies: [denyAll], source: fromPod('10.0.0.2'), allowed: false },
   // Sources
   { name: 'empty from: every pod', policies: [onWeb([{}])], source: fromPod('10.0.1.4'), allowed: true, policy: 'app/p' },
   { name: 'empty from list: external too', policies: [onWeb([{ from: [] }])], source: fromExternal('192.0.2.1'), allowed: true },

@@ -2,8 +2,8 @@
  * admitIngress: the Kubernetes decision for one new inbound connection. A pod that no
  * Ingress policy selects is not isolated and admits everything; a selected pod admits a
  * connection iff some ingress rule of some selecting policy admits both its port and its
- * source (policies are additive, there is no deny). Traffic from the pod's own node is
- * always allowed.
+ * source (policies are additive, there is no deny). Traffic from the pod's own node, and
+ * from the pod to itself, is always allowed.
  */
 import type { PolicyIndex, IndexedPod, CompiledRule } from './compile.ts';
 import { normalizeIp, parseIp, type ParsedIp } from './ip-block.ts';
@@ -45,6 +45,8 @@ export function admitIngress(index: PolicyIndex, conn: IngressConnection): Decis
   const selecting = index.ingressSelecting.get(destination.key);
   if (selecting === undefined) return { allowed: true, reason: `no NetworkPolicy selects ${destination.key} for Ingress` };
   const { peer, pod } = peerSourceOf(index, conn.source);
+  // The docs' other exception: "a pod cannot block access to itself".
+  if (pod === destination) return { allowed: true, reason: `${destination.key} may always reach itself` };
   for (const policy of selecting) {
     if (policy.ingressRules.some((rule) => ruleAdmits(rule, conn, destination, peer))) {
       return { allowed: true, policy: policy.key, reason: `allowed by ${policy.key}` };
