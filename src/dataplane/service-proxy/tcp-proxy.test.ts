@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type AddressInfo } from 'node:net';
 import { Balancer } from './balancer.ts';
-import { TcpServiceProxy } from './tcp-proxy.ts';
+import { TcpServiceProxy, type ClientSource } from './tcp-proxy.ts';
 
 /** A backend that answers every connection with its name and closes. */
 async function namedServer(name: string, host = '127.0.0.1'): Promise<{ server: Server; port: number; address: string }> {
@@ -99,6 +99,78 @@ describe('TcpServiceProxy', () => {
       assert.equal(other.failures().length, 1);
     } finally {
       await other.stop();
+    }
+  });
+});
+
+/** A backend that reads to the end, then answers `<client address>|<what it read>`; counts its connections. */
+async function whoServer(host = '127.0.0.1'): Promise<{ server: Server; port: number; address: string; accepted: () => number }> {
+  let accepted = 0;
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    accepted++;
+    let got = '';
+    s.on('data', (d) => (got += d.toString()));
+    s.on('end', () => s.end(`${s.remoteAddress}|${got}`));
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return { server, port: (server.address() as AddressInfo).port, address: host, accepted: () => accepted };
+}
+
+/** Sends `payload`, half-closes, reads to the end; `reset` when the proxy cut the connection. */
+function exchange(address: string, port: number, payload: string): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const s = connect({ host: address, port, allowHalfOpen: true }, () => s.end(payload));
+    s.on('data', (d) => (text += d.toString()));
+    s.on('end', () => resolve(text));
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNRESET' ? 'reset' : err.code ?? 'error'));
+  });
+}
+
+describe('TcpServiceProxy sourceOf', () => {
+  it('without the hook, the backend sees the kernel-chosen source (127.0.0.1 on loopback)', async () => {
+    const backend = await whoServer();
+    const address = '127.96.255.9';
+    const port = await freePort(address);
+    const proxy = new TcpServiceProxy();
+    try {
+      await proxy.apply({ listeners: [{ address, port, service: 'default/who:p', backends: [backend] }] });
+      assert.equal(await exchange(address, port, 'hi'), '127.0.0.1|hi');
+    } finally {
+      await proxy.stop();
+      backend.server.close();
+    }
+  });
+
+  it("binds the client pod's address upstream, resets refused clients before any backend sees them, and fails closed", async () => {
+    const backend = await whoServer();
+    const address = '127.96.255.10';
+    const port = await freePort(address);
+    const asked: string[] = [];
+    let answer: () => Promise<ClientSource | undefined> = async () => ({ allowed: true, localAddress: '127.244.0.9' });
+    const proxy = new TcpServiceProxy({
+      sourceOf: (client) => {
+        asked.push(`${client.remoteAddress}>${client.localAddress}:${client.localPort}`);
+        return answer();
+      },
+    });
+    try {
+      await proxy.apply({ listeners: [{ address, port, service: 'default/who:p', backends: [backend] }] });
+      // The client's bytes wait for the answer and arrive whole.
+      assert.equal(await exchange(address, port, 'x'.repeat(100_000)), `127.244.0.9|${'x'.repeat(100_000)}`);
+      assert.deepEqual(asked, [`127.0.0.1>${address}:${port}`]);
+      answer = async () => undefined;
+      assert.equal(await exchange(address, port, 'plain'), '127.0.0.1|plain');
+      assert.equal(backend.accepted(), 2);
+      answer = async () => ({ allowed: false });
+      assert.equal(await exchange(address, port, 'denied'), 'reset');
+      answer = () => Promise.reject(new Error('policy unavailable'));
+      assert.equal(await exchange(address, port, 'broken'), 'reset');
+      assert.equal(backend.accepted(), 2);
+      assert.equal(asked.length, 4);
+    } finally {
+      await proxy.stop();
+      backend.server.close();
     }
   });
 });

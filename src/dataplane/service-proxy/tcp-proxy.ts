@@ -22,6 +22,20 @@ export interface TcpProxyOptions {
   onListenError?(failure: ListenFailure): void;
   /** How long a backend connect may take before the next backend is tried. */
   connectTimeoutMs?: number;
+  /**
+   * Who the client is, asked once per new connection before any backend is dialled (the
+   * client's bytes wait meanwhile): `allowed: false` resets the connection at once (as a
+   * NetworkPolicy drop, without a backend ever seeing it); a `localAddress` (the client
+   * pod's IP) is bound by the upstream connection, so the backend sees the pod rather than
+   * 127.0.0.1, and keys session affinity. Undefined changes nothing; a hook that throws
+   * resets the connection (a policy that cannot be evaluated does not let traffic pass).
+   */
+  sourceOf?(client: Socket): Promise<ClientSource | undefined>;
+}
+
+export interface ClientSource {
+  localAddress?: string;
+  allowed: boolean;
 }
 
 interface Listener {
@@ -116,28 +130,47 @@ export class TcpServiceProxy {
   #accept(l: Listener, client: Socket): void {
     this.#track(client);
     client.on('error', () => client.destroy());
-    this.#forward(l, client, l.balancer.order(client.remoteAddress));
+    const sourceOf = this.#opts.sourceOf;
+    if (!sourceOf) {
+      this.#forward(l, client, l.balancer.order(client.remoteAddress));
+      return;
+    }
+    sourceOf(client).then(
+      (source) => {
+        if (client.destroyed) return;
+        if (source && !source.allowed) {
+          client.resetAndDestroy();
+          return;
+        }
+        const from = source?.localAddress;
+        this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
+      },
+      () => {
+        if (!client.destroyed) client.resetAndDestroy();
+      },
+    );
   }
 
-  #forward(l: Listener, client: Socket, candidates: Backend[]): void {
+  /** `from`: the address the upstream connection binds (the client pod's), else the kernel's choice. */
+  #forward(l: Listener, client: Socket, candidates: Backend[], from?: string): void {
     const backend = candidates.shift();
     if (!backend || client.destroyed) {
       if (!client.destroyed) client.resetAndDestroy();
       return;
     }
-    const upstream = connect({ host: backend.address, port: backend.port, allowHalfOpen: true });
+    const upstream = connect({ host: backend.address, port: backend.port, allowHalfOpen: true, ...(from ? { localAddress: from } : {}) });
     this.#track(upstream);
     const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.#opts.connectTimeoutMs ?? 5_000);
     timer.unref();
     const fail = () => {
       clearTimeout(timer);
-      this.#forward(l, client, candidates);
+      this.#forward(l, client, candidates, from);
     };
     upstream.once('error', fail);
     upstream.once('connect', () => {
       clearTimeout(timer);
       upstream.off('error', fail);
-      l.balancer.opened(backend, client.remoteAddress);
+      l.balancer.opened(backend, from ?? client.remoteAddress);
       upstream.once('close', () => l.balancer.closed(backend));
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
