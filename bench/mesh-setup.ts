@@ -66,6 +66,15 @@ addressType: IPv4
 ports: [{name: http, port: ${upstreamPort}, protocol: TCP}]
 endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
 ---
+# The upstream (nginx on the host) has no sidecar: the control plane's mesh-wide ISTIO_MUTUAL
+# rule would make the gateway originate mTLS to it, as Istio would. Plain, as users write it.
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: upstream, namespace: ${BENCH_NAMESPACE}}
+spec:
+  host: upstream.${BENCH_NAMESPACE}.svc.cluster.local
+  trafficPolicy: {tls: {mode: DISABLE}}
+---
 ${virtualService('app', `app.${BENCH_DOMAIN}`)}`;
 }
 
