@@ -166,8 +166,12 @@ describe('TcpServiceProxy sourceOf', () => {
       assert.equal(await exchange(address, port, 'denied'), 'reset');
       answer = () => Promise.reject(new Error('policy unavailable'));
       assert.equal(await exchange(address, port, 'broken'), 'reset');
+      answer = () => {
+        throw new Error('no policy engine');
+      };
+      assert.equal(await exchange(address, port, 'thrown'), 'reset');
       assert.equal(backend.accepted(), 2);
-      assert.equal(asked.length, 4);
+      assert.equal(asked.length, 5);
     } finally {
       await proxy.stop();
       backend.server.close();

@@ -135,7 +135,8 @@ export class TcpServiceProxy {
       this.#forward(l, client, l.balancer.order(client.remoteAddress));
       return;
     }
-    sourceOf(client).then(
+    // A hook that throws before returning its promise fails closed like one that rejects.
+    new Promise<ClientSource | undefined>((resolve) => resolve(sourceOf(client))).then(
       (source) => {
         if (client.destroyed) return;
         if (source && !source.allowed) {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createPeerIdentity } from './peer-identity.ts';
+import { createPeerIdentity, identifySocket } from './peer-identity.ts';
 import type { PodProcesses } from './socket-owners.ts';
 
 /**
@@ -122,7 +122,7 @@ describe('createPeerIdentity (real processes)', () => {
     mine.write('1000\n');
     await until(() => accepted.has(1000));
     const inbound = accepted.get(1000)!.socket;
-    assert.deepEqual(await resolver.identify(...addresses(inbound)), { kind: 'node' });
+    assert.deepEqual(await identifySocket(resolver, inbound), { kind: 'node' });
     const closed = new Promise((resolve) => inbound.once('end', resolve));
     mine.end();
     await closed;

@@ -42,6 +42,12 @@ export interface PeerIdentityOptions {
   tableReuseMs?: number;
 }
 
+/** identify() for an accepted socket (its addresses as Node reports them). */
+export function identifySocket(resolver: PeerIdentityResolver, socket: { remoteAddress?: string | undefined; remotePort?: number | undefined; localAddress?: string | undefined; localPort?: number | undefined }): Promise<PeerIdentity> {
+  if (!socket.remoteAddress || !socket.remotePort || !socket.localAddress || !socket.localPort) return Promise.resolve({ kind: 'unknown' });
+  return resolver.identify(`${socket.remoteAddress}:${socket.remotePort}`, `${socket.localAddress}:${socket.localPort}`);
+}
+
 export function createPeerIdentity(opts: PeerIdentityOptions): PeerIdentityResolver & { owners: SocketOwners } {
   const procRoot = opts.procRoot ?? '/proc';
   const owners = new SocketOwners({
@@ -64,7 +70,11 @@ export function createPeerIdentity(opts: PeerIdentityOptions): PeerIdentityResol
       if (inode === undefined && !tables.startedSince(since)) inode = find(await tables.read(since));
       if (inode === undefined) return { kind: 'unknown' };
       const owner = await owners.ownerOf(inode);
-      if (owner.kind === 'none') return { kind: 'node' };
+      if (owner.kind === 'none') {
+        // No pod held it when their fds were read: a process of the node holds it — unless
+        // the client closed it meanwhile, which a table read started after the fd scan tells.
+        return find(await tables.read(performance.now())) === inode ? { kind: 'node' } : { kind: 'unknown' };
+      }
       if (owner.kind === 'ambiguous') return { kind: 'ambiguous' };
       const { podUid, podIP, namespace, name } = owner.pod;
       return { kind: 'pod', podUid, podIP, namespace, name };
