@@ -65,7 +65,7 @@ export class InboundPort {
 
   constructor(readonly address: string, readonly port: number, private readonly deps: InboundPortDeps) {
     this.#timeouts = deps.timeouts ?? DEFAULT_SIDECAR_TIMEOUTS;
-    this.#server = createServer({ allowHalfOpen: true }, (socket) => void this.#accept(socket));
+    this.#server = createServer({ allowHalfOpen: true }, (socket) => this.#guard(socket, this.#accept(socket)));
     const handler = inboundHttpHandler({
       port, appAddress: deps.appAddress, ownPrincipal: deps.self.principal,
       state: () => ({ services: this.#state?.plan.services ?? [], ...(this.#state?.authz ? { authz: this.#state.authz } : {}) }),
@@ -105,7 +105,7 @@ export class InboundPort {
     }
     const tls = inboundTlsOptions(state.identity);
     if (!this.#tls) {
-      const server = createTlsServer({ ...tls.options, allowHalfOpen: true, handshakeTimeout: this.#timeouts.tlsHandshakeMs }, (s) => void this.#afterTransport(s));
+      const server = createTlsServer({ ...tls.options, allowHalfOpen: true, handshakeTimeout: this.#timeouts.tlsHandshakeMs }, (s) => this.#guard(s, this.#afterTransport(s)));
       // A failed or stalled handshake (no client certificate, another CA, a client that stops) is the client's problem.
       server.on('tlsClientError', (_err, socket) => socket.destroy());
       this.#tls = { server, fingerprint: tls.fingerprint };
@@ -115,6 +115,11 @@ export class InboundPort {
       this.#tls.fingerprint = tls.fingerprint;
     }
     return [];
+  }
+
+  /** A bug in handling one connection costs that connection, never the process (no unhandled rejection). */
+  #guard(socket: Socket, handling: Promise<void>): void {
+    handling.catch(() => socket.destroy());
   }
 
   #track(socket: Socket): void {
@@ -146,8 +151,12 @@ export class InboundPort {
   /** The connection's bytes are readable in the clear now (plaintext, or decrypted mTLS). */
   async #afterTransport(socket: Socket): Promise<void> {
     const state = this.#state;
+    if ((socket as TLSSocket).encrypted) {
+      // The decrypted socket is a new emitter: a reset after the handshake must not reach the process.
+      socket.on('error', () => socket.destroy());
+      this.#track(socket);
+    }
     if (this.#draining || !state) return void socket.destroy();
-    if ((socket as TLSSocket).encrypted) this.#track(socket);
     const peer = (socket as TLSSocket).encrypted ? mtlsPeerOf(socket as TLSSocket) : undefined;
     let http = false;
     if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {

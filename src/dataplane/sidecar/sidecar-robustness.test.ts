@@ -312,6 +312,32 @@ describe('SidecarProxy: robustness against bad clients and apps', () => {
     }
   });
 
+  it('clients that reset in every phase (sniffing, handshake, after it, mid-head) cost nothing but their connection', async () => {
+    for (const protocol of ['HTTP', 'AUTO', 'TCP']) {
+      const p = await pod('PERMISSIVE', protocol);
+      try {
+        const resets: Promise<void>[] = [];
+        for (let i = 0; i < 5; i++) {
+          const sniffing = await p.connect('plain');
+          sniffing.reset();
+          const handshaking = await p.connect('plain');
+          handshaking.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+          handshaking.reset();
+          const secured = await p.connect('mtls');
+          secured.reset();
+          const midHead = await p.connect('mtls');
+          midHead.write('GET /ok HTTP/1.1\r\nHost: x\r\nX-A: 1');
+          midHead.reset();
+          resets.push(sniffing.closed, handshaking.closed, secured.closed, midHead.closed);
+        }
+        await within(Promise.all(resets), 5_000, 'every reset client is gone');
+        if (protocol !== 'TCP') await p.good();
+      } finally {
+        await p.stop();
+      }
+    }
+  });
+
   it('PERMISSIVE AUTO: a silent client becomes TCP after detection and is closed by the TCP idle timeout', async () => {
     const p = await pod('PERMISSIVE', 'AUTO');
     try {
