@@ -338,6 +338,20 @@ describe('SidecarProxy: robustness against bad clients and apps', () => {
     }
   });
 
+  it('a drain is not held up by stalled clients: sniffing, handshaking, in a head, relayed', async () => {
+    const p = await pod('PERMISSIVE', 'AUTO');
+    try {
+      const stalled = await Promise.all([p.connect('plain'), p.connect('plain'), p.connect('mtls'), p.connect('plain')]);
+      stalled[1]!.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+      stalled[2]!.write('GET /ok HTTP/1.1\r\n');
+      stalled[3]!.write('\x00binary');
+      await within(p.proxy.drain(300), 300 + SLACK_MS, 'the drain ends at its deadline');
+      await within(Promise.all(stalled.map((c) => c.closed)), SLACK_MS, 'every stalled client is closed');
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('PERMISSIVE AUTO: a silent client becomes TCP after detection and is closed by the TCP idle timeout', async () => {
     const p = await pod('PERMISSIVE', 'AUTO');
     try {
