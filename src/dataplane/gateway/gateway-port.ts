@@ -18,6 +18,7 @@ import { gatewayHttpHandler, type AuthzScope, type ConnectionPeer, type RoutingS
 import type { OutlierTracker } from './outlier-detection.ts';
 import { passThrough } from './passthrough.ts';
 import { clientSanAllowed, tlsServerOptions, type MeshIdentity } from './tls-options.ts';
+import { listenOn } from '../router/socket-chores.ts';
 
 export interface PortConfig {
   listener: ProxyListener;
@@ -94,15 +95,10 @@ export class GatewayPort {
     this.#server = createServer({ allowHalfOpen: true }, (socket) => void this.#accept(socket));
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.port, this.address, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await listenOn(this.#server, this.address, this.port);
   }
+
 
   /** Applies a new configuration; returns what could not be applied (chains skipped). */
   update(cfg: PortConfig): string[] {

@@ -8,12 +8,12 @@
  * from the pod's IP; towards sidecars (auto mTLS, ISTIO_MUTUAL) they present `mesh`, the
  * gateway's workload certificate, so `apply` needs one whenever a cluster originates mTLS.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { UpstreamPool } from '../http1/index.ts';
 import type { ProxyConfig } from '../config/compile-proxy.ts';
 import type { Cluster, L4Route, RouteConfiguration } from '../config/model.ts';
 import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
-import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts';
+import { closeStatsServer, openStatsServer } from '../telemetry/stats-endpoint.ts';
 import { GatewayPort } from './gateway-port.ts';
 import type { MeshIdentity } from './tls-options.ts';
 import type { AuthzScope } from './http-routing.ts';
@@ -112,14 +112,7 @@ export class GatewayProxy {
   async #openStats(): Promise<void> {
     if (this.#statsTried) return;
     this.#statsTried = true;
-    const server = createServer(statsRequestListener(() => [this.telemetry.metrics.registry]));
-    await new Promise<void>((resolve) => {
-      server.once('error', () => resolve());
-      server.listen(STATS_PORT, this.opts.address, () => {
-        this.#stats = server;
-        resolve();
-      });
-    });
+    this.#stats = await openStatsServer(this.opts.address, () => [this.telemetry.metrics.registry]);
   }
 
   /** Stops accepting everywhere and lets in-flight requests finish for up to `deadlineMs`. */
@@ -135,8 +128,7 @@ export class GatewayProxy {
     this.#pool.closeIdle();
     const stats = this.#stats;
     this.#stats = undefined;
-    if (stats) await new Promise<void>((resolve) => stats.close(() => resolve()));
-    stats?.closeAllConnections();
+    await closeStatsServer(stats);
     await this.telemetry.close();
   }
 }

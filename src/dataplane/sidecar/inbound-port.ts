@@ -29,6 +29,7 @@ import { inboundHttpHandler } from './inbound-http.ts';
 import { inboundTlsOptions, mtlsPeerOf, type MtlsPeer } from './inbound-tls.ts';
 import { relayToApp } from './tcp-relay.ts';
 import { DEFAULT_SIDECAR_TIMEOUTS, type SidecarTimeouts } from './timeouts.ts';
+import { listenOn } from '../router/socket-chores.ts';
 
 export interface InboundPortState {
   plan: InboundPortPlan;
@@ -85,15 +86,10 @@ export class InboundPort {
     });
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.port, this.address, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await listenOn(this.#server, this.address, this.port);
   }
+
 
   /** Applies a new plan, identity and policies; returns what could not be applied. */
   update(state: InboundPortState): string[] {

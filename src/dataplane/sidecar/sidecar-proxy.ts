@@ -8,14 +8,14 @@
  * `destination`; its Istio metrics are served on :15090 `/stats/prometheus` when that port
  * is free on the pod IP.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { UpstreamPool } from '../http1/index.ts';
 import type { InboundPortPlan } from '../config/sidecar-ports.ts';
 import type { AuthzScope } from '../gateway/http-routing.ts';
 import type { MeshIdentity } from '../gateway/tls-options.ts';
 import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
 import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
-import { STATS_PORT, statsRequestListener } from '../telemetry/stats-endpoint.ts';
+import { closeStatsServer, openStatsServer } from '../telemetry/stats-endpoint.ts';
 import { InboundPort } from './inbound-port.ts';
 import { sidecarTimeouts, type SidecarTimeouts } from './timeouts.ts';
 
@@ -120,14 +120,7 @@ export class SidecarProxy {
   async #openStats(): Promise<void> {
     if (this.#statsTried) return;
     this.#statsTried = true;
-    const server = createServer(statsRequestListener(() => [this.telemetry.metrics.registry]));
-    await new Promise<void>((resolve) => {
-      server.once('error', () => resolve());
-      server.listen(STATS_PORT, this.opts.address, () => {
-        this.#stats = server;
-        resolve();
-      });
-    });
+    this.#stats = await openStatsServer(this.opts.address, () => [this.telemetry.metrics.registry]);
   }
 
   /** Stops accepting on every port; in-flight requests get up to `deadlineMs` to finish. */
@@ -143,11 +136,7 @@ export class SidecarProxy {
     this.#pool.closeIdle();
     const stats = this.#stats;
     this.#stats = undefined;
-    if (stats) {
-      const closed = new Promise<void>((resolve) => stats.close(() => resolve()));
-      stats.closeAllConnections();
-      await closed;
-    }
+    await closeStatsServer(stats);
     await this.telemetry.close();
   }
 }

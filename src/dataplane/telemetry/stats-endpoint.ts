@@ -2,7 +2,7 @@
  * What a proxy serves on :15090 `/stats/prometheus` (Envoy's Prometheus stats endpoint).
  * A process hosting many proxies serves one page for all of them (see registry-merge.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { prometheusContentType, type Registry } from 'prom-client';
 import { renderRegistries } from './registry-merge.ts';
 
@@ -42,4 +42,24 @@ export function statsRequestListener(
       },
     );
   };
+}
+
+/**
+ * Envoy's stats port for one proxy on its pod's address, only if nothing there (the agent,
+ * the app) has bound it already: resolves with the server, or undefined when the port is taken.
+ */
+export function openStatsServer(address: string, registries: () => readonly Registry[]): Promise<Server | undefined> {
+  const server = createServer(statsRequestListener(registries));
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(STATS_PORT, address, () => resolve(server));
+  });
+}
+
+/** Closes a stats server and the scrapers' keep-alive connections with it. */
+export async function closeStatsServer(server: Server | undefined): Promise<void> {
+  if (!server) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
 }
