@@ -86,11 +86,12 @@ spec:
 `;
 
 /**
- * Two meshed twins whose kubelet probes are not rewritten: \`unprobed\` keeps its port
+ * Three meshed twins whose kubelet probes are not rewritten: \`unprobed\` keeps its port
  * captured (the kubelet's plaintext probe meets the STRICT sidecar), \`excluded\` excludes it
- * with the pod annotation (the probe and any plaintext client pass untouched).
+ * with the pod annotation, \`included\` captures only another port (in both, the probe and
+ * any plaintext client pass untouched).
  */
-const TWINS = ['unprobed', 'excluded'].map((name) => `apiVersion: apps/v1
+const TWINS = ['unprobed', 'excluded', 'included'].map((name) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: apps}
 spec:
@@ -102,7 +103,7 @@ spec:
       annotations:
         sidecar.istio.io/inject: "true"
         sidecar.istio.io/rewriteAppHTTPProbers: "false"
-${name === 'excluded' ? '        traffic.sidecar.istio.io/excludeInboundPorts: "8080"\n' : ''}    spec:
+${name === 'excluded' ? '        traffic.sidecar.istio.io/excludeInboundPorts: "8080"\n' : ''}${name === 'included' ? '        traffic.sidecar.istio.io/includeInboundPorts: "9999"\n' : ''}    spec:
       containers:
       - name: app
         image: gcr.io/knative-samples/helloworld-go
@@ -204,11 +205,13 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.match(line, /connection_security_policy="mutual_tls"/);
   });
 
-  it('without rewriteAppHTTPProbers the kubelet\'s plaintext probe meets STRICT and the pod stays unready; excludeInboundPorts keeps a port plain', async () => {
+  it('without rewriteAppHTTPProbers the kubelet\'s plaintext probe meets STRICT and the pod stays unready; excludeInboundPorts and includeInboundPorts keep a port plain', async () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: TWINS });
-    await s.kubectl.ok(['wait', '-n', 'apps', 'deployment/excluded', '--for=condition=Available', '--timeout=60s'], { timeoutMs: 70_000 });
-    const excludedIP = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=excluded', '-o', 'jsonpath={.items[0].status.podIP}']);
-    assert.equal((await curl(`http://${excludedIP}:8080/`)).stdout.trim(), 'Hello World!');
+    for (const name of ['excluded', 'included']) {
+      await s.kubectl.ok(['wait', '-n', 'apps', `deployment/${name}`, '--for=condition=Available', '--timeout=60s'], { timeoutMs: 70_000 });
+      const ip = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', `app=${name}`, '-o', 'jsonpath={.items[0].status.podIP}']);
+      assert.equal((await curl(`http://${ip}:8080/`)).stdout.trim(), 'Hello World!', name);
+    }
     const unhealthy = await waitFor('an Unhealthy event for the unprobed pod', async () => {
       const out = await s.kubectl.ok(['get', 'events', '-n', 'apps', '--field-selector', 'reason=Unhealthy', '-o', 'jsonpath={range .items[*]}{.involvedObject.name} {.message}{"\\n"}{end}']);
       return out.split('\n').find((l) => l.startsWith('unprobed-')) ?? undefined;
@@ -216,7 +219,7 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.match(unhealthy, /Readiness probe failed/);
     const ready = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=unprobed', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}']);
     assert.equal(ready, 'False');
-    await s.kubectl.ok(['delete', 'deployment', '-n', 'apps', 'unprobed', 'excluded']);
+    await s.kubectl.ok(['delete', 'deployment', '-n', 'apps', 'unprobed', 'excluded', 'included']);
   });
 
   it('a PERMISSIVE PeerAuthentication in the namespace lets plaintext in; deleting it restores STRICT', async () => {
