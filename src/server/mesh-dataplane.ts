@@ -3,9 +3,13 @@
  * plays Envoy for every gateway pod (src/server/mesh/mesh-gateways.ts) and every meshed pod's
  * sidecar (src/server/mesh/mesh-sidecars.ts) on this node. Like istiod, it watches
  * the configuration through the Client only (src/server/mesh/mesh-view.ts), debounces bursts
- * of changes, and recompiles every proxy from what its mesh sees.
+ * of changes, and recompiles every proxy from what its mesh sees. It also hands the in-process
+ * mesh clients (the activator, the autoscaler's scraper) their auto mTLS, over the same
+ * informers and the same workload certificates (`meshTls`).
  */
 import type { Client } from '../client/types.ts';
+import { createMeshClientTls } from '../dataplane/mesh-tls/mesh-client-tls.ts';
+import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import { MeshGateways, type GatewayProxyStatus } from './mesh/mesh-gateways.ts';
@@ -26,6 +30,8 @@ export interface RunningMeshDataplane {
   sidecars(): SidecarStatus[];
   /** What every proxy last applied (`skiff check`: SYNCED or STALE). */
   proxies(): ProxySyncStatus[];
+  /** Auto mTLS for the mesh clients in skiff's process, from the node proxy's view and certificates. */
+  readonly meshTls: MeshClientTls;
   /** Resolves once the latest change has been compiled and applied. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -53,8 +59,10 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   }
   await view.start(changed);
   run();
+  const meshTls = createMeshClientTls(view, (mesh, source) => view.identities.certificate(mesh, source));
 
   return {
+    meshTls,
     gateways: () => gateways.statuses(),
     sidecars: () => sidecars.statuses(),
     proxies: () => [...gateways.proxySync(), ...sidecars.proxySync()],

@@ -21,7 +21,7 @@ import { startServerlessServiceController } from '../controllers/serving/serverl
 import { startServiceController } from '../controllers/serving/service/controller.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
-import { createMeshClientTls } from '../dataplane/mesh-tls/index.ts';
+import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
 import { startActivatorDataPlane } from './activator-dataplane.ts';
 import { PodAppAddresses } from './pod-app-address.ts';
 import { startKourierDataplane } from './kourier-dataplane.ts';
@@ -36,6 +36,8 @@ export interface RunningServing {
 export interface ServingOptions {
   /** The cluster's apps domain (`skiff up --domain`): config-domain's default. */
   appsDomain: string;
+  /** The mesh data plane's auto mTLS (mesh-dataplane.ts); absent, the activator and autoscaler reach pods in plaintext. */
+  meshTls?: MeshClientTls;
 }
 
 export async function startServing(client: Client, log: Logger, opts: ServingOptions): Promise<RunningServing> {
@@ -61,16 +63,15 @@ export async function startServing(client: Client, log: Logger, opts: ServingOpt
     started.push({ name: 'kourier', stop: () => kourier.stop() });
     extraHealth.push(() => [kourier.health()]);
     // The activator and the autoscaler are meshed in the seed: they reach meshed revision pods
-    // as their sidecars would, with mTLS (src/dataplane/mesh-tls).
-    const meshTls = await createMeshClientTls(client, log.child({ component: 'mesh-tls' }));
-    started.push({ name: 'mesh-tls', stop: async () => meshTls.stop() });
+    // as their sidecars would, with mTLS (src/dataplane/mesh-tls), given by the mesh data plane.
+    const meshTls = opts.meshTls;
     const appAddresses = new PodAppAddresses(client, log);
     await appAddresses.start();
     started.push({ name: 'pod-app-addresses', stop: async () => appAddresses.stop() });
     let autoscaler: Awaited<ReturnType<typeof startAutoscaler>> | undefined;
-    await withEvents('autoscaler', async (events) => (autoscaler = await startAutoscaler(client, events, log, { meshTls })));
+    await withEvents('autoscaler', async (events) => (autoscaler = await startAutoscaler(client, events, log, meshTls ? { meshTls } : {})));
     started.push({ name: 'autoscaler-metrics', stop: (await startAutoscalerMetrics(client, log.child({ component: 'autoscaler-metrics' }), autoscaler!.metrics)).stop });
-    const activator = await startActivatorDataPlane(client, log.child({ component: 'activator' }), autoscaler!.sink, { meshTls, listenAddress: (pod, podIP) => appAddresses.of(pod, podIP) });
+    const activator = await startActivatorDataPlane(client, log.child({ component: 'activator' }), autoscaler!.sink, { ...(meshTls ? { meshTls } : {}), listenAddress: (pod, podIP) => appAddresses.of(pod, podIP) });
     started.push({ name: 'activator', stop: () => activator.stop() });
     extraHealth.push(() => activator.health());
   } catch (err) {
@@ -78,7 +79,7 @@ export async function startServing(client: Client, log: Logger, opts: ServingOpt
     throw err;
   }
   return {
-    health: () => [...started.filter((c) => !['activator', 'kourier', 'mesh-tls', 'pod-app-addresses'].includes(c.name)).map((c) => ({ name: c.name, healthy: true })), ...extraHealth.flatMap((h) => h())],
+    health: () => [...started.filter((c) => !['activator', 'kourier', 'pod-app-addresses'].includes(c.name)).map((c) => ({ name: c.name, healthy: true })), ...extraHealth.flatMap((h) => h())],
     stop: async () => {
       for (const c of [...started].reverse()) await c.stop();
     },

@@ -77,7 +77,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const router = await startRouter(core.clientAs('openshift-router'), log.child({ component: 'router' }), { domain, httpPort: opts.routerHttpPort ?? DEFAULT_ROUTER_HTTP_PORT, httpsPort: opts.routerHttpsPort ?? DEFAULT_ROUTER_HTTPS_PORT, randomPortsIfTaken: opts.routerHttpPort === undefined && opts.routerHttpsPort === undefined, ca: { certPem: pki.caPem, keyPem: pki.caKeyPem } });
     cleanups.push(() => router.stop());
     // Knative Serving: the operator, the serving and networking controllers, the autoscaler and activator (docs/serving.md).
-    const serving = await startServing(core.clientAs('knative-serving'), log.child({ component: 'serving' }), { appsDomain: domain });
+    const serving = await startServing(core.clientAs('knative-serving'), log.child({ component: 'serving' }), { appsDomain: domain, meshTls: meshDataplane.meshTls });
     cleanups.push(() => serving.stop());
 
     // The kubelet: pods bound to this machine run as local processes (docs/runtime.md).

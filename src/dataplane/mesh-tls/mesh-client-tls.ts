@@ -1,46 +1,43 @@
 /**
- * The MeshClientTls service (types.ts) over the API: its own informers on Pods, Namespaces,
- * PeerAuthentications and control planes tell, per destination address, whether a sidecar
- * there takes mTLS (origination-decision.ts); the source's workload certificate is issued by
- * the mesh's CA (src/mesh/pki) once per mesh, namespace and service account, and again once
- * it reaches its renewal time, as the Istio agent rotates it. A mesh without a CA yet leaves
- * connections plaintext (retried after a second, not per call).
+ * The MeshClientTls service (types.ts) over what the node proxy already watches: the Pods,
+ * Namespaces, PeerAuthentications and control planes it is handed (the MeshView's informers,
+ * src/server/mesh/mesh-view.ts — no informers of its own) tell, per destination address,
+ * whether a sidecar there takes mTLS (origination-decision.ts); the source's workload
+ * certificate comes from the node proxy's one certificate source (WorkloadIdentities,
+ * src/server/mesh/workload-identities.ts: issued once per mesh, namespace and service
+ * account, renewed at half its lifetime, shared with the gateways and sidecars). A mesh
+ * without a CA yet leaves connections plaintext.
  */
 import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { podIPv4 } from '../../api/builtin/core/pod-readiness.ts';
 import type { KubeObject } from '../../api/object.ts';
-import { Informer } from '../../client/informer.ts';
-import type { Client } from '../../client/types.ts';
-import { issueWorkloadCertificate, loadMeshCa, parseSpiffeId, spiffeId, type WorkloadCertificate } from '../../mesh/pki/index.ts';
-import type { Logger } from '../../util/log.ts';
+import { parseSpiffeId, spiffeId, type WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { PeerAuthentication } from '../config/peer-authentication.ts';
 import { istioMtlsSni } from '../config/cluster-policy.ts';
 import { meshClientTls, MESH_HTTP_ALPN } from './client-options.ts';
 import { meshOfNamespace, originationDecision, podServesTraffic, type NamespaceFacts } from './origination-decision.ts';
 import type { MeshClientTls, MeshSource, OriginatedTls } from './types.ts';
 
-const KINDS = {
-  pod: { apiVersion: 'v1', kind: 'Pod' },
-  namespace: { apiVersion: 'v1', kind: 'Namespace' },
-  peerAuthentication: { apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication' },
-  controlPlane: { apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane' },
-} as const;
-
-/** How long "this mesh has no CA (yet)" is believed before asking again. */
-const MISSING_CA_RETRY_MS = 1_000;
-
-export interface MeshClientTlsService extends MeshClientTls {
-  stop(): void;
+/** A synced cache of one kind of object (an Informer), and a way to hear that it changed. */
+export interface ObjectStore<T extends KubeObject> {
+  list(): T[];
+  addHandlers(h: { add?(o: T): void; update?(old: T, o: T): void; delete?(o: T): void }): void;
 }
 
-interface CertEntry { cert: Promise<WorkloadCertificate | undefined>; retryAfter: number }
+/** The objects the decision needs, already watched elsewhere (MeshView has them all). */
+export interface MeshObjects {
+  readonly pods: ObjectStore<Pod>;
+  readonly namespaces: ObjectStore<KubeObject>;
+  readonly peerAuthentications: ObjectStore<PeerAuthentication>;
+  /** ServiceMeshControlPlanes: a namespace is in a mesh only while its control plane exists. */
+  readonly controlPlanes: ObjectStore<KubeObject>;
+}
 
-export async function createMeshClientTls(client: Client, log: Logger): Promise<MeshClientTlsService> {
-  const pods = new Informer<Pod>(client, KINDS.pod, {}, log);
-  const namespaces = new Informer<KubeObject>(client, KINDS.namespace, {}, log);
-  const peerAuthentications = new Informer<PeerAuthentication>(client, KINDS.peerAuthentication, {}, log);
-  const controlPlanes = new Informer<KubeObject>(client, KINDS.controlPlane, {}, log);
-  const all = [pods, namespaces, peerAuthentications, controlPlanes];
+/** The workload certificate of `source` in the mesh of `mesh` (its control plane's namespace); undefined while the mesh has no CA. */
+export type WorkloadCertificateSource = (mesh: string, source: MeshSource) => Promise<WorkloadCertificate | undefined>;
+
+export function createMeshClientTls(objects: MeshObjects, certificateFor: WorkloadCertificateSource): MeshClientTls {
+  const { pods, namespaces, peerAuthentications, controlPlanes } = objects;
 
   // The address index is rebuilt on the first lookup after a pod changed, not per event.
   let byAddress: Map<string, Pod> | undefined;
@@ -69,31 +66,6 @@ export async function createMeshClientTls(client: Client, log: Logger): Promise<
   // Options per source, destination and certificate: callers that ask per request get the same object back.
   const built = new Map<string, { cert: WorkloadCertificate; tls: OriginatedTls }>();
 
-  const certs = new Map<string, CertEntry>();
-  const certificateFor = async (mesh: string, source: MeshSource): Promise<WorkloadCertificate | undefined> => {
-    const key = `${mesh}/${source.namespace}/${source.serviceAccount}`;
-    const now = Date.now();
-    const entry = certs.get(key);
-    if (entry) {
-      const cert = await entry.cert;
-      if (cert ? cert.renewAt.getTime() > now : now < entry.retryAfter) return cert;
-      if (certs.get(key) !== entry) return certificateFor(mesh, source); // another caller renewed it meanwhile
-    }
-    const fresh: CertEntry = { cert: issue(mesh, source), retryAfter: now + MISSING_CA_RETRY_MS };
-    certs.set(key, fresh);
-    return fresh.cert;
-  };
-  const issue = async (mesh: string, source: MeshSource): Promise<WorkloadCertificate | undefined> => {
-    try {
-      const ca = await loadMeshCa(client, mesh);
-      if (!ca) return undefined;
-      return await issueWorkloadCertificate(ca, source);
-    } catch (err) {
-      log.warn({ err, mesh, source: `${source.namespace}/${source.serviceAccount}` }, 'mesh mTLS: cannot issue the workload certificate; connecting in plaintext');
-      return undefined;
-    }
-  };
-
   const originate = async (source: MeshSource, address: string, port: number): Promise<OriginatedTls | undefined> => {
     const destination = podAt(address);
     if (!destination) return undefined;
@@ -118,16 +90,5 @@ export async function createMeshClientTls(client: Client, log: Logger): Promise<
     return tls;
   };
 
-  try {
-    await Promise.all(all.map((i) => i.start()));
-  } catch (err) {
-    for (const i of all) i.stop();
-    throw err;
-  }
-  return {
-    originate,
-    stop: () => {
-      for (const i of all) i.stop();
-    },
-  };
+  return { originate };
 }

@@ -2,8 +2,9 @@
  * What skiff's node proxy knows of the meshes, as istiod does: informers over the objects the
  * proxies' configuration is compiled from (through the Client only), the per-mesh snapshot
  * each proxy is compiled against (Maistra: a control plane sees its own namespace and its
- * members), the mesh config of a pod's control plane, and workload certificates issued by the
- * mesh CA (cached per mesh, namespace and service account; renewed at half their lifetime).
+ * members), the mesh config of a pod's control plane, and workload certificates from the one
+ * certificate source of the node proxy (workload-identities.ts), which the in-process mesh
+ * clients share (src/dataplane/mesh-tls takes these informers and that source).
  */
 import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { ENDPOINT_SLICE, SERVICE, type EndpointSlice, type Service } from '../../api/builtin/core/service-view.ts';
@@ -16,8 +17,9 @@ import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntr
 import { meshOptionsFrom } from '../../dataplane/config/mesh-options.ts';
 import type { PeerAuthentication } from '../../dataplane/config/peer-authentication.ts';
 import { MEMBER_OF_LABEL, meshNamespaces, scopeToMesh } from '../../dataplane/gateway/mesh-scope.ts';
-import { issueWorkloadCertificate, loadMeshCa, type WorkloadCertificate } from '../../mesh/pki/index.ts';
+import { CA_SECRET_NAME, PLUGIN_SECRET_NAME, type WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { Logger } from '../../util/log.ts';
+import { WorkloadIdentities } from './workload-identities.ts';
 
 const KINDS = {
   pod: { apiVersion: 'v1', kind: 'Pod' },
@@ -31,6 +33,7 @@ const KINDS = {
   serviceEntry: { apiVersion: 'networking.istio.io/v1beta1', kind: 'ServiceEntry' },
   peerAuthentication: { apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication' },
   authorizationPolicy: { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy' },
+  controlPlane: { apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane' },
 } as const;
 
 export interface Workload { meshNamespace: string; namespace: string; serviceAccount: string }
@@ -47,13 +50,16 @@ export class MeshView {
   readonly #virtualServices: Informer<VirtualService>;
   readonly #destinationRules: Informer<DestinationRule>;
   readonly #serviceEntries: Informer<ServiceEntry>;
-  readonly #peerAuthentications: Informer<PeerAuthentication>;
+  readonly peerAuthentications: Informer<PeerAuthentication>;
+  /** Only for the in-process mesh clients (a mesh exists while its control plane does): no proxy is compiled from it. */
+  readonly controlPlanes: Informer<KubeObject>;
   readonly #authorizationPolicies: Informer<AuthorizationPolicy>;
   readonly #all: Informer<KubeObject>[];
-  readonly #identities = new Map<string, WorkloadCertificate>();
+  /** The node proxy's one source of workload certificates (gateways, sidecars, in-process mesh clients). */
+  readonly identities: WorkloadIdentities;
 
   /** `onRenewal` is called when a certificate handed out is due for renewal (recompile then). */
-  constructor(private readonly client: Client, log: Logger, private readonly onRenewal: () => void) {
+  constructor(client: Client, log: Logger, onRenewal: () => void) {
     const informer = <T extends KubeObject>(type: { apiVersion: string; kind: string }) => new Informer<T>(client, type, {}, log);
     this.pods = informer(KINDS.pod);
     this.nodes = informer(KINDS.node);
@@ -66,10 +72,18 @@ export class MeshView {
     this.#virtualServices = informer(KINDS.virtualService);
     this.#destinationRules = informer(KINDS.destinationRule);
     this.#serviceEntries = informer(KINDS.serviceEntry);
-    this.#peerAuthentications = informer(KINDS.peerAuthentication);
+    this.peerAuthentications = informer(KINDS.peerAuthentication);
+    this.controlPlanes = informer(KINDS.controlPlane);
     this.#authorizationPolicies = informer(KINDS.authorizationPolicy);
     this.#all = [this.pods, this.nodes, this.namespaces, this.#services, this.#slices, this.#secrets, this.#configMaps, this.#gateways,
-      this.#virtualServices, this.#destinationRules, this.#serviceEntries, this.#peerAuthentications, this.#authorizationPolicies] as Informer<KubeObject>[];
+      this.#virtualServices, this.#destinationRules, this.#serviceEntries, this.peerAuthentications, this.#authorizationPolicies] as Informer<KubeObject>[];
+    this.identities = WorkloadIdentities.overClient(client, log);
+    this.identities.onRenewal(onRenewal);
+    // A CA Secret appearing (or replaced) ends the identities' "no CA yet" back-off at once.
+    const caChanged = (s: Secret) => {
+      if (s.metadata.name === CA_SECRET_NAME || s.metadata.name === PLUGIN_SECRET_NAME) this.identities.caChanged(s.metadata.namespace ?? '');
+    };
+    this.#secrets.addHandlers({ add: caChanged, update: (_old, s) => caChanged(s), delete: caChanged });
   }
 
   async start(onChange: () => void): Promise<void> {
@@ -79,6 +93,7 @@ export class MeshView {
         i.addHandlers(handlers);
         await i.start();
       }
+      await this.controlPlanes.start();
     } catch (err) {
       this.stop();
       throw err;
@@ -87,6 +102,8 @@ export class MeshView {
 
   stop(): void {
     for (const i of this.#all) i.stop();
+    this.controlPlanes.stop();
+    this.identities.stop();
   }
 
   /** The control plane namespace of the mesh a namespace belongs to (its own, for a control plane's). */
@@ -109,7 +126,7 @@ export class MeshView {
     return scopeToMesh({
       rootNamespace, mesh: meshOptionsFrom(this.meshConfig(rootNamespace)), services: this.#services.list(), endpointSlices: this.#slices.list(), pods: this.pods.list(),
       secrets: this.#secrets.list(), gateways: this.#gateways.list(), virtualServices: this.#virtualServices.list(), destinationRules: this.#destinationRules.list(),
-      serviceEntries: this.#serviceEntries.list(), authorizationPolicies: this.#authorizationPolicies.list(), peerAuthentications: this.#peerAuthentications.list(),
+      serviceEntries: this.#serviceEntries.list(), authorizationPolicies: this.#authorizationPolicies.list(), peerAuthentications: this.peerAuthentications.list(),
     }, meshNamespaces(rootNamespace, this.namespaces.list()));
   }
 
@@ -119,18 +136,8 @@ export class MeshView {
   }
 
   /** The workload certificate of `namespace/serviceAccount` in a mesh; undefined while the mesh has no CA. */
-  async identity(w: Workload): Promise<WorkloadCertificate | undefined> {
-    const key = `${w.meshNamespace}|${w.namespace}|${w.serviceAccount}`;
-    const now = new Date();
-    const cached = this.#identities.get(key);
-    if (cached && cached.renewAt > now) return cached;
-    const ca = await loadMeshCa(this.client, w.meshNamespace, now);
-    if (!ca) return undefined;
-    const issued = await issueWorkloadCertificate(ca, { namespace: w.namespace, serviceAccount: w.serviceAccount }, { now });
-    this.#identities.set(key, issued);
-    // Renewal: recompile at the renewal time so new handshakes get the fresh certificate.
-    setTimeout(this.onRenewal, Math.max(1_000, issued.renewAt.getTime() - now.getTime())).unref();
-    return issued;
+  identity(w: Workload): Promise<WorkloadCertificate | undefined> {
+    return this.identities.certificate(w.meshNamespace, { namespace: w.namespace, serviceAccount: w.serviceAccount });
   }
 }
 
