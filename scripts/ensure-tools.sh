@@ -15,6 +15,8 @@ command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v wrk >/dev/null || need+=(wrk)
+# NetworkPolicy enforcement programs the kernel's nftables (docs/network-policy.md).
+command -v nft >/dev/null || need+=(nftables)
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ]; then echo "missing: ${need[*]} (run as root or install them)" >&2; exit 1; fi
   echo "installing ${need[*]} from Debian" >&2

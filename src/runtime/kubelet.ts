@@ -17,6 +17,7 @@ import { podLogsRootOf, runtimeDirOf } from './logs/layout.ts';
 import { claimCidr, loopbackCandidates, netnsCandidates } from './network/cidr-claims.ts';
 import { createPodNetwork } from './network/create.ts';
 import type { PodNetworkMode } from './network/pod-network.ts';
+import { PolicyEnforcer, type PolicyEnforcementStatus } from './network/policy-enforcer.ts';
 import { machineFacts, defaultNodeName } from './node/machine.ts';
 import { NodeAgent } from './node/node-agent.ts';
 import { allocatableOf } from './node/node-object.ts';
@@ -69,6 +70,8 @@ export interface KubeletHandle {
 
 export interface RunningRuntime extends KubeletHandle {
   health(): { name: string; healthy: boolean; message?: string };
+  /** Whether NetworkPolicy is enforced, and how many pods it isolates. */
+  networkPolicy(): PolicyEnforcementStatus;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
       ...(opts.clusterDns ? { clusterDns: opts.clusterDns } : {}),
     });
     cleanups.push(() => network.stop());
+    // The network plugin's policy agent (docs/network-policy.md).
+    const policy = network.policySupport.enforced
+      ? new PolicyEnforcer({ client: opts.client, log, runtimeId, podCidr: network.cidr, mode })
+      : undefined;
+    if (policy) {
+      await policy.start();
+      cleanups.push(() => policy.stop());
+    } else if (!network.policySupport.enforced) {
+      log.warn({ reason: network.policySupport.reason }, 'NetworkPolicy is not enforced');
+    }
+    const policyStatus = (): PolicyEnforcementStatus => policy?.status() ?? { enforced: false, message: network.policySupport.enforced ? 'not started' : network.policySupport.reason, isolatedPods: 0, policies: 0 };
     const zygotes = mode === 'loopback' ? new ZygotePool({
       script: programs.zygote,
       size: opts.warmProcesses ?? 2,
@@ -164,7 +178,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
       logsRoot: ctx.logsRoot,
       pod: (namespace, name) => pods.find(namespace, name),
       setKubeletPort: (port) => node.setKubeletPort(port),
-      health: () => ({ name: 'runtime', healthy: true, message: `${pods.count} pods on node ${nodeName} (${mode} pod network)` }),
+      health: () => ({ name: 'runtime', healthy: true, message: `${pods.count} pods on node ${nodeName} (${mode} pod network; NetworkPolicy ${policyStatus().enforced ? 'enforced' : 'not enforced'})` }),
+      networkPolicy: policyStatus,
       stop: () => (stopping ??= undo()),
     };
   } catch (err) {

@@ -22,7 +22,7 @@ import type { Client } from '../client/types.ts';
 import { KINDS, SERVING_NAMESPACE, type StatSink } from '../controllers/serving/shared/contracts.ts';
 import { Activator, type RevisionSettings } from '../dataplane/activator/activator.ts';
 import { RevisionBackendsManager } from '../dataplane/activator/backends-manager.ts';
-import { meshSourceOf, type MeshCaller } from '../dataplane/activator/pod-connection.ts';
+import { meshSourceOf, type PodCaller } from '../dataplane/activator/pod-connection.ts';
 import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
 import { privateServiceName, revisionDests, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
 import type { Logger } from '../util/log.ts';
@@ -86,7 +86,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
 
   const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
   /** The probes are shared by all the activators (one process): they go as any one serving now. */
-  const probeCaller = (): MeshCaller | undefined => {
+  const probeCaller = (): PodCaller | undefined => {
     for (const inst of instances.values()) if (inst.ok && !inst.draining && inst.activator.caller) return inst.activator.caller;
     return undefined;
   };

@@ -111,7 +111,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       { name: 'service-proxy', healthy: true, ...(serviceProxy.problems().length > 0 ? { message: `cannot listen on ${serviceProxy.problems().join('; ')}` } : {}) },
       meshDataplane.health(),
     ];
-    core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health(), mesh: { proxies: meshDataplane.proxies() } }));
+    core.setStatusProvider(() => ({ apiServer, kubeconfig, dataDir, store: store.url, components: health(), mesh: { proxies: meshDataplane.proxies() }, networkPolicy: runtime.networkPolicy() }));
     let stopping: Promise<void> | undefined;
     return { info, health, stop: () => (stopping ??= undo()) };
   } catch (err) {

@@ -17,7 +17,7 @@ import { QueueFullError } from './breaker.ts';
 import { ConcurrencyReporter } from './concurrency-reporter.ts';
 import { forward } from './forward.ts';
 import { ActivatorMetrics, type RevisionLabels } from './metrics.ts';
-import { PodAgents, podConnection, type MeshCaller } from './pod-connection.ts';
+import { PodAgents, podConnection, type PodCaller } from './pod-connection.ts';
 import { ACTIVATOR_NAME, answerProbe } from './probes.ts';
 import { revisionIdOf, revisionNotFoundMessage } from './revision-id.ts';
 import { RevisionThrottler, type Backend } from './revision-throttler.ts';
@@ -86,7 +86,7 @@ export class Activator {
   /** Pooled connections to the pods' queue-proxies (plain, and one pool per mTLS identity). */
   readonly #agents = new PodAgents();
   /** Who the activator is in the mesh, when there is one. */
-  readonly caller: MeshCaller | undefined;
+  readonly caller: PodCaller | undefined;
   readonly #server: http.Server;
   #metricsServer: http.Server | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -98,9 +98,12 @@ export class Activator {
     this.host = opts.host;
     this.#opts = opts;
     this.metrics = new ActivatorMetrics(opts.podName);
+    // Connections to pods leave from the activator pod's address (a pod of knative-serving,
+    // which NetworkPolicies such as seed 002's allow-from-serving-system-namespace admit).
+    const localAddress = opts.localAddress ?? (isSpecificAddress(opts.host) ? opts.host : undefined);
     this.caller = opts.meshTls
-      ? { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'default' }, localAddress: opts.localAddress ?? opts.host }
-      : undefined;
+      ? { tls: opts.meshTls, source: opts.meshSource ?? { namespace: SERVING_NAMESPACE, serviceAccount: 'default' }, ...(localAddress ? { localAddress } : {}) }
+      : localAddress ? { localAddress } : undefined;
     this.#reporter = new ConcurrencyReporter(opts.podName, (ns, rev) => opts.sink.poke(ns, rev));
     // No request timeout of Node's own: a held request's body waits unread, and the revision's
     // timeoutSeconds is the limit. Idle client connections (the gateway's pool) stay a minute.
@@ -326,4 +329,9 @@ function listenOn(server: http.Server, host: string, port: number): Promise<void
       resolve();
     });
   });
+}
+
+/** An address a client socket can bind (not the any-address a server may listen on). */
+function isSpecificAddress(host: string): boolean {
+  return host !== '' && host !== '0.0.0.0' && host !== '::';
 }

@@ -14,7 +14,7 @@
 import { RevisionHealth } from './revision-health.ts';
 import type { RevisionDests } from './revision-backends.ts';
 import type { Backend } from './revision-throttler.ts';
-import type { MeshCaller } from './pod-connection.ts';
+import type { PodCaller } from './pod-connection.ts';
 import { PROBE_TIMEOUT_MS, probeQueue } from './queue-probe.ts';
 
 /** pkg/activator/net/revision_backends.go defaultProbeFrequency. */
@@ -26,7 +26,7 @@ export interface BackendsManagerOptions {
   /** Requests the activators hold for the revision now. */
   held(key: string): number;
   /** Who probes, in the mesh (an activator pod's identity and IP), at the time of the probe; undefined: plaintext. */
-  caller?: () => MeshCaller | undefined;
+  caller?: () => PodCaller | undefined;
   /** Tests: a probe of their own. */
   probe?: (dest: string, timeoutMs: number) => Promise<boolean>;
   intervalMs?: number;

@@ -25,6 +25,12 @@ export interface MeshCaller {
   localAddress?: string;
 }
 
+/**
+ * Who calls a pod: a meshed caller originates mTLS; a plain one may still bind its pod's
+ * address, so the callee and NetworkPolicy see the calling pod rather than the node.
+ */
+export type PodCaller = MeshCaller | { localAddress?: string };
+
 /** A pod's mesh identity: its namespace and service account (Kubernetes' default `default`). */
 export function meshSourceOf(pod: Pod): MeshSource {
   const sa = pod.spec?.serviceAccountName;
@@ -46,9 +52,9 @@ export function splitDest(dest: string): { host: string; port: number } {
 }
 
 /** How to reach `dest` (`ip:port`) as `caller`; rejects when the mesh cannot say (the request fails, never silently plain). */
-export async function podConnection(dest: string, caller?: MeshCaller): Promise<PodConnection> {
+export async function podConnection(dest: string, caller?: PodCaller): Promise<PodConnection> {
   const { host, port } = splitDest(dest);
-  if (!caller) return { host, port };
+  if (!caller || !('tls' in caller)) return { host, port, ...(caller?.localAddress ? { localAddress: caller.localAddress } : {}) };
   const originated = await caller.tls.originate(caller.source, host, port);
   return {
     host, port,

@@ -10,7 +10,7 @@
  */
 import type { ClientRequest } from 'node:http';
 import { HEADERS } from '../../controllers/serving/shared/contracts.ts';
-import { podConnection, requestFunction, requestOptions, type MeshCaller } from './pod-connection.ts';
+import { podConnection, requestFunction, requestOptions, type PodCaller } from './pod-connection.ts';
 
 /** network.ProbePath. */
 export const PROBE_PATH = '/healthz';
@@ -22,7 +22,7 @@ export const QUEUE_PROBE_VALUE = 'queue';
 export const PROBE_TIMEOUT_MS = 300;
 
 /** Whether the queue-proxy at `dest` (`ip:port`) says its pod is ready; never rejects. */
-export function probeQueue(dest: string, timeoutMs = PROBE_TIMEOUT_MS, caller?: MeshCaller): Promise<boolean> {
+export function probeQueue(dest: string, timeoutMs = PROBE_TIMEOUT_MS, caller?: PodCaller): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let settled = false;
     let req: ClientRequest | undefined;

@@ -24,7 +24,7 @@ export interface PeerSource {
 
 export type CompiledPeer =
   | { kind: 'pods'; namespaces: ReadonlySet<string> | 'all'; pods: LabelSelector | undefined; text: string }
-  | { kind: 'ipBlock'; block: IpBlockMatcher; text: string };
+  | { kind: 'ipBlock'; block: IpBlockMatcher; cidr: string; except: readonly string[]; text: string };
 
 /** namespace → its labels (a namespace object that is missing has no labels). */
 export type NamespaceLabels = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -36,7 +36,7 @@ export type NamespaceLabels = ReadonlyMap<string, Readonly<Record<string, string
 export function compilePeer(peer: NetworkPolicyPeer, policyNamespace: string, namespaces: NamespaceLabels): CompiledPeer {
   if (peer.ipBlock) {
     const block = compileIpBlock(peer.ipBlock);
-    return { kind: 'ipBlock', block, text: `ipBlock ${block.text}` };
+    return { kind: 'ipBlock', block, cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [], text: `ipBlock ${block.text}` };
   }
   const pods = peer.podSelector ? labelSelectorFromObject(peer.podSelector) : undefined;
   const podText = pods ? `pods {${pods.toString()}}` : 'all pods';

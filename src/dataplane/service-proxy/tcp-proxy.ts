@@ -23,19 +23,21 @@ export interface TcpProxyOptions {
   /** How long a backend connect may take before the next backend is tried. */
   connectTimeoutMs?: number;
   /**
-   * Who the client is, asked once per new connection before any backend is dialled (the
-   * client's bytes wait meanwhile): `allowed: false` resets the connection at once (as a
-   * NetworkPolicy drop, without a backend ever seeing it); a `localAddress` (the client
-   * pod's IP) is bound by the upstream connection, so the backend sees the pod rather than
-   * 127.0.0.1, and keys session affinity. Undefined changes nothing; a hook that throws
-   * resets the connection (a policy that cannot be evaluated does not let traffic pass).
+   * The address the upstream connection binds for this client, so the backend (and the
+   * kernel's NetworkPolicy table) sees the client pod rather than the proxy: what kube-proxy's
+   * DNAT gives for free. Undefined leaves the choice to the kernel (127.0.0.1 on loopback).
    */
-  sourceOf?(client: Socket): Promise<ClientSource | undefined>;
+  upstreamSource?(client: Socket): string | undefined;
 }
 
-export interface ClientSource {
-  localAddress?: string;
-  allowed: boolean;
+/**
+ * The loopback pod network's rule: a client on its own 127.x address (a pod, whose
+ * connections leave with its pod IP) keeps it upstream; 127.0.0.1 (the node) and other
+ * networks' clients do not, since their address may not be bindable here.
+ */
+export function loopbackClientSource(client: Socket): string | undefined {
+  const remote = client.remoteAddress?.replace(/^::ffff:/i, '');
+  return remote && remote.startsWith('127.') && remote !== '127.0.0.1' ? remote : undefined;
 }
 
 interface Listener {
@@ -130,26 +132,8 @@ export class TcpServiceProxy {
   #accept(l: Listener, client: Socket): void {
     this.#track(client);
     client.on('error', () => client.destroy());
-    const sourceOf = this.#opts.sourceOf;
-    if (!sourceOf) {
-      this.#forward(l, client, l.balancer.order(client.remoteAddress));
-      return;
-    }
-    // A hook that throws before returning its promise fails closed like one that rejects.
-    new Promise<ClientSource | undefined>((resolve) => resolve(sourceOf(client))).then(
-      (source) => {
-        if (client.destroyed) return;
-        if (source && !source.allowed) {
-          client.resetAndDestroy();
-          return;
-        }
-        const from = source?.localAddress;
-        this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
-      },
-      () => {
-        if (!client.destroyed) client.resetAndDestroy();
-      },
-    );
+    const from = this.#opts.upstreamSource?.(client);
+    this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
   }
 
   /** `from`: the address the upstream connection binds (the client pod's), else the kernel's choice. */

@@ -17,7 +17,7 @@ export interface PodNetworkOptions {
 }
 
 export async function createPodNetwork({ mode, cidr, runtimeId, objects, clusterDns, resolvDir, log }: PodNetworkOptions): Promise<PodNetwork> {
-  if (mode === 'loopback') return LoopbackNetwork.create(cidr, clusterDns ? { address: clusterDns, dir: resolvDir, objects, log } : undefined);
+  if (mode === 'loopback') return LoopbackNetwork.create(cidr, runtimeId, clusterDns ? { address: clusterDns, dir: resolvDir, objects, log } : undefined, log);
   if (mode === 'netns') return NetnsNetwork.create(cidr, runtimeId, objects, log);
   throw new Error(`unknown pod network mode ${JSON.stringify(mode)} (loopback or netns)`);
 }

@@ -37,6 +37,9 @@ async function ip(...args: string[]): Promise<string> {
 
 export class NetnsNetwork implements PodNetwork {
   readonly mode = 'netns' as const;
+  // Pods on the bridge reach each other at layer 2, where the ip-family policy table does
+  // not look (that would take br_netfilter): not enforced rather than half enforced.
+  readonly policySupport = { enforced: false, reason: 'NetworkPolicy is enforced in the loopback pod network only (the netns network bridges pods at layer 2)' } as const;
   readonly cidr: string;
   readonly hostIP: string;
   readonly #ips: IpAllocator;

@@ -21,6 +21,7 @@ import { CLUSTER_DOMAIN, type ClusterObjects } from './dns/cluster-names.ts';
 import { ClusterDnsServer } from './dns/dns-server.ts';
 import { innerAddressOf } from './inner-address.ts';
 import { DEFAULT_LOOPBACK_POD_CIDR, IpAllocator } from './ip-allocator.ts';
+import { startPodSources, type PodSources } from './kernel/pod-sources.ts';
 
 export type PodNetworkMode = 'loopback' | 'netns';
 
@@ -41,7 +42,15 @@ export interface PodSandboxNetwork {
   appAddress: string;
   /** A resolv.conf to mount over /etc/resolv.conf for the pod's processes (loopback mode with cluster DNS). */
   resolvConf?: string;
+  /**
+   * The pod's cgroup.procs file: its processes join it before they run, so the kernel gives
+   * their connections the pod IP as source (loopback mode as root; kernel/pod-sources.ts).
+   */
+  cgroupProcs?: string;
 }
+
+/** Whether the network can enforce NetworkPolicy, and if not, why. */
+export type PolicySupport = { enforced: true } | { enforced: false; reason: string };
 
 export interface PodRef {
   uid: string;
@@ -59,6 +68,7 @@ export interface PodNetwork {
   readonly cidr: string;
   /** The node's address as pods see it (status.hostIP). */
   readonly hostIP: string;
+  readonly policySupport: PolicySupport;
   /** Address (and namespace) for a pod; `preferredIP` is the one it had before a restart. */
   setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork>;
   tearDown(uid: string): Promise<void>;
@@ -82,35 +92,41 @@ export class LoopbackNetwork implements PodNetwork {
   readonly cidr: string;
   readonly #ips: IpAllocator;
   readonly #dns: { server: ClusterDnsServer; address: string; dir: string } | undefined;
+  readonly #sources: PodSources | undefined;
+  readonly policySupport: PolicySupport;
 
-  constructor(cidr = DEFAULT_LOOPBACK_POD_CIDR, dns?: { server: ClusterDnsServer; address: string; dir: string }) {
+  constructor(cidr = DEFAULT_LOOPBACK_POD_CIDR, dns?: { server: ClusterDnsServer; address: string; dir: string }, sources: PodSources | string = 'pod sources were not set up') {
     if (!cidr.startsWith('127.')) throw new Error(`the loopback pod network needs a CIDR inside 127.0.0.0/8, not ${cidr}`);
     this.cidr = cidr;
     this.#ips = new IpAllocator(cidr, 'lowerHalf');
     this.#dns = dns;
+    this.#sources = typeof sources === 'string' ? undefined : sources;
+    this.policySupport = typeof sources === 'string' ? { enforced: false, reason: sources } : { enforced: true };
   }
 
-  /** A loopback network with cluster DNS when it can have it (root: port 53, mount namespaces). */
-  static async create(cidr: string, dns: LoopbackDnsOptions | undefined): Promise<LoopbackNetwork> {
+  /** A loopback network with cluster DNS and pod source addresses when it can have them (root). */
+  static async create(cidr: string, runtimeId: string, dns: LoopbackDnsOptions | undefined, log: Logger): Promise<LoopbackNetwork> {
+    const sources = await startPodSources(cidr, runtimeId, log);
     if (!dns || process.getuid?.() !== 0) {
       dns?.log.info('cluster DNS for pods needs root in the loopback pod network (port 53, a mount namespace per container): pods use the host resolver and the service environment variables');
-      return new LoopbackNetwork(cidr);
+      return new LoopbackNetwork(cidr, undefined, sources);
     }
     const server = new ClusterDnsServer({ address: dns.address, objects: dns.objects, log: dns.log });
     try {
       await server.start();
     } catch (err) {
       dns.log.warn({ address: `${dns.address}:53`, code: (err as NodeJS.ErrnoException).code }, 'cannot serve cluster DNS: pods use the host resolver');
-      return new LoopbackNetwork(cidr);
+      return new LoopbackNetwork(cidr, undefined, sources);
     }
     await mkdir(dns.dir, { recursive: true });
-    return new LoopbackNetwork(cidr, { server, address: dns.address, dir: dns.dir });
+    return new LoopbackNetwork(cidr, { server, address: dns.address, dir: dns.dir }, sources);
   }
 
   async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
     const ip = this.#ips.allocate(pod.uid, preferredIP);
     const appAddress = pod.meshed ? innerAddressOf(ip, this.cidr) : ip;
-    const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress };
+    const cgroupProcs = await this.#sources?.add(pod.uid, ip);
+    const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress, ...(cgroupProcs ? { cgroupProcs } : {}) };
     if (!this.#dns) return addresses;
     const resolvConf = join(this.#dns.dir, `${pod.uid}.conf`);
     await writeFile(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));
@@ -122,11 +138,13 @@ export class LoopbackNetwork implements PodNetwork {
   }
 
   async tearDown(uid: string): Promise<void> {
+    await this.#sources?.remove(uid);
     this.#ips.release(uid);
     if (this.#dns) await rm(join(this.#dns.dir, `${uid}.conf`), { force: true });
   }
 
   async stop(): Promise<void> {
     await this.#dns?.server.stop();
+    await this.#sources?.stop();
   }
 }

@@ -123,6 +123,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
     env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath,
     ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
     ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
+    ...(view.sandbox.cgroupProcs ? { cgroupProcs: view.sandbox.cgroupProcs } : {}),
   };
 
   // Step 3: create (log file) and start.
@@ -138,6 +139,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
       stdin: spec.stdin === true,
       ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
       ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
+      ...(view.sandbox.cgroupProcs ? { cgroupProcs: view.sandbox.cgroupProcs } : {}),
       title: `${spec.name} (${pod.metadata.namespace}/${pod.metadata.name})`,
       isolation: pod.metadata.annotations?.[ISOLATION_ANNOTATION] === 'process' ? 'process' : 'shared',
     });

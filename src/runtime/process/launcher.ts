@@ -9,12 +9,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerProgram } from '../images/catalog.ts';
 import type { RuntimePrograms } from './bundler.ts';
 import { RUNTIME_ID_ENV } from './proc.ts';
+import { joiningCgroup } from './cgroup-entry.ts';
 import { withResolvConf } from './resolv-conf.ts';
 import type { ImageHostPool } from './image-hosts.ts';
 import type { ZygotePool } from './zygote-pool.ts';
@@ -29,6 +30,8 @@ export interface LaunchSpec {
   netns?: string;
   /** The pod's resolv.conf to mount over /etc/resolv.conf (loopback pod network; resolv-conf.ts). */
   resolvConf?: string;
+  /** The pod's cgroup.procs: the process joins it before it runs (cgroup-entry.ts). */
+  cgroupProcs?: string;
   /** Process title for built-in programs (what `ps` shows). */
   title: string;
   /**
@@ -78,21 +81,33 @@ export class ProcessLauncher {
     }
     if (spec.program.kind === 'builtin' && !spec.netns && this.#opts.zygotes) {
       const zygote = await this.#opts.zygotes.take();
+      // A warm zygote runs nothing of the container until specialised: it joins first.
+      if (spec.cgroupProcs) await joinCgroup(spec.cgroupProcs, zygote.child);
       zygote.specialise({ entry: this.#opts.programs.images[spec.program.program], args: spec.program.args, env, cwd: spec.cwd, title: spec.title });
       return wrap(zygote.child, spec.stdin);
     }
     let argv: string[];
     if (spec.program.kind === 'builtin') argv = [process.execPath, this.#opts.programs.images[spec.program.program], ...spec.program.args];
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
-    const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined;
+    const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined || spec.cgroupProcs !== undefined;
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
     else if (spec.resolvConf) argv = withResolvConf(spec.program.kind === 'host' ? [...spec.program.argv] : argv, spec.resolvConf);
+    if (spec.cgroupProcs) argv = joiningCgroup(argv, spec.cgroupProcs);
     const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !wrapped ? spec.program.argv[0] : undefined });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);
       child.once('error', (err: NodeJS.ErrnoException) => reject(new StartError(`exec: "${argv[0]}": ${err.code === 'EACCES' ? 'permission denied' : err.message}`)));
     });
     return wrap(child, spec.stdin);
+  }
+}
+
+async function joinCgroup(cgroupProcs: string, child: ChildProcess): Promise<void> {
+  try {
+    await writeFile(cgroupProcs, `${child.pid}\n`);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new StartError(`cannot place the process in the pod's cgroup: ${(err as Error).message}`);
   }
 }
 

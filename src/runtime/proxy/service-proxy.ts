@@ -10,7 +10,7 @@ import { ENDPOINT_SLICE, SERVICE, type EndpointSlice, type Service } from '../..
 import { Informer } from '../../client/informer.ts';
 import type { Client } from '../../client/types.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
-import { TcpServiceProxy } from '../../dataplane/service-proxy/tcp-proxy.ts';
+import { loopbackClientSource, TcpServiceProxy } from '../../dataplane/service-proxy/tcp-proxy.ts';
 import type { BalancingStrategy } from '../../dataplane/service-proxy/snapshot.ts';
 import type { Logger } from '../../util/log.ts';
 import { EventRecorder } from '../events/recorder.ts';
@@ -42,6 +42,8 @@ export async function startServiceProxy(client: Client, log: Logger, opts: Servi
   const events = new EventRecorder(client, { component: 'service-controller' }, log);
   const proxy = new TcpServiceProxy({
     strategy: opts.strategy ?? 'round-robin',
+    // Pods keep their address through a Service, so NetworkPolicy sees them (docs/network-policy.md).
+    upstreamSource: loopbackClientSource,
     onListenError: ({ spec, error }) => log.warn({ service: spec.service, address: `${spec.address}:${spec.port}`, code: error.code }, error.code === 'EACCES' ? 'cannot listen: ports below 1024 need root (or net.ipv4.ip_unprivileged_port_start)' : 'cannot listen for service'),
   });
   const services = new Informer<Service>(client, SERVICE, {}, log);
