@@ -15,9 +15,16 @@
  * clients the Istio way, with workload PeerAuthentications whose `portLevelMtls` makes 9090 /
  * 9091 PERMISSIVE, and the figures arrive.
  *
- * Not covered (not built in skiff): NetworkPolicy enforcement — the policy is stored, not
- * applied, so Prometheus could scrape without it — and OpenShift Serverless' answer to the
- * STRICT sidecars, a kube-rbac-proxy container on the excluded port 8444.
+ * NetworkPolicy has its effect (the kernel drops what no policy admits): Maistra's
+ * `istio-mesh-basic` closes every member namespace to non-members, so with the metrics ports
+ * PERMISSIVE the scrapes are still dropped until the seed's
+ * `allow-from-openshift-monitoring-ns` opens knative-serving to openshift-monitoring; the
+ * revision's own namespace needs the same policy before its queue-proxy can be scraped.
+ * (Removing a policy does not cut connections already established, as with most plugins:
+ * Prometheus keeps its scrape connections alive, so the test only adds policies.)
+ *
+ * Not covered (not built in skiff): OpenShift Serverless' answer to the STRICT sidecars, a
+ * kube-rbac-proxy container on the excluded port 8444.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -55,6 +62,9 @@ spec:
           name: "openshift-monitoring"
   podSelector: {}
 `;
+
+/** The seed's policy, as the user writes it again for the namespace of their revisions. */
+const NETWORK_POLICY_DEFAULT = NETWORK_POLICY.replace('namespace: knative-serving', 'namespace: default');
 
 /** Port-level PERMISSIVE mTLS on the metrics ports, so a scraper outside the mesh gets in. */
 const METRICS_PERMISSIVE = [
@@ -173,6 +183,15 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     }
   }, timeoutMs);
 
+  /** Several scrapes in a row (1 s apart) all fail. */
+  const assertStaysDown = async (job: string) => {
+    const since = Date.now();
+    await waitFor(`three scrape intervals of ${job}`, () => (Date.now() - since > 3_500 ? true : undefined));
+    const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(`max_over_time(up{job="${job}"}[3s])`)}`);
+    const body = await res.json() as { data: { result: Sample[] } };
+    assert.equal(body.data.result[0]?.value[1], '0', `${job} was scraped in the last 3 s`);
+  };
+
   before(async () => {
     s = await startTestSkiff({ domain: DOMAIN });
     httpsPort = s.skiff.info.ingress!.https.port;
@@ -180,7 +199,6 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     // The monitoring image is the host's Prometheus (docs/images.md: user mappings).
     writeFileSync(join(s.dataDir, 'images.yaml'), `images:\n  - image: "quay.io/prometheus/prometheus:*"\n    command: ["${PROMETHEUS}"]\n`);
     const seed = await installSeedServing(s, certDir, { knativeServingPatch: METRICS_AND_FAST_SCALE_DOWN });
-    await apply(NETWORK_POLICY);
     await apply(withTarget(seed.knativeService));
     await s.kubectl.ok(['wait', 'ksvc/hello', '--for=condition=Ready', '--timeout=120s'], { timeoutMs: 130_000 });
     await waitFor('the service answering through the router', async () => ((await curl()) === 'Hello Openshift!\n' ? true : undefined), 60_000);
@@ -204,10 +222,22 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     assert.equal(backend, 'prometheus');
   });
 
-  it('under STRICT mTLS Prometheus, outside the mesh, cannot scrape the meshed components; port-level PERMISSIVE lets it in', async () => {
+  it("under STRICT mTLS and the mesh's NetworkPolicies Prometheus, outside the mesh, cannot scrape; PERMISSIVE metrics ports and the seed's NetworkPolicy let it in", async () => {
     for (const job of ['queue-proxy', 'activator', 'autoscaler']) await query(`up{job="${job}"}`, (v) => v === 0);
     await apply(METRICS_PERMISSIVE);
+    // Maistra's istio-mesh-basic still admits only the mesh's namespaces: the kernel drops the scrapes.
+    await assertStaysDown('activator');
+    await apply(NETWORK_POLICY);
     for (const job of ['activator', 'autoscaler']) await query(`up{job="${job}"}`, (v) => v === 1);
+  });
+
+  it("the revision's namespace needs the policy too before its queue-proxy can be scraped", async () => {
+    // (A request first, so the revision has a pod to scrape: it scales to zero in seconds here.)
+    assert.equal(await curl(), 'Hello Openshift!\n');
+    await assertStaysDown('queue-proxy');
+    await apply(NETWORK_POLICY_DEFAULT);
+    assert.equal(await curl(), 'Hello Openshift!\n');
+    await query('up{job="queue-proxy"}', (v) => v === 1);
   });
 
   it('revision_request_count from the queue-proxy (:9091) counts the request', async () => {
