@@ -129,6 +129,35 @@ spec:
     - source: {principals: ["cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"]}
 `;
 
+/**
+ * Shells in apps: \`client\` and \`unlisted\` meshed (the second excludes outbound port 80 from
+ * its sidecar), \`plain\` without a sidecar; all call the web Service by name.
+ */
+const CLIENTS = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: client, namespace: apps}
+---
+${[['client', ''], ['unlisted', '    traffic.sidecar.istio.io/excludeOutboundPorts: "80"\n'], ['plain', null]].map(([name, extra]) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: apps
+${extra === null ? '' : `  annotations:\n    sidecar.istio.io/inject: "true"\n${extra}`}spec:
+  serviceAccountName: client
+  containers: [{name: shell, image: busybox, command: [sleep, '3600']}]
+`).join('---\n')}`;
+
+const DENY_CLIENT = `apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata: {name: no-client, namespace: apps}
+spec:
+  selector: {matchLabels: {app: web}}
+  action: DENY
+  rules:
+  - from:
+    - source: {principals: ["cluster.local/ns/apps/sa/client"]}
+`;
+
 describe('mesh sidecars: strict mTLS into meshed pods', () => {
   let s: TestSkiff;
   let dir: string;
@@ -240,5 +269,25 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.equal((await curl(...meshClient, `https://${podIP}:8080/`)).stdout.trim(), 'Hello World!');
     await s.kubectl.ok(['delete', 'authorizationpolicy', '-n', 'apps', 'no-gateway']);
     await waitFor('the gateway allowed again', async () => ((await viaGateway()).stdout.endsWith('\n200') ? true : undefined), 20_000);
+  });
+
+  it("a meshed pod's own processes call a STRICT Service over mTLS with their identity; a plain pod and an excluded outbound port are refused", async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: CLIENTS });
+    await s.kubectl.ok(['wait', '-n', 'apps', 'pod/client', 'pod/unlisted', 'pod/plain', '--for=condition=Ready', '--timeout=60s'], { timeoutMs: 70_000 });
+    const exec = async (pod: string) => {
+      const r = await s.kubectl(['exec', '-n', 'apps', pod, '-c', 'shell', '--', 'curl', '-sS', '--max-time', '5', '-w', '\n%{http_code}', 'http://web.apps.svc.cluster.local/']);
+      return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
+    };
+    assert.equal(await exec('client'), 'Hello World!\n\n200', 'the sidecar originated mTLS to the STRICT pod');
+    assert.match(await exec('plain'), /^failed:/, 'plaintext from a pod without a sidecar meets STRICT');
+    assert.match(await exec('unlisted'), /^failed:/, 'excludeOutboundPorts keeps port 80 plaintext');
+    // The server's sidecar sees the client pod's SPIFFE identity: a DENY on it answers 403.
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: DENY_CLIENT });
+    const denied = await waitFor('a 403 for the client', async () => {
+      const out = await exec('client');
+      return out.endsWith('\n403') ? out : undefined;
+    }, 20_000);
+    assert.match(denied, /RBAC: access denied/);
+    await s.kubectl.ok(['delete', 'authorizationpolicy', '-n', 'apps', 'no-client']);
   });
 });

@@ -8,6 +8,7 @@
  * configuration change (kube-proxy leaves them to conntrack).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Balancer } from './balancer.ts';
 import { listenerKey, type Backend, type BalancingStrategy, type ListenerSpec, type ProxySnapshot } from './snapshot.ts';
 
@@ -28,6 +29,12 @@ export interface TcpProxyOptions {
    * DNAT gives for free. Undefined leaves the choice to the kernel (127.0.0.1 on loopback).
    */
   upstreamSource?(client: Socket): string | undefined;
+  /**
+   * TLS to originate towards `backend` for this client, or undefined to relay plain bytes:
+   * how a meshed client pod's Service traffic gets its sidecar's outbound auto mTLS. Only
+   * asked when present; a rejected promise counts as a failed connect to that backend.
+   */
+  upstreamTls?(client: Socket, backend: Backend, service: ListenerSpec): Promise<ConnectionOptions | undefined> | undefined;
 }
 
 /**
@@ -143,7 +150,18 @@ export class TcpServiceProxy {
       if (!client.destroyed) client.resetAndDestroy();
       return;
     }
-    const upstream = connect({ host: backend.address, port: backend.port, allowHalfOpen: true, ...(from ? { localAddress: from } : {}) });
+    const tlsOptions = this.#opts.upstreamTls?.(client, backend, l.spec);
+    if (tlsOptions === undefined) return this.#dial(l, client, backend, candidates, from, undefined);
+    tlsOptions.then(
+      (options) => this.#dial(l, client, backend, candidates, from, options),
+      () => this.#forward(l, client, candidates, from),
+    );
+  }
+
+  #dial(l: Listener, client: Socket, backend: Backend, candidates: Backend[], from: string | undefined, tlsOptions: ConnectionOptions | undefined): void {
+    if (client.destroyed) return;
+    const target = { host: backend.address, port: backend.port, allowHalfOpen: true, ...(from ? { localAddress: from } : {}) };
+    const upstream: Socket = tlsOptions ? tlsConnect({ ...tlsOptions, ...target }) : connect(target);
     this.#track(upstream);
     const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.#opts.connectTimeoutMs ?? 5_000);
     timer.unref();
@@ -152,7 +170,7 @@ export class TcpServiceProxy {
       this.#forward(l, client, candidates, from);
     };
     upstream.once('error', fail);
-    upstream.once('connect', () => {
+    upstream.once(tlsOptions ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       upstream.off('error', fail);
       l.balancer.opened(backend, from ?? client.remoteAddress);

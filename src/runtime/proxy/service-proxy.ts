@@ -10,7 +10,7 @@ import { ENDPOINT_SLICE, SERVICE, type EndpointSlice, type Service } from '../..
 import { Informer } from '../../client/informer.ts';
 import type { Client } from '../../client/types.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
-import { loopbackClientSource, TcpServiceProxy } from '../../dataplane/service-proxy/tcp-proxy.ts';
+import { loopbackClientSource, TcpServiceProxy, type TcpProxyOptions } from '../../dataplane/service-proxy/tcp-proxy.ts';
 import type { BalancingStrategy } from '../../dataplane/service-proxy/snapshot.ts';
 import type { Logger } from '../../util/log.ts';
 import { EventRecorder } from '../events/recorder.ts';
@@ -32,6 +32,8 @@ export interface RunningServiceProxy {
   problems(): string[];
   /** Resolves once the latest change has been pushed to the data plane. */
   settled(): Promise<void>;
+  /** Who originates TLS upstream for which client (the mesh's sidecar outbound), set once the mesh data plane runs. */
+  setUpstreamTls(decide: TcpProxyOptions['upstreamTls']): void;
   stop(): Promise<void>;
 }
 
@@ -39,11 +41,13 @@ const COALESCE_MS = 10;
 
 export async function startServiceProxy(client: Client, log: Logger, opts: ServiceProxyOptions): Promise<RunningServiceProxy> {
   const pool = parseIpv4Range(opts.loadBalancerPool);
+  let upstreamTls: TcpProxyOptions['upstreamTls'];
   const events = new EventRecorder(client, { component: 'service-controller' }, log);
   const proxy = new TcpServiceProxy({
     strategy: opts.strategy ?? 'round-robin',
     // Pods keep their address through a Service, so NetworkPolicy sees them (docs/network-policy.md).
     upstreamSource: loopbackClientSource,
+    upstreamTls: (client, backend, service) => upstreamTls?.(client, backend, service),
     onListenError: ({ spec, error }) => log.warn({ service: spec.service, address: `${spec.address}:${spec.port}`, code: error.code }, error.code === 'EACCES' ? 'cannot listen: ports below 1024 need root (or net.ipv4.ip_unprivileged_port_start)' : 'cannot listen for service'),
   });
   const services = new Informer<Service>(client, SERVICE, {}, log);
@@ -104,6 +108,9 @@ export async function startServiceProxy(client: Client, log: Logger, opts: Servi
   await pushing;
   return {
     problems: () => proxy.failures().map((f) => `${f.spec.address}:${f.spec.port} (${f.spec.service}): ${f.error.code ?? f.error.message}`),
+    setUpstreamTls: (decide) => {
+      upstreamTls = decide;
+    },
     settled: async () => {
       if (timer) {
         clearTimeout(timer);
