@@ -2,6 +2,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type AddressInfo } from 'node:net';
 import { Balancer } from './balancer.ts';
+import { createServer as createTlsServer } from 'node:tls';
+import { CA_SECRET_NAME, createSelfSignedCaFiles, meshCaFromFiles } from '../../mesh/pki/mesh-ca.ts';
+import { issueWorkloadCertificate } from '../../mesh/pki/index.ts';
 import { loopbackClientSource, TcpServiceProxy } from './tcp-proxy.ts';
 
 /** A backend that answers every connection with its name and closes. */
@@ -159,3 +162,35 @@ describe('TcpServiceProxy sourceOf', () => {
     }
   });
 });
+
+describe('TcpServiceProxy upstreamTls', () => {
+  it('originates TLS (client certificate included) to the backend when asked, and relays plain bytes otherwise', async () => {
+    const now = new Date();
+    const files = await createSelfSignedCaFiles('cluster.local', now);
+    const ca = meshCaFromFiles(files, { meshNamespace: 'istio-system', trustDomain: 'cluster.local', source: 'self-signed', secretName: CA_SECRET_NAME }, now);
+    const server = await issueWorkloadCertificate(ca, { namespace: 'apps', serviceAccount: 'web' }, { now });
+    const client = await issueWorkloadCertificate(ca, { namespace: 'apps', serviceAccount: 'client' }, { now });
+    // A STRICT-like backend: TLS only, a client certificate from the mesh required; it answers with the peer's URI SAN.
+    const backend = createTlsServer({ cert: server.certChainPem, key: server.keyPem, ca: server.rootCertPem, requestCert: true, rejectUnauthorized: true }, (s) => {
+      s.once('data', (d) => s.end(`${s.getPeerCertificate().subjectaltname}|${d.toString()}`));
+    });
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+    const backendPort = (backend.address() as AddressInfo).port;
+    const address = '127.96.255.11';
+    const port = await freePort(address);
+    let tls = true;
+    const proxy = new TcpServiceProxy({
+      upstreamTls: () => (tls ? Promise.resolve({ cert: client.certChainPem, key: client.keyPem, ca: client.rootCertPem, checkServerIdentity: () => undefined }) : undefined),
+    });
+    try {
+      await proxy.apply({ listeners: [{ address, port, service: 'apps/web:http', backends: [{ address: '127.0.0.1', port: backendPort }] }] });
+      assert.equal(await exchange(address, port, 'hello'), 'URI:spiffe://cluster.local/ns/apps/sa/client|hello');
+      tls = false;
+      assert.equal(await exchange(address, port, 'plain'), '', 'relayed plain, the bytes meet the TLS-only backend, which closes without an answer');
+    } finally {
+      await proxy.stop();
+      backend.close();
+    }
+  });
+});
+
