@@ -15,6 +15,7 @@
  * tables of parallel skiffs never confuse each other's pods.
  */
 import type { Logger } from '../../../util/log.ts';
+import { isAlive } from '../../process/proc.ts';
 import { cgroup2Mount, PodCgroups } from './cgroup2.ts';
 import { ipv4AsMark, listTables, runNft, tableComment } from './nft.ts';
 
@@ -125,16 +126,7 @@ export async function removeTablesOfDeadOwners(log: Logger): Promise<void> {
     if (!name.startsWith('skiff_')) continue;
     const comment = await tableComment(family, name);
     const pid = Number(comment?.startsWith(TABLE_COMMENT) ? comment.slice(TABLE_COMMENT.length).trim() : NaN);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || (await isAlive(pid))) continue;
     await runNft(`delete table ${family} ${name}\n`).then(() => log.info({ table: name, pid }, 'removed the nftables table of a skiff that is gone'), () => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
