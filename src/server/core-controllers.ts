@@ -15,6 +15,7 @@ import { startEndpointsController } from '../controllers/core/endpoints/controll
 import { startEndpointSliceController } from '../controllers/core/endpointslice/controller.ts';
 import { startEndpointSliceMirroringController } from '../controllers/core/endpointslice-mirroring/controller.ts';
 import { startReplicaSetController } from '../controllers/core/replicaset/controller.ts';
+import { startServiceCaController } from '../controllers/openshift/service-ca/controller.ts';
 import { EventRecorder } from '../runtime/events/recorder.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
@@ -47,6 +48,7 @@ export async function startCoreControllers(clients: CoreControllerClients, opts:
     started.push({ name: 'deployment-controller', ...(await withEvents(client, 'deployment-controller', log, (events) => startDeploymentController(client, events, log))) });
     started.push({ name: 'endpoints-controller', ...(await startEndpointsController(client, log)) });
     started.push({ name: 'endpointslice-controller', ...(await startEndpointSliceController(client, log)) });
+    started.push({ name: 'service-ca-controller', ...(await startServiceCaController(client, log)) });
     started.push({ name: 'endpointslice-mirroring-controller', ...(await withEvents(client, 'endpointslice-mirroring-controller', log, (events) => startEndpointSliceMirroringController(client, events, log))) });
   } catch (err) {
     for (const c of started.reverse()) await c.stop();
