@@ -20,6 +20,12 @@ const IDENTITIES: Array<[string, string, string, string, string[], string[], str
   ['networking.k8s.io', 'NetworkPolicy', 'networkpolicies', 'Namespaced', ['netpol'], [], []],
   ['coordination.k8s.io', 'Lease', 'leases', 'Namespaced', [], [], []],
   ['apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', 'Cluster', ['crd', 'crds'], ['api-extensions'], ['status']],
+  ['authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', 'Cluster', [], [], []],
+  ['authentication.k8s.io', 'TokenReview', 'tokenreviews', 'Cluster', [], [], []],
+  ['authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', 'Namespaced', [], [], []],
+  ['authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'Cluster', [], [], []],
+  ['authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'Cluster', [], [], []],
+  ['authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews', 'Cluster', [], [], []],
 ];
 
 test('builtinKinds: the identities of kinds.md §1, all built-in, one v1 storage version', () => {
@@ -50,7 +56,14 @@ test('builtinKinds: generation policy as the upstream strategies keep it', () =>
     Namespace: 'none', Pod: 'none', Service: 'none', Endpoints: 'none', ConfigMap: 'none', Secret: 'none', ServiceAccount: 'none',
     Event: 'none', Node: 'none', Deployment: 'spec', ReplicaSet: 'spec', EndpointSlice: 'spec', NetworkPolicy: 'spec', Lease: 'none',
     CustomResourceDefinition: 'spec',
+    SelfSubjectReview: 'none', TokenReview: 'none', LocalSubjectAccessReview: 'none', SelfSubjectAccessReview: 'none', SelfSubjectRulesReview: 'none', SubjectAccessReview: 'none',
   });
+});
+
+test('builtinKinds: the reviews are create-only, as kube-apiserver serves them', () => {
+  const verbs = Object.fromEntries(builtinKinds().filter((k) => k.group.startsWith('authentication.') || k.group.startsWith('authorization.')).map((k) => [k.kind, k.verbs]));
+  assert.equal(Object.keys(verbs).length, 6);
+  for (const [kind, v] of Object.entries(verbs)) assert.deepEqual(v, ['create'], kind);
 });
 
 test('builtinKinds: every table row has one cell per column', () => {

@@ -1,12 +1,15 @@
 /**
  * The compiled-in Kubernetes kinds skiff serves (core/v1, apps/v1, discovery.k8s.io/v1,
- * networking.k8s.io/v1, coordination.k8s.io/v1, apiextensions.k8s.io/v1), each a complete
+ * networking.k8s.io/v1, coordination.k8s.io/v1, apiextensions.k8s.io/v1, and the create-only
+ * reviews of authentication.k8s.io/v1 and authorization.k8s.io/v1), each a complete
  * KindDefinition: Kubernetes 1.32's schema, kube-apiserver's table printer, the
  * SetDefaults_* defaulting and the validation messages of the real API server.
  * docs/kinds-builtin.md describes them and where their schemas come from.
  */
 import type { KindDefinition } from '../kind.ts';
 import { deploymentKind } from './apps/deployment.ts';
+import { selfSubjectReviewKind, tokenReviewKind } from './authentication/token-review.ts';
+import { localSubjectAccessReviewKind, selfSubjectAccessReviewKind, selfSubjectRulesReviewKind, subjectAccessReviewKind } from './authorization/access-reviews.ts';
 import { replicaSetKind } from './apps/replica-set.ts';
 import { crdKind } from './apiextensions/crd.ts';
 import { leaseKind } from './coordination/lease.ts';
@@ -30,6 +33,8 @@ export function builtinKinds(): KindDefinition[] {
     namespaceKind(), podKind(), withEmptyStatus(serviceKind(), { loadBalancer: {} }), endpointsKind(), configMapKind(), secretKind(), serviceAccountKind(),
     eventKind(), nodeKind(), withEmptyStatus(deploymentKind(), {}), withEmptyStatus(replicaSetKind(), { replicas: 0 }), endpointSliceKind(), networkPolicyKind(), leaseKind(),
     crdKind(),
+    // Create-only reviews, answered and never stored (src/apiserver/http/review-handlers.ts).
+    selfSubjectReviewKind(), tokenReviewKind(), localSubjectAccessReviewKind(), selfSubjectAccessReviewKind(), selfSubjectRulesReviewKind(), subjectAccessReviewKind(),
   ];
 }
 

@@ -13,6 +13,7 @@ import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, l
 import { negotiate } from './negotiate.ts';
 import { parseRequestInfo } from './request-info.ts';
 import { handleResource, type ResourceHandlerDeps } from './resource-handler.ts';
+import { handleReview, isReviewRequest } from './review-handlers.ts';
 import { writeError, writeJson, writeText } from './respond.ts';
 
 export interface Identity {
@@ -57,7 +58,11 @@ async function handle(deps: ApiHandlerDeps, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'https://skiff.invalid');
   const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
 
-  if (info.kind === 'resource') return handleResource(deps, req, res, info, url.searchParams, ctx);
+  if (info.kind === 'resource') {
+    // TokenReview and the access reviews are answered, never stored (review-handlers.ts).
+    if (isReviewRequest(deps.registry, info)) return handleReview({ registry: deps.registry, authenticateToken: (token) => authenticateToken(deps, token) }, req, res, info, identity);
+    return handleResource(deps, req, res, info, url.searchParams, ctx);
+  }
   if (info.kind === 'discovery') {
     const body = info.version === undefined ? legacyGroup(deps.registry, info.group) : legacyResourceList(deps.registry, info.group, info.version);
     if (!body) throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
@@ -93,6 +98,16 @@ async function handle(deps: ApiHandlerDeps, req: IncomingMessage, res: ServerRes
   const extra = deps.extraRoutes?.get(path);
   if (extra) return writeJson(res, 200, extra());
   throw new SkiffError('SKF_API_NOT_FOUND', 'the server could not find the requested resource');
+}
+
+/**
+ * A TokenReview's token is authenticated exactly as a request bearing it would be (the
+ * tokenreview storage builds such a request too): a request with that header and no TLS
+ * peer, so a client certificate cannot stand in for the token.
+ */
+function authenticateToken(deps: ApiHandlerDeps, token: string): Identity | undefined {
+  const bare = { headers: { authorization: `Bearer ${token}` }, socket: null } as unknown as IncomingMessage;
+  return deps.authenticate(bare);
 }
 
 function writeHealth(res: ServerResponse, checks: HealthCheck[], verbose: boolean, path: string): void {
