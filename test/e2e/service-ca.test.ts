@@ -3,8 +3,10 @@
  * for the CA bundle gets `service-ca.crt` (and gets it back after an edit); a Service
  * annotated `serving-cert-secret-name` gets a TLS Secret that openssl verifies against
  * that bundle, with the Service's DNS names, and that serves TLS to a client checking the
- * Service's hostname; a deleted Secret comes back; a name taken by another Secret is an
- * error annotation; the signer survives a restart.
+ * Service's hostname; a deleted Secret comes back; a certificate near its expiry is
+ * renewed in place; a new name in the annotation gets a new Secret and the garbage collector
+ * removes them with the Service; a name taken by another Secret is an error annotation; the
+ * signer survives a restart, and a deleted signer is replaced and everything re-signed.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -132,6 +134,32 @@ describe('service CA (service-ca-operator)', () => {
     assert.match((await run('openssl', ['verify', '-CAfile', file('ca2.crt', caPem), crtFile])).stdout, /: OK/);
   });
 
+  it('renews a certificate within an hour of its expiry, and drops extra data keys', async () => {
+    const first = (await secret('metrics-tls'))!;
+    const soon = new Date(Date.now() + 30 * 60 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await t.kubectl.ok(['annotate', '--overwrite', 'secret', '-n', NS, 'metrics-tls', `service.beta.openshift.io/expiry=${soon}`]);
+    const renewed = await waitFor('a renewed certificate', async () => {
+      const s = await secret('metrics-tls');
+      return s && s.data['tls.crt'] !== first.data['tls.crt'] ? s : undefined;
+    });
+    assert.equal(renewed.metadata.uid, first.metadata.uid, 'renewed in place');
+    assert.ok(new Date(renewed.metadata.annotations!['service.beta.openshift.io/expiry']!).getTime() > Date.now() + 700 * 24 * 3600 * 1000);
+
+    await t.kubectl.ok(['patch', 'secret', '-n', NS, 'metrics-tls', '--type=merge', '-p', '{"data":{"extra":"eA=="}}']);
+    const tidied = await waitFor('the extra key to go', async () => {
+      const s = await secret('metrics-tls');
+      return s && !('extra' in s.data) ? s : undefined;
+    });
+    assert.equal(tidied.data['tls.crt'], renewed.data['tls.crt'], 'the certificate is kept');
+  });
+
+  it('follows the annotation to a new Secret name, and the Secret goes with its Service', async () => {
+    await t.kubectl.ok(['annotate', '--overwrite', 'service', '-n', NS, 'pods', `${SECRET_NAME}=pods-tls-2`]);
+    await waitFor('the Secret under its new name', () => secret('pods-tls-2'));
+    await t.kubectl.ok(['delete', 'service', '-n', NS, 'pods']);
+    await waitFor('the garbage collector to delete the Secrets', async () => !(await secret('pods-tls')) && !(await secret('pods-tls-2')));
+  });
+
   it('marks a Service whose Secret name is taken by another Secret', async () => {
     await t.kubectl.ok(['create', 'secret', 'generic', '-n', NS, 'taken', '--from-literal=password=hunter2']);
     await t.kubectl.ok(['apply', '-n', NS, '-f', '-'], { stdin: annotatedService('clash', 'taken') });
@@ -149,5 +177,22 @@ describe('service CA (service-ca-operator)', () => {
     const afterRestart = (await getJson<SecretView>('secret', '-n', 'openshift-service-ca', 'signing-key'))!;
     assert.equal(afterRestart.data['tls.crt'], before.data['tls.crt']);
     assert.equal((await secret('metrics-tls'))?.metadata.uid !== undefined, true);
+  });
+
+  it('makes a new signer when signing-key is deleted, and re-issues and re-injects with it', async () => {
+    const old = (await getJson<SecretView>('secret', '-n', 'openshift-service-ca', 'signing-key'))!;
+    await t.kubectl.ok(['delete', 'secret', '-n', 'openshift-service-ca', 'signing-key']);
+    const fresh = await waitFor('a new signing-key', async () => {
+      const s = await getJson<SecretView>('secret', '-n', 'openshift-service-ca', 'signing-key');
+      return s && s.data['tls.crt'] !== old.data['tls.crt'] ? s : undefined;
+    });
+    const newCa = Buffer.from(fresh.data['tls.crt']!, 'base64').toString();
+    await waitFor('the new bundle in the ConfigMap', async () => (await getJson<{ data?: Record<string, string> }>('configmap', '-n', NS, 'service-ca-bundle'))?.data?.['service-ca.crt'] === newCa);
+    const crt = await waitFor('a certificate from the new signer', async () => {
+      const s = await secret('metrics-tls');
+      const pem = s && Buffer.from(s.data['tls.crt']!, 'base64').toString();
+      return pem?.endsWith(newCa) ? pem : undefined;
+    });
+    assert.match((await run('openssl', ['verify', '-CAfile', file('new-ca.crt', newCa), file('new.crt', crt)])).stdout, /: OK/);
   });
 });
