@@ -15,7 +15,7 @@ import { componentOfImage } from '../../images/knative-component/components.ts';
 import { imageBaseName, imageMatches, type ImageRef, parseImageRef } from './image-ref.ts';
 
 /** The built-in programs in src/images/<name>/main.ts. */
-export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display', 'istio-proxy', 'pilot', 'queue-proxy', 'knative-component'] as const;
+export const BUILTIN_PROGRAMS = ['helloworld', 'echo', 'event-display', 'istio-proxy', 'pilot', 'queue-proxy', 'knative-component', 'kube-rbac-proxy'] as const;
 export type BuiltinProgram = (typeof BUILTIN_PROGRAMS)[number];
 
 export interface ImageConfig {
@@ -102,6 +102,16 @@ export function builtinCatalog(): CatalogEntry[] {
       examples: ['gcr.io/knative-releases/knative.dev/serving/cmd/queue', 'registry.redhat.io/openshift-serverless-1/serving-queue-rhel8', 'any image whose name contains `serving/cmd/queue` or `serving-queue`'],
       matches: (ref) => ref.repository.includes('serving/cmd/queue') || ref.repository.includes('serving-queue'),
       config: builtin('queue-proxy'),
+    },
+    {
+      name: 'kube-rbac-proxy',
+      description: 'brancz/kube-rbac-proxy (OpenShift\'s ose-kube-rbac-proxy): HTTPS on --secure-listen-address that proxies to --upstream only callers whose bearer token passes a TokenReview and whose SubjectAccessReview (the request\'s path and verb) is allowed; 401/403 as upstream. A listen host of 0.0.0.0 is the pod\'s address, an upstream on 127.0.0.1/localhost the pod\'s own containers ($SKIFF_APP_ADDRESS).',
+      examples: ['registry.redhat.io/openshift4/ose-kube-rbac-proxy', 'quay.io/brancz/kube-rbac-proxy', 'gcr.io/kubebuilder/kube-rbac-proxy', 'any image whose name contains `kube-rbac-proxy`'],
+      matches: (ref) => ref.repository.toLowerCase().includes('kube-rbac-proxy'),
+      // The service account directory is named in the image's environment so that the
+      // runtime rewrites it to the pod's mounted volume (a built-in program sees volumes
+      // only through paths it is given).
+      config: { ...builtin('kube-rbac-proxy'), env: { SKIFF_SERVICE_ACCOUNT_DIR: '/var/run/secrets/kubernetes.io/serviceaccount' } },
     },
     {
       name: 'knative-component',

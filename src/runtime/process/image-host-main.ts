@@ -17,11 +17,12 @@ import { eventDisplay } from '../../images/event-display/program.ts';
 import { helloworld } from '../../images/helloworld/program.ts';
 import { istioProxy } from '../../images/istio-proxy/program.ts';
 import { knativeComponent } from '../../images/knative-component/program.ts';
+import { kubeRbacProxy } from '../../images/kube-rbac-proxy/program.ts';
 import { pilot } from '../../images/pilot/program.ts';
 import { queueProxy } from '../../images/queue-proxy/program.ts';
 import type { Program, ProgramIO, ProgramSignal, RunningProgram } from '../../images/program.ts';
 
-const PROGRAMS: Record<string, Program> = { helloworld, echo, 'event-display': eventDisplay, 'istio-proxy': istioProxy, pilot, 'queue-proxy': queueProxy, 'knative-component': knativeComponent };
+const PROGRAMS: Record<string, Program> = { helloworld, echo, 'event-display': eventDisplay, 'istio-proxy': istioProxy, pilot, 'queue-proxy': queueProxy, 'knative-component': knativeComponent, 'kube-rbac-proxy': kubeRbacProxy };
 
 interface Instance {
   running?: RunningProgram;
