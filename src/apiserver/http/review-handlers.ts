@@ -12,7 +12,7 @@ import { SkiffError } from '../../errors/skiff-error.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
 import { reviewLocalSubjectAccess, reviewSelfSubjectAccess, reviewSelfSubjectRules, reviewSubjectAccess, type Subject } from '../reviews/access-review.ts';
 import { reviewSelf, reviewToken, type TokenAuthenticator } from '../reviews/token-review.ts';
-import { badRequest } from '../storage/api-errors.ts';
+import { badRequest, methodNotAllowed } from '../storage/api-errors.ts';
 import { decodeReviewBody } from '../reviews/review-body.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { readBody } from './body.ts';
@@ -38,7 +38,8 @@ export async function handleReview(deps: ReviewDeps, req: IncomingMessage, res: 
   if ((def.scope === 'Cluster') !== (info.namespace === undefined)) throw notFound();
   if (req.method !== 'POST') {
     req.resume();
-    throw new SkiffError('SKF_API_METHOD_NOT_ALLOWED', 'the server does not allow this method on the requested resource');
+    // kube-apiserver's router answers a bare 405, which client-go words as below.
+    throw methodNotAllowed((req.method ?? '').toLowerCase(), def);
   }
   const review = decodeReviewBody(await readBody(req), req.headers['content-type'], `${info.group}/${info.version}`, def.kind);
   if (info.namespace !== undefined) {
