@@ -243,6 +243,25 @@ test('a rotated serving certificate is served to new connections', async () => {
   }
 });
 
+test('a port another program holds ends the program with Go\'s bind error', async () => {
+  const holder = createNetServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as AddressInfo).port;
+  const out: string[] = [];
+  try {
+    const code = await new Promise<number>((r) => kubeRbacProxy({
+      env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443', SKIFF_SERVICE_ACCOUNT_DIR: dir, SKIFF_LISTEN_ADDRESS: '127.0.0.1' },
+      args: [`--secure-listen-address=0.0.0.0:${port}`, '--upstream=http://127.0.0.1:9090/'], stdout: { write: () => undefined },
+      stderr: { write: (t) => void out.push(t) }, onSignal: () => undefined, exit: r,
+    }));
+    assert.equal(code, 1);
+    assert.equal(out.at(-1), `Error: failed to run groups: failed to listen on secure address: listen tcp 0.0.0.0:${port}: bind: address already in use\n`);
+    assert.ok(out.some((l) => l.includes('Generating self signed cert as no cert is provided')));
+  } finally {
+    holder.close();
+  }
+});
+
 test('bad flags and a missing service account end the program as upstream does', async () => {
   const bad = await startProxy(['--nope']);
   assert.equal(await bad.exit, 1);

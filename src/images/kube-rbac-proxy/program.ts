@@ -34,6 +34,9 @@ export function resolveListenAddress(address: string, env: Readonly<Record<strin
   return { host, port };
 }
 
+/** Go's words for the bind failures a pod meets. */
+const BIND_ERRORS: Record<string, string> = { EADDRINUSE: 'bind: address already in use', EADDRNOTAVAIL: 'bind: cannot assign requested address', EACCES: 'bind: permission denied' };
+
 const USAGE = `The kube-rbac-proxy is a small HTTP proxy for a single upstream
 that can perform RBAC authorization against the Kubernetes API using SubjectAccessReview.
 
@@ -117,7 +120,7 @@ function start(io: ProgramIO, o: ProxyOptions, log: Klog, closers: Array<() => v
     const at = resolveListenAddress(address, io.env);
     if ('error' in at) throw new Error(`failed to run groups: failed to listen on ${secure ? 'secure' : 'insecure'} address: ${at.error}`);
     server.keepAliveTimeout = 90_000;
-    server.on('error', (err) => fail(`failed to run groups: failed to listen on ${secure ? 'secure' : 'insecure'} address: listen tcp ${address}: ${err.message}`));
+    server.on('error', (err: NodeJS.ErrnoException) => fail(`failed to run groups: failed to listen on ${secure ? 'secure' : 'insecure'} address: listen tcp ${address}: ${BIND_ERRORS[err.code ?? ''] ?? err.message}`));
     log.info(`Starting TCP socket on ${address}`);
     server.listen(at.port, at.host, () => log.info(`Listening ${secure ? 'securely' : 'insecurely'} on ${address}`));
     servers.push(server);
