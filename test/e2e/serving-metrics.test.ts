@@ -23,8 +23,11 @@
  * (Removing a policy does not cut connections already established, as with most plugins:
  * Prometheus keeps its scrape connections alive, so the test only adds policies.)
  *
- * Not covered (not built in skiff): OpenShift Serverless' answer to the STRICT sidecars, a
- * kube-rbac-proxy container on the excluded port 8444.
+ * OpenShift Serverless' own path is there too: with a metrics backend the operator gives each
+ * component a kube-rbac-proxy container on 8444 (the port the seed excludes from mTLS) and a
+ * `<component>-sm-service` whose certificate the service CA issues; Prometheus scrapes it as
+ * the ServiceMonitors would (HTTPS, its service account token, the injected CA bundle), and
+ * a caller without a valid token gets 401.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -92,8 +95,12 @@ function withTarget(ksvc: string): string {
 }
 
 /** Prometheus as the cluster monitoring stack would run it: a pod in openshift-monitoring. */
-function prometheusManifests(targets: { queueProxy: string; activator: string; autoscaler: string }): string {
+function prometheusManifests(targets: { queueProxy: string; activator: string; autoscaler: string; activatorSm: string; autoscalerSm: string }): string {
   const job = (name: string, target: string) => `      - job_name: ${name}\n        static_configs:\n          - targets: ['${target}']\n`;
+  // As the ServiceMonitors OpenShift Serverless installs: HTTPS to <component>-sm-service:8444
+  // with Prometheus's service account token, the service CA bundle and the Service's name.
+  // Relative paths are read beside prometheus.yml (one projected volume holds all three).
+  const smJob = (name: string, service: string, target: string) => `      - job_name: ${name}\n        scheme: https\n        authorization:\n          credentials_file: token\n        tls_config:\n          ca_file: service-ca.crt\n          server_name: ${service}.knative-serving.svc\n        static_configs:\n          - targets: ['${target}']\n`;
   return `apiVersion: v1
 kind: Namespace
 metadata:
@@ -112,7 +119,15 @@ data:
       scrape_interval: 1s
       scrape_timeout: 1s
     scrape_configs:
-${job('queue-proxy', targets.queueProxy)}${job('activator', targets.activator)}${job('autoscaler', targets.autoscaler)}---
+${job('queue-proxy', targets.queueProxy)}${job('activator', targets.activator)}${job('autoscaler', targets.autoscaler)}${smJob('activator-sm', 'activator-sm-service', targets.activatorSm)}${smJob('autoscaler-sm', 'autoscaler-sm-service', targets.autoscalerSm)}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: serving-certs-ca-bundle
+  namespace: openshift-monitoring
+  annotations:
+    service.beta.openshift.io/inject-cabundle: "true"
+---
 apiVersion: v1
 kind: Pod
 metadata:
@@ -148,8 +163,11 @@ spec:
       mountPath: /prometheus
   volumes:
   - name: config
-    configMap:
-      name: prometheus-k8s
+    projected:
+      sources:
+      - configMap: {name: prometheus-k8s}
+      - configMap: {name: serving-certs-ca-bundle}
+      - serviceAccountToken: {path: token}
   - name: data
     emptyDir: {}
 `;
@@ -207,6 +225,8 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
       queueProxy: `${await clusterIP('default', `${REVISION}-private`)}:9091`,
       activator: `${await clusterIP('knative-serving', 'activator-service')}:9090`,
       autoscaler: `${await clusterIP('knative-serving', 'autoscaler')}:9090`,
+      activatorSm: `${await clusterIP('knative-serving', 'activator-sm-service')}:8444`,
+      autoscalerSm: `${await clusterIP('knative-serving', 'autoscaler-sm-service')}:8444`,
     }));
     await s.kubectl.ok(['wait', '-n', 'openshift-monitoring', 'pod/prometheus-k8s-0', '--for=condition=Ready', '--timeout=90s'], { timeoutMs: 100_000 });
     const ip = await s.kubectl.ok(['get', 'pod', '-n', 'openshift-monitoring', 'prometheus-k8s-0', '-o', 'jsonpath={.status.podIP}']);
@@ -227,6 +247,7 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     await apply(METRICS_PERMISSIVE);
     // Maistra's istio-mesh-basic still admits only the mesh's namespaces: the kernel drops the scrapes.
     await assertStaysDown('activator');
+    await assertStaysDown('activator-sm');
     await apply(NETWORK_POLICY);
     for (const job of ['activator', 'autoscaler']) await query(`up{job="${job}"}`, (v) => v === 1);
   });
@@ -269,4 +290,19 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     assert.equal(hit.metric.job, 'activator');
     assert.equal(hit.metric.container_name, 'activator');
   });
+
+  it("OpenShift Serverless' metrics path: kube-rbac-proxy on 8444 (excluded from mTLS) serves the components' metrics to Prometheus's token, over the service CA's certificate", async () => {
+    for (const job of ['activator-sm', 'autoscaler-sm']) await query(`up{job="${job}"}`, (v) => v === 1);
+    const hit = await query(`activator_request_count{job="activator-sm",revision_name="${REVISION}"}`, (v) => v >= 1);
+    assert.equal(hit.metric.namespace_name, 'default');
+    await query(`autoscaler_desired_pods{job="autoscaler-sm",revision_name="${REVISION}"}`, (v) => v >= 0);
+    // Without a token the proxy answers 401, with a wrong one too; the certificate is the service CA's.
+    const podIP = await s.kubectl.ok(['get', 'pods', '-n', 'knative-serving', '-l', 'app=activator', '-o', 'jsonpath={.items[0].status.podIP}']);
+    const bundle = join(certDir, 'service-ca.crt');
+    writeFileSync(bundle, await s.kubectl.ok(['get', 'cm', '-n', 'openshift-monitoring', 'serving-certs-ca-bundle', '-o', 'jsonpath={.data.service-ca\\.crt}']));
+    const status = async (...extra: string[]) => (await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', '--cacert', bundle, '--resolve', `activator-sm-service.knative-serving.svc:8444:${podIP}`, ...extra, 'https://activator-sm-service.knative-serving.svc:8444/metrics'])).stdout;
+    assert.equal(await status(), '401');
+    assert.equal(await status('-H', 'Authorization: Bearer not-a-token'), '401');
+  });
 });
+

@@ -9,6 +9,7 @@ import { configMaps } from './configmaps.ts';
 import { coreServices, coreWorkloads, serviceAccounts } from './core.ts';
 import { kourierNamespace, kourierServices, kourierWorkloads, netIstioServices, netIstioWorkloads } from './ingress.ts';
 import { ownerLabels, ownerReferenceTo } from './meta.ts';
+import { monitoringEnabled, monitoringServices, withRbacProxy } from './monitoring.ts';
 import { customize } from './overrides.ts';
 import type { ServingSpec } from './spec.ts';
 import { deploymentOf } from './workload.ts';
@@ -38,12 +39,14 @@ export function manifestOf(cr: KubeObject, serving: ServingSpec, appsDomain: str
   const ns = cr.metadata.namespace!;
   const kourier = serving.ingress === 'kourier';
   const workloads = [...coreWorkloads(ns), ...(kourier ? kourierWorkloads(ns) : netIstioWorkloads(ns))];
-  const deployments = workloads.map((w) => customize(deploymentOf(w), serving));
+  const monitored = monitoringEnabled(serving);
+  const deployments = workloads.map((w) => customize(deploymentOf(w), serving)).map((d) => (monitored ? withRbacProxy(d) : d));
   const objects = [
     ...serviceAccounts(ns, kourier ? ['controller', 'activator', 'net-kourier'] : ['controller', 'activator']),
     ...configMaps(ns, serving, appsDomain),
     ...coreServices(ns),
     ...(kourier ? kourierServices(ns) : netIstioServices(ns)),
+    ...(monitored ? monitoringServices(ns, deployments.filter((d) => d.metadata.namespace === ns).map((d) => d.metadata.name ?? '')) : []),
     ...deployments,
   ].map((o) => mark(cr, o));
   return {
