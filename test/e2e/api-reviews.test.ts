@@ -66,6 +66,9 @@ describe('API reviews (TokenReview, SubjectAccessReview …)', () => {
     const empty = await s.kubectl(['create', '-f', manifest('tr-empty', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: {} })]);
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /Error from server \(BadRequest\).*token is required for TokenReview in authentication/);
+    const unknown = await s.kubectl(['create', '-f', manifest('tr-unknown', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'x', tokn: 'y' } })]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Error from server \(BadRequest\).*TokenReview in version "v1" cannot be handled as a TokenReview: strict decoding error: unknown field "spec\.tokn"/);
   });
 
   it("a SubjectAccessReview (kube-rbac-proxy's question) is allowed; an invalid one is refused with upstream's messages", async () => {

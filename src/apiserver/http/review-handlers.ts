@@ -14,6 +14,7 @@ import { reviewLocalSubjectAccess, reviewSelfSubjectAccess, reviewSelfSubjectRul
 import { reviewSelf, reviewToken, type TokenAuthenticator } from '../reviews/token-review.ts';
 import { badRequest, methodNotAllowed } from '../storage/api-errors.ts';
 import { decodeReviewBody } from '../reviews/review-body.ts';
+import { decodeStrictly } from '../reviews/strict-decoding.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { readBody } from './body.ts';
 import { writeJson } from './respond.ts';
@@ -42,13 +43,14 @@ export async function handleReview(deps: ReviewDeps, req: IncomingMessage, res: 
     throw methodNotAllowed((req.method ?? '').toLowerCase(), def);
   }
   const review = decodeReviewBody(await readBody(req), req.headers['content-type'], `${info.group}/${info.version}`, def.kind);
+  const warnings = decodeStrictly(review, def, new URL(req.url ?? '/', 'https://skiff.invalid').searchParams.get('fieldValidation'));
   if (info.namespace !== undefined) {
     // The generic create handler's rule for namespaced objects (rest.EnsureObjectNamespaceMatchesRequestNamespace).
     const own = review.metadata?.namespace;
     if (own !== undefined && own !== '' && own !== info.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     review.metadata = { ...review.metadata, namespace: info.namespace };
   }
-  writeJson(res, 201, answer(deps, def.kind, review, info.namespace ?? '', requester));
+  writeJson(res, 201, answer(deps, def.kind, review, info.namespace ?? '', requester), warnings);
 }
 
 function answer(deps: ReviewDeps, kind: string, review: KubeObject, namespace: string, requester: Subject): KubeObject {
