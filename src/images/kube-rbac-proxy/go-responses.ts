@@ -21,5 +21,3 @@ export function goHttpError(res: ServerResponse, message: string, status: number
 
 export const goNotFound = (res: ServerResponse): void => goHttpError(res, '404 page not found', 404);
 
-/** Go's http.StatusText for the codes the proxy writes itself. */
-export const STATUS_TEXT: Readonly<Record<number, string>> = { 401: 'Unauthorized', 500: 'Internal Server Error', 502: 'Bad Gateway' };
