@@ -64,6 +64,9 @@ test('builtinKinds: the reviews are create-only, as kube-apiserver serves them',
   const verbs = Object.fromEntries(builtinKinds().filter((k) => k.group.startsWith('authentication.') || k.group.startsWith('authorization.')).map((k) => [k.kind, k.verbs]));
   assert.equal(Object.keys(verbs).length, 6);
   for (const [kind, v] of Object.entries(verbs)) assert.deepEqual(v, ['create'], kind);
+  // Storage refuses them: only the HTTP review handlers answer reviews.
+  const tokenReview = builtinKinds().find((k) => k.kind === 'TokenReview')!;
+  assert.throws(() => tokenReview.validate!({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {} }, { operation: 'create' }), /never stored/);
 });
 
 test('builtinKinds: every table row has one cell per column', () => {

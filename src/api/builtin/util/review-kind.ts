@@ -7,6 +7,7 @@
  */
 import type { KindDefinition, Scope } from '../../kind.ts';
 import type { JSONSchemaProps } from '../../schema-types.ts';
+import { SkiffError } from '../../../errors/skiff-error.ts';
 import { builtinDefinition } from '../schemas/load.ts';
 import { age, ageColumn, nameColumn, OBJECT_META } from './table.ts';
 
@@ -46,6 +47,11 @@ export function reviewKind(input: ReviewKindInput): KindDefinition {
     generation: 'none',
     // Never listed (no list verb); a printer keeps `kubectl create` without -o simple.
     table: { columns: [nameColumn(), ageColumn()], row: (o, now) => [o.metadata.name ?? '', age(o, now)] },
+    // The HTTP handler answers reviews before storage; a write reaching storage (an
+    // in-process client's create) would store one, which kube-apiserver never does.
+    validate: () => {
+      throw new SkiffError('SKF_API_METHOD_NOT_ALLOWED', `${input.kind} is answered by the API server's HTTP handler (POST /apis/${input.group}/v1/${input.plural}) and never stored`);
+    },
   };
 }
 
