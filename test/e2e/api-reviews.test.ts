@@ -58,6 +58,8 @@ describe('API reviews (TokenReview, SubjectAccessReview …)', () => {
       spec: { token: adminToken },
       status: { authenticated: true, user: { username: ADMIN_USER, groups: [...ADMIN_GROUPS, 'system:authenticated'] }, audiences: [...API_AUDIENCES] },
     });
+    // A server-side dry run is answered the same way (the review stores nothing anyway).
+    assert.deepEqual(parse(await s.kubectl.ok(['create', '--dry-run=server', '-f', tokenReview(adminToken), '-o', 'yaml'])), review);
   });
 
   it('a TokenReview of a wrong token is an answer, not an error', async () => {

@@ -42,8 +42,12 @@ export async function handleReview(deps: ReviewDeps, req: IncomingMessage, res: 
     // kube-apiserver's router answers a bare 405, which client-go words as below.
     throw methodNotAllowed((req.method ?? '').toLowerCase(), def);
   }
+  const query = new URL(req.url ?? '/', 'https://skiff.invalid').searchParams;
+  // Reviews store nothing, so a dry run is answered like any other (the storages ignore it).
+  const dryRun = query.getAll('dryRun').find((v) => v !== 'All');
+  if (dryRun !== undefined) throw badRequest(`dryRun: Unsupported value: "${dryRun}": supported values: "All"`);
   const review = decodeReviewBody(await readBody(req), req.headers['content-type'], `${info.group}/${info.version}`, def.kind);
-  const warnings = decodeStrictly(review, def, new URL(req.url ?? '/', 'https://skiff.invalid').searchParams.get('fieldValidation'));
+  const warnings = decodeStrictly(review, def, query.get('fieldValidation'));
   if (info.namespace !== undefined) {
     // The generic create handler's rule for namespaced objects (rest.EnsureObjectNamespaceMatchesRequestNamespace).
     const own = review.metadata?.namespace;

@@ -40,3 +40,33 @@ describe('decodeReviewBody', () => {
     assert.equal(code(() => decodeReviewBody(Buffer.from('x'), 'text/plain', 'authentication.k8s.io/v1', 'TokenReview')), 'SKF_API_UNSUPPORTED_MEDIA_TYPE');
   });
 });
+
+/** A minimal protobuf writer: length-delimited fields only, enough for a Go client's TokenReview. */
+function field(no: number, value: Buffer | string): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+  const varint = (n: number): Buffer => {
+    const out: number[] = [];
+    for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
+    out.push(n);
+    return Buffer.from(out);
+  };
+  return Buffer.concat([varint((no << 3) | 2), varint(bytes.length), bytes]);
+}
+
+describe('decodeReviewBody (protobuf TokenReview, as Go clients such as kube-rbac-proxy send it)', () => {
+  it('decodes spec.token and spec.audiences and writes the empty status Go would', () => {
+    const raw = Buffer.concat([field(1, Buffer.alloc(0)), field(2, Buffer.concat([field(1, 'tok'), field(2, 'https://kubernetes.default.svc')])), field(3, field(2, Buffer.alloc(0)))]);
+    const body = Buffer.concat([Buffer.from('k8s\0'), field(1, Buffer.concat([field(1, 'authentication.k8s.io/v1'), field(2, 'TokenReview')])), field(2, raw)]);
+    assert.deepEqual(decodeReviewBody(body, PROTOBUF, 'authentication.k8s.io/v1', 'TokenReview'), {
+      kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec: { token: 'tok', audiences: ['https://kubernetes.default.svc'] },
+      status: { user: {} },
+    });
+  });
+
+  it('refuses protobuf for a kind it does not know with 415', () => {
+    const body = Buffer.concat([Buffer.from('k8s\0'), field(1, Buffer.concat([field(1, 'v1'), field(2, 'Pod')])), field(2, Buffer.alloc(0))]);
+    assert.throws(() => decodeReviewBody(body, PROTOBUF, 'authentication.k8s.io/v1', 'TokenReview'), (e: unknown) => e instanceof SkiffError && e.code === 'SKF_API_UNSUPPORTED_MEDIA_TYPE');
+  });
+});
