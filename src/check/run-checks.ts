@@ -9,6 +9,7 @@ import { controlPlaneExistsCheck, controlPlaneReadyCheck, controlPlanesIn, membe
 import { gatewayConflictCheck, gatewayCredentialChecks } from './gateways.ts';
 import { meshCaCheck } from './mesh-ca.ts';
 import { mtlsChecks } from './mtls.ts';
+import { networkPolicyCheck } from './network-policy.ts';
 import { namespaceOf } from './objects.ts';
 import { preflightCategory } from './preflight.ts';
 import { proxyChecks } from './proxies.ts';
@@ -57,7 +58,9 @@ async function healthCategories(snapshot: ClusterSnapshot, opts: CheckOptions): 
 
   const gateways: CheckCategory = { categoryName: 'mesh-gateways', checks: [...gatewayCredentialChecks(snapshot, now), gatewayConflictCheck(snapshot)] };
   const dataPlane: CheckCategory = { categoryName: 'mesh-data-plane', checks: meshes.flatMap((mesh) => [...proxyChecks(snapshot, mesh), proxySyncCheck(snapshot, mesh)]) };
-  const categories = [controlPlane, certificates, gateways, dataPlane].filter((c) => c.checks.length > 0);
+  const policy = networkPolicyCheck(snapshot);
+  const network: CheckCategory = { categoryName: 'network-policy', checks: policy ? [policy] : [] };
+  const categories = [controlPlane, certificates, gateways, dataPlane, network].filter((c) => c.checks.length > 0);
   if (opts.mtls) categories.push({ categoryName: 'mesh-mtls', checks: mtlsChecks(snapshot, opts.mtls[0], opts.mtls[1]) });
   return categories;
 }

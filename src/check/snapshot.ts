@@ -14,7 +14,7 @@ import type { ApiClient } from '../cli/api-client.ts';
 import { SkiffError } from '../errors/skiff-error.ts';
 import type { ProxySyncStatus } from '../server/mesh/proxy-sync.ts';
 import { proxiesCaughtUp } from './proxy-sync.ts';
-import type { ClusterLists, ClusterSnapshot } from './types.ts';
+import type { ClusterLists, ClusterSnapshot, NetworkPolicyEnforcement } from './types.ts';
 
 /** How long a proxy behind the lists may take to catch up before it is STALE, and how often to look. */
 const CATCH_UP_MS = 2_000;
@@ -35,29 +35,37 @@ const LISTS: Record<keyof ClusterLists, { path: string; apiVersion: string; kind
   peerAuthentications: { path: '/apis/security.istio.io/v1beta1/peerauthentications', apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication' },
   controlPlanes: { path: '/apis/maistra.io/v2/servicemeshcontrolplanes', apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane' },
   memberRolls: { path: '/apis/maistra.io/v1/servicemeshmemberrolls', apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMemberRoll' },
+  networkPolicies: { path: '/apis/networking.k8s.io/v1/networkpolicies', apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 };
 
 export async function readSnapshot(api: ApiClient): Promise<ClusterSnapshot> {
   const entries = await Promise.all(Object.entries(LISTS).map(async ([key, list]) => [key, await listAll(api, list)] as const));
   const lists = Object.fromEntries(entries) as unknown as ClusterLists;
   const deadline = Date.now() + CATCH_UP_MS;
-  let proxies = await readProxies(api);
-  while (proxies !== undefined && !proxiesCaughtUp({ ...lists, proxies }) && Date.now() < deadline) {
+  let status = await readStatus(api);
+  while (status.proxies !== undefined && !proxiesCaughtUp({ ...lists, proxies: status.proxies }) && Date.now() < deadline) {
     await delay(CATCH_UP_POLL_MS);
-    proxies = await readProxies(api);
+    status = await readStatus(api);
   }
-  return proxies === undefined ? lists : { ...lists, proxies };
+  return {
+    ...lists,
+    ...(status.proxies !== undefined ? { proxies: status.proxies } : {}),
+    ...(status.networkPolicy !== undefined ? { networkPolicy: status.networkPolicy } : {}),
+  };
 }
 
-/** The data plane's report of what each proxy applied; undefined when skiff does not give it. */
-async function readProxies(api: ApiClient): Promise<ProxySyncStatus[] | undefined> {
+/** What skiff's status endpoint says of the proxies and of NetworkPolicy; each undefined when it does not say. */
+async function readStatus(api: ApiClient): Promise<{ proxies?: ProxySyncStatus[]; networkPolicy?: NetworkPolicyEnforcement }> {
   const response = await api.get('/skiff/v1/status').catch(() => undefined);
-  if (response?.status !== 200) return undefined;
+  if (response?.status !== 200) return {};
   try {
-    const proxies = (JSON.parse(response.body) as { mesh?: { proxies?: unknown } }).mesh?.proxies;
-    return Array.isArray(proxies) ? (proxies as ProxySyncStatus[]) : undefined;
+    const body = JSON.parse(response.body) as { mesh?: { proxies?: unknown }; networkPolicy?: NetworkPolicyEnforcement };
+    return {
+      ...(Array.isArray(body.mesh?.proxies) ? { proxies: body.mesh.proxies as ProxySyncStatus[] } : {}),
+      ...(typeof body.networkPolicy?.enforced === 'boolean' ? { networkPolicy: body.networkPolicy } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

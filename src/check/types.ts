@@ -41,6 +41,15 @@ export interface ClusterLists {
   peerAuthentications: KubeObject[];
   controlPlanes: KubeObject[];
   memberRolls: KubeObject[];
+  networkPolicies?: KubeObject[];
+}
+
+/** What the runtime said of NetworkPolicy enforcement (`GET /skiff/v1/status` → networkPolicy). */
+export interface NetworkPolicyEnforcement {
+  enforced: boolean;
+  message?: string;
+  isolatedPods: number;
+  policies: number;
 }
 
 /**
@@ -50,6 +59,7 @@ export interface ClusterLists {
  */
 export interface ClusterSnapshot extends ClusterLists {
   proxies?: ProxySyncStatus[];
+  networkPolicy?: NetworkPolicyEnforcement;
 }
 
 export const passed = (description: string): CheckResult => ({ description, result: 'success' });
