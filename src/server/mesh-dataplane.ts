@@ -15,7 +15,7 @@ import type { Logger } from '../util/log.ts';
 import { MeshGateways, type GatewayProxyStatus } from './mesh/mesh-gateways.ts';
 import { MeshSidecars, type SidecarStatus } from './mesh/mesh-sidecars.ts';
 import { MeshView } from './mesh/mesh-view.ts';
-import { createSidecarOutbound, type UpstreamTls } from './mesh/sidecar-outbound.ts';
+import { createSidecarOutbound, type SidecarOutbound } from './mesh/sidecar-outbound.ts';
 import type { ProxySyncStatus } from './mesh/proxy-sync.ts';
 import type { ComponentHealth } from './types.ts';
 
@@ -34,7 +34,7 @@ export interface RunningMeshDataplane {
   /** Auto mTLS for the mesh clients in skiff's process, from the node proxy's view and certificates. */
   readonly meshTls: MeshClientTls;
   /** The meshed pods' outbound auto mTLS for their Service traffic (the service proxy asks it). */
-  readonly sidecarOutbound: UpstreamTls;
+  readonly sidecarOutbound: SidecarOutbound;
   /** Resolves once the latest change has been compiled and applied. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -66,7 +66,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
 
   return {
     meshTls,
-    sidecarOutbound: createSidecarOutbound(view.pods, meshTls),
+    sidecarOutbound: createSidecarOutbound(view.pods, meshTls, (ip, port) => sidecars.outboundFor(ip, port)),
     gateways: () => gateways.statuses(),
     sidecars: () => sidecars.statuses(),
     proxies: () => [...gateways.proxySync(), ...sidecars.proxySync()],

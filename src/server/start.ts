@@ -73,7 +73,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     const meshDataplane = await startMeshDataplane(core.clientAs('istio-proxy'), log.child({ component: 'mesh-dataplane' }));
     cleanups.push(() => meshDataplane.stop());
     // Meshed pods' Service traffic leaves with their sidecar's auto mTLS (docs/sidecars.md).
-    serviceProxy.setUpstreamTls(meshDataplane.sidecarOutbound);
+    serviceProxy.setSidecarOutbound(meshDataplane.sidecarOutbound);
     // OpenShift's router for route.openshift.io Routes (docs/router.md).
     const domain = opts.domain ?? DEFAULT_APPS_DOMAIN;
     const router = await startRouter(core.clientAs('openshift-router'), log.child({ component: 'router' }), { domain, httpPort: opts.routerHttpPort ?? DEFAULT_ROUTER_HTTP_PORT, httpsPort: opts.routerHttpsPort ?? DEFAULT_ROUTER_HTTPS_PORT, randomPortsIfTaken: opts.routerHttpPort === undefined && opts.routerHttpsPort === undefined, ca: { certPem: pki.caPem, keyPem: pki.caKeyPem } });

@@ -147,6 +147,20 @@ ${extra === null ? '' : `  annotations:\n    sidecar.istio.io/inject: "true"\n${
   containers: [{name: shell, image: busybox, command: [sleep, '3600']}]
 `).join('---\n')}`;
 
+/** Bound to the mesh (no gateways): what the meshed client's own sidecar applies. */
+const FAULT_FOR_CLIENTS = `apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web-mesh, namespace: apps}
+spec:
+  hosts: [web.apps.svc.cluster.local]
+  http:
+  - match: [{headers: {x-canary: {exact: "1"}}}]
+    fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
+    route: [{destination: {host: web.apps.svc.cluster.local}}]
+  - route: [{destination: {host: web.apps.svc.cluster.local}}]
+    headers: {response: {add: {x-routed-by: mesh}}}
+`;
+
 const DENY_CLIENT = `apiVersion: security.istio.io/v1beta1
 kind: AuthorizationPolicy
 metadata: {name: no-client, namespace: apps}
@@ -290,4 +304,25 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.match(denied, /RBAC: access denied/);
     await s.kubectl.ok(['delete', 'authorizationpolicy', '-n', 'apps', 'no-client']);
   });
+
+  it("a meshed pod's HTTP to a Service follows the mesh's VirtualServices (match, fault, header rules) in its own sidecar", async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: FAULT_FOR_CLIENTS });
+    const exec = async (...curlArgs: string[]) => {
+      const r = await s.kubectl(['exec', '-n', 'apps', 'client', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '5', ...curlArgs, 'http://web.apps.svc.cluster.local/']);
+      return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
+    };
+    const routed = await waitFor('the mesh VirtualService applied', async () => {
+      const out = await exec();
+      return /x-routed-by: mesh/i.test(out) ? out : undefined;
+    }, 20_000);
+    assert.match(routed, /^HTTP\/1\.1 200/);
+    assert.match(routed, /Hello World!/);
+    assert.match(await exec('-H', 'x-canary: 1'), /^HTTP\/1\.1 418[\s\S]*fault filter abort/);
+    // A pod without a sidecar is not routed by it (and meets STRICT at the server).
+    const plain = await s.kubectl(['exec', '-n', 'apps', 'plain', '-c', 'shell', '--', 'curl', '-sS', '--max-time', '5', '-H', 'x-canary: 1', 'http://web.apps.svc.cluster.local/']);
+    assert.notEqual(plain.code, 0);
+    await s.kubectl.ok(['delete', 'virtualservice', '-n', 'apps', 'web-mesh']);
+    await waitFor('the fault gone', async () => (/^HTTP\/1\.1 200/.test(await exec('-H', 'x-canary: 1')) ? true : undefined), 20_000);
+  });
 });
+

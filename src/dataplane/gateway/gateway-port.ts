@@ -178,6 +178,13 @@ export class GatewayPort {
     return problems;
   }
 
+  /** A connection accepted elsewhere (a sidecar's outbound, from the service proxy): handled as if this port had accepted it. */
+  accept(socket: Socket): void {
+    void this.#accept(socket);
+    // The service proxy accepts paused (pauseOnConnect); the handlers are attached now.
+    if (socket.isPaused()) socket.resume();
+  }
+
   async #accept(socket: Socket): Promise<void> {
     socket.on('error', () => socket.destroy());
     const listener = this.#listener;

@@ -8,6 +8,7 @@
  * from the pod's IP; towards sidecars (auto mTLS, ISTIO_MUTUAL) they present `mesh`, the
  * gateway's workload certificate, so `apply` needs one whenever a cluster originates mTLS.
  */
+import type { Socket } from 'node:net';
 import type { Server } from 'node:http';
 import { UpstreamPool } from '../http1/index.ts';
 import type { ProxyConfig } from '../config/compile-proxy.ts';
@@ -29,6 +30,12 @@ export interface GatewayProxyOptions {
   telemetry?: ProxyTelemetry;
   /** The gateway's own workload: Istio's source labels for a gateway's reports. */
   self?: WorkloadPeer;
+  /**
+   * `outbound`: a meshed pod's sidecar outbound, fed connections by the service proxy
+   * (`accept`) instead of listening — its ports are the Services' ports the pod calls, and
+   * the pod's inbound sidecar already holds them on its IP. Reports as `source`; no stats port.
+   */
+  mode?: 'gateway' | 'outbound';
 }
 
 export interface ApplyResult {
@@ -61,7 +68,7 @@ export class GatewayProxy {
   async apply(config: ProxyConfig, mesh: MeshIdentity | undefined, authz?: Omit<AuthzScope, 'policies'>): Promise<ApplyResult> {
     const problems: string[] = [];
     if (this.#stopped) return { ports: [], problems };
-    await this.#openStats();
+    if (this.opts.mode !== 'outbound') await this.#openStats();
     const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
     this.#clusters = clusters;
@@ -76,9 +83,9 @@ export class GatewayProxy {
       for (const t of config.l4Routes) if (t.listener === listener.name && t.chainIndex !== undefined) l4Routes.set(t.chainIndex, t.routes);
       let port = this.#ports.get(listener.port);
       if (!port) {
-        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), onRequest: () => void this.#inFlight++, chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: 'gateway', source: this.opts.self ?? {} } });
+        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), onRequest: () => void this.#inFlight++, chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: this.opts.mode === 'outbound' ? 'source' : 'gateway', source: this.opts.self ?? {} } });
         try {
-          await candidate.listen();
+          if (this.opts.mode !== 'outbound') await candidate.listen();
         } catch (err) {
           problems.push(`listener ${listener.name}: cannot listen on ${this.opts.address}:${listener.port}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
           continue;
@@ -94,6 +101,19 @@ export class GatewayProxy {
       void port.drain(this.opts.chainDrainMs ?? 5_000);
     }
     return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
+  }
+
+  /** Outbound mode: takes a client connection for `port`; false when no listener serves that port. */
+  accept(port: number, socket: Socket): boolean {
+    const target = this.#ports.get(port);
+    if (!target || this.#stopped) return false;
+    target.accept(socket);
+    return true;
+  }
+
+  /** Ports configured now. */
+  get ports(): number[] {
+    return [...this.#ports.keys()];
   }
 
   /** HTTP requests being handled right now (what a drain waits for). */

@@ -35,6 +35,12 @@ export interface TcpProxyOptions {
    * asked when present; a rejected promise counts as a failed connect to that backend.
    */
   upstreamTls?(client: Socket, backend: Backend, service: ListenerSpec): Promise<ConnectionOptions | undefined> | undefined;
+  /**
+   * Hands the client's connection to someone else before any backend is picked (a meshed
+   * pod's sidecar routing its HTTP by VirtualServices); true when taken. The connection is
+   * still paused and its bytes unread.
+   */
+  takeover?(client: Socket, service: ListenerSpec): boolean;
 }
 
 /**
@@ -139,6 +145,7 @@ export class TcpServiceProxy {
   #accept(l: Listener, client: Socket): void {
     this.#track(client);
     client.on('error', () => client.destroy());
+    if (this.#opts.takeover?.(client, l.spec)) return;
     const from = this.#opts.upstreamSource?.(client);
     this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
   }

@@ -32,8 +32,8 @@ export interface RunningServiceProxy {
   problems(): string[];
   /** Resolves once the latest change has been pushed to the data plane. */
   settled(): Promise<void>;
-  /** Who originates TLS upstream for which client (the mesh's sidecar outbound), set once the mesh data plane runs. */
-  setUpstreamTls(decide: TcpProxyOptions['upstreamTls']): void;
+  /** The mesh's sidecar outbound (TLS origination, HTTP takeover), set once the mesh data plane runs. */
+  setSidecarOutbound(outbound: Pick<TcpProxyOptions, 'upstreamTls' | 'takeover'>): void;
   stop(): Promise<void>;
 }
 
@@ -41,13 +41,14 @@ const COALESCE_MS = 10;
 
 export async function startServiceProxy(client: Client, log: Logger, opts: ServiceProxyOptions): Promise<RunningServiceProxy> {
   const pool = parseIpv4Range(opts.loadBalancerPool);
-  let upstreamTls: TcpProxyOptions['upstreamTls'];
+  let sidecar: Pick<TcpProxyOptions, 'upstreamTls' | 'takeover'> = {};
   const events = new EventRecorder(client, { component: 'service-controller' }, log);
   const proxy = new TcpServiceProxy({
     strategy: opts.strategy ?? 'round-robin',
     // Pods keep their address through a Service, so NetworkPolicy sees them (docs/network-policy.md).
     upstreamSource: loopbackClientSource,
-    upstreamTls: (client, backend, service) => upstreamTls?.(client, backend, service),
+    upstreamTls: (client, backend, service) => sidecar.upstreamTls?.(client, backend, service),
+    takeover: (client, service) => sidecar.takeover?.(client, service) ?? false,
     onListenError: ({ spec, error }) => log.warn({ service: spec.service, address: `${spec.address}:${spec.port}`, code: error.code }, error.code === 'EACCES' ? 'cannot listen: ports below 1024 need root (or net.ipv4.ip_unprivileged_port_start)' : 'cannot listen for service'),
   });
   const services = new Informer<Service>(client, SERVICE, {}, log);
@@ -108,8 +109,8 @@ export async function startServiceProxy(client: Client, log: Logger, opts: Servi
   await pushing;
   return {
     problems: () => proxy.failures().map((f) => `${f.spec.address}:${f.spec.port} (${f.spec.service}): ${f.error.code ?? f.error.message}`),
-    setUpstreamTls: (decide) => {
-      upstreamTls = decide;
+    setSidecarOutbound: (outbound) => {
+      sidecar = outbound;
     },
     settled: async () => {
       if (timer) {

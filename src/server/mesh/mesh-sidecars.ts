@@ -9,7 +9,8 @@
  */
 import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { podIPv4 } from '../../api/builtin/core/pod-readiness.ts';
-import { compileSidecarInboundFor } from '../../dataplane/config/compile-proxy.ts';
+import { compileSidecarInboundFor, compileSidecarProxy, type ProxyConfig } from '../../dataplane/config/compile-proxy.ts';
+import { GatewayProxy } from '../../dataplane/gateway/gateway-proxy.ts';
 import { effectiveMtlsMode } from '../../dataplane/config/peer-authentication.ts';
 import { planInboundPorts } from '../../dataplane/config/sidecar-ports.ts';
 import { gatewayPeerOf } from '../../dataplane/gateway/peers.ts';
@@ -31,7 +32,24 @@ const LISTEN_POLL_MS = 1_000;
 
 export interface SidecarStatus { pod: string; address: string; appAddress: string; ports: number[]; problems: string[]; draining: boolean }
 
-interface Instance extends ProxyInstance<SidecarProxy> {
+/**
+ * Both halves of a meshed pod's sidecar: inbound on the pod's IP in front of the app, and
+ * outbound for the HTTP the pod's own processes send to Services (the service proxy hands
+ * those connections over, sidecar-outbound.ts), routed by the mesh's VirtualServices.
+ */
+class MeshedPodProxy {
+  constructor(readonly inbound: SidecarProxy, readonly outbound: GatewayProxy) {}
+
+  get address(): string {
+    return this.inbound.address;
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    await Promise.all([this.inbound.stop(deadlineMs), this.outbound.stop(deadlineMs)]);
+  }
+}
+
+interface Instance extends ProxyInstance<MeshedPodProxy> {
   appAddress: string;
 }
 
@@ -39,7 +57,7 @@ export function isMeshedPod(pod: Pod): boolean {
   return pod.metadata.annotations?.[SIDECAR_STATUS] !== undefined;
 }
 
-export class MeshSidecars extends PodProxies<SidecarProxy, Instance> {
+export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
   readonly #listening: ListeningPortsWatcher;
   #cidr = '';
   #podsByIP = new Map<string, Pod>();
@@ -92,7 +110,10 @@ export class MeshSidecars extends PodProxies<SidecarProxy, Instance> {
     const appAddress = innerAddressOf(address, this.#cidr);
     return {
       pod, appAddress, ports: [], problems: new ProblemReporter(this.events, this.log, 'sidecar', 'SidecarConfigRejected'),
-      proxy: new SidecarProxy({ address, appAddress, drainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), peerOf: this.#peerOf(trustDomain) }),
+      proxy: new MeshedPodProxy(
+        new SidecarProxy({ address, appAddress, drainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), peerOf: this.#peerOf(trustDomain) }),
+        new GatewayProxy({ address, mode: 'outbound', chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain) }),
+      ),
     };
   }
 
@@ -110,13 +131,27 @@ export class MeshSidecars extends PodProxies<SidecarProxy, Instance> {
       this.log.warn({ err, pod: key }, 'sidecar: cannot issue the mesh certificate');
       return undefined;
     }) : undefined;
-    const result = await inst.proxy.apply({
+    const result = await inst.proxy.inbound.apply({
       ports: plan, identity,
       ...(mesh && inbound.authorizationPolicies.length > 0 ? { authz: { workload, rootNamespace: mesh, policies: inbound.authorizationPolicies } } : {}),
     });
+    // Outbound HTTP: one route configuration per Service port the pod can see (Envoy's
+    // 0.0.0.0_<port> outbound listeners), applied without listening.
+    const outbound = snapshot ? outboundConfigOf(compileSidecarProxy(snapshot, workload), inst.proxy.address) : undefined;
+    const outResult = outbound ? await inst.proxy.outbound.apply(outbound, identity) : { problems: [] };
+    const problems = [...result.problems, ...outResult.problems];
     inst.ports = result.ports;
-    inst.problems.report(pod, result.problems);
-    inst.applied = { mesh: mesh ?? '', version: snapshot ? configVersionOf(snapshot) : '0', at: new Date(), problems: result.problems.length };
+    inst.problems.report(pod, problems);
+    inst.applied = { mesh: mesh ?? '', version: snapshot ? configVersionOf(snapshot) : '0', at: new Date(), problems: problems.length };
+  }
+
+  /** The outbound half of the sidecar of the meshed pod at `ip`, when it routes HTTP for `port`. */
+  outboundFor(ip: string, port: number): GatewayProxy | undefined {
+    for (const inst of this.instances.values()) {
+      if (inst.draining || inst.proxy.address !== ip) continue;
+      return inst.proxy.outbound.ports.includes(port) ? inst.proxy.outbound : undefined;
+    }
+    return undefined;
   }
 
   statuses(): SidecarStatus[] {
@@ -130,3 +165,13 @@ export class MeshSidecars extends PodProxies<SidecarProxy, Instance> {
     await super.stop();
   }
 }
+
+/** The sidecar's outbound configuration with an HTTP listener per route configuration (its port). */
+function outboundConfigOf(config: ProxyConfig, address: string): ProxyConfig {
+  const listeners = config.routeConfigs.map((rc) => ({
+    name: `0.0.0.0_${rc.name}`, bind: address, port: Number(rc.name), protocol: 'HTTP' as const, http2: false,
+    filterChains: [{ kind: 'http' as const, serverNames: [], routeConfigName: rc.name, hosts: [], servers: [] }],
+  }));
+  return { ...config, listeners };
+}
+

@@ -1,21 +1,29 @@
 /**
- * The outbound half of a meshed pod's sidecar, for Service traffic: when a process of a
- * meshed pod connects to a Service (ClusterIP, or a name that resolves to one), the service
- * proxy asks here whether to originate mTLS towards the endpoint it picked — Istio's auto
- * mTLS with the client pod's own workload certificate, decided per destination like every
- * in-process mesh client (MeshClientTls: a sidecar there that takes mTLS on that port).
+ * The outbound half of a meshed pod's sidecar, for Service traffic. A process of a meshed
+ * pod that connects to a Service (ClusterIP, or a name that resolves to one) reaches skiff's
+ * service proxy from the pod's own IP (the runtime's per-pod source NAT,
+ * docs/network-policy.md), so the proxy knows the caller and asks here:
  *
- * The client pod is known by address: its connections leave with its pod IP (the runtime's
- * per-pod source NAT, docs/network-policy.md). Ports in the pod's
- * `traffic.sidecar.istio.io/excludeOutboundPorts` stay plaintext, as Istio's capture skips
- * them. Connections to pod IPs are not captured: Istio too sends traffic for an address no
- * Service owns through its passthrough cluster, in plaintext.
+ * - **HTTP ports** (the Service port's name says `http`, `http-…`, as Istio reads it): the
+ *   connection is handed to the pod's outbound proxy (mesh-sidecars.ts), which routes each
+ *   request by the VirtualServices bound to `mesh` (matches, weights, rewrites, retries,
+ *   timeouts, faults, mirrors) and DestinationRules, and originates mTLS per endpoint with
+ *   the pod's certificate, as the gateways do.
+ * - **Other ports**: the service proxy picks the endpoint and, when that endpoint's sidecar
+ *   takes mTLS (MeshClientTls's auto mTLS decision), opens the upstream connection as TLS
+ *   with the pod's workload certificate: Istio's capture at layer 4.
+ *
+ * Ports in the pod's `traffic.sidecar.istio.io/excludeOutboundPorts` are left alone.
+ * Connections to pod IPs are not captured: Istio too sends traffic for an address no Service
+ * owns through its passthrough cluster, in plaintext.
  */
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { podIPv4, type Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { meshSourceOf } from '../../dataplane/activator/pod-connection.ts';
+import { servicePortProtocol } from '../../dataplane/config/service-registry.ts';
 import { parsePortList } from '../../dataplane/config/sidecar-ports.ts';
+import type { GatewayProxy } from '../../dataplane/gateway/gateway-proxy.ts';
 import type { ObjectStore } from '../../dataplane/mesh-tls/mesh-client-tls.ts';
 import { podServesTraffic } from '../../dataplane/mesh-tls/origination-decision.ts';
 import type { MeshClientTls } from '../../dataplane/mesh-tls/types.ts';
@@ -23,25 +31,46 @@ import type { Backend, ListenerSpec } from '../../dataplane/service-proxy/snapsh
 import { isMeshedPod } from '../../runtime/network/inner-address.ts';
 
 const EXCLUDE_OUTBOUND = 'traffic.sidecar.istio.io/excludeOutboundPorts';
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 
-export type UpstreamTls = (client: Socket, backend: Backend, service: ListenerSpec) => Promise<ConnectionOptions | undefined> | undefined;
+export interface SidecarOutbound {
+  upstreamTls(client: Socket, backend: Backend, service: ListenerSpec): Promise<ConnectionOptions | undefined> | undefined;
+  takeover(client: Socket, service: ListenerSpec): boolean;
+}
 
-export function createSidecarOutbound(pods: ObjectStore<Pod>, meshTls: MeshClientTls): UpstreamTls {
+/** `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for `port`. */
+export function createSidecarOutbound(pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined): SidecarOutbound {
   // Rebuilt on the first connection after any pod change, not per event.
   let meshedByIp: Map<string, Pod> | undefined;
   pods.addHandlers({ add: () => (meshedByIp = undefined), update: () => (meshedByIp = undefined), delete: () => (meshedByIp = undefined) });
-  const meshedPodAt = (ip: string): Pod | undefined => {
+  const capturingPod = (client: Socket, service: ListenerSpec): Pod | undefined => {
     if (!meshedByIp) {
       meshedByIp = new Map();
       for (const p of pods.list()) if (isMeshedPod(p) && podServesTraffic(p) && podIPv4(p) !== '') meshedByIp.set(podIPv4(p), p);
     }
-    return meshedByIp.get(ip);
-  };
-  return (client, backend, service) => {
-    const pod = meshedPodAt((client.remoteAddress ?? '').replace(/^::ffff:/i, ''));
+    const pod = meshedByIp.get(clientIp(client));
     if (!pod) return undefined;
     const excluded = pod.metadata.annotations?.[EXCLUDE_OUTBOUND] ?? '';
-    if (excluded.trim() === '*' || parsePortList(excluded).includes(service.port)) return undefined;
-    return meshTls.originate(meshSourceOf(pod), backend.address, backend.port).then((tls) => tls?.options);
+    return excluded.trim() === '*' || parsePortList(excluded).includes(service.port) ? undefined : pod;
   };
+  return {
+    upstreamTls: (client, backend, service) => {
+      const pod = capturingPod(client, service);
+      return pod ? meshTls.originate(meshSourceOf(pod), backend.address, backend.port).then((tls) => tls?.options) : undefined;
+    },
+    takeover: (client, service) => {
+      if (!HTTP_PROTOCOLS.has(servicePortProtocol({ name: portNameOf(service) })) || !capturingPod(client, service)) return false;
+      return outboundFor(clientIp(client), service.port)?.accept(service.port, client) ?? false;
+    },
+  };
+}
+
+function clientIp(client: Socket): string {
+  return (client.remoteAddress ?? '').replace(/^::ffff:/i, '');
+}
+
+/** `namespace/name:port-name` → the port's name (empty for an unnamed port). */
+function portNameOf(service: ListenerSpec): string {
+  const colon = service.service.lastIndexOf(':');
+  return colon < 0 ? '' : service.service.slice(colon + 1);
 }
