@@ -118,16 +118,21 @@ spec:
   mtls: {mode: PERMISSIVE}
 `;
 
-const DENY_GATEWAY = `apiVersion: security.istio.io/v1beta1
+/** An AuthorizationPolicy on the web pods denying one principal. */
+function denyPrincipal(name: string, principal: string): string {
+  return `apiVersion: security.istio.io/v1beta1
 kind: AuthorizationPolicy
-metadata: {name: no-gateway, namespace: apps}
+metadata: {name: ${name}, namespace: apps}
 spec:
   selector: {matchLabels: {app: web}}
   action: DENY
   rules:
   - from:
-    - source: {principals: ["cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"]}
+    - source: {principals: ["${principal}"]}
 `;
+}
+
+const DENY_GATEWAY = denyPrincipal('no-gateway', 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
 
 /**
  * Shells in apps: \`client\` and \`unlisted\` meshed (the second excludes outbound port 80 from
@@ -161,16 +166,7 @@ spec:
     headers: {response: {add: {x-routed-by: mesh}}}
 `;
 
-const DENY_CLIENT = `apiVersion: security.istio.io/v1beta1
-kind: AuthorizationPolicy
-metadata: {name: no-client, namespace: apps}
-spec:
-  selector: {matchLabels: {app: web}}
-  action: DENY
-  rules:
-  - from:
-    - source: {principals: ["cluster.local/ns/apps/sa/client"]}
-`;
+const DENY_CLIENT = denyPrincipal('no-client', 'cluster.local/ns/apps/sa/client');
 
 describe('mesh sidecars: strict mTLS into meshed pods', () => {
   let s: TestSkiff;
