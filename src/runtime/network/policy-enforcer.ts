@@ -51,6 +51,8 @@ export class PolicyEnforcer {
   #timer: NodeJS.Timeout | undefined;
   #applying: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** The script last accepted by the kernel. */
+  #applied = '';
   #status: PolicyEnforcementStatus = { enforced: true, isolatedPods: 0, policies: 0 };
 
   constructor(o: PolicyEnforcerOptions) {
@@ -114,8 +116,14 @@ export class PolicyEnforcer {
     });
     for (const error of index.errors) this.#o.log.warn({ error }, 'NetworkPolicy skipped');
     const script = renderPolicyRuleset(index, { table: this.#table, comment: `${TABLE_COMMENT} ${process.pid}`, podCidr, forward: mode === 'netns' });
+    // Most changes (a pod starting where no policy selects anything) leave the table as it is.
+    if (script === this.#applied) {
+      this.#status = { enforced: true, isolatedPods: index.ingressSelecting.size, policies: index.policies.length };
+      return;
+    }
     try {
       await runNft(script);
+      this.#applied = script;
       this.#status = { enforced: true, isolatedPods: index.ingressSelecting.size, policies: index.policies.length };
     } catch (err) {
       this.#status = { ...this.#status, message: `cannot program the kernel's NetworkPolicy table: ${(err as Error).message}` };

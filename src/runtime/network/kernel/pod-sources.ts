@@ -17,6 +17,7 @@
 import type { Logger } from '../../../util/log.ts';
 import { isAlive } from '../../process/proc.ts';
 import { cgroup2Mount, PodCgroups } from './cgroup2.ts';
+import { NftBatcher } from './nft-batch.ts';
 import { ipv4AsMark, listTables, runNft, tableComment } from './nft.ts';
 
 /** Tables skiff owns carry this comment prefix, then the owner's pid. */
@@ -29,6 +30,7 @@ export class PodSources {
   readonly #log: Logger;
   /** uid → the pod IP its cgroup maps to (what removal must undo). */
   readonly #pods = new Map<string, string>();
+  readonly #batch = new NftBatcher();
 
   constructor(cgroups: PodCgroups, runtimeId: string, cidr: string, log: Logger) {
     this.cgroups = cgroups;
@@ -77,7 +79,7 @@ table ip ${this.table} {
       // Adding an element that exists fails: a pod that changed address loses its old one in the same transaction.
       if (previous) lines.push(`delete element ip ${this.table} pod_mark { "${path}" }`, `delete element ip ${this.table} mark_source { ${ipv4AsMark(previous)} }`);
       lines.push(`add element ip ${this.table} mark_source { ${ipv4AsMark(ip)} : ${ip} }`, `add element ip ${this.table} pod_mark { "${path}" : ${ipv4AsMark(ip)} }`);
-      await runNft(`${lines.join('\n')}\n`);
+      await this.#batch.run(lines);
       this.#pods.set(uid, ip);
     }
     return this.cgroups.procsFile(uid);
@@ -89,7 +91,7 @@ table ip ${this.table} {
     if (ip) {
       this.#pods.delete(uid);
       // The element goes before the cgroup: nft resolves the path when deleting by key.
-      await runNft(`delete element ip ${this.table} pod_mark { "${this.cgroups.nftPath(uid)}" }\ndelete element ip ${this.table} mark_source { ${ipv4AsMark(ip)} }\n`).catch((err: unknown) => this.#log.warn({ err, uid }, 'cannot unmap the pod cgroup'));
+      await this.#batch.run([`delete element ip ${this.table} pod_mark { "${this.cgroups.nftPath(uid)}" }`, `delete element ip ${this.table} mark_source { ${ipv4AsMark(ip)} }`]).catch((err: unknown) => this.#log.warn({ err, uid }, 'cannot unmap the pod cgroup'));
     }
     await this.cgroups.remove(uid);
   }
