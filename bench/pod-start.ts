@@ -140,17 +140,22 @@ spec:
 `;
 }
 
-const HELLO_SERVER = "require('http').createServer((q,s)=>s.end('Hello World!\\n')).listen(+process.argv[1],'127.0.0.1')";
+// Port 0, printed once listening: a fixed random port could collide with another listener
+// on 127.0.0.1 (skiff's API server) that never answers 200, and the poll would never end.
+const HELLO_SERVER = "const s=require('http').createServer((q,r)=>r.end('Hello World!\\n'));s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
 
 /** The peer: spawn `node` with a tiny HTTP server and poll until it answers. */
 async function measureDirectSpawns(tries: number): Promise<{ latencies: number[]; rssBytes: number }> {
   const latencies: number[] = [];
   let rssBytes = 0;
   for (let i = 0; i < tries; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
     const started = performance.now();
-    const child = spawn(process.execPath, ['-e', HELLO_SERVER, String(port)], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', HELLO_SERVER], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        child.once('exit', (code) => reject(new Error(`the peer server exited with ${code}`)));
+      });
       while (!(await answers(port))) await new Promise((r) => setTimeout(r, 2));
       latencies.push(performance.now() - started);
       rssBytes = Math.max(rssBytes, await processTreeRssBytes(child.pid!));

@@ -43,10 +43,12 @@ export interface PodSandboxNetwork {
   /** A resolv.conf to mount over /etc/resolv.conf for the pod's processes (loopback mode with cluster DNS). */
   resolvConf?: string;
   /**
-   * The pod's cgroup.procs file: its processes join it before they run, so the kernel gives
-   * their connections the pod IP as source (loopback mode as root; kernel/pod-sources.ts).
+   * The pod's cgroup.procs file, made on first use: its processes join it before they run,
+   * so the kernel gives their connections the pod IP as source (loopback mode as root;
+   * kernel/pod-sources.ts). Lazy because a pod whose programs all run in the shared image
+   * host (most built-in images) never starts a process of its own unless someone execs in.
    */
-  cgroupProcs?: string;
+  podCgroup?: () => Promise<string>;
 }
 
 /** Whether the network can enforce NetworkPolicy, and if not, why. */
@@ -125,8 +127,13 @@ export class LoopbackNetwork implements PodNetwork {
   async setUp(pod: PodRef, preferredIP?: string): Promise<PodSandboxNetwork> {
     const ip = this.#ips.allocate(pod.uid, preferredIP);
     const appAddress = pod.meshed ? innerAddressOf(ip, this.cidr) : ip;
-    const cgroupProcs = await this.#sources?.add(pod.uid, ip);
-    const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress, ...(cgroupProcs ? { cgroupProcs } : {}) };
+    const sources = this.#sources;
+    let made: Promise<string> | undefined;
+    const podCgroup = () => (made ??= sources!.add(pod.uid, ip).catch((err: unknown) => {
+      made = undefined;
+      throw err;
+    }));
+    const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress, ...(sources ? { podCgroup } : {}) };
     if (!this.#dns) return addresses;
     const resolvConf = join(this.#dns.dir, `${pod.uid}.conf`);
     await writeFile(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));

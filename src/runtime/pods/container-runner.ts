@@ -123,7 +123,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
     env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath,
     ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
     ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
-    ...(view.sandbox.cgroupProcs ? { cgroupProcs: view.sandbox.cgroupProcs } : {}),
+    ...(view.sandbox.podCgroup ? { podCgroup: view.sandbox.podCgroup } : {}),
   };
 
   // Step 3: create (log file) and start.
@@ -139,7 +139,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
       stdin: spec.stdin === true,
       ...(view.sandbox.netns ? { netns: view.sandbox.netns } : {}),
       ...(view.sandbox.resolvConf ? { resolvConf: view.sandbox.resolvConf } : {}),
-      ...(view.sandbox.cgroupProcs ? { cgroupProcs: view.sandbox.cgroupProcs } : {}),
+      ...(view.sandbox.podCgroup ? { podCgroup: view.sandbox.podCgroup } : {}),
       title: `${spec.name} (${pod.metadata.namespace}/${pod.metadata.name})`,
       isolation: pod.metadata.annotations?.[ISOLATION_ANNOTATION] === 'process' ? 'process' : 'shared',
     });

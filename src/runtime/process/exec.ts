@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { RUNTIME_ID_ENV } from './proc.ts';
-import { exitCodeOf, resolveExecutable, StartError } from './launcher.ts';
+import { cgroupOf, exitCodeOf, resolveExecutable, StartError } from './launcher.ts';
 import { joiningCgroup } from './cgroup-entry.ts';
 import { withResolvConf } from './resolv-conf.ts';
 
@@ -16,8 +16,8 @@ export interface ExecContext {
   netns?: string;
   /** The pod's resolv.conf (loopback pod network with cluster DNS; resolv-conf.ts). */
   resolvConf?: string;
-  /** The pod's cgroup.procs (cgroup-entry.ts): what runs in the container is the pod's. */
-  cgroupProcs?: string;
+  /** The pod's cgroup.procs, made on first use (cgroup-entry.ts): what runs in the container is the pod's. */
+  podCgroup?: () => Promise<string>;
   runtimeId: string;
   /** Rewrites container paths (volume mounts) to host paths. */
   mapPath(text: string): string;
@@ -47,8 +47,9 @@ export async function startInContainer(ctx: ExecContext, argv: readonly string[]
   let full = [await resolveExecutable(mapped[0] ?? '', env.PATH ?? '', ctx.cwd), ...mapped.slice(1)];
   if (ctx.netns) full = ['ip', 'netns', 'exec', ctx.netns, ...full];
   else if (ctx.resolvConf) full = withResolvConf(mapped, ctx.resolvConf);
-  if (ctx.cgroupProcs) full = joiningCgroup(full, ctx.cgroupProcs);
-  const wrapped = ctx.netns !== undefined || ctx.resolvConf !== undefined || ctx.cgroupProcs !== undefined;
+  const cgroupProcs = ctx.podCgroup ? await cgroupOf(ctx.podCgroup) : undefined;
+  if (cgroupProcs) full = joiningCgroup(full, cgroupProcs);
+  const wrapped = ctx.netns !== undefined || ctx.resolvConf !== undefined || cgroupProcs !== undefined;
   const child = spawn(full[0]!, full.slice(1), { cwd: ctx.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(wrapped ? {} : { argv0: mapped[0]! }) });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

@@ -30,8 +30,8 @@ export interface LaunchSpec {
   netns?: string;
   /** The pod's resolv.conf to mount over /etc/resolv.conf (loopback pod network; resolv-conf.ts). */
   resolvConf?: string;
-  /** The pod's cgroup.procs: the process joins it before it runs (cgroup-entry.ts). */
-  cgroupProcs?: string;
+  /** The pod's cgroup.procs, made on first use: the process joins it before it runs (cgroup-entry.ts). */
+  podCgroup?: () => Promise<string>;
   /** Process title for built-in programs (what `ps` shows). */
   title: string;
   /**
@@ -82,23 +82,33 @@ export class ProcessLauncher {
     if (spec.program.kind === 'builtin' && !spec.netns && this.#opts.zygotes) {
       const zygote = await this.#opts.zygotes.take();
       // A warm zygote runs nothing of the container until specialised: it joins first.
-      if (spec.cgroupProcs) await joinCgroup(spec.cgroupProcs, zygote.child);
+      if (spec.podCgroup) await joinCgroup(await cgroupOf(spec.podCgroup), zygote.child);
       zygote.specialise({ entry: this.#opts.programs.images[spec.program.program], args: spec.program.args, env, cwd: spec.cwd, title: spec.title });
       return wrap(zygote.child, spec.stdin);
     }
     let argv: string[];
     if (spec.program.kind === 'builtin') argv = [process.execPath, this.#opts.programs.images[spec.program.program], ...spec.program.args];
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
-    const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined || spec.cgroupProcs !== undefined;
+    const cgroupProcs = spec.podCgroup ? await cgroupOf(spec.podCgroup) : undefined;
+    const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined || cgroupProcs !== undefined;
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
     else if (spec.resolvConf) argv = withResolvConf(spec.program.kind === 'host' ? [...spec.program.argv] : argv, spec.resolvConf);
-    if (spec.cgroupProcs) argv = joiningCgroup(argv, spec.cgroupProcs);
+    if (cgroupProcs) argv = joiningCgroup(argv, cgroupProcs);
     const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], argv0: spec.program.kind === 'host' && !wrapped ? spec.program.argv[0] : undefined });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);
       child.once('error', (err: NodeJS.ErrnoException) => reject(new StartError(`exec: "${argv[0]}": ${err.code === 'EACCES' ? 'permission denied' : err.message}`)));
     });
     return wrap(child, spec.stdin);
+  }
+}
+
+/** The pod's cgroup.procs; a pod whose cgroup cannot be made does not start processes. */
+export async function cgroupOf(podCgroup: () => Promise<string>): Promise<string> {
+  try {
+    return await podCgroup();
+  } catch (err) {
+    throw new StartError(`cannot set up the pod's cgroup: ${(err as Error).message}`);
   }
 }
 
