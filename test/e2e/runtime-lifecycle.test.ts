@@ -5,12 +5,13 @@
  * `kill -9` of skiff and the next start. Processes are counted in /proc.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kubectlFor } from '../support/kubectl.ts';
-import { containerStatus, getPod, processesWith, skiffProcesses, waitFor } from '../support/runtime.ts';
+import { containerStatus, getPod, processesWith, runtimeIdOf, skiffProcesses, waitFor } from '../support/runtime.ts';
 import { startSkiffProcess } from '../support/skiff-process.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -155,6 +156,7 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
 ` });
       await kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', 'pod/web', '--timeout=60s']);
       assert.ok((await skiffProcesses(dataDir)).length >= 3);
+      const killedPid = skiff.pid;
       await skiff.kill9();
       await waitFor('every container process to end', async () => (await skiffProcesses(dataDir)).length === 0);
       for (const id of ids) assert.deepEqual(await processesWith(`sleep ${id}`), []);
@@ -163,6 +165,12 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
       kubectl = kubectlFor(skiff.info.kubeconfig);
       await kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', 'pod/web', '--timeout=60s']);
       for (const id of ids) assert.equal((await processesWith(`sleep ${id}`)).length, 1);
+      if (kernelTables) {
+        // The killed skiff's kernel tables were replaced by the new one's, not doubled.
+        const owners = kernelTableOwners(runtimeIdOf(dataDir));
+        assert.deepEqual(owners, [`skiff_${runtimeIdOf(dataDir)}_pods ${skiff.pid}`, `skiff_${runtimeIdOf(dataDir)}_policy ${skiff.pid}`].sort());
+        assert.ok(!owners.some((o) => o.endsWith(` ${killedPid}`)));
+      }
       const web = (await getPod(kubectl, 'web'))!;
       const answer = await waitFor('hello-world to answer again', async () => {
         const r = await fetch(`http://${web.status.podIP}:8080/`).catch(() => undefined);
@@ -172,7 +180,19 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
     } finally {
       await skiff.stop();
       await waitFor('a clean stop', async () => (await skiffProcesses(dataDir)).length === 0);
+      if (kernelTables) {
+        assert.deepEqual(kernelTableOwners(runtimeIdOf(dataDir)), [], 'skiff down removes its kernel tables');
+        assert.equal(existsSync(join('/sys/fs/cgroup/unified/skiff', runtimeIdOf(dataDir))) || existsSync(join('/sys/fs/cgroup/skiff', runtimeIdOf(dataDir))), false, 'and its pod cgroups');
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
+
+const kernelTables = process.getuid?.() === 0 && spawnSync('nft', ['--version']).status === 0;
+
+/** `<table> <owner pid>` for this runtime's nftables tables. */
+function kernelTableOwners(runtimeId: string): string[] {
+  const tables = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout.split('\n').map((l) => /^table ip (skiff_\w+)/.exec(l)?.[1]).filter((t): t is string => t !== undefined && t.startsWith(`skiff_${runtimeId}_`));
+  return tables.map((t) => `${t} ${/comment "skiff runtime pid (\d+)"/.exec(spawnSync('nft', ['list', 'table', 'ip', t], { encoding: 'utf8' }).stdout)?.[1] ?? '?'}`).sort();
+}
