@@ -271,7 +271,8 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
   });
 
   it('autoscaler_desired_pods and the other KPA figures from the autoscaler pod (:9090)', async () => {
-    const desired = await query(`autoscaler_desired_pods{namespace_name="default",revision_name="${REVISION}"}`, (v) => v >= 0);
+    // job= picks the plain :9090 scrape; the same series also come through kube-rbac-proxy (job autoscaler-sm).
+    const desired = await query(`autoscaler_desired_pods{job="autoscaler",namespace_name="default",revision_name="${REVISION}"}`, (v) => v >= 0);
     assert.equal(desired.metric.job, 'autoscaler');
     assert.equal(desired.metric.service_name, 'hello');
     await query(`autoscaler_target_concurrency_per_pod{revision_name="${REVISION}"}`, (v) => v === 70);
@@ -286,7 +287,7 @@ describe('seed 002 §1.5: Knative metrics scraped by Prometheus in openshift-mon
     }, 120_000);
     await query(`autoscaler_desired_pods{revision_name="${REVISION}"}`, (v) => v === 0);
     assert.equal(await curl(), 'Hello Openshift!\n');
-    const hit = await query(`activator_request_count{namespace_name="default",revision_name="${REVISION}",response_code="200"}`, (v) => v >= 1);
+    const hit = await query(`activator_request_count{job="activator",namespace_name="default",revision_name="${REVISION}",response_code="200"}`, (v) => v >= 1);
     assert.equal(hit.metric.job, 'activator');
     assert.equal(hit.metric.container_name, 'activator');
   });
