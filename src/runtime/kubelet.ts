@@ -112,7 +112,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
     cleanups.push(() => network.stop());
     // The network plugin's policy agent (docs/network-policy.md).
     const policy = network.policySupport.enforced
-      ? new PolicyEnforcer({ client: opts.client, log, runtimeId, podCidr: network.cidr, mode })
+      ? new PolicyEnforcer({ client: opts.client, log, runtimeId, podCidr: network.cidr })
       : undefined;
     if (policy) {
       await policy.start();

@@ -5,7 +5,7 @@ import { compileNetworkPolicies } from './compile.ts';
 import { namespace, pod, policy, type World } from './fixtures.ts';
 import { mergeRanges, renderPolicyRuleset } from './nft-ruleset.ts';
 
-const OPTIONS = { table: 'skiff_test_policy', comment: 'skiff test', podCidr: '127.244.0.0/16', forward: false };
+const OPTIONS = { table: 'skiff_test_policy', comment: 'skiff test', podCidr: '127.244.0.0/16' };
 
 function world(): World {
   return {
@@ -73,6 +73,6 @@ test('the kernel accepts the rendered table (nft --check)', { skip: nft ? false 
   const w = world();
   w.policies.push(policy('apps', 'deny-all', { podSelector: {} }));
   w.policies.push(policy('apps', 'from-other', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 'http' }, { port: 9000, endPort: 9100 }, { protocol: 'UDP', port: 'dns' }, { protocol: 'SCTP' }] }] }));
-  const result = spawnSync('nft', ['--check', '-f', '-'], { input: render(w, { ...OPTIONS, forward: true }) });
+  const result = spawnSync('nft', ['--check', '-f', '-'], { input: render(w) });
   assert.equal(result.status, 0, result.stderr.toString());
 });

@@ -31,8 +31,6 @@ export interface RulesetOptions {
   comment: string;
   /** The pod CIDR: only sources inside it can be refused (everything else is the node). */
   podCidr: string;
-  /** Hook `forward` too (netns pods reach each other through the host's routing). */
-  forward: boolean;
 }
 
 const L4 = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' } as const;
@@ -56,8 +54,8 @@ export function renderPolicyRuleset(index: PolicyIndex, o: RulesetOptions): stri
     chains.push(chainBlock(chain, lines));
     for (const ip of own) isolated.push(`${ip} : jump ${chain}`);
   }
-  const entry = (hook: string) => chainBlock(`ingress_${hook}`, [
-    `type filter hook ${hook} priority filter; policy accept;`,
+  const entry = chainBlock('ingress_input', [
+    'type filter hook input priority filter; policy accept;',
     'ct state established,related accept',
     `ip saddr != ${o.podCidr} accept`,
     ...(isolated.length > 0 ? ['ip daddr vmap @isolated'] : []),
@@ -66,8 +64,7 @@ export function renderPolicyRuleset(index: PolicyIndex, o: RulesetOptions): stri
     `comment "${o.comment}"`,
     ...(isolated.length > 0 ? [`map isolated {\n    type ipv4_addr : verdict\n    elements = { ${isolated.join(', ')} }\n  }`] : []),
     ...chains,
-    entry('input'),
-    ...(o.forward ? [entry('forward')] : []),
+    entry,
   ];
   // add + delete + define in one transaction: the old table goes and the new one comes at once.
   return `add table ip ${o.table}\ndelete table ip ${o.table}\ntable ip ${o.table} {\n  ${body.join('\n  ')}\n}\n`;

@@ -6,9 +6,10 @@
  *
  * Policies select sources by pod; the kernel sees pod addresses, because in the loopback
  * network every pod's connections leave with its pod IP (kernel/pod-sources.ts) and skiff's
- * in-process pods (gateways, the activator) bind theirs; in the netns network pods have
- * their own stacks. A meshed pod's inner address is its too, so a client cannot slip past
- * its policy by dialling the app behind the sidecar.
+ * in-process pods (gateways, the activator) bind theirs. It runs in the loopback network
+ * only (the netns network bridges pods at layer 2, out of this table's sight). A meshed
+ * pod's inner address is its too, so a client cannot slip past its policy by dialling the
+ * app behind the sidecar.
  */
 import type { KubeObject } from '../../api/object.ts';
 import { Informer } from '../../client/informer.ts';
@@ -28,9 +29,8 @@ export interface PolicyEnforcerOptions {
   client: Client;
   log: Logger;
   runtimeId: string;
+  /** The loopback network's pod CIDR (the only network it enforces in: meshed pods' inner addresses are in its upper half). */
   podCidr: string;
-  /** `loopback`: meshed pods also answer on their inner address. `netns`: pods are routed, hook forward too. */
-  mode: 'loopback' | 'netns';
 }
 
 export interface PolicyEnforcementStatus {
@@ -76,12 +76,6 @@ export class PolicyEnforcer {
     return this.#status;
   }
 
-  /** Resolves once the table reflects every change seen so far. */
-  async settled(): Promise<void> {
-    while (this.#timer) await new Promise((r) => setTimeout(r, COALESCE_MS));
-    await this.#applying;
-  }
-
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -93,7 +87,7 @@ export class PolicyEnforcer {
   /** Pod status churns (conditions, restarts); only what the table depends on triggers a render. */
   #matters(a: KubeObject, b: KubeObject): boolean {
     if (b.kind !== 'Pod') return true;
-    const facts = (o: KubeObject) => JSON.stringify([o.metadata.labels, o.metadata.annotations?.['sidecar.istio.io/status'] !== undefined, (o.status as PolicyPod['status'])?.podIP, (o.status as PolicyPod['status'])?.phase, (o.spec as PolicyPod['spec'])?.containers?.map((c) => c.ports)]);
+    const facts = (o: KubeObject) => JSON.stringify([o.metadata.labels, isMeshedPod(o), (o.status as PolicyPod['status'])?.podIP, (o.status as PolicyPod['status'])?.phase, (o.spec as PolicyPod['spec'])?.containers?.map((c) => c.ports)]);
     return facts(a) !== facts(b);
   }
 
@@ -107,15 +101,15 @@ export class PolicyEnforcer {
 
   async #apply(): Promise<void> {
     if (this.#stopped) return;
-    const { podCidr, mode } = this.#o;
+    const { podCidr } = this.#o;
     const index = compileNetworkPolicies({
       policies: this.#policies.list() as NetworkPolicy[],
       pods: this.#pods.list() as PolicyPod[],
       namespaces: this.#namespaces.list() as PolicyNamespace[],
-      ...(mode === 'loopback' ? { extraAddresses: (pod: PolicyPod) => innerAddressesOf(pod, podCidr) } : {}),
+      extraAddresses: (pod: PolicyPod) => innerAddressesOf(pod, podCidr),
     });
     for (const error of index.errors) this.#o.log.warn({ error }, 'NetworkPolicy skipped');
-    const script = renderPolicyRuleset(index, { table: this.#table, comment: `${TABLE_COMMENT} ${process.pid}`, podCidr, forward: mode === 'netns' });
+    const script = renderPolicyRuleset(index, { table: this.#table, comment: `${TABLE_COMMENT} ${process.pid}`, podCidr });
     // Most changes (a pod starting where no policy selects anything) leave the table as it is.
     if (script === this.#applied) {
       this.#status = { enforced: true, isolatedPods: index.ingressSelecting.size, policies: index.policies.length };

@@ -7,7 +7,7 @@
  * nftables names cgroups by their path under /sys/fs/cgroup, whatever the mount point of
  * the v2 hierarchy is (`unified/…` on a hybrid host), and by their depth in the hierarchy.
  */
-import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rmdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 const NFT_CGROUP_ROOT = '/sys/fs/cgroup';
@@ -83,15 +83,10 @@ export class PodCgroups {
     return text.split('\n').filter(Boolean).map(Number);
   }
 
-  /** Moves a running process into the pod (a warm zygote before it becomes the container). */
-  async join(uid: string, pid: number): Promise<void> {
-    await writeFile(this.procsFile(uid), `${pid}\n`);
-  }
-
-  /** Removes pod cgroups no pod owns any more (an earlier run's). */
-  async sweep(keep: ReadonlySet<string>): Promise<void> {
+  /** Empties and removes every pod cgroup of this runtime (an earlier run's at start, all at stop). */
+  async removeAll(): Promise<void> {
     const entries = await readdir(this.root).catch(() => [] as string[]);
-    for (const uid of entries) if (!keep.has(uid)) await this.remove(uid).catch(() => undefined);
+    for (const uid of entries) await this.remove(uid).catch(() => undefined);
   }
 
   /** Removes this runtime's folder once every pod cgroup is gone. */

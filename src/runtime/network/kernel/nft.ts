@@ -4,6 +4,7 @@
  * which is what lets the policy table be replaced without a moment of no rules.
  */
 import { spawn } from 'node:child_process';
+import { parseIPv4 } from '../ip-allocator.ts';
 
 export class NftError extends Error {}
 
@@ -36,6 +37,7 @@ export async function tableComment(family: string, name: string): Promise<string
 
 /** Dotted IPv4 → the 32-bit number nft shows marks as (`0x7ff40005`). */
 export function ipv4AsMark(ip: string): string {
-  const n = ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+  const n = parseIPv4(ip);
+  if (n === undefined) throw new Error(`not an IPv4 address: ${ip}`);
   return `0x${n.toString(16).padStart(8, '0')}`;
 }

@@ -25,7 +25,7 @@ export const TABLE_COMMENT = 'skiff runtime pid';
 
 export class PodSources {
   readonly table: string;
-  readonly cgroups: PodCgroups;
+  readonly #cgroups: PodCgroups;
   readonly #cidr: string;
   readonly #log: Logger;
   /** uid → the pod IP its cgroup maps to (what removal must undo). */
@@ -33,7 +33,7 @@ export class PodSources {
   readonly #batch = new NftBatcher();
 
   constructor(cgroups: PodCgroups, runtimeId: string, cidr: string, log: Logger) {
-    this.cgroups = cgroups;
+    this.#cgroups = cgroups;
     this.table = `skiff_${runtimeId}_pods`;
     this.#cidr = cidr;
     this.#log = log;
@@ -43,8 +43,8 @@ export class PodSources {
   async start(): Promise<void> {
     await removeTablesOfDeadOwners(this.#log);
     // An earlier run's pod cgroups (skiff killed): their processes are ended, they go.
-    await this.cgroups.sweep(new Set());
-    const level = this.cgroups.level;
+    await this.#cgroups.removeAll();
+    const level = this.#cgroups.level;
     await runNft(`add table ip ${this.table}
 delete table ip ${this.table}
 table ip ${this.table} {
@@ -71,10 +71,10 @@ table ip ${this.table} {
 
   /** Creates the pod's cgroup and maps it to `ip`. Returns the cgroup.procs file to join. */
   async add(uid: string, ip: string): Promise<string> {
-    await this.cgroups.create(uid);
+    await this.#cgroups.create(uid);
     const previous = this.#pods.get(uid);
     if (previous !== ip) {
-      const path = this.cgroups.nftPath(uid);
+      const path = this.#cgroups.nftPath(uid);
       const lines: string[] = [];
       // Adding an element that exists fails: a pod that changed address loses its old one in the same transaction.
       if (previous) lines.push(`delete element ip ${this.table} pod_mark { "${path}" }`, `delete element ip ${this.table} mark_source { ${ipv4AsMark(previous)} }`);
@@ -82,7 +82,7 @@ table ip ${this.table} {
       await this.#batch.run(lines);
       this.#pods.set(uid, ip);
     }
-    return this.cgroups.procsFile(uid);
+    return this.#cgroups.procsFile(uid);
   }
 
   /** Ends what is left of the pod's processes, unmaps and removes its cgroup. */
@@ -91,15 +91,15 @@ table ip ${this.table} {
     if (ip) {
       this.#pods.delete(uid);
       // The element goes before the cgroup: nft resolves the path when deleting by key.
-      await this.#batch.run([`delete element ip ${this.table} pod_mark { "${this.cgroups.nftPath(uid)}" }`, `delete element ip ${this.table} mark_source { ${ipv4AsMark(ip)} }`]).catch((err: unknown) => this.#log.warn({ err, uid }, 'cannot unmap the pod cgroup'));
+      await this.#batch.run([`delete element ip ${this.table} pod_mark { "${this.#cgroups.nftPath(uid)}" }`, `delete element ip ${this.table} mark_source { ${ipv4AsMark(ip)} }`]).catch((err: unknown) => this.#log.warn({ err, uid }, 'cannot unmap the pod cgroup'));
     }
-    await this.cgroups.remove(uid);
+    await this.#cgroups.remove(uid);
   }
 
   async stop(): Promise<void> {
     await runNft(`delete table ip ${this.table}\n`).catch(() => undefined);
-    await this.cgroups.sweep(new Set());
-    await this.cgroups.removeRoot();
+    await this.#cgroups.removeAll();
+    await this.#cgroups.removeRoot();
   }
 }
 
