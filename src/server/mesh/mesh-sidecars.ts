@@ -19,14 +19,13 @@ import type { WorkloadPeer } from '../../dataplane/request-record.ts';
 import { ListeningPortsWatcher } from '../../dataplane/sidecar/listening-ports.ts';
 import { SidecarProxy } from '../../dataplane/sidecar/sidecar-proxy.ts';
 import type { EventRecorder } from '../../runtime/events/recorder.ts';
-import { innerAddressOf } from '../../runtime/network/inner-address.ts';
+import { innerAddressOf, isMeshedPod } from '../../runtime/network/inner-address.ts';
 import type { Logger } from '../../util/log.ts';
 import { PodProxies, type ProxyInstance } from './pod-proxies.ts';
 import { ProblemReporter } from './problem-reporter.ts';
 import { configVersionOf } from './proxy-sync.ts';
 import { serviceAccountOf, type MeshView } from './mesh-view.ts';
 
-const SIDECAR_STATUS = 'sidecar.istio.io/status';
 /** How often the app's listening sockets are looked for (what iptables would capture without asking). */
 const LISTEN_POLL_MS = 1_000;
 
@@ -51,10 +50,6 @@ class MeshedPodProxy {
 
 interface Instance extends ProxyInstance<MeshedPodProxy> {
   appAddress: string;
-}
-
-export function isMeshedPod(pod: Pod): boolean {
-  return pod.metadata.annotations?.[SIDECAR_STATUS] !== undefined;
 }
 
 export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
