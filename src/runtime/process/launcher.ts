@@ -79,17 +79,19 @@ export class ProcessLauncher {
     if (spec.program.kind === 'builtin' && !spec.netns && !spec.stdin && spec.isolation !== 'process' && this.#opts.imageHosts) {
       return this.#opts.imageHosts.start(spec.program.program, spec.program.args, env);
     }
+    // From here on the container gets a process of its own, which is its pod's (made before a
+    // zygote is taken, so a cgroup that cannot be made leaves no zygote behind).
+    const cgroupProcs = spec.podCgroup ? await cgroupOf(spec.podCgroup) : undefined;
     if (spec.program.kind === 'builtin' && !spec.netns && this.#opts.zygotes) {
       const zygote = await this.#opts.zygotes.take();
       // A warm zygote runs nothing of the container until specialised: it joins first.
-      if (spec.podCgroup) await joinCgroup(await cgroupOf(spec.podCgroup), zygote.child);
+      if (cgroupProcs) await joinCgroup(cgroupProcs, zygote.child);
       zygote.specialise({ entry: this.#opts.programs.images[spec.program.program], args: spec.program.args, env, cwd: spec.cwd, title: spec.title });
       return wrap(zygote.child, spec.stdin);
     }
     let argv: string[];
     if (spec.program.kind === 'builtin') argv = [process.execPath, this.#opts.programs.images[spec.program.program], ...spec.program.args];
     else argv = [await resolveExecutable(spec.program.argv[0] ?? '', env.PATH ?? '', spec.cwd), ...spec.program.argv.slice(1)];
-    const cgroupProcs = spec.podCgroup ? await cgroupOf(spec.podCgroup) : undefined;
     const wrapped = spec.netns !== undefined || spec.resolvConf !== undefined || cgroupProcs !== undefined;
     if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
     else if (spec.resolvConf) argv = withResolvConf(spec.program.kind === 'host' ? [...spec.program.argv] : argv, spec.resolvConf);
