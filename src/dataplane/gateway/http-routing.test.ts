@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RequestHead } from '../http1/index.ts';
 import type { ForwardDecision, LocalReplyDecision } from '../http1/index.ts';
+import { endpointForTry } from '../http1/index.ts';
 import type { Cluster, RouteConfiguration } from '../config/model.ts';
 import { gatewayHttpHandler, headerRecord } from './http-routing.ts';
 import { cluster, forwardTo, route } from './test-config.ts';
@@ -35,7 +36,7 @@ describe('gatewayHttpHandler', () => {
     assert.equal(d.kind, 'forward');
     assert.equal(d.timeoutMs, 1500);
     assert.deepEqual(d.retry, { attempts: 3, retryOn: ['5xx', 'connect-failure'], perTryTimeoutMs: 500 });
-    const pick = d.upstream as (n: number) => { host: string; port: number } | undefined;
+    const pick = (n: number) => endpointForTry(d.upstream, n);
     assert.deepEqual([pick(0), pick(1), pick(2)].map((e) => e?.host), ['127.0.0.5', '127.0.0.6', '127.0.0.5']);
     assert.equal(d.record?.upstreamCluster, 'outbound|80||a.default.svc.cluster.local');
     assert.equal(d.record?.destinationServiceName, 'a');
@@ -50,7 +51,7 @@ describe('gatewayHttpHandler', () => {
     const n = await handler(head('/', 'nobody.example.com'), plain) as LocalReplyDecision;
     assert.deepEqual([n.status, n.flags, n.details], [404, ['NR'], 'route_not_found']);
     const e = await handler(head('/empty', 'a.example.com'), plain) as ForwardDecision;
-    assert.equal((e.upstream as (n: number) => unknown)(0), undefined);
+    assert.equal(endpointForTry(e.upstream, 0), undefined);
   });
 
   it('sends plain requests for an httpsRedirect host to https', async () => {
@@ -108,11 +109,11 @@ describe('TLS origination', () => {
     const meshed = { ...cluster('m.default.svc.cluster.local', 80, [{ address: '127.0.0.5', port: 8080 }]), tls: { mode: 'ISTIO_MUTUAL' as const, auto: true, subjectAltNames: [] } };
     const config: RouteConfiguration = { name: 'r', virtualHosts: [{ name: 'e', domains: ['ext.example'], routes: [route(forwardTo(ext))] }, { name: 'm', domains: ['m.example'], routes: [route(forwardTo(meshed))] }] };
     const handler = gatewayHttpHandler({ serverPort: 80, state: () => ({ routeConfig: config, clusters: new Map<string, Cluster>([[ext.name, ext], [meshed.name, meshed]]) }) });
-    const pick = async (host: string) => ((await handler(head('/', host), plain)) as ForwardDecision).upstream as (n: number) => { tls?: { servername?: string }; tlsKey?: string } | undefined;
-    const e = (await pick('ext.example'))(0);
+    const pick = async (host: string) => endpointForTry(((await handler(head('/', host), plain)) as ForwardDecision).upstream, 0);
+    const e = await pick('ext.example');
     assert.equal(e?.tls?.servername, 'api.example.org');
     assert.match(e?.tlsKey ?? '', /^simple\|api\.example\.org/);
-    assert.equal((await pick('m.example'))(0)?.tls, undefined);
+    assert.equal((await pick('m.example'))?.tls, undefined);
   });
 });
 

@@ -9,18 +9,18 @@
  * apply to the gateway decide first (403 `RBAC: access denied`), as Envoy's RBAC filter does.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DownstreamInfo, Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision } from '../http1/index.ts';
-import { EndpointPicker } from './load-balancer.ts';
+import type { DownstreamInfo, ForwardDecision, Http1Handler, RetryOn, RetryPolicy as EngineRetry, RouteDecision, TryPicker, UpstreamEndpoint } from '../http1/index.ts';
+import { EndpointPicker, type PickContext } from './load-balancer.ts';
 import type { OutlierTracker } from './outlier-detection.ts';
 import { ENVOY_REPLIES } from '../http1/index.ts';
 import type { RequestHead } from '../http1/index.ts';
-import type { RequestRecord } from '../request-record.ts';
+import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
 import { applyCors } from './cors.ts';
 import { sendMirror } from './mirror.ts';
 import { upstreamTls } from './upstream-tls.ts';
 import type { MeshIdentity } from './tls-options.ts';
 import { endpointPeerOf } from './peers.ts';
-import type { Cluster, CompiledRoute, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration } from '../config/model.ts';
+import type { Cluster, CompiledRoute, Endpoint, HeaderMutation, RetryPolicy, RouteAction, RouteConfiguration, WeightedCluster } from '../config/model.ts';
 import { pickCluster, rewritePath, selectRoute } from '../config/route-selection.ts';
 import { authorize, RBAC_DENIED_BODY, RBAC_DENIED_STATUS, type AuthzWorkload } from '../config/authorization.ts';
 import type { AuthorizationPolicy } from '../config/istio-specs.ts';
@@ -99,7 +99,7 @@ function redirectDecision(action: Extract<RouteAction, { type: 'redirect' }>, he
 export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
   const picker = new EndpointPicker();
   const random = opts.random ?? Math.random;
-  return async (head, downstream) => {
+  return (head, downstream) => {
     const { routeConfig, clusters, authz, outliers, mesh, localAddress } = opts.state();
     const headers = headerRecord(head.headers);
     if (authz && authz.policies.length > 0) {
@@ -131,12 +131,12 @@ export function gatewayHttpHandler(opts: RoutingOptions): Http1Handler {
 
 interface Upstreams { clusters: ReadonlyMap<string, Cluster>; picker: EndpointPicker; random: () => number; outliers?: OutlierTracker; mesh?: MeshIdentity; localAddress?: string }
 
-async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, up: Upstreams): Promise<RouteDecision> {
-  const { clusters, picker, random, outliers, mesh, localAddress } = up;
-  const secure = downstream.secure;
+/** Synchronous unless a fault delay applies (then the decision comes after the delay). */
+function decide(route: CompiledRoute, head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, up: Upstreams): RouteDecision | Promise<RouteDecision> {
+  const { random } = up;
   const action = route.action;
   const routeName = route.name ?? `${route.origin.virtualService}.${route.origin.ruleIndex}`;
-  if (action.type === 'redirect') return redirectDecision(action, head, secure);
+  if (action.type === 'redirect') return redirectDecision(action, head, downstream.secure);
   if (action.type === 'direct-response') return { kind: 'reply', status: action.status, ...(action.body !== undefined ? { body: action.body } : {}), details: 'direct_response', record: { routeName } };
   // Envoy's filter order: CORS, then fault, then the router.
   const cors = applyCors(action.cors, head.method, headers);
@@ -145,7 +145,76 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   if (fault?.abort?.httpStatus !== undefined && random() * 100 < fault.abort.percentage) {
     return { kind: 'reply', status: fault.abort.httpStatus, body: 'fault filter abort', flags: ['FI'], details: 'fault_filter_abort', record: { routeName } };
   }
-  if (fault?.delay && random() * 100 < fault.delay.percentage) await sleep(fault.delay.fixedDelayMs);
+  if (fault?.delay && random() * 100 < fault.delay.percentage) {
+    return sleep(fault.delay.fixedDelayMs).then(() => forward(route, action, routeName, cors, head, headers, downstream, up));
+  }
+  return forward(route, action, routeName, cors, head, headers, downstream, up);
+}
+
+/**
+ * What one weighted target of a route needs per request, worked out once: the compiled
+ * configuration is replaced, never mutated, on a new apply, so the objects are the keys.
+ */
+interface TargetPlan {
+  route: CompiledRoute;
+  req: { set: [string, string][]; remove: string[] };
+  res: { set: [string, string][]; remove: string[] };
+  retry: EngineRetry | undefined;
+}
+
+const targetPlans = new WeakMap<WeightedCluster, TargetPlan>();
+
+function planOf(route: CompiledRoute, target: WeightedCluster, retries: RetryPolicy): TargetPlan {
+  let plan = targetPlans.get(target);
+  if (plan?.route !== route) {
+    plan = { route, req: mutations(route.requestHeaders, target.requestHeaders), res: mutations(route.responseHeaders, target.responseHeaders), retry: engineRetry(retries) };
+    targetPlans.set(target, plan);
+  }
+  return plan;
+}
+
+/** Upstream endpoints (and their pool keys' inputs) per cluster endpoint, for the mesh identity and source address in force. */
+interface EndpointEntry { cluster: Cluster; mesh: MeshIdentity | undefined; localAddress: string | undefined; upstream: UpstreamEndpoint; peer: WorkloadPeer }
+const upstreamEndpoints = new WeakMap<Endpoint, EndpointEntry>();
+
+function upstreamOf(cluster: Cluster, e: Endpoint, mesh: MeshIdentity | undefined, localAddress: string | undefined): EndpointEntry {
+  let entry = upstreamEndpoints.get(e);
+  if (entry?.cluster !== cluster || entry.mesh !== mesh || entry.localAddress !== localAddress) {
+    // Per endpoint: auto mTLS reaches sidecar'd endpoints over mTLS and the others in plaintext.
+    const upstream: UpstreamEndpoint = { host: e.address, port: e.port, ...(localAddress ? { localAddress } : {}), ...(upstreamTls(cluster, e, mesh) ?? {}) };
+    entry = { cluster, mesh, localAddress, upstream, peer: endpointPeerOf(e) };
+    upstreamEndpoints.set(e, entry);
+  }
+  return entry;
+}
+
+/** The engine's endpoint choice for one request: each try asks again, so a retry may move to another endpoint. */
+class ClusterChoice implements TryPicker {
+  constructor(
+    private readonly cluster: Cluster | undefined,
+    private readonly ctx: PickContext,
+    private readonly up: Upstreams,
+    private readonly record: Partial<RequestRecord>,
+  ) {}
+
+  pick(attempt: number): UpstreamEndpoint | undefined {
+    const { cluster, up } = this;
+    if (!cluster) return undefined;
+    const outliers = up.outliers;
+    const e = up.picker.pick(cluster, this.ctx, attempt, outliers && cluster.outlierDetection ? (ep) => outliers.isEjected(cluster, `${ep.address}:${ep.port}`) : undefined);
+    if (!e) return undefined;
+    const entry = upstreamOf(cluster, e, up.mesh, up.localAddress);
+    // The engine reads the record when the request ends: it names the endpoint's workload.
+    this.record.destination = entry.peer;
+    return entry.upstream;
+  }
+}
+
+function forward(
+  route: CompiledRoute, action: Extract<RouteAction, { type: 'forward' }>, routeName: string, cors: ReturnType<typeof applyCors>,
+  head: RequestHead, headers: Readonly<Record<string, string>>, downstream: DownstreamInfo, up: Upstreams,
+): RouteDecision {
+  const { clusters, picker, random } = up;
   const target = pickCluster(action.clusters, random());
   if (!target) return { kind: 'reply', status: ENVOY_REPLIES.noRoute.status, flags: ['NR'], details: ENVOY_REPLIES.noRoute.details };
   const cluster = clusters.get(target.cluster);
@@ -153,39 +222,28 @@ async function decide(route: CompiledRoute, head: RequestHead, headers: Readonly
   const record: Partial<RequestRecord> = {
     routeName, upstreamCluster: target.cluster, destinationService: target.host,
     destinationServiceName: dot > 0 ? target.host.slice(0, dot) : target.host,
-    ...(cluster?.source.kind === 'Service' ? { destinationServiceNamespace: cluster.source.namespace } : {}),
   };
-  const req = mutations(route.requestHeaders, target.requestHeaders);
-  const res = mutations(route.responseHeaders, target.responseHeaders);
-  if (cors.kind === 'actual') res.set.push(...cors.responseHeaders);
+  if (cluster?.source.kind === 'Service') record.destinationServiceNamespace = cluster.source.namespace;
+  const plan = planOf(route, target, action.retries);
+  const { req } = plan;
+  let res = plan.res;
+  if (cors.kind === 'actual') res = { set: [...res.set, ...cors.responseHeaders], remove: res.remove };
   const path = rewritePath(head.path, action);
-  const retry = engineRetry(action.retries);
-  const from = localAddress ? { localAddress } : {};
+  const ctx: PickContext = { headers, path: head.path, clientIp: downstream.remoteAddress, random };
   for (const m of action.mirrors) {
     const mirrorCluster = clusters.get(m.cluster);
     if (!mirrorCluster || random() * 100 >= m.percentage) continue;
-    const e = picker.pick(mirrorCluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random });
+    const e = picker.pick(mirrorCluster, ctx);
     if (e) sendMirror(head, path, { host: e.address, port: e.port });
   }
-  return {
-    kind: 'forward',
-    upstream: (attempt) => {
-      const ejected = outliers && cluster ? (ep: { address: string; port: number }) => outliers.isEjected(cluster, `${ep.address}:${ep.port}`) : undefined;
-      const e = cluster && picker.pick(cluster, { headers, path: head.path, clientIp: downstream.remoteAddress, random }, attempt, ejected);
-      if (!e) return undefined;
-      // The engine reads the record when the request ends: it names the endpoint's workload.
-      record.destination = endpointPeerOf(e);
-      // Per endpoint: auto mTLS reaches sidecar'd endpoints over mTLS and the others in plaintext.
-      return { host: e.address, port: e.port, ...from, ...(upstreamTls(cluster, e, mesh) ?? {}) };
-    },
-    ...(path !== head.path ? { path } : {}),
-    ...(action.rewrite?.authority ? { authority: action.rewrite.authority } : {}),
-    ...(req.set.length > 0 ? { setRequestHeaders: req.set } : {}),
-    ...(req.remove.length > 0 ? { removeRequestHeaders: req.remove } : {}),
-    ...(res.set.length > 0 ? { setResponseHeaders: res.set } : {}),
-    ...(res.remove.length > 0 ? { removeResponseHeaders: res.remove } : {}),
-    ...(action.timeoutMs ? { timeoutMs: action.timeoutMs } : {}),
-    ...(retry ? { retry } : {}),
-    record,
-  };
+  const decision: ForwardDecision = { kind: 'forward', upstream: new ClusterChoice(cluster, ctx, up, record), record };
+  if (path !== head.path) decision.path = path;
+  if (action.rewrite?.authority) decision.authority = action.rewrite.authority;
+  if (req.set.length > 0) decision.setRequestHeaders = req.set;
+  if (req.remove.length > 0) decision.removeRequestHeaders = req.remove;
+  if (res.set.length > 0) decision.setResponseHeaders = res.set;
+  if (res.remove.length > 0) decision.removeResponseHeaders = res.remove;
+  if (action.timeoutMs) decision.timeoutMs = action.timeoutMs;
+  if (plan.retry) decision.retry = plan.retry;
+  return decision;
 }

@@ -111,10 +111,11 @@ export class Http1Connection implements ExchangeHost {
         return;
       }
       if (skip > 0) buf = this.#pending = buf.subarray(skip);
-      if (!this.#headTimer) this.#headTimer = setTimeout(() => this.#onHeadTimeout(), this.options.requestHeadersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
       const end = buf.indexOf(HEAD_END);
       if (end < 0 || end + 4 > this.#limits.maxHeadBytes) {
         if (end >= 0 || buf.length > this.#limits.maxHeadBytes) this.#protocolError(new HeadError(431, 'http1.headers_too_large'));
+        // The head timeout runs from its first byte; a head that arrives whole never needs the timer.
+        else this.#headTimer ??= setTimeout(() => this.#onHeadTimeout(), this.options.requestHeadersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
         return;
       }
       let head;
@@ -124,8 +125,10 @@ export class Http1Connection implements ExchangeHost {
         if (e instanceof HeadError) return this.#protocolError(e);
         throw e;
       }
-      clearTimeout(this.#headTimer);
-      this.#headTimer = undefined;
+      if (this.#headTimer) {
+        clearTimeout(this.#headTimer);
+        this.#headTimer = undefined;
+      }
       const rest = end + 4 < buf.length ? buf.subarray(end + 4) : undefined;
       this.#pending = undefined;
       const ex = new Exchange(this, head);
@@ -142,7 +145,7 @@ export class Http1Connection implements ExchangeHost {
           if (stop < rest.length) this.#pending = rest.subarray(stop);
         } else this.#pending = rest;
       }
-      ex.start().catch(() => this.destroy()); // a bug in one exchange costs its connection, never the process
+      ex.start();
     }
   }
 

@@ -14,13 +14,16 @@ import { RequestBody } from './request-body.ts';
 import { ResponseReader, type ResponseEvents } from './response-reader.ts';
 import type { ResponseHead } from './response-head.ts';
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamEndpoint, type UpstreamUser } from './upstream-pool.ts';
-import type { ForwardDecision, RouteDecision } from './types.ts';
+import { endpointForTry, type ForwardDecision, type RouteDecision } from './types.ts';
 import { shouldRetryFailure, shouldRetryStatus, retryBackoffMs } from './retry.ts';
 import type { ExchangeHost } from './exchange-host.ts';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** Request bytes queued while no upstream can take them before the client is paused. */
 const QUEUE_HIGH_WATER = 64 * 1024;
+/** Body bytes up to this size are copied behind the response head so both go in one write. */
+const JOIN_BODY_BYTES = 16 * 1024;
+const HANDLER_ERROR: RouteDecision = { kind: 'reply', status: 500, body: '', details: 'handler_error' };
 
 export class Exchange implements UpstreamUser, ResponseEvents {
   readonly startTime = Date.now();
@@ -94,13 +97,27 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   // ── routing ───────────────────────────────────────────────────────────────────────
 
-  async start(): Promise<void> {
-    let decision: RouteDecision;
+  /** Asks the handler and acts on its decision: at once when it answers synchronously (the common case), else when its promise settles. */
+  start(): void {
+    let decision: RouteDecision | Promise<RouteDecision>;
     try {
-      decision = await this.#host.options.handler(this.head, this.#host.downstream);
+      decision = this.#host.options.handler(this.head, this.#host.downstream);
     } catch {
-      decision = { kind: 'reply', status: 500, body: '', details: 'handler_error' };
+      decision = HANDLER_ERROR;
     }
+    if (decision instanceof Promise) decision.then((d) => this.#act(d), () => this.#act(HANDLER_ERROR));
+    else this.#act(decision);
+  }
+
+  #act(decision: RouteDecision): void {
+    try {
+      this.#decided(decision);
+    } catch {
+      this.#host.destroy(); // a bug in one exchange costs its connection, never the process
+    }
+  }
+
+  #decided(decision: RouteDecision): void {
     if (this.finished) return; // the client went away while the handler thought
     if (decision.kind === 'reply') {
       if (decision.flags) this.#flags.push(...decision.flags);
@@ -133,7 +150,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     const d = this.#decision!;
     let endpoint: UpstreamEndpoint | undefined;
     try {
-      endpoint = typeof d.upstream === 'function' ? d.upstream(this.#try) : d.upstream;
+      endpoint = endpointForTry(d.upstream, this.#try);
     } catch {
       endpoint = undefined; // a picker bug must not take the proxy down: treat it as no healthy host
     }
@@ -147,6 +164,8 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     const pool = this.#host.options.pool;
     // A try abandoned by its per-try timeout may still connect or fail later: only the latest try counts.
     const generation = ++this.#tryGeneration;
+    const idle = fresh ? undefined : pool.takeIdle(endpoint);
+    if (idle) return this.#onConnected(idle, generation);
     (fresh ? pool.acquireFresh(endpoint) : pool.acquire(endpoint)).then(
       (c) => this.#onConnected(c, generation),
       (e: unknown) => this.#onConnectFailed(e, generation),
@@ -208,11 +227,22 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
       return;
     }
-    // One writev for the response head and the body bytes that came with it.
-    const downstream = this.#host.socket;
-    downstream.cork();
     this.#reader!.push(chunk);
-    downstream.uncork();
+    // A head whose body did not come with it (or has none) goes out on its own.
+    this.#flushHeldHead();
+  }
+
+  /**
+   * The response head waits for the body bytes that arrived with it, so both leave in one
+   * write (one TLS record, one syscall: a small response costs one write, as in nginx).
+   */
+  #heldHead: Buffer | undefined;
+
+  #flushHeldHead(): boolean {
+    const head = this.#heldHead;
+    if (!head) return true;
+    this.#heldHead = undefined;
+    return this.#host.write(head);
   }
 
   onResponseHead(resp: ResponseHead, rest: Buffer | undefined): boolean {
@@ -243,17 +273,25 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       return false;
     }
     this.#closeDownstream = !this.head.keepAlive || this.#host.draining || resp.framing === 'close';
-    this.#host.write(buildDownstreamResponseHead(resp, this.#decision!, this.#serviceTimeMs, this.#closeDownstream));
+    this.#heldHead = buildDownstreamResponseHead(resp, this.#decision!, this.#serviceTimeMs, this.#closeDownstream);
     return true;
   }
 
   onResponseBody(chunk: Buffer, payloadBytes: number): void {
     this.#bytesSent += payloadBytes;
     if (this.head.method === 'HEAD') return;
-    if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
+    const head = this.#heldHead;
+    let out = chunk;
+    if (head) {
+      this.#heldHead = undefined;
+      if (chunk.length <= JOIN_BODY_BYTES) out = Buffer.concat([head, chunk], head.length + chunk.length);
+      else this.#host.write(head);
+    }
+    if (!this.#host.write(out)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
   }
 
   onResponseEnd(cleanEnd: boolean): void {
+    this.#flushHeldHead();
     const up = this.#up;
     this.#up = undefined;
     // A kept-alive upstream goes back to the pool only when both directions ended exactly on a boundary.
@@ -383,6 +421,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   /** Ends the exchange with a reset of the downstream connection (a response already started). */
   #abort(terminationDetails: string): void {
+    this.#flushHeldHead(); // what Envoy had streamed before the reset
     this.#terminationDetails = terminationDetails;
     this.#dropUpstream();
     this.#finish();

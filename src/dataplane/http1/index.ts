@@ -38,4 +38,5 @@ export { UpstreamPool, UpstreamConnectError, endpointKey, type UpstreamEndpoint,
 export { ENVOY_REPLIES, envoyReplyDecision, serializeLocalReply, SERVER_HEADER, type EnvoyReply } from './local-reply.ts';
 export { parseRequestHead, HeadError, DEFAULT_HEAD_LIMITS, type RequestHead, type HeadLimits, type BodyFraming } from './request-head.ts';
 export { tlsRecordFields, spiffeUriOf } from './tls-peer.ts';
-export type { Http1Handler, Http1Options, RouteDecision, ForwardDecision, LocalReplyDecision, RetryPolicy, RetryOn, EndpointPicker, DownstreamInfo } from './types.ts';
+export type { Http1Handler, Http1Options, RouteDecision, ForwardDecision, LocalReplyDecision, RetryPolicy, RetryOn, EndpointPicker, TryPicker, DownstreamInfo } from './types.ts';
+export { endpointForTry } from './types.ts';

@@ -24,9 +24,19 @@ export interface RetryPolicy {
  */
 export type EndpointPicker = (attempt: number) => UpstreamEndpoint | undefined;
 
+/** The same as an object (no closure per request). */
+export interface TryPicker {
+  pick(attempt: number): UpstreamEndpoint | undefined;
+}
+
+/** The endpoint for try `attempt` of a decision's `upstream`, whichever form it has. */
+export function endpointForTry(upstream: ForwardDecision['upstream'], attempt: number): UpstreamEndpoint | undefined {
+  return typeof upstream === 'function' ? upstream(attempt) : 'pick' in upstream ? upstream.pick(attempt) : upstream;
+}
+
 export interface ForwardDecision {
   kind: 'forward';
-  upstream: UpstreamEndpoint | EndpointPicker;
+  upstream: UpstreamEndpoint | EndpointPicker | TryPicker;
   /** Headers to set on the request (replacing any of the same name) and to remove. */
   setRequestHeaders?: readonly (readonly [string, string])[];
   removeRequestHeaders?: readonly string[];

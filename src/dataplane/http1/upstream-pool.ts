@@ -143,12 +143,18 @@ class EndpointPool {
     readonly opts: Required<UpstreamPoolOptions>,
   ) {}
 
-  acquire(): Promise<UpstreamConnection> {
+  takeIdle(): UpstreamConnection | undefined {
     while (this.idle.length > 0) {
       const c = this.idle.pop()!;
       if (c.closed || c.socket.destroyed) continue;
-      return Promise.resolve(c);
+      return c;
     }
+    return undefined;
+  }
+
+  acquire(): Promise<UpstreamConnection> {
+    const c = this.takeIdle();
+    if (c) return Promise.resolve(c);
     if (this.count < this.opts.maxConnectionsPerEndpoint) return this.dial();
     if (this.waiters.length >= this.opts.maxPendingPerEndpoint) return Promise.reject(new UpstreamConnectError('overflow'));
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -235,20 +241,31 @@ export class UpstreamPool {
     return this.#poolFor(endpoint).acquire();
   }
 
+  /** An idle kept-alive connection to `endpoint`, if one is ready now (no promise, no wait); else use `acquire`. */
+  takeIdle(endpoint: UpstreamEndpoint): UpstreamConnection | undefined {
+    return this.#poolFor(endpoint).takeIdle();
+  }
+
   /** Always dials a new connection: the one retry after a kept-alive connection turned out dead. */
   acquireFresh(endpoint: UpstreamEndpoint): Promise<UpstreamConnection> {
     return this.#poolFor(endpoint).dial();
   }
 
   #poolFor(endpoint: UpstreamEndpoint): EndpointPool {
+    let pool = this.#byObject.get(endpoint);
+    if (pool) return pool;
     const key = endpointKey(endpoint);
-    let pool = this.#pools.get(key);
+    pool = this.#pools.get(key);
     if (!pool) {
       pool = new EndpointPool(endpoint, this.#opts);
       this.#pools.set(key, pool);
     }
+    this.#byObject.set(endpoint, pool);
     return pool;
   }
+
+  /** Callers that keep their endpoint objects (the gateways do, per configuration) skip building the key per request; endpoints are never mutated. */
+  readonly #byObject = new WeakMap<UpstreamEndpoint, EndpointPool>();
 
   /** Open connections (idle or busy) per endpoint key. */
   connectionCounts(): Map<string, { open: number; idle: number }> {
