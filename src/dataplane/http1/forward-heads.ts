@@ -22,6 +22,15 @@ export interface ForwardedRequest {
 /** Names never forwarded as received on a request (Expect: the engine answers 100-continue itself). */
 const DROPPED_REQUEST = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'expect', 'upgrade', 'host', 'x-request-id', 'x-forwarded-proto', 'x-forwarded-for']);
 const DROPPED_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'server']);
+/** Lengths of those names: most header names have none of them, and skip lower-casing. */
+const lengthsOf = (names: Set<string>): Uint8Array => {
+  const out = new Uint8Array(64);
+  for (const n of names) out[n.length] = 1;
+  return out;
+};
+const DROPPED_REQUEST_LENGTHS = lengthsOf(DROPPED_REQUEST);
+const DROPPED_RESPONSE_LENGTHS = lengthsOf(DROPPED_RESPONSE);
+const mayBeDropped = (lengths: Uint8Array, name: string): boolean => name.length < 64 && lengths[name.length] === 1;
 
 export function buildUpstreamRequestHead(head: RequestHead, decision: ForwardDecision, downstream: DownstreamInfo, useRemoteAddress: boolean): ForwardedRequest {
   const remove = decision.removeRequestHeaders;
@@ -34,8 +43,13 @@ export function buildUpstreamRequestHead(head: RequestHead, decision: ForwardDec
   const h = head.headers;
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i]!;
+    const dropped = mayBeDropped(DROPPED_REQUEST_LENGTHS, name);
+    if (!dropped && !remove && !set) {
+      out += `${name}: ${h[i + 1]!}${CRLF}`;
+      continue;
+    }
     const lower = name.toLowerCase();
-    if (DROPPED_REQUEST.has(lower)) {
+    if (dropped && DROPPED_REQUEST.has(lower)) {
       if (lower === 'x-request-id') requestId ??= h[i + 1];
       else if (lower === 'x-forwarded-proto') forwardedProto ??= h[i + 1];
       else if (lower === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? h[i + 1] : `${forwardedFor},${h[i + 1]!}`;
@@ -75,8 +89,13 @@ export function buildDownstreamResponseHead(resp: ResponseHead, decision: Forwar
   const upgrade = resp.status === 101;
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i]!;
+    const dropped = mayBeDropped(DROPPED_RESPONSE_LENGTHS, name);
+    if (!dropped && !remove && !set) {
+      out += `${name}: ${h[i + 1]!}${CRLF}`;
+      continue;
+    }
     const lower = name.toLowerCase();
-    if (DROPPED_RESPONSE.has(lower) && !(upgrade && lower === 'connection')) continue;
+    if (dropped && DROPPED_RESPONSE.has(lower) && !(upgrade && lower === 'connection')) continue;
     if (remove && remove.some((r) => r.toLowerCase() === lower)) continue;
     if (set && set.some(([n]) => n.toLowerCase() === lower)) continue;
     out += `${name}: ${h[i + 1]!}${CRLF}`;

@@ -4,7 +4,7 @@
  * 304 carry none; chunked wins over Content-Length; neither means the body runs until the
  * upstream closes). A malformed head is an upstream protocol error (Envoy's 502 `UPE`).
  */
-import { BAD_FIELD_VALUE, TOKEN, listHasToken } from './wire.ts';
+import { BAD_FIELD_VALUE, hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
 
 export type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 
@@ -42,15 +42,22 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
   const stop = text.length - 2;
   while (pos < stop) {
     lineEnd = text.indexOf('\r\n', pos);
-    const line = text.slice(pos, lineEnd);
+    const colon = text.indexOf(':', pos);
+    if (colon <= pos || colon > lineEnd) throw new UpstreamProtocolError('bad header line');
+    if (!isTokenRange(text, pos, colon)) throw new UpstreamProtocolError('bad header name');
+    // The value without its surrounding whitespace (OWS: spaces and tabs).
+    let from = colon + 1;
+    let to = lineEnd;
+    while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+    if (hasBadFieldByte(text, from, to)) throw new UpstreamProtocolError('bad header value');
+    const name = text.slice(pos, colon);
+    const value = text.slice(from, to);
     pos = lineEnd + 2;
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new UpstreamProtocolError('bad header line');
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new UpstreamProtocolError('bad header name');
-    const value = line.slice(colon + 1).trim();
-    if (BAD_FIELD_VALUE.test(value)) throw new UpstreamProtocolError('bad header value');
     headers.push(name, value);
+    // Only names of the framing fields' lengths can be one of them: skip lower-casing the others.
+    const n = name.length;
+    if (n !== 14 && n !== 17 && n !== 10) continue;
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
       const first = value.split(',')[0]!.trim();

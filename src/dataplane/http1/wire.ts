@@ -15,6 +15,28 @@ export const BAD_FIELD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** request-target: visible ASCII only (no spaces, controls or raw non-ASCII bytes). */
 export const BAD_TARGET = /[^\x21-\x7e]/;
 
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+/** TOKEN's test over `text[start, end)` without slicing: the parsers' per-header check. */
+export function isTokenRange(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** BAD_FIELD_VALUE's test over `text[start, end)` without slicing. */
+export function hasBadFieldByte(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The value of the first header named `lowerName` (already lower-case), or undefined. */
 export function headerValue(headers: readonly string[], lowerName: string): string | undefined {
   for (let i = 0; i < headers.length; i += 2) {

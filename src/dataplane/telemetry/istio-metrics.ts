@@ -6,8 +6,8 @@
  * stats filter reports long connections.
  */
 import { Registry } from 'prom-client';
-import type { RequestRecord } from '../request-record.ts';
-import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, tcpLabelValues } from './labels.ts';
+import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
+import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, responseFlagsString, tcpLabelValues } from './labels.ts';
 import {
   LabelledCounter, LabelledHistogram, type CounterChild, type HistogramChild,
 } from './labelled-metrics.ts';
@@ -135,7 +135,26 @@ export class IstioMetrics {
     s.received.inc(Math.max(0, received));
   }
 
+  /**
+   * The label values are a function of the two peers and a few short fields; the peers are
+   * shared objects (the proxy's own workload, one per endpoint), never mutated, so they key
+   * by identity and only the short fields make a string: no 25-value join per request.
+   */
+  private readonly seriesByPeers = new WeakMap<WorkloadPeer, WeakMap<WorkloadPeer, Map<string, HttpSeries>>>();
+
   private httpSeriesFor(rec: RequestRecord): HttpSeries {
+    let byDestination = this.seriesByPeers.get(rec.source);
+    if (!byDestination) this.seriesByPeers.set(rec.source, (byDestination = new WeakMap()));
+    let byRest = byDestination.get(rec.destination);
+    if (!byRest) byDestination.set(rec.destination, (byRest = new Map()));
+    const flags = rec.responseFlags.length === 0 ? '-' : responseFlagsString(rec.responseFlags);
+    const rest = `${rec.responseCode ?? 0} ${flags} ${rec.reporter} ${rec.connectionSecurityPolicy} ${rec.requestProtocol ?? rec.protocol} ${rec.grpcResponseStatus ?? ''}\u0000${rec.destinationService ?? ''}\u0000${rec.destinationServiceName ?? ''}\u0000${rec.destinationServiceNamespace ?? ''}`;
+    let s = byRest.get(rest);
+    if (!s) byRest.set(rest, (s = this.httpSeriesByLabels(rec)));
+    return s;
+  }
+
+  private httpSeriesByLabels(rec: RequestRecord): HttpSeries {
     const values = httpLabelValues(rec);
     const key = seriesKey(values);
     let s = this.httpSeries.get(key);
