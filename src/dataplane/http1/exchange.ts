@@ -144,7 +144,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   }
 
   #decisionRecord: Partial<RequestRecord> | undefined;
-  #upstreamHead: Buffer | undefined;
+  #upstreamHead: string | undefined;
 
   #beginTry(fresh: boolean): void {
     const d = this.#decision!;
@@ -185,10 +185,15 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#upstreamLocal = up.local;
     this.#reader = new ResponseReader(this.head.method, this);
     this.#sentAt = performance.now();
-    up.socket.cork();
-    up.socket.write(this.#upstreamHead!);
-    for (const c of this.#body.takeQueued()) up.socket.write(c);
-    up.socket.uncork();
+    const queued = this.#body.takeQueued();
+    // A string goes to the socket without a Buffer of its own (Node writes latin1 straight into the stream).
+    if (queued.length === 0) up.socket.write(this.#upstreamHead!, 'latin1');
+    else {
+      up.socket.cork();
+      up.socket.write(this.#upstreamHead!, 'latin1');
+      for (const c of queued) up.socket.write(c);
+      up.socket.uncork();
+    }
     this.#host.resume();
   }
 

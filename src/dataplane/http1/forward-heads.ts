@@ -13,8 +13,8 @@ import { CRLF } from './wire.ts';
 import { SERVER_HEADER } from './local-reply.ts';
 
 export interface ForwardedRequest {
-  /** The head bytes for the upstream. */
-  head: Buffer;
+  /** The head for the upstream (latin1: one byte per character). */
+  head: string;
   requestId: string;
   forwardedFor: string | undefined;
 }
@@ -73,7 +73,7 @@ export function buildUpstreamRequestHead(head: RequestHead, decision: ForwardDec
   if (set) for (const [n, v] of set) out += `${n}: ${v}${CRLF}`;
   if (head.upgrade !== undefined) out += `connection: upgrade${CRLF}upgrade: ${upgradeHeader(head)}${CRLF}`;
   out += CRLF;
-  return { head: Buffer.from(out, 'latin1'), requestId, forwardedFor };
+  return { head: out, requestId, forwardedFor };
 }
 
 function upgradeHeader(head: RequestHead): string {
