@@ -9,7 +9,7 @@
  * A failure is a `HeadError` carrying the status Envoy answers with (400, 431, 426, 501)
  * and its `%RESPONSE_CODE_DETAILS%`; the connection is closed after that reply.
  */
-import { BAD_FIELD_VALUE, BAD_TARGET, TOKEN, listHasToken } from './wire.ts';
+import { BAD_TARGET, TOKEN, hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
 
 export type BodyFraming = 'none' | 'length' | 'chunked';
 
@@ -97,17 +97,21 @@ export function parseRequestHead(text: string, limits: HeadLimits = DEFAULT_HEAD
   const stop = text.length - 2;
   while (pos < stop) {
     lineEnd = text.indexOf('\r\n', pos);
-    const line = text.slice(pos, lineEnd);
-    pos = lineEnd + 2;
     if (++count > limits.maxHeaders) throw new HeadError(431, 'http1.too_many_headers');
-    const first = line.charCodeAt(0);
+    const first = text.charCodeAt(pos);
     if (first === 0x20 || first === 0x09) throw new HeadError(400, 'http1.codec_error'); // obs-fold
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new HeadError(400, 'http1.codec_error');
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new HeadError(400, 'http1.invalid_characters');
-    const value = line.slice(colon + 1).trim();
-    if (BAD_FIELD_VALUE.test(value)) throw new HeadError(400, 'http1.invalid_characters');
+    const colon = text.indexOf(':', pos);
+    if (colon <= pos || colon > lineEnd) throw new HeadError(400, 'http1.codec_error');
+    if (!isTokenRange(text, pos, colon)) throw new HeadError(400, 'http1.invalid_characters');
+    // The value without its surrounding whitespace (OWS: spaces and tabs).
+    let from = colon + 1;
+    let to = lineEnd;
+    while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+    if (hasBadFieldByte(text, from, to)) throw new HeadError(400, 'http1.invalid_characters');
+    const name = text.slice(pos, colon);
+    const value = text.slice(from, to);
+    pos = lineEnd + 2;
     headers.push(name, value);
     switch (name.length) {
       case 4:

@@ -4,7 +4,7 @@
  * 304 carry none; chunked wins over Content-Length; neither means the body runs until the
  * upstream closes). A malformed head is an upstream protocol error (Envoy's 502 `UPE`).
  */
-import { BAD_FIELD_VALUE, hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
+import { hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
 
 export type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 
@@ -26,13 +26,14 @@ export class UpstreamProtocolError extends Error {}
 /** Parses the head in `text` (latin1, ending in CRLFCRLF) of a response to `method`. */
 export function parseResponseHead(text: string, method: string): ResponseHead {
   let lineEnd = text.indexOf('\r\n');
-  const statusLine = text.slice(0, lineEnd);
-  const m = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/.exec(statusLine);
-  if (!m) throw new UpstreamProtocolError('bad status line');
-  const version = m[1] === '1' ? 'HTTP/1.1' : 'HTTP/1.0';
-  const status = Number(m[2]);
-  const reason = m[3] ?? '';
-  if (status < 100 || BAD_FIELD_VALUE.test(reason)) throw new UpstreamProtocolError('bad status line');
+  // `HTTP/1.x NNN[ reason]`, read by position.
+  if (lineEnd < 12 || !text.startsWith('HTTP/1.', 0) || text.charCodeAt(8) !== 0x20 || (lineEnd > 12 && text.charCodeAt(12) !== 0x20)) throw new UpstreamProtocolError('bad status line');
+  const minor = text.charCodeAt(7);
+  if (minor !== 0x30 && minor !== 0x31) throw new UpstreamProtocolError('bad status line');
+  const version = minor === 0x31 ? 'HTTP/1.1' : 'HTTP/1.0';
+  const status = digitAt(text, 9) * 100 + digitAt(text, 10) * 10 + digitAt(text, 11);
+  if (!(status >= 100) || hasBadFieldByte(text, 13, lineEnd)) throw new UpstreamProtocolError('bad status line');
+  const reason = lineEnd > 13 ? text.slice(13, lineEnd) : '';
 
   const headers: string[] = [];
   let contentLength = -1;
@@ -60,7 +61,7 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
     if (n !== 14 && n !== 17 && n !== 10) continue;
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
-      const first = value.split(',')[0]!.trim();
+      const first = isDigits(value) ? value : value.split(',')[0]!.trim();
       if (!/^[0-9]{1,15}$/.test(first)) throw new UpstreamProtocolError('bad content-length');
       const n = Number(first);
       if (contentLength >= 0 && contentLength !== n) throw new UpstreamProtocolError('differing content-length');
@@ -80,4 +81,19 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
     framing !== 'close' &&
     (version === 'HTTP/1.1' ? !(connection && listHasToken(connection, 'close')) : connection !== '' && listHasToken(connection, 'keep-alive'));
   return { status, reason, version, headers, framing, contentLength: framing === 'length' ? contentLength : 0, keepAlive };
+}
+
+/** The decimal digit at `i`, or NaN (which fails every comparison after it). */
+function digitAt(text: string, i: number): number {
+  const c = text.charCodeAt(i) - 0x30;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+function isDigits(value: string): boolean {
+  if (value.length === 0 || value.length > 15) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }

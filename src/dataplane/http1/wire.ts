@@ -48,6 +48,11 @@ export function headerValue(headers: readonly string[], lowerName: string): stri
 
 /** True when a comma-separated header value lists `token` (compared case-insensitively). */
 export function listHasToken(value: string, token: string): boolean {
+  if (value.indexOf(',') < 0) {
+    // One element (the usual case): compare it alone, without splitting.
+    const v = value.trim();
+    return v.length === token.length && v.toLowerCase() === token;
+  }
   const lower = value.toLowerCase();
   if (lower === token) return true;
   for (const part of lower.split(',')) if (part.trim() === token) return true;
