@@ -226,10 +226,11 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   // ── response ──────────────────────────────────────────────────────────────────────
 
+  /** `chunk` is a view of the pool's shared read buffer: what goes to the client is copied (or joined) first. */
   onUpstreamData(chunk: Buffer): void {
     if (this.#tunnel) {
       this.#bytesSent += chunk.length;
-      if (!this.#host.write(chunk)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
+      if (!this.#host.write(Buffer.from(chunk))) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
       return;
     }
     this.#reader!.push(chunk);
@@ -272,7 +273,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
       this.#host.write(buildDownstreamResponseHead(resp, this.#decision!, this.#serviceTimeMs, false));
       if (rest) {
         this.#bytesSent += rest.length;
-        this.#host.write(rest);
+        this.#host.write(Buffer.from(rest));
       }
       this.#host.startTunnel(this);
       return false;
@@ -286,11 +287,13 @@ export class Exchange implements UpstreamUser, ResponseEvents {
     this.#bytesSent += payloadBytes;
     if (this.head.method === 'HEAD') return;
     const head = this.#heldHead;
-    let out = chunk;
-    if (head) {
+    let out: Buffer;
+    if (head && chunk.length <= JOIN_BODY_BYTES) {
       this.#heldHead = undefined;
-      if (chunk.length <= JOIN_BODY_BYTES) out = Buffer.concat([head, chunk], head.length + chunk.length);
-      else this.#host.write(head);
+      out = Buffer.concat([head, chunk], head.length + chunk.length);
+    } else {
+      this.#flushHeldHead();
+      out = Buffer.from(chunk);
     }
     if (!this.#host.write(out)) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);
   }

@@ -10,6 +10,7 @@ import { HEAD_END } from './wire.ts';
 
 const MAX_RESPONSE_HEAD_BYTES = 60 * 1024;
 
+/** Chunks handed to the events are valid only during the call: whoever keeps or queues one copies it. */
 export interface ResponseEvents {
   /** The final head (or a 101). Return false to stop reading (retry, tunnel); `rest` is what followed the head. */
   onResponseHead(head: ResponseHead, rest: Buffer | undefined): boolean;
@@ -53,7 +54,7 @@ export class ResponseReader {
       const end = buf.indexOf(HEAD_END, start);
       if (end < 0) {
         if (buf.length - start > MAX_RESPONSE_HEAD_BYTES) this.#fail();
-        else this.#pending = buf.subarray(start);
+        else this.#pending = Buffer.from(buf.subarray(start)); // kept past this call: a copy (see onUpstreamData)
         return;
       }
       let head: ResponseHead;

@@ -55,6 +55,7 @@ export class UpstreamConnectError extends Error {
 
 /** Who receives a borrowed connection's events: the exchange using it. */
 export interface UpstreamUser {
+  /** `chunk` is valid only during the call (a view of the shared read buffer): copy what you keep. */
   onUpstreamData(chunk: Buffer): void;
   /** The upstream closed or failed; `error` when it was an error rather than a clean close. */
   onUpstreamClose(error: Error | undefined): void;
@@ -65,6 +66,13 @@ export function endpointKey(e: UpstreamEndpoint): string {
   if (e.unavailable !== undefined) return `${from}${e.host}:${e.port}|unavailable`;
   return e.tls ? `${from}${e.host}:${e.port}|tls|${e.tlsKey ?? e.tls.servername ?? ''}` : `${from}${e.host}:${e.port}`;
 }
+
+/**
+ * Every upstream connection reads into this one buffer (Node's `onread`): no Buffer is
+ * allocated per read, and reads run one at a time on this thread. A user of the bytes it is
+ * handed keeps nothing of them past the call — what it retains or queues it copies first.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export class UpstreamConnection {
   user: UpstreamUser | undefined;
@@ -83,16 +91,18 @@ export class UpstreamConnection {
     this.#pool = pool;
     this.remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     this.local = `${socket.localAddress ?? ''}:${socket.localPort ?? ''}`;
-    socket.on('data', (chunk: Buffer) => {
-      if (this.user) this.user.onUpstreamData(chunk);
-      else socket.destroy(); // bytes on an idle connection: the stream is out of step, never reuse it
-    });
     socket.on('timeout', () => {
       if (!this.user) socket.destroy();
       else this.timedOutWhileBusy = true;
     });
     socket.on('error', (err) => this.#closed(err));
     socket.on('close', () => this.#closed(undefined));
+  }
+
+  /** Bytes read (a view of the shared read buffer: see `READ_BUFFER`). */
+  onBytes(chunk: Buffer): void {
+    if (this.user) this.user.onUpstreamData(chunk);
+    else this.socket.destroy(); // bytes on an idle connection: the stream is out of step, never reuse it
   }
 
   /** `ip:port` of the upstream as Envoy prints %UPSTREAM_HOST%, and of our end (read once: each read is a syscall). */
@@ -166,8 +176,20 @@ class EndpointPool {
     return new Promise((resolve, reject) => {
       const e = this.endpoint;
       const from = e.localAddress ? { localAddress: e.localAddress } : {};
+      let connection: UpstreamConnection | undefined;
+      // Bytes before the request was even sent: the stream is out of step from the start.
+      const onread = {
+        buffer: READ_BUFFER,
+        callback: (n: number): boolean => {
+          if (connection) connection.onBytes(READ_BUFFER.subarray(0, n));
+          else socket.destroy();
+          return true; // keep reading: back-pressure pauses the socket itself (pause() stops reads in this mode too)
+        },
+      };
       // Resume the last TLS session to this endpoint: a resumed handshake costs a fraction of a full one.
-      const socket = e.tls ? tlsConnect({ ...e.tls, ...from, host: e.host, port: e.port, session: this.tlsSession }) : netConnect({ ...from, host: e.host, port: e.port });
+      // tls.connect takes `onread` as net.connect does (Node's docs list it; @types/node does not).
+      const tlsOptions: ConnectionOptions & { onread?: typeof onread } = { ...e.tls, ...from, host: e.host, port: e.port, session: this.tlsSession, onread };
+      const socket = e.tls ? tlsConnect(tlsOptions) : netConnect({ ...from, host: e.host, port: e.port, onread });
       if (e.tls) socket.on('session', (session: Buffer) => (this.tlsSession = session));
       socket.setNoDelay(true);
       let settled = false;
@@ -190,7 +212,8 @@ class EndpointPool {
         // The idle timer stays armed for the connection's life (re-arming it per request costs a timer insert);
         // it only acts when the connection sits idle in the pool.
         socket.setTimeout(this.opts.idleTimeoutMs);
-        resolve(new UpstreamConnection(socket, this));
+        connection = new UpstreamConnection(socket, this);
+        resolve(connection);
       });
     });
   }
