@@ -30,7 +30,8 @@ export interface ValidationResult {
   unknownFields: string[];
 }
 
-function checkValues(obj: unknown, schema: JSONSchemaProps): FieldError[] {
+/** The schema's value checks on `obj` as it is (no pruning, no defaults, no copy). */
+export function checkValues(obj: unknown, schema: JSONSchemaProps): FieldError[] {
   return [...validateValues(obj, schema), ...validateEmbeddedResources(obj, schema), ...validateListTypes(obj, schema)];
 }
 

@@ -15,7 +15,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/val
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
-import { admitAgainstSchema } from '../../api/schema/validate.ts';
+import { admitAgainstSchema, checkValues } from '../../api/schema/validate.ts';
 import type { Client } from '../../client/types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
@@ -116,8 +116,11 @@ export class KindAdmission implements Admission {
     const rules = { namespaced: def.scope === 'Namespaced', validateName: NAME_VALIDATORS[def.nameRule ?? 'dns1123-subdomain'] };
     if (opts.old) errors.push(...validateObjectMetaUpdate({ ...obj.metadata, resourceVersion: opts.old.metadata.resourceVersion ?? '0' }, opts.old.metadata));
     else errors.push(...validateObjectMeta(obj.metadata, rules));
-    // Re-validate after kind defaults and plugins changed the object.
-    const finalSchema = admitAgainstSchema(structuredClone(obj) as Record<string, unknown>, version.schema, { fieldValidation: 'Ignore' });
+    // Re-validate after kind defaults and plugins changed the object. Most writes come out clean
+    // as they are; only then is the full pass (on a copy: prune, defaults, check) skipped.
+    const finalSchema = checkValues(obj as Record<string, unknown>, version.schema).length === 0
+      ? { errors: [] }
+      : admitAgainstSchema(structuredClone(obj) as Record<string, unknown>, version.schema, { fieldValidation: 'Ignore' });
     // Warnings go out even when the write is then denied, as webhook warnings do.
     ctx.warnings.push(...(def.warnings?.(obj, vctx) ?? []));
     if (runsWithSchemaErrors(def, finalSchema.errors)) {

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../../../api/object.ts';
 import { capUpdateManagers, decodeManagedFields, encodeManagedFields, type Managers } from './managers.ts';
-import { withManagedFields, withoutManagedFields } from './object-fields.ts';
+import { viewWithoutManagedFields, withManagedFields } from './object-fields.ts';
 import { managerName, ownershipContext, recordUpdate, type FieldManagerOptions } from './record.ts';
 
 export interface UpdateManagedFieldsOptions extends FieldManagerOptions {
@@ -22,9 +22,10 @@ export interface UpdateManagedFieldsOptions extends FieldManagerOptions {
 export function updateManagedFields(old: KubeObject | undefined, updated: KubeObject, opts: UpdateManagedFieldsOptions): KubeObject {
   const ctx = ownershipContext(opts);
   let managers = startingManagers(old, updated, opts.subresource !== undefined && opts.subresource !== '');
-  const after = withoutManagedFields(updated);
+  // Views, not copies: recording ownership only reads them.
+  const after = viewWithoutManagedFields(updated);
   if (managers.size === 0 && old?.metadata?.uid) return withManagedFields(after, undefined);
-  managers = recordUpdate(old ? withoutManagedFields(old) : undefined, after, managers, {
+  managers = recordUpdate(old ? viewWithoutManagedFields(old) : undefined, after, managers, {
     manager: managerName(opts.manager), apiVersion: opts.apiVersion, time: opts.now,
     ...(opts.subresource ? { subresource: opts.subresource } : {}),
   }, ctx);
