@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { kubeHttpFor, type KubeHttp } from '../test/support/kube-http.ts';
 import { kubectlFor } from '../test/support/kubectl.ts';
 import { processTreeRssBytes } from './process-memory.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 import { percentile } from './stats.ts';
 
 export interface StartLatency {
@@ -23,6 +24,8 @@ export interface StartLatency {
   max: number;
   /** The part after the pod object exists: from its first watch event to Ready. */
   fromCreated: { p50: number; p95: number };
+  /** CPU the skiff process spent from the apply until every pod was Ready, per pod (steadier than latency on a shared machine). */
+  cpuMsPerPod?: number;
 }
 
 export interface PodStartResults {
@@ -56,9 +59,9 @@ export async function measurePodStarts(kubeconfig: string, skiffPid: number, pro
     results.single = summary(singles);
     const baseline = await processTreeRssBytes(skiffPid);
     progress('pod start: 20 replicas');
-    results.twenty = summary(await deployAndWait(kubectl, http, 'twenty', 20));
+    results.twenty = await withCpuPerPod(skiffPid, 20, async () => summary(await deployAndWait(kubectl, http, 'twenty', 20)));
     progress('pod start: 100 replicas');
-    results.hundred = summary(await deployAndWait(kubectl, http, 'hundred', 100));
+    results.hundred = await withCpuPerPod(skiffPid, 100, async () => summary(await deployAndWait(kubectl, http, 'hundred', 100)));
     // 100 + 20 + the singles are running now; the baseline already held the singles.
     results.memoryPerPodBytes = ((await processTreeRssBytes(skiffPid)) - baseline) / 120;
     progress('pod start: peer, a fresh node process per pod');
@@ -70,6 +73,13 @@ export async function measurePodStarts(kubeconfig: string, skiffPid: number, pro
   } finally {
     await http.close();
   }
+}
+
+async function withCpuPerPod(pid: number, pods: number, run: () => Promise<StartLatency>): Promise<StartLatency> {
+  const before = processCpuSeconds(pid);
+  const latency = await run();
+  const after = processCpuSeconds(pid);
+  return before === undefined || after === undefined ? latency : { ...latency, cpuMsPerPod: ((after - before) * 1000) / pods };
 }
 
 interface PodTimes {
