@@ -30,6 +30,9 @@ import { ProcessLauncher } from './process/launcher.ts';
 import { killMarkedProcesses, RUNTIME_ID_ENV } from './process/proc.ts';
 import { startWatchdog } from './process/watchdog.ts';
 import { ImageHostPool } from './process/image-hosts.ts';
+
+/** The kubelet's Event client rate limit (its eventRecordQPS and eventBurst defaults). */
+const KUBELET_EVENT_RATE = { qps: 50, burst: 100 };
 import { ZygotePool } from './process/zygote-pool.ts';
 
 export interface RuntimeOptions {
@@ -144,7 +147,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
     await node.start();
     cleanups.push(() => node.stop());
 
-    const events = new EventRecorder(opts.client, { component: 'kubelet', host: nodeName }, log);
+    // The kubelet's Event client defaults: eventRecordQPS 50, eventBurst 100.
+    const events = new EventRecorder(opts.client, { component: 'kubelet', host: nodeName }, log, undefined, KUBELET_EVENT_RATE);
     cleanups.push(() => events.flush());
     const ctx: RuntimeContext = {
       client: opts.client,

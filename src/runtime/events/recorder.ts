@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/object.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import type { Client } from '../../client/types.ts';
 import type { Logger } from '../../util/log.ts';
+import { TokenBucket } from '../../util/token-bucket.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -56,11 +57,16 @@ export class EventRecorder {
   /** Starts at a random point so two recorders never name an event alike. */
   #sequence = Math.floor(Math.random() * 1_000_000);
 
-  constructor(client: Client, source: EventSource, log: Logger, now: () => Date = () => new Date()) {
+  /** Client-side rate limit on the Event writes (the kubelet's eventRecordQPS / eventBurst); none when absent. */
+  readonly #limit: TokenBucket | undefined;
+  #flushing = 0;
+
+  constructor(client: Client, source: EventSource, log: Logger, now: () => Date = () => new Date(), rateLimit?: { qps: number; burst: number }) {
     this.#client = client;
     this.#source = source;
     this.#log = log;
     this.#now = now;
+    this.#limit = rateLimit ? new TokenBucket(rateLimit.qps, rateLimit.burst) : undefined;
   }
 
   /** Records an event about `obj` (that happened at `time`, default now); returns at once. */
@@ -70,7 +76,11 @@ export class EventRecorder {
     const at = time ?? this.#now();
     const suffix = this.#uniqueSuffix(at);
     const previous = this.#chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.#write(key, obj, type, reason, message, at, suffix)).catch((err: unknown) => {
+    const limit = this.#limit;
+    const next = previous.then(async () => {
+      if (limit && this.#flushing === 0) await limit.take(); // the Event keeps the time it happened; only its write waits
+      await this.#write(key, obj, type, reason, message, at, suffix);
+    }).catch((err: unknown) => {
       this.#log.debug({ err, reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped');
     });
     this.#chains.set(key, next);
@@ -81,7 +91,16 @@ export class EventRecorder {
 
   /** Resolves once every event recorded so far has been written (or dropped). */
   async flush(): Promise<void> {
-    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+    // Flushing writes what waits now, whatever the rate.
+    this.#flushing++;
+    try {
+      while (this.#chains.size > 0) {
+        this.#limit?.releaseAll();
+        await Promise.all([...this.#chains.values()]);
+      }
+    } finally {
+      this.#flushing--;
+    }
   }
 
   async #write(key: string, obj: InvolvedObject, type: EventType, reason: string, message: string, at: Date, suffix: string): Promise<void> {

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryClient } from '../../controllers/serving/ingress/testing/memory-client.ts';
+import { silentLogger } from '../../util/log.ts';
+import { EventRecorder } from './recorder.ts';
+
+const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', name, namespace: 'apps', uid: `uid-${name}` });
+
+describe('EventRecorder rate limit (the kubelet\'s eventRecordQPS / eventBurst)', () => {
+  it('writes the burst at once, the rest at the rate, each with the time it happened; flush writes what waits', async () => {
+    const memory = new MemoryClient();
+    const events = new EventRecorder(memory.asClient(), { component: 'kubelet', host: 'node' }, silentLogger(), undefined, { qps: 20, burst: 3 });
+    const alive = setInterval(() => {}, 1000);
+    try {
+      const start = Date.now();
+      for (let i = 0; i < 6; i++) events.event(pod(`p${i}`), 'Normal', 'Scheduled', `pod ${i}`);
+      for (let i = 0; i < 5; i++) await new Promise(setImmediate); // the burst's writes settle; the next token is 50 ms away
+      assert.equal(memory.writes, 3, 'only the burst is written at once');
+      while (memory.writes < 4) await sleep(5);
+      assert.ok(Date.now() - start >= 40, 'the next one waited for a token (50 ms at 20 per second)');
+      events.event(pod('late'), 'Normal', 'Started', 'late');
+      await events.flush();
+      assert.equal(memory.writes, 7, 'flush writes everything that waits, whatever the rate');
+      const stamps = [...memory.objects.values()].map((e) => (e as unknown as { firstTimestamp: string }).firstTimestamp);
+      assert.ok(stamps.every((s) => Date.parse(s) - start < 1000), 'events keep the time they were recorded');
+    } finally {
+      clearInterval(alive);
+    }
+  });
+});
