@@ -57,6 +57,8 @@ export function destinationServiceOf(services: readonly string[], authority: str
 
 export function inboundHttpHandler(opts: InboundHttpOptions): Http1Handler {
   const cluster = `inbound|${opts.port}||`;
+  // One object for the app's endpoint: the pool finds its connections by it without building a key per request.
+  const upstream = { host: opts.appAddress, port: opts.port };
   return (head, downstream) => {
     const { authz, services } = opts.state();
     const peer = opts.peerOf(downstream.remote);
@@ -82,7 +84,7 @@ export function inboundHttpHandler(opts: InboundHttpOptions): Http1Handler {
     const xfcc = peer?.cert ? appendXfcc(headers['x-forwarded-client-cert'], xfccElement(opts.ownPrincipal, peer.cert)) : undefined;
     return {
       kind: 'forward',
-      upstream: { host: opts.appAddress, port: opts.port },
+      upstream,
       ...(xfcc ? { setRequestHeaders: [['x-forwarded-client-cert', xfcc]] } : {}),
       record,
     };
