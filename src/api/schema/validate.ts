@@ -55,10 +55,20 @@ export interface AdmissionResult extends ValidationResult {
  * (strictDecodingMessage); under Warn it sends `warnings`; under Ignore nothing is reported.
  */
 export function admitAgainstSchema(obj: Record<string, unknown>, schema: JSONSchemaProps, opts: ValidateOptions): AdmissionResult {
+  const prepared = prepareAgainstSchema(obj, schema, opts);
+  return { errors: checkValues(obj, schema), ...prepared };
+}
+
+/**
+ * The first half of `admitAgainstSchema` — prune, drop non-nullable nulls, default — for a
+ * caller that validates later anyway (admission checks once more after the kind's defaults
+ * and plugins have run; checking here too only doubled the cost of every write).
+ */
+export function prepareAgainstSchema(obj: Record<string, unknown>, schema: JSONSchemaProps, opts: ValidateOptions): Omit<AdmissionResult, 'errors'> {
   const unknown = pruneUnknownFields(obj, schema);
   pruneNonNullableNulls(obj, schema);
   applyDefaults(obj, schema);
   const unknownFields = opts.fieldValidation === 'Ignore' ? [] : unknown;
   const warnings = opts.fieldValidation === 'Warn' ? unknownFields.map(unknownFieldMessage) : [];
-  return { errors: checkValues(obj, schema), unknownFields, warnings };
+  return { unknownFields, warnings };
 }

@@ -15,7 +15,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/val
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
-import { admitAgainstSchema, checkValues } from '../../api/schema/validate.ts';
+import { admitAgainstSchema, checkValues, prepareAgainstSchema } from '../../api/schema/validate.ts';
 import type { Client } from '../../client/types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
@@ -93,7 +93,8 @@ export class KindAdmission implements Admission {
       throw new SkiffError('SKF_API_BAD_REQUEST', `${def.kind} in version ${goQuote(version.name)} cannot be handled as a ${def.kind}: ${decodeError}`, { details: { decodeError } });
     }
     // Unknown fields. Status writes only change status; the rest is stored data.
-    const schemaResult = admitAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
+    // Values are checked once, in step 4, on the object as it will be stored.
+    const schemaResult = prepareAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
     if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
       const problems = schemaResult.unknownFields.map(unknownFieldMessage);
       // The problems travel along: a PATCH reports them in its own form (see PatchService).
