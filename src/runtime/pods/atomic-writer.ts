@@ -8,12 +8,14 @@
  *
  * Rewriting identical content is a no-op; removed keys lose their symlinks.
  *
- * The file operations are synchronous: a volume is a handful of small files on local disk
- * (tens of microseconds of syscalls), while the async API paid a thread-pool round trip and
- * a promise per operation — some 25 per volume, the largest part of starting a pod.
+ * A fresh volume skips the steps that only matter for a rewrite (removing a stale temporary
+ * link, reading links that cannot exist yet, sweeping old entries): starting a pod writes
+ * a few volumes, and every file operation is a round trip to the thread pool. (The
+ * operations stay asynchronous: synchronous mkdir/symlink calls on this disk cost the event
+ * loop more than the round trips did.)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { VolumeFile } from './volumes.ts';
 
@@ -27,56 +29,64 @@ export function filesDigest(files: readonly VolumeFile[]): string {
 
 /** Writes `files` under `dir`; returns false when `dir` already held exactly these files. */
 export async function writeAtomically(dir: string, files: readonly VolumeFile[], previousDigest?: string): Promise<boolean> {
-  return writeAtomicallySync(dir, files, previousDigest);
-}
-
-function writeAtomicallySync(dir: string, files: readonly VolumeFile[], previousDigest?: string): boolean {
   const digest = filesDigest(files);
-  if (digest === previousDigest && currentGeneration(dir) !== undefined) return false;
+  if (digest === previousDigest && (await currentGeneration(dir)) !== undefined) return false;
   for (const f of files) {
     const p = normalize(f.path);
     if (p.startsWith('..') || p.startsWith('/') || p.split('/').some((s) => s === '..')) throw new Error(`invalid path ${JSON.stringify(f.path)} in volume`);
   }
-  mkdirSync(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   // ..2026_01_02_03_04_05.<random>, as the kubelet names generations by time.
   const generation = `..${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '_')}.${randomBytes(5).toString('hex')}`;
   const genDir = join(dir, generation);
-  mkdirSync(genDir, { recursive: true });
+  await mkdir(genDir, { recursive: true });
   for (const f of files) {
     const target = join(genDir, f.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, f.data);
-    chmodSync(target, f.mode & 0o777);
+    if (dirname(target) !== genDir) await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.data);
+    await chmod(target, f.mode & 0o777);
   }
-  const old = currentGeneration(dir);
+  const old = await currentGeneration(dir);
   const tmpLink = join(dir, `${DATA_LINK}_tmp`);
-  rmSync(tmpLink, { force: true });
-  symlinkSync(generation, tmpLink);
-  renameSync(tmpLink, join(dir, DATA_LINK));
+  await forceSymlink(generation, tmpLink); // a temporary link left by an interrupted write is replaced
+  await rename(tmpLink, join(dir, DATA_LINK));
 
   const wanted = new Set(files.map((f) => normalize(f.path).split('/')[0]!));
   for (const name of wanted) {
     const link = join(dir, name);
-    if (linkTarget(link) === join(DATA_LINK, name)) continue;
-    rmSync(link, { force: true, recursive: true });
-    symlinkSync(join(DATA_LINK, name), link);
+    if (old === undefined) {
+      await forceSymlink(join(DATA_LINK, name), link);
+      continue;
+    }
+    const current = await readlink(link).catch(() => undefined);
+    if (current === join(DATA_LINK, name)) continue;
+    await rm(link, { force: true, recursive: true });
+    await symlink(join(DATA_LINK, name), link);
   }
-  for (const entry of readdirSync(dir)) {
+  if (old === undefined) return true; // a fresh volume has nothing stale to sweep
+  for (const entry of await readdir(dir)) {
     if (entry.startsWith('..') || wanted.has(entry)) continue;
-    rmSync(join(dir, entry), { force: true, recursive: true });
+    await rm(join(dir, entry), { force: true, recursive: true });
   }
-  if (old !== undefined && old !== generation) rmSync(join(dir, old), { recursive: true, force: true });
+  if (old !== undefined && old !== generation) await rm(join(dir, old), { recursive: true, force: true });
   return true;
 }
 
-function linkTarget(path: string): string | undefined {
+/** symlink, replacing whatever is at `path` only when something is (the common case costs one call). */
+async function forceSymlink(target: string, path: string): Promise<void> {
   try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
+    await symlink(target, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    await rm(path, { force: true, recursive: true });
+    await symlink(target, path);
   }
 }
 
-function currentGeneration(dir: string): string | undefined {
-  return linkTarget(join(dir, DATA_LINK));
+async function currentGeneration(dir: string): Promise<string | undefined> {
+  try {
+    return await readlink(join(dir, DATA_LINK));
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,20 @@ test('the atomic writer swaps generations and removes stale keys', async () => {
     const entries = readdirSync(dir).sort();
     assert.deepEqual(entries.filter((e) => !e.startsWith('..2')), ['..data', 'a']);
     assert.equal(entries.filter((e) => e.startsWith('..2')).length, 1, 'the old generation is gone');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the atomic writer finishes a volume whose first write was interrupted (a temporary link and a stray entry left behind)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
+  try {
+    symlinkSync('..gone', join(dir, '..data_tmp'));
+    writeFileSync(join(dir, 'a'), 'stray');
+    assert.equal(await writeAtomically(dir, [{ path: 'a', data: Buffer.from('1'), mode: 0o644 }]), true);
+    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
+    assert.equal(readlinkSync(join(dir, 'a')), join('..data', 'a'));
+    assert.ok(!readdirSync(dir).includes('..data_tmp'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
