@@ -249,8 +249,10 @@ export class ObjectService {
     const oldMeta = old.metadata;
     if (t.subresource === 'status') {
       // /status changes status only; everything else (metadata included) is the stored one.
-      const next: KubeObject = { ...structuredClone(old), status: incoming.status };
-      if (incoming.status === undefined) delete next.status;
+      // The stored status is replaced, so only the rest of the stored object is copied.
+      const { status: _replaced, ...rest } = old;
+      const next: KubeObject = structuredClone(rest);
+      if (incoming.status !== undefined) next.status = incoming.status;
       return next;
     }
     if (t.subresource === 'finalize') {
