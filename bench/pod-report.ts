@@ -29,7 +29,7 @@ export function formatPodStartReport(r: PodStartResults): string {
   ];
   const notes = [
     'Per pod: from the start of `kubectl apply -f` of a Deployment of the built-in hello-world (readiness probe: HTTP GET /, period 1 s)',
-    'until a watcher sees the pod Ready=True; created->Ready starts at the pod\'s first watch event instead. Peer: spawning `node` with a four-line HTTP server and polling it until it answers.',
+    'until a watcher sees the pod Ready=True (after one untimed apply, which has kubectl fetch the apps/v1 OpenAPI document); created->Ready starts at the pod\'s first watch event instead. Peer: spawning `node` with a four-line HTTP server and polling it until it answers.',
     'skiff CPU ms/pod: CPU time of the skiff process (control plane, kubelet, proxies; not the image hosts) from the apply until all pods were Ready, divided by the pods.',
     "Memory: growth of the resident set of skiff and all its children per hello-world pod started. Kubernetes' pod-startup SLO: p99 <= 5 s without image pulls.",
   ];
