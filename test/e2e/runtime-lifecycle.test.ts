@@ -191,6 +191,33 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
 
 const kernelTables = process.getuid?.() === 0 && spawnSync('nft', ['--version']).status === 0;
 
+describe('runtime: a killed skiff whose data directory is gone', () => {
+  it('leaves no pod cgroups or kernel tables once another skiff starts', { skip: !kernelTables && 'needs root and nftables' }, async () => {
+    const deadDir = mkdtempSync(join(tmpdir(), 'skiff-dead-'));
+    const otherDir = mkdtempSync(join(tmpdir(), 'skiff-other-'));
+    const deadId = runtimeIdOf(deadDir);
+    const cgroupOf = (id: string) => [join('/sys/fs/cgroup/unified/skiff', id), join('/sys/fs/cgroup/skiff', id)].find((d) => existsSync(d));
+    const dead = await startSkiffProcess({ dataDir: deadDir, logLevel: 'warn' });
+    let other: Awaited<ReturnType<typeof startSkiffProcess>> | undefined;
+    try {
+      const kubectl = kubectlFor(dead.info.kubeconfig);
+      await kubectl.ok(['apply', '-f', '-'], { stdin: sleeperPod('lone', token()) });
+      await kubectl.ok(['wait', '--for=condition=Ready', 'pod/lone', '--timeout=60s']);
+      assert.ok(cgroupOf(deadId), 'the pod got a cgroup');
+      await dead.kill9();
+      await waitFor('every container process to end', async () => (await skiffProcesses(deadDir)).length === 0);
+      rmSync(deadDir, { recursive: true, force: true }); // that skiff never starts again
+      other = await startSkiffProcess({ dataDir: otherDir, logLevel: 'warn' });
+      assert.equal(cgroupOf(deadId), undefined, 'the dead skiff\'s pod cgroups are gone');
+      assert.deepEqual(kernelTableOwners(deadId), [], 'and its kernel tables');
+    } finally {
+      await other?.stop();
+      rmSync(deadDir, { recursive: true, force: true });
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** `<table> <owner pid>` for this runtime's nftables tables. */
 function kernelTableOwners(runtimeId: string): string[] {
   const tables = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout.split('\n').map((l) => /^table ip (skiff_\w+)/.exec(l)?.[1]).filter((t): t is string => t !== undefined && t.startsWith(`skiff_${runtimeId}_`));

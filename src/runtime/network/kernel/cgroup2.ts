@@ -8,7 +8,7 @@
  * the v2 hierarchy is (`unified/…` on a hybrid host), and by their depth in the hierarchy.
  */
 import { mkdir, readFile, readdir, rmdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 
 const NFT_CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -85,8 +85,30 @@ export class PodCgroups {
 
   /** Empties and removes every pod cgroup of this runtime (an earlier run's at start, all at stop). */
   async removeAll(): Promise<void> {
-    const entries = await readdir(this.root).catch(() => [] as string[]);
-    for (const uid of entries) await this.remove(uid).catch(() => undefined);
+    // The folder is a cgroup itself: its control files sit beside the pods' folders.
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) if (entry.isDirectory()) await this.remove(entry.name).catch(() => undefined);
+  }
+
+  /**
+   * Removes the pod cgroups of other runtimes that are gone — a skiff killed with another
+   * data directory, whose own start will never come to sweep them. `liveRuntimes` are the
+   * runtimes whose nftables table has a living owner: a runtime makes its table before its
+   * first pod cgroup, so a folder without one belongs to nobody. Whatever still runs in such
+   * a cgroup is a pod process of a dead skiff and is killed.
+   */
+  async removeOthers(liveRuntimes: ReadonlySet<string>): Promise<string[]> {
+    const own = basename(this.root);
+    const parent = join(this.#mount, 'skiff');
+    const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+    const removed: string[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === own || liveRuntimes.has(entry.name)) continue;
+      const other = new PodCgroups(this.#mount, entry.name);
+      await other.removeAll();
+      await rmdir(other.root).then(() => removed.push(entry.name), () => undefined);
+    }
+    return removed;
   }
 
   /** Removes this runtime's folder once every pod cgroup is gone. */

@@ -44,6 +44,11 @@ export class PodSources {
     await removeTablesOfDeadOwners(this.#log);
     // An earlier run's pod cgroups (skiff killed): their processes are ended, they go.
     await this.#cgroups.removeAll();
+    // And those of dead skiffs that ran from other data directories — only when the tables
+    // could be listed: without that list every other skiff would look dead.
+    const live = await liveRuntimes().catch(() => undefined);
+    const removed = live ? await this.#cgroups.removeOthers(live) : [];
+    if (removed.length > 0) this.#log.info({ runtimes: removed }, 'removed the pod cgroups of skiffs that are gone');
     const level = this.#cgroups.level;
     await runNft(`add table ip ${this.table}
 delete table ip ${this.table}
@@ -120,6 +125,16 @@ export async function startPodSources(cidr: string, runtimeId: string, log: Logg
   } catch (err) {
     return `cannot program nftables: ${(err as Error).message}`;
   }
+}
+
+/** Runtime ids that still have a pod-source table (their owners are alive: dead owners' tables were just removed). */
+async function liveRuntimes(): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const { name } of await listTables()) {
+    const m = /^skiff_(.+)_pods$/.exec(name);
+    if (m) live.add(m[1]!);
+  }
+  return live;
 }
 
 /** Tables left by skiffs that were killed (their owner pid is gone) are removed. */
