@@ -46,8 +46,12 @@ test('skiff up serves kubectl, reports status and version, refuses a second up, 
   const status = await runSkiffProcess(['status', '-o', 'json'], env);
   assert.equal(status.code, 0, status.stdout + status.stderr);
   const report = JSON.parse(status.stdout);
-  assert.deepEqual(Object.keys(report), ['apiServer', 'kubeconfig', 'dataDir', 'store', 'ingress', 'domain', 'components']);
+  assert.deepEqual(Object.keys(report), ['apiServer', 'kubeconfig', 'dataDir', 'store', 'ingress', 'domain', 'components', 'networkPolicy', 'meshProxies']);
   assert.match(String(report.ingress.https.port), /^\d+$/);
+  assert.equal(typeof report.networkPolicy.enforced, 'boolean');
+  assert.deepEqual(report.meshProxies, [], 'no mesh yet');
+  const text = await runSkiffProcess(['status'], env);
+  assert.match(text.stdout, /^network policy: +(enforced by the kernel \(0 policies, 0 isolated pods\)|not enforced: .+)$/m);
   assert.equal(report.apiServer, apiServer);
   assert.ok(report.components.every((c: { healthy: boolean }) => c.healthy), status.stdout);
 

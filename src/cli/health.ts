@@ -39,12 +39,48 @@ export function parseStatusComponents(body: string): ComponentHealth[] | undefin
   return result;
 }
 
+/** What `/skiff/v1/status` says beyond the components (absent parts: an older skiff, or nothing to say). */
+export interface StatusExtras {
+  networkPolicy?: { enforced: boolean; message?: string; isolatedPods: number; policies: number };
+  /** Mesh proxies (gateways and sidecars) with the configuration version each applied. */
+  meshProxies?: { pod: string; kind: string; mesh: string; appliedVersion: string; problems: number }[];
+}
+
+/** Reads the extras from a `/skiff/v1/status` body; malformed parts are left out. */
+export function parseStatusExtras(body: string): StatusExtras {
+  let value: { networkPolicy?: unknown; mesh?: { proxies?: unknown } } | null;
+  try {
+    value = JSON.parse(body) as typeof value;
+  } catch {
+    return {};
+  }
+  const out: StatusExtras = {};
+  const np = value?.networkPolicy as StatusExtras['networkPolicy'] | undefined;
+  if (np && typeof np.enforced === 'boolean' && typeof np.isolatedPods === 'number' && typeof np.policies === 'number') {
+    out.networkPolicy = { enforced: np.enforced, isolatedPods: np.isolatedPods, policies: np.policies, ...(typeof np.message === 'string' ? { message: np.message } : {}) };
+  }
+  const proxies = value?.mesh?.proxies;
+  if (Array.isArray(proxies)) {
+    out.meshProxies = (proxies as StatusExtras['meshProxies'] & unknown[])
+      .filter((p) => typeof p?.pod === 'string' && typeof p.kind === 'string')
+      .map((p) => ({ pod: p.pod, kind: p.kind, mesh: String(p.mesh ?? ''), appliedVersion: String(p.appliedVersion ?? ''), problems: Number(p.problems ?? 0) }));
+  }
+  return out;
+}
+
+/** The components and the extras from one read of the status document. */
+export async function fetchStatus(client: ApiClient): Promise<{ components: ComponentHealth[]; extras: StatusExtras }> {
+  const status = await client.get('/skiff/v1/status').catch(() => undefined);
+  const extras = status?.status === 200 ? parseStatusExtras(status.body) : {};
+  return { components: await fetchComponents(client, status), extras };
+}
+
 /**
  * The instance's components, with the API server first. Reaching the API at all is the
  * first check: when it does not answer, that is the one unhealthy component reported.
  */
-export async function fetchComponents(client: ApiClient): Promise<ComponentHealth[]> {
-  const [readyz, status] = await Promise.allSettled([client.get('/readyz?verbose'), client.get('/skiff/v1/status')]);
+export async function fetchComponents(client: ApiClient, statusRead?: Awaited<ReturnType<ApiClient['get']>>): Promise<ComponentHealth[]> {
+  const [readyz, status] = await Promise.allSettled([client.get('/readyz?verbose'), statusRead ?? client.get('/skiff/v1/status')]);
   if (readyz.status === 'rejected') {
     return [{ name: 'apiserver', healthy: false, message: describe(readyz.reason) }];
   }
