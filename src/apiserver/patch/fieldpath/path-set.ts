@@ -117,6 +117,11 @@ export class PathSet {
     return PathSet.#view(child ? { member: false, children: child.node.children } : emptyNode());
   }
 
+  /** A read-only view of this set (its `insert` throws): safe to cache things against. */
+  frozen(): PathSet {
+    return this instanceof FrozenPathSet ? this : PathSet.#view(this.#root);
+  }
+
   equals(other: PathSet): boolean {
     return equalNodes(this.#root, other.#root);
   }

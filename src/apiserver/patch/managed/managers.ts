@@ -21,6 +21,34 @@ export interface Manager {
 /** Keyed by managerIdentity. */
 export type Managers = Map<string, Manager>;
 
+/**
+ * A write re-encodes every manager's set, though most managers' sets did not change. What
+ * this module encodes it remembers both ways — the FieldsV1 object against a frozen view of
+ * its set, and that set against the object — so the next write of the object decodes an
+ * unchanged manager's entry to the same set and encodes it back to the same FieldsV1,
+ * without doing either. Stored objects are never mutated in place (writes copy them first),
+ * so the old and new version of an object may share a FieldsV1. Entries a client sent are
+ * decoded and re-encoded as before (normalised).
+ */
+const encodedSets = new WeakMap<PathSet, Record<string, unknown>>();
+const decodedFields = new WeakMap<object, PathSet>();
+
+function decodeFields(fields: unknown): PathSet {
+  const cached = typeof fields === 'object' && fields !== null ? decodedFields.get(fields) : undefined;
+  return cached ?? pathsFromFieldsV1(fields ?? {});
+}
+
+/** `set` must not change after it is encoded (encodeManagedFields is the last use of a write's managers). */
+function encodeFields(set: PathSet): Record<string, unknown> {
+  const cached = encodedSets.get(set);
+  if (cached) return cached;
+  const fields = fieldsV1FromPaths(set);
+  const frozen = set.frozen();
+  decodedFields.set(fields, frozen);
+  encodedSets.set(frozen, fields);
+  return fields;
+}
+
 export function managerIdentity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
   return JSON.stringify([m.manager, m.operation, m.operation === 'Apply' ? '' : m.apiVersion, m.subresource ?? '']);
 }
@@ -39,7 +67,7 @@ export function decodeManagedFields(entries: unknown): Managers {
     if (fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType ${JSON.stringify(fieldsType)} in managed fields entry ${i}`);
     let set: PathSet;
     try {
-      set = pathsFromFieldsV1(e.fieldsV1 ?? {});
+      set = decodeFields(e.fieldsV1);
     } catch (err) {
       throw new Error(`error decoding versioned set from managed fields entry ${i}: error decoding set: ${(err as Error).message}`);
     }
@@ -65,7 +93,7 @@ export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] | 
     apiVersion: m.apiVersion,
     ...(m.time !== undefined ? { time: m.time } : {}),
     fieldsType: 'FieldsV1',
-    fieldsV1: fieldsV1FromPaths(m.set),
+    fieldsV1: encodeFields(m.set),
     ...(m.subresource ? { subresource: m.subresource } : {}),
   }));
   return entries.sort(compareEntries);
