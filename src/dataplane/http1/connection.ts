@@ -101,7 +101,24 @@ export class Http1Connection implements ExchangeHost {
 
 
   /** Parses the next request head from the buffered bytes, if a whole one is there. */
+  /**
+   * True while #nextRequest runs: an exchange can now finish inside it (a handler that answers
+   * synchronously with a local reply), and the loop, not a nested call, takes the next
+   * pipelined request — thousands of pipelined requests must not nest thousands deep.
+   */
+  #parsing = false;
+
   #nextRequest(): void {
+    if (this.#parsing) return;
+    this.#parsing = true;
+    try {
+      this.#parseLoop();
+    } finally {
+      this.#parsing = false;
+    }
+  }
+
+  #parseLoop(): void {
     while (!this.#exchange && this.#pending && !this.#closed) {
       let buf = this.#pending;
       let skip = 0;

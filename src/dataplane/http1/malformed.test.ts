@@ -116,6 +116,21 @@ describe('HTTP/1.1 engine against malformed and hostile clients', () => {
     assert.ok(!upstreamSaw.includes('GET /never'));
   });
 
+  it('answers thousands of pipelined requests that the handler answers at once, in order, without nesting', async () => {
+    // A handler that replies synchronously finishes each exchange inside the parse loop.
+    const local = await startProxy(() => ({ kind: 'reply', status: 204, details: 'direct_response' }), { maxHeadBytes: 1024 * 1024 });
+    try {
+      const n = 4000;
+      const r = await rawExchange(local.port, Array.from({ length: n }, (_, i) => req(`GET /q${i} HTTP/1.1`, 'Host: x', ...(i === n - 1 ? ['Connection: close'] : []))).join(''));
+      const got = statuses(r.text);
+      assert.equal(got.length, n);
+      assert.ok(got.every((s) => s === 204));
+      assert.ok(r.closed);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('tolerates empty lines before a request', async () => {
     const r = await rawExchange(proxy.port, '\r\n\r\n' + req('GET /blank HTTP/1.1', 'Host: x', 'Connection: close'));
     assert.deepEqual(statuses(r.text), [200]);
