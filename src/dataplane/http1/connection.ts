@@ -18,7 +18,9 @@ import type { RequestRecord } from '../request-record.ts';
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
 /** Envoy's stream_idle_timeout default: 5 minutes. */
-const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** The listener sweeps every quarter of the stream idle timeout: a stream is cut 1–1.25 timeouts after its last activity. */
+export const STREAM_IDLE_SWEEPS = 4;
 
 export class Http1Connection implements ExchangeHost {
   readonly downstream: DownstreamInfo;
@@ -67,6 +69,32 @@ export class Http1Connection implements ExchangeHost {
     socket.on('end', () => this.#onEnd());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#onClose());
+  }
+
+  #swept: { ex: Exchange; activity: number; quiet: number } | undefined;
+
+  /**
+   * Envoy's stream_idle_timeout while the response is awaited or streamed (the request body
+   * has its own socket timer): the listener calls this every 1/STREAM_IDLE_SWEEPS of the
+   * timeout; an exchange with no upstream byte across that many sweeps gets 408 `stream
+   * timeout` (SI) before its response started, a reset after. A sweep, not a timer per
+   * request, keeps it off the per-request path.
+   */
+  sweepStreamIdle(): void {
+    const ex = this.#exchange;
+    if (!ex || this.#tunnel || !ex.bodyDone || ex.finished) {
+      this.#swept = undefined;
+      return;
+    }
+    const seen = this.#swept;
+    if (seen?.ex !== ex || seen.activity !== ex.activity) {
+      this.#swept = { ex, activity: ex.activity, quiet: 0 };
+      return;
+    }
+    if (++seen.quiet >= STREAM_IDLE_SWEEPS) {
+      this.#swept = undefined;
+      ex.streamIdle();
+    }
   }
 
   /** True when no request is in flight and no partial request is buffered. */

@@ -57,6 +57,8 @@ export class Exchange implements UpstreamUser, ResponseEvents {
   #upstreamLocal: string | undefined;
   #tunnel = false;
   finished = false;
+  /** Bumped on every upstream read: the listener's stream idle sweep watches it (see Http1Connection.sweepStreamIdle). */
+  activity = 0;
 
   constructor(host: ExchangeHost, head: RequestHead) {
     this.#host = host;
@@ -228,6 +230,7 @@ export class Exchange implements UpstreamUser, ResponseEvents {
 
   /** `chunk` is a view of the pool's shared read buffer: what goes to the client is copied (or joined) first. */
   onUpstreamData(chunk: Buffer): void {
+    this.activity++;
     if (this.#tunnel) {
       this.#bytesSent += chunk.length;
       if (!this.#host.write(Buffer.from(chunk))) this.#host.pauseUpstreamUntilDrained(this.#up!.socket);

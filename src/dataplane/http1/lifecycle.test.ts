@@ -17,6 +17,12 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
   before(async () => {
     upstream = await startUpstream((req, res) => {
       req.resume();
+      if (req.url === '/hang') return; // never answers
+      if (req.url === '/stall') {
+        res.writeHead(200, { 'content-length': '10' });
+        res.write('abc'); // then nothing more
+        return;
+      }
       req.on('end', () => res.end(`up ${req.url}`));
     });
     const target = { host: '127.0.0.1', port: upstream.port };
@@ -51,6 +57,22 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
     const rec = proxy.records.at(-1)!;
     assert.deepEqual(rec.responseFlags, ['SI']);
     assert.equal(rec.bytesReceived, 3);
+  });
+
+  it('answers an upstream that never responds with 408 stream timeout (SI), and resets a response that stalls', async () => {
+    const r = await rawExchange(proxy.port, 'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 10_000 });
+    assert.deepEqual(statuses(r.text), [408]);
+    assert.ok(r.text.endsWith('stream timeout'));
+    assert.ok(r.closed);
+    const rec = proxy.records.at(-1)!;
+    assert.deepEqual([rec.responseCode, rec.responseFlags, rec.responseCodeDetails], [408, ['SI'], 'stream_idle_timeout']);
+
+    const stalled = await rawExchange(proxy.port, 'GET /stall HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 10_000 });
+    assert.deepEqual(statuses(stalled.text), [200]);
+    assert.ok(stalled.text.endsWith('abc'), 'what came was passed on');
+    assert.ok(stalled.closed, 'then the stream was reset');
+    const after = proxy.records.at(-1)!;
+    assert.deepEqual([after.responseFlags, after.connectionTerminationDetails], [['SI'], 'stream_idle_timeout']);
   });
 
   it('answers 500 when the handler throws, 503 UH when the picker throws, and keeps serving', async () => {

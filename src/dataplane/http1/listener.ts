@@ -7,7 +7,7 @@
  */
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
-import { Http1Connection } from './connection.ts';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, Http1Connection, STREAM_IDLE_SWEEPS } from './connection.ts';
 import type { Http1Options } from './types.ts';
 import { tlsRecordFields } from './tls-peer.ts';
 
@@ -60,6 +60,10 @@ export function createHttp1Listener(options: Http1ListenerOptions): Http1Listene
     : createNetServer({ allowHalfOpen: true }, accept);
   // A TLS handshake failure is the client's problem: never let it reach the process.
   server.on('tlsClientError', (_err, socket) => socket.destroy());
+  const sweeper = setInterval(() => {
+    for (const c of connections) c.sweepStreamIdle();
+  }, (options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS) / STREAM_IDLE_SWEEPS);
+  sweeper.unref();
   return {
     server,
     get connectionCount() {
@@ -71,10 +75,12 @@ export function createHttp1Listener(options: Http1ListenerOptions): Http1Listene
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           for (const c of connections) c.socket.destroy();
+          clearInterval(sweeper);
           resolve();
         }, deadlineMs);
         onEmpty = () => {
           clearTimeout(timer);
+          clearInterval(sweeper);
           resolve();
         };
         for (const c of [...connections]) c.drain();
