@@ -180,8 +180,8 @@ class EndpointPool {
       // Bytes before the request was even sent: the stream is out of step from the start.
       const onread = {
         buffer: READ_BUFFER,
-        callback: (n: number): boolean => {
-          if (connection) connection.onBytes(READ_BUFFER.subarray(0, n));
+        callback: (n: number, buf: Uint8Array): boolean => {
+          if (connection) connection.onBytes(Buffer.from(buf.buffer, buf.byteOffset, n));
           else socket.destroy();
           return true; // keep reading: back-pressure pauses the socket itself (pause() stops reads in this mode too)
         },
