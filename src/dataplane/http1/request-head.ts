@@ -9,7 +9,7 @@
  * A failure is a `HeadError` carrying the status Envoy answers with (400, 431, 426, 501)
  * and its `%RESPONSE_CODE_DETAILS%`; the connection is closed after that reply.
  */
-import { BAD_TARGET, TOKEN, hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
+import { BAD_TARGET, TOKEN, listHasToken, readFieldLine, type FieldLine } from './wire.ts';
 
 export type BodyFraming = 'none' | 'length' | 'chunked';
 
@@ -92,6 +92,7 @@ export function parseRequestHead(text: string, limits: HeadLimits = DEFAULT_HEAD
   let upgradeValue: string | undefined;
   let expectContinue = false;
   let count = 0;
+  const field: FieldLine = { name: '', value: '' };
   let pos = lineEnd + 2;
   // The head ends with an empty line: text ends in CRLFCRLF, so the last header line ends at text.length - 4.
   const stop = text.length - 2;
@@ -100,17 +101,9 @@ export function parseRequestHead(text: string, limits: HeadLimits = DEFAULT_HEAD
     if (++count > limits.maxHeaders) throw new HeadError(431, 'http1.too_many_headers');
     const first = text.charCodeAt(pos);
     if (first === 0x20 || first === 0x09) throw new HeadError(400, 'http1.codec_error'); // obs-fold
-    const colon = text.indexOf(':', pos);
-    if (colon <= pos || colon > lineEnd) throw new HeadError(400, 'http1.codec_error');
-    if (!isTokenRange(text, pos, colon)) throw new HeadError(400, 'http1.invalid_characters');
-    // The value without its surrounding whitespace (OWS: spaces and tabs).
-    let from = colon + 1;
-    let to = lineEnd;
-    while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
-    while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
-    if (hasBadFieldByte(text, from, to)) throw new HeadError(400, 'http1.invalid_characters');
-    const name = text.slice(pos, colon);
-    const value = text.slice(from, to);
+    const bad = readFieldLine(text, pos, lineEnd, field);
+    if (bad) throw new HeadError(400, bad === 'line' ? 'http1.codec_error' : 'http1.invalid_characters');
+    const { name, value } = field;
     pos = lineEnd + 2;
     headers.push(name, value);
     switch (name.length) {

@@ -4,7 +4,7 @@
  * 304 carry none; chunked wins over Content-Length; neither means the body runs until the
  * upstream closes). A malformed head is an upstream protocol error (Envoy's 502 `UPE`).
  */
-import { hasBadFieldByte, isTokenRange, listHasToken } from './wire.ts';
+import { hasBadFieldByte, listHasToken, readFieldLine, type FieldLine } from './wire.ts';
 
 export type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 
@@ -39,21 +39,14 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
   let contentLength = -1;
   let chunked = false;
   let connection = '';
+  const field: FieldLine = { name: '', value: '' };
   let pos = lineEnd + 2;
   const stop = text.length - 2;
   while (pos < stop) {
     lineEnd = text.indexOf('\r\n', pos);
-    const colon = text.indexOf(':', pos);
-    if (colon <= pos || colon > lineEnd) throw new UpstreamProtocolError('bad header line');
-    if (!isTokenRange(text, pos, colon)) throw new UpstreamProtocolError('bad header name');
-    // The value without its surrounding whitespace (OWS: spaces and tabs).
-    let from = colon + 1;
-    let to = lineEnd;
-    while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
-    while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
-    if (hasBadFieldByte(text, from, to)) throw new UpstreamProtocolError('bad header value');
-    const name = text.slice(pos, colon);
-    const value = text.slice(from, to);
+    const bad = readFieldLine(text, pos, lineEnd, field);
+    if (bad) throw new UpstreamProtocolError(`bad header ${bad}`);
+    const { name, value } = field;
     pos = lineEnd + 2;
     headers.push(name, value);
     // Only names of the framing fields' lengths can be one of them: skip lower-casing the others.

@@ -18,8 +18,8 @@ export const BAD_TARGET = /[^\x21-\x7e]/;
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
-/** TOKEN's test over `text[start, end)` without slicing: the parsers' per-header check. */
-export function isTokenRange(text: string, start: number, end: number): boolean {
+/** TOKEN's test over `text[start, end)` without slicing. */
+function isTokenRange(text: string, start: number, end: number): boolean {
   if (end <= start) return false;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
@@ -35,6 +35,32 @@ export function hasBadFieldByte(text: string, start: number, end: number): boole
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
   }
   return false;
+}
+
+/** What `readFieldLine` read: the name as sent and the value without its surrounding whitespace. */
+export interface FieldLine {
+  name: string;
+  value: string;
+}
+
+/**
+ * Reads the header line `text[start, end)` (`name: value`, without its CRLF) in place into
+ * `out`, for both parsers; returns which part is malformed (no colon or an empty name, a
+ * name that is not a token, a value with control characters) or undefined when it is sound.
+ */
+export function readFieldLine(text: string, start: number, end: number, out: FieldLine): 'line' | 'name' | 'value' | undefined {
+  const colon = text.indexOf(':', start);
+  if (colon <= start || colon > end) return 'line';
+  if (!isTokenRange(text, start, colon)) return 'name';
+  // The value without its surrounding whitespace (OWS: spaces and tabs).
+  let from = colon + 1;
+  let to = end;
+  while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+  if (hasBadFieldByte(text, from, to)) return 'value';
+  out.name = text.slice(start, colon);
+  out.value = text.slice(from, to);
+  return undefined;
 }
 
 /** The value of the first header named `lowerName` (already lower-case), or undefined. */
