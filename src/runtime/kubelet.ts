@@ -147,7 +147,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
     await node.start();
     cleanups.push(() => node.stop());
 
-    // The kubelet's Event client defaults: eventRecordQPS 50, eventBurst 100.
     const events = new EventRecorder(opts.client, { component: 'kubelet', host: nodeName }, log, undefined, KUBELET_EVENT_RATE);
     cleanups.push(() => events.flush());
     const ctx: RuntimeContext = {

@@ -128,7 +128,6 @@ export class Http1Connection implements ExchangeHost {
   }
 
 
-  /** Parses the next request head from the buffered bytes, if a whole one is there. */
   /**
    * True while #nextRequest runs: an exchange can now finish inside it (a handler that answers
    * synchronously with a local reply), and the loop, not a nested call, takes the next
@@ -136,6 +135,7 @@ export class Http1Connection implements ExchangeHost {
    */
   #parsing = false;
 
+  /** Parses the next request heads from the buffered bytes, as long as whole ones are there and no exchange is in flight. */
   #nextRequest(): void {
     if (this.#parsing) return;
     this.#parsing = true;

@@ -247,11 +247,11 @@ export class Exchange implements UpstreamUser, ResponseEvents {
    */
   #heldHead: Buffer | undefined;
 
-  #flushHeldHead(): boolean {
+  #flushHeldHead(): void {
     const head = this.#heldHead;
-    if (!head) return true;
+    if (!head) return;
     this.#heldHead = undefined;
-    return this.#host.write(head);
+    this.#host.write(head);
   }
 
   onResponseHead(resp: ResponseHead, rest: Buffer | undefined): boolean {

@@ -50,20 +50,14 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
   });
 
   it('answers a body that stops arriving with 408 stream timeout (SI)', async () => {
-    const r = await rawExchange(proxy.port, 'POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc', { timeoutMs: 10_000 });
-    assert.deepEqual(statuses(r.text), [408]);
-    assert.ok(r.text.endsWith('stream timeout'));
-    assert.ok(r.closed);
+    assertStreamTimeoutReply(await rawExchange(proxy.port, 'POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc', { timeoutMs: 10_000 }));
     const rec = proxy.records.at(-1)!;
     assert.deepEqual(rec.responseFlags, ['SI']);
     assert.equal(rec.bytesReceived, 3);
   });
 
   it('answers an upstream that never responds with 408 stream timeout (SI), and resets a response that stalls', async () => {
-    const r = await rawExchange(proxy.port, 'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 10_000 });
-    assert.deepEqual(statuses(r.text), [408]);
-    assert.ok(r.text.endsWith('stream timeout'));
-    assert.ok(r.closed);
+    assertStreamTimeoutReply(await rawExchange(proxy.port, 'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 10_000 }));
     const rec = proxy.records.at(-1)!;
     assert.deepEqual([rec.responseCode, rec.responseFlags, rec.responseCodeDetails], [408, ['SI'], 'stream_idle_timeout']);
 
@@ -117,3 +111,10 @@ describe('HTTP/1.1 engine lifecycle and robustness', () => {
     }
   });
 });
+
+/** Envoy's stream idle reply before a response started: 408 `stream timeout`, then the connection closes. */
+function assertStreamTimeoutReply(r: { text: string; closed: boolean }): void {
+  assert.deepEqual(statuses(r.text), [408]);
+  assert.ok(r.text.endsWith('stream timeout'));
+  assert.ok(r.closed);
+}

@@ -147,7 +147,7 @@ export class IstioMetrics {
     if (!byDestination) this.seriesByPeers.set(rec.source, (byDestination = new WeakMap()));
     let byRest = byDestination.get(rec.destination);
     if (!byRest) byDestination.set(rec.destination, (byRest = new Map()));
-    const flags = rec.responseFlags.length === 0 ? '-' : responseFlagsString(rec.responseFlags);
+    const flags = responseFlagsString(rec.responseFlags);
     const rest = `${rec.responseCode ?? 0} ${flags} ${rec.reporter} ${rec.connectionSecurityPolicy} ${rec.requestProtocol ?? rec.protocol} ${rec.grpcResponseStatus ?? ''}\u0000${rec.destinationService ?? ''}\u0000${rec.destinationServiceName ?? ''}\u0000${rec.destinationServiceNamespace ?? ''}`;
     let s = byRest.get(rest);
     if (!s) byRest.set(rest, (s = this.httpSeriesByLabels(rec)));

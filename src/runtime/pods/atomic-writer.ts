@@ -54,21 +54,16 @@ export async function writeAtomically(dir: string, files: readonly VolumeFile[],
   const wanted = new Set(files.map((f) => normalize(f.path).split('/')[0]!));
   for (const name of wanted) {
     const link = join(dir, name);
-    if (old === undefined) {
-      await forceSymlink(join(DATA_LINK, name), link);
-      continue;
-    }
-    const current = await readlink(link).catch(() => undefined);
-    if (current === join(DATA_LINK, name)) continue;
-    await rm(link, { force: true, recursive: true });
-    await symlink(join(DATA_LINK, name), link);
+    // A rewrite keeps the links that already point into ..data; a fresh volume has none to read.
+    if (old !== undefined && (await readlink(link).catch(() => undefined)) === join(DATA_LINK, name)) continue;
+    await forceSymlink(join(DATA_LINK, name), link);
   }
   if (old === undefined) return true; // a fresh volume has nothing stale to sweep
   for (const entry of await readdir(dir)) {
     if (entry.startsWith('..') || wanted.has(entry)) continue;
     await rm(join(dir, entry), { force: true, recursive: true });
   }
-  if (old !== undefined && old !== generation) await rm(join(dir, old), { recursive: true, force: true });
+  if (old !== generation) await rm(join(dir, old), { recursive: true, force: true });
   return true;
 }
 
