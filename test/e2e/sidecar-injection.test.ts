@@ -43,7 +43,10 @@ spec:
       - name: app
         image: mccutchen/go-httpbin
         ports: [{name: http, containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
+        # A period far beyond the waits below: the first try runs before the sidecar's agent
+        # listens (istio-proxy starts after the app), so Ready in time proves the kubelet tries
+        # an unready probe again when the pod's status changes, as the real kubelet does.
+        readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 300}
 `;
 
 interface Container { name: string; image: string; env?: Array<{ name: string; value?: string }>; readinessProbe?: { httpGet?: { path: string; port: number | string } } }

@@ -2,7 +2,8 @@
  * The probes of one container instance, wired as the kubelet's prober manager: a startup
  * probe runs first and holds back readiness and liveness until it succeeds; a readiness
  * verdict changes the container's readiness; a failed liveness or startup probe asks for a
- * restart; every failed try is an `Unhealthy` event ("Liveness probe failed: …").
+ * restart; every failed try is an `Unhealthy` event ("Liveness probe failed: …"); an
+ * unready container's readiness probe is tried again whenever the pod's status is updated.
  */
 import { execInContainer } from '../process/exec.ts';
 import { ProbeWorker, type ProbeKind } from '../probes/probe-worker.ts';
@@ -54,6 +55,16 @@ export function startProbes(slot: ContainerSlot, instance: ContainerInstance, po
   slot.startupPassed = !spec.startupProbe;
   if (spec.startupProbe) make('startup');
   else startMain();
+}
+
+/**
+ * The kubelet's UpdatePodStatus: a running container whose readiness probe has not passed
+ * gets a try now, so a pod turns Ready when what its probe needs appeared (a sidecar's
+ * agent answering a rewritten probe starts after the app) instead of a whole period later.
+ */
+export function triggerReadiness(slot: ContainerSlot): void {
+  if (!slot.instance || slot.readinessPassed) return;
+  for (const p of slot.probes) if (p.kind === 'readiness') p.trigger();
 }
 
 export function stopProbes(slot: ContainerSlot): void {

@@ -19,7 +19,7 @@ import type { ProcessExit } from '../process/launcher.ts';
 import { adoptContainers } from './adoption.ts';
 import { formatDuration } from './backoff.ts';
 import { apiTime, terminationReason, type ContainerRecord, type TerminatedState } from './container-record.ts';
-import { probeTitle, startProbes, stopProbes } from './container-probes.ts';
+import { probeTitle, startProbes, stopProbes, triggerReadiness } from './container-probes.ts';
 import { containerRef, podFacts, startContainer, type PodRuntimeView } from './container-runner.ts';
 import type { ContainerInstance, ContainerSlot, ContainerSpec } from './container-spec.ts';
 import { stopInstance, terminationGraceSeconds } from './container-stopper.ts';
@@ -196,6 +196,8 @@ export class PodWorker {
     if (initialized) {
       for (const slot of this.#containers) await this.#syncSlot(slot, this.#shouldRun(slot));
     }
+    for (const slot of this.#init) if (isRestartableInit(slot.spec)) triggerReadiness(slot);
+    for (const slot of this.#containers) triggerReadiness(slot);
     await this.#writeStatus(false);
   }
 

@@ -5,7 +5,9 @@
  * consecutive successes and to failure after `failureThreshold` consecutive failures.
  * Readiness starts as failure (not ready), liveness as success, startup as unknown. Every
  * failed try is reported (the kubelet's `Unhealthy` event); a liveness or startup failure
- * stops the worker (the container is restarted with a new worker).
+ * stops the worker (the container is restarted with a new worker). `trigger` runs a try out
+ * of turn, as the kubelet's manual trigger does for a readiness probe that has not passed
+ * whenever the pod's status is updated.
  */
 import { grpcProbe, httpProbe, tcpProbe, type ProbeResult } from './probe-actions.ts';
 
@@ -45,6 +47,7 @@ export class ProbeWorker {
   readonly #callbacks: ProbeCallbacks;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #trying = false;
   #successes = 0;
   #failures = 0;
   #verdict: boolean | undefined;
@@ -67,6 +70,17 @@ export class ProbeWorker {
     this.#schedule(Math.max(0, due - Date.now()));
   }
 
+  /**
+   * Tries now instead of at the next period (the kubelet's manualTriggerCh): never before
+   * `initialDelaySeconds`, never beside a try in flight; the period then counts from this try.
+   */
+  trigger(): void {
+    if (this.#stopped || this.#trying) return;
+    if (Date.now() < this.#startedAt + (this.#spec.initialDelaySeconds ?? 0) * 1000) return;
+    clearTimeout(this.#timer);
+    void this.#tick();
+  }
+
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -81,10 +95,13 @@ export class ProbeWorker {
   async #tick(): Promise<void> {
     const began = Date.now();
     let result: ProbeResult;
+    this.#trying = true;
     try {
       result = await this.#run();
     } catch (err) {
       result = { success: false, output: (err as Error).message };
+    } finally {
+      this.#trying = false;
     }
     if (this.#stopped) return;
     if (result.success) {
