@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { Agent, createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,32 @@ describe('authenticate over real TLS (curl as the client)', () => {
   test('an expired client certificate from the cluster CA → 401', async () => {
     const result = await curl(['--cacert', file('ca.crt'), '--cert', file('expired.crt'), '--key', file('expired.key'), `${base}/`]);
     assert.equal(result.status, 401);
+  });
+
+  test('a certificate that expires while its connection stays open stops authenticating on that connection', async () => {
+    const ca = { certPem: pki.caPem, keyPem: pki.caKeyPem };
+    // X.509 times have whole seconds: valid until the second after next.
+    const notAfter = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
+    const brief = await issueCertificate(ca, { commonName: 'brief', usages: ['clientAuth'], notBefore: new Date(Date.now() - DAY), notAfter });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: pki.caPem, cert: brief.certPem, key: brief.keyPem });
+    const ports: number[] = [];
+    const get = () => new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/`, { agent }, (res) => {
+        ports.push(res.socket.localPort!);
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      assert.equal(await get(), 200);
+      while (Date.now() <= notAfter.getTime()) await new Promise((r) => setTimeout(r, notAfter.getTime() - Date.now() + 1));
+      assert.equal(await get(), 401);
+      assert.equal(ports[0], ports[1], 'both requests went over one connection');
+    } finally {
+      agent.destroy();
+    }
   });
 
   test('a client certificate from another CA → 401', async () => {

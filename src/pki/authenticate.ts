@@ -28,20 +28,49 @@ export function authenticate(req: AuthenticationRequest, pki: Pick<ClusterPki, '
   return fromClientCertificate(req.socket, pki.caPem) ?? fromBearerToken(req.headers.authorization, pki.adminToken);
 }
 
+/** What a connection's client certificate proved, for the cluster CA it was checked against. */
+interface PeerVerdict {
+  caPem: string;
+  user: AuthenticatedUser | undefined;
+  validFromMs: number;
+  validToMs: number;
+}
+
+/**
+ * A TLS connection's peer certificate cannot change, so it is parsed and its signature
+ * checked once per connection (both cost more than the rest of a request's authentication);
+ * only its validity is checked per request, against the clock, as kube-apiserver verifies
+ * every request's chain at the current time (a certificate that expires while its connection
+ * stays open stops authenticating).
+ */
+const verdicts = new WeakMap<object, PeerVerdict>();
+
 function fromClientCertificate(socket: unknown, caPem: string): AuthenticatedUser | undefined {
   const tls = socket as Partial<TLSSocket> | null;
   // `authorized` is node's verdict on the presented chain against the server's `ca` option.
   if (tls?.authorized !== true || typeof tls.getPeerCertificate !== 'function') return undefined;
+  let verdict = verdicts.get(tls);
+  if (verdict?.caPem !== caPem) {
+    verdict = verifyPeer(tls as TLSSocket, caPem);
+    if (verdict === undefined) return undefined;
+    verdicts.set(tls, verdict);
+  }
+  const now = Date.now();
+  if (now < verdict.validFromMs || now > verdict.validToMs) return undefined;
+  return verdict.user;
+}
+
+function verifyPeer(tls: TLSSocket, caPem: string): PeerVerdict | undefined {
   const peer = tls.getPeerCertificate();
   if (peer.raw === undefined) return undefined;
   // The server may trust more CAs than the cluster CA (a caller's choice of `ca`); only
   // certificates the cluster CA signed identify cluster users.
   const cert = new X509Certificate(peer.raw);
   const ca = parsedCa(caPem);
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return undefined;
-  const user = firstValue(peer.subject.CN);
-  if (user === undefined || user === '') return undefined;
-  return { user, groups: [...allValues(peer.subject.O), AUTHENTICATED_GROUP] };
+  const name = firstValue(peer.subject.CN);
+  const signed = cert.checkIssued(ca) && cert.verify(ca.publicKey);
+  const user = signed && name !== undefined && name !== '' ? Object.freeze({ user: name, groups: Object.freeze([...allValues(peer.subject.O), AUTHENTICATED_GROUP]) as string[] }) : undefined;
+  return { caPem, user, validFromMs: Date.parse(cert.validFrom), validToMs: Date.parse(cert.validTo) };
 }
 
 function fromBearerToken(header: string | undefined, adminToken: string): AuthenticatedUser | undefined {
