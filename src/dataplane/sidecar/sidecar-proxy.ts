@@ -6,7 +6,7 @@
  * problem, retried on the next apply, never a crash), update in place, drain as they go.
  * Every request and connection is reported to the proxy's telemetry with reporter
  * `destination`; its Istio metrics are served on :15090 `/stats/prometheus` when that port
- * is free on the pod IP.
+ * is free on the pod IP, from the end of the first apply on (the pod's readiness waits for it).
  */
 import type { Server } from 'node:http';
 import { UpstreamPool } from '../http1/index.ts';
@@ -74,7 +74,6 @@ export class SidecarProxy {
   async apply(plan: SidecarPlan): Promise<SidecarApplyResult> {
     const problems: string[] = [];
     if (this.#stopped) return { ports: [], problems };
-    if (this.opts.serveStats ?? true) await this.#openStats();
     const wanted = new Set<number>();
     for (const portPlan of plan.ports) {
       wanted.add(portPlan.port);
@@ -102,6 +101,9 @@ export class SidecarProxy {
       this.#ports.delete(number);
       void port.drain(this.opts.drainMs ?? 5_000);
     }
+    // Opened once the first configuration's listeners are up: the pod's agent reads Envoy's
+    // readiness from it (images/istio-proxy/proxy-readiness.ts), as pilot-agent asks Envoy.
+    if (this.opts.serveStats ?? true) await this.#openStats();
     return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
   }
 

@@ -5,6 +5,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import type { ProgramIO, RunningProgram } from '../program.ts';
 import { parseAppProbers, runProber } from './app-probers.ts';
 import { istioProxy } from './program.ts';
+import { ENVOY_STATS_PORT, NOT_READY_MESSAGE } from './proxy-readiness.ts';
 
 const listen = <T extends Server | TcpServer>(s: T): Promise<number> => new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 const get = (port: number, path: string, method = 'GET', host = '127.0.0.1'): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
@@ -124,7 +125,7 @@ describe('the proxyv2 agent', () => {
     }
   });
 
-  it('probes the app at its own address when the runtime moved it off the pod IP (a meshed pod)', async () => {
+  it('probes the app at its own address when the runtime moved it off the pod IP (a meshed pod), and is ready once the node proxy serves the pod', async () => {
     const octets = () => `${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     const podIP = `127.${octets()}`;
     const appAddress = `127.${octets()}`;
@@ -151,12 +152,20 @@ describe('the proxyv2 agent', () => {
       onSignal: () => {},
       exit: () => {},
     });
+    const envoy = createTcpServer((socket) => socket.destroy());
     try {
       await up;
       assert.equal((await get(15020, '/app-health/app/readyz', 'GET', podIP)).status, 200);
+      // Nothing serves the pod IP's :15090 yet: Envoy's part is not ready (after the agent's hold).
+      const early = await get(15021, '/healthz/ready', 'GET', podIP);
+      assert.deepEqual([early.status, early.body], [503, NOT_READY_MESSAGE]);
+      await new Promise<void>((r) => envoy.listen(ENVOY_STATS_PORT, podIP, r));
+      assert.equal((await get(15021, '/healthz/ready', 'GET', podIP)).status, 200);
+      assert.equal((await get(15020, '/healthz/ready', 'GET', podIP)).status, 200);
     } finally {
       running.close();
       inner.close();
+      envoy.close();
     }
   });
 

@@ -5,7 +5,8 @@
  * hands it to every container as $SKIFF_APP_ADDRESS):
  *
  * - 15021 `GET /healthz/ready` → 200: the readiness endpoint of the injected sidecar and of the
- *   gateways (the probe the injector and the control plane's gateway Deployments set);
+ *   gateways (the probe the injector and the control plane's gateway Deployments set); a
+ *   sidecar answers 503 until the node proxy serves its pod (proxy-readiness.ts);
  * - 15020 (the status port): `/healthz/ready` → 200; `/app-health/<container>/<readyz|livez|
  *   startupz>` runs the app's original probe from ISTIO_KUBE_APP_PROBERS against the app at
  *   $SKIFF_APP_ADDRESS, else $SKIFF_POD_IP (app-probers.ts) — pilot-agent probes the app on
@@ -21,6 +22,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Program } from '../program.ts';
 import { agentMetrics } from './agent-metrics.ts';
 import { parseAppProbers, runProber } from './app-probers.ts';
+import { NOT_READY_MESSAGE, proxyReadiness } from './proxy-readiness.ts';
 
 export const READINESS_PORT = 15021;
 export const DEFAULT_STATUS_PORT = 15020;
@@ -36,9 +38,14 @@ export const istioProxy: Program = (io) => {
   const { probers, errors } = parseAppProbers(io.env.ISTIO_KUBE_APP_PROBERS);
   for (const e of errors) log('error', e);
 
+  // The node proxy is this pod's Envoy when the app was moved to an inner address (loopback mode).
+  const envoy = proxyReadiness(role === 'sidecar' && appAddress !== podIP ? podIP : undefined);
   const ready = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.url?.split('?')[0] !== '/healthz/ready') return false;
-    res.writeHead(200, { 'Content-Length': 0 }).end();
+    void envoy.check().then((ok) => {
+      if (ok) res.writeHead(200, { 'Content-Length': 0 }).end();
+      else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end(NOT_READY_MESSAGE);
+    });
     return true;
   };
   const readiness = createServer((req, res) => {
