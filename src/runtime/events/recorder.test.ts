@@ -29,3 +29,29 @@ describe('EventRecorder rate limit (the kubelet\'s eventRecordQPS / eventBurst)'
     }
   });
 });
+
+describe('EventRecorder writer', () => {
+  it('writes one event at a time, in the order they were recorded (client-go\'s one sink goroutine)', async () => {
+    const memory = new MemoryClient();
+    const client = memory.asClient();
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const create: typeof client.create = async (obj, ...rest) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise(setImmediate); // a write takes a turn of the event loop, as a real one does
+      order.push((obj as unknown as { message: string }).message);
+      try {
+        return await client.create(obj, ...rest);
+      } finally {
+        inFlight--;
+      }
+    };
+    const events = new EventRecorder({ ...client, create }, { component: 'kubelet', host: 'node' }, silentLogger());
+    for (let i = 0; i < 5; i++) events.event(pod(`p${i}`), 'Normal', 'Pulled', `pod ${i}`);
+    await events.flush();
+    assert.equal(most, 1);
+    assert.deepEqual(order, ['pod 0', 'pod 1', 'pod 2', 'pod 3', 'pod 4']);
+  });
+});

@@ -4,7 +4,10 @@
  * `<object>.<hex timestamp>`; a repeat within the cache bumps `count` and `lastTimestamp`
  * on that same object instead of creating a new one (`kubectl describe` then shows
  * "(x5 over 2m)"). Writes are asynchronous and never fail the caller: an event that cannot
- * be written (namespace terminating, object gone) is dropped, as upstream drops it.
+ * be written (namespace terminating, object gone) is dropped, as upstream drops it. One
+ * writer takes them in order, one at a time, as client-go's broadcaster feeds its sink from a
+ * single goroutine: a burst of events never crowds the writes of the work it reports on
+ * (a burst of pod starts is not slowed by its own hundreds of Events).
  */
 import type { KubeObject } from '../../api/object.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
@@ -52,8 +55,10 @@ export class EventRecorder {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #recorded = new Map<string, Recorded>();
-  /** Writes for one key run in order; different keys run concurrently. */
-  readonly #chains = new Map<string, Promise<void>>();
+  /** Events waiting for the writer, oldest first. */
+  readonly #queue: Array<() => Promise<void>> = [];
+  /** The writer's run while it has events to write; undefined when idle. */
+  #writer: Promise<void> | undefined;
   /** Starts at a random point so two recorders never name an event alike. */
   #sequence = Math.floor(Math.random() * 1_000_000);
 
@@ -75,18 +80,10 @@ export class EventRecorder {
     // Names and times are taken now, so events read back in the order they happened.
     const at = time ?? this.#now();
     const suffix = this.#uniqueSuffix(at);
-    const previous = this.#chains.get(key) ?? Promise.resolve();
-    const limit = this.#limit;
-    const next = previous.then(async () => {
-      if (limit && this.#flushing === 0) await limit.take(); // the Event keeps the time it happened; only its write waits
-      await this.#write(key, obj, type, reason, message, at, suffix);
-    }).catch((err: unknown) => {
+    this.#queue.push(() => this.#write(key, obj, type, reason, message, at, suffix).catch((err: unknown) => {
       this.#log.debug({ err, reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped');
-    });
-    this.#chains.set(key, next);
-    void next.then(() => {
-      if (this.#chains.get(key) === next) this.#chains.delete(key);
-    });
+    }));
+    this.#writer ??= this.#drain();
   }
 
   /** Resolves once every event recorded so far has been written (or dropped). */
@@ -94,12 +91,24 @@ export class EventRecorder {
     // Flushing writes what waits now, whatever the rate.
     this.#flushing++;
     try {
-      while (this.#chains.size > 0) {
+      while (this.#writer) {
         this.#limit?.releaseAll();
-        await Promise.all([...this.#chains.values()]);
+        await this.#writer;
       }
     } finally {
       this.#flushing--;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        // The Event keeps the time it happened; only its write waits for a token.
+        if (this.#limit && this.#flushing === 0) await this.#limit.take();
+        await next();
+      }
+    } finally {
+      this.#writer = undefined;
     }
   }
 
