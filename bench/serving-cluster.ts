@@ -3,11 +3,12 @@
  * pool (kubectl would cost ~100 ms a call): a revision's pods, its PodAutoscaler's scales and
  * its ServerlessService's mode (Serve: the gateway reaches the pods; Proxy: the activator).
  */
+import { innerAddressOf, isMeshedPod } from '../src/runtime/network/inner-address.ts';
 import type { KubeHttp } from '../test/support/kube-http.ts';
 import { SERVING_NAMESPACE } from './serving-setup.ts';
 
 interface PodList {
-  items: Array<{ metadata: { deletionTimestamp?: string }; status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> } }>;
+  items: Array<{ metadata: { deletionTimestamp?: string; annotations?: Record<string, string> }; status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> } }>;
 }
 
 export async function revisionPods(http: KubeHttp, revision: string): Promise<PodList['items']> {
@@ -17,11 +18,24 @@ export async function revisionPods(http: KubeHttp, revision: string): Promise<Po
   return (res.body as PodList).items;
 }
 
-/** The IP of a Ready, not terminating pod of the revision, if any. */
-export async function readyPodIP(http: KubeHttp, revision: string): Promise<string | undefined> {
+/**
+ * Where a Ready pod's own containers listen, past its sidecar: the pod IP, or for a meshed pod
+ * (seed 002 injects the revisions) its inner address, since the sidecar holds the pod IP and
+ * answers plain clients there with STRICT mTLS's reset (docs/sidecars.md).
+ */
+export async function readyPodAppAddress(http: KubeHttp, revision: string): Promise<string | undefined> {
+  const pod = await readyPod(http, revision);
+  const ip = pod?.status?.podIP;
+  if (!pod || !ip || !isMeshedPod(pod)) return ip;
+  const node = await http.request('GET', '/api/v1/nodes');
+  const cidr = (node.body as { items: Array<{ spec?: { podCIDR?: string } }> }).items[0]?.spec?.podCIDR;
+  if (!cidr) throw new Error('the node has no spec.podCIDR: cannot find the meshed pod\'s inner address');
+  return innerAddressOf(ip, cidr);
+}
+
+async function readyPod(http: KubeHttp, revision: string): Promise<PodList['items'][number] | undefined> {
   const pods = await revisionPods(http, revision);
-  const ready = pods.find((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  return ready?.status?.podIP;
+  return pods.find((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 }
 
 export interface Scales {

@@ -56,7 +56,11 @@ export function formatServingReport(r: ServingResults): string {
     ...(r.cold && r.cold.failures > 0 ? [`    FAILED tries: ${r.cold.failures}, first: ${r.cold.firstFailure}`] : []),
     `(b) wrk -t${STEADY_THREADS} -c${STEADY_CONNECTIONS} -d${r.seconds}s --latency after 2 s warm-up, one after the other, not pinned; ratio = row / pod directly. Whole path: HTTPS to the router`,
     '    (TLS terminated at the gateway, then plain HTTP), min-scale 1 and target-burst-capacity 0 (Knative keeps the activator out of the path while pods exist);',
-    '    default TBC: Knative\'s 211, so with one pod the activator stays in the path (Proxy). Peer: plain HTTP to the hello-world pod\'s :8080.',
+    '    default TBC: Knative\'s 211, so with one pod the activator stays in the path (Proxy). Peer: plain HTTP to the hello-world container\'s :8080',
+    '    at the pod\'s own address (a meshed pod\'s inner address, past its sidecar).',
+    ...([['pod directly', s?.direct], ['queue-proxy', s?.queueProxy], ['whole path', s?.fullPath], ['default TBC', s?.viaActivator]] as const)
+      .filter(([, x]) => x !== undefined && x.failures > 0)
+      .map(([label, x]) => `    FAILED requests in (b) ${label}: ${x!.failures} (non-2xx/3xx answers and socket errors; ${x!.requests} responses in all)`),
     `(c) closed-loop undici load through the router to the echo image's /delay/${DELAY_SECONDS} (min-scale 1, the revision's window 60 s = Knative's default, so a 6 s panic`,
     `    window; target 100 × utilization 70 %); ${LOW_CONCURRENCY} concurrent for 12 s, then ${HIGH_CONCURRENCY}; times from the step until PodAutoscaler status.desiredScale,`,
     '    then status.actualScale, reach the expected scale; PA polled every 100 ms.',

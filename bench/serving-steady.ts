@@ -1,14 +1,15 @@
 /**
  * (b) Steady state: wrk at fixed connections against a warm revision (min-scale 1), over the
  * whole path (router -> istio-ingressgateway -> queue-proxy -> app, HTTPS to the router) and
- * against the hello-world pod directly (pod IP:8080, plain HTTP, the peer), one after the
- * other after a warm-up each. Two breakdown rows: queue-proxy alone (pod IP:8012 -> app) and
+ * against the hello-world pod directly (:8080 at the pod's own address — its inner address,
+ * past the sidecar, for the seed's meshed revisions — plain HTTP, the peer), one after the
+ * other after a warm-up each. Two breakdown rows: queue-proxy alone (:8012 -> app) and
  * the whole path of a revision with the default target-burst-capacity, where Knative keeps
  * the activator in the path (router -> gateway -> activator -> queue-proxy -> app).
  */
 import type { KubeHttp } from '../test/support/kube-http.ts';
 import type { WrkResult } from './mesh-wrk.ts';
-import { poll, readyPodIP, sksMode } from './serving-cluster.ts';
+import { poll, readyPodAppAddress, sksMode } from './serving-cluster.ts';
 import { ksvcHost } from './serving-setup.ts';
 import { runServingWrk } from './serving-wrk.ts';
 
@@ -29,7 +30,8 @@ export interface SteadyResults {
 export async function measureSteadyState(
   http: KubeHttp, routerPort: number, ksvc: string, activatorKsvc: string, seconds: number, progress: (m: string) => void,
 ): Promise<SteadyResults> {
-  const podIP = await poll(`a Ready pod of ${ksvc}-00001`, () => readyPodIP(http, `${ksvc}-00001`), 60_000);
+  // The peer rows reach the pod's own containers: past the sidecar, which answers plain wrk with STRICT mTLS's reset.
+  const podIP = await poll(`a Ready pod of ${ksvc}-00001`, () => readyPodAppAddress(http, `${ksvc}-00001`), 60_000);
   const wrk = async (what: string, url: string, loopback: boolean) => {
     progress(`serving (b): ${what}: wrk -t${STEADY_THREADS} -c${STEADY_CONNECTIONS} -d${seconds}s after ${WARMUP_SECONDS} s warm-up`);
     const opts = { url, threads: STEADY_THREADS, connections: STEADY_CONNECTIONS, loopback };
