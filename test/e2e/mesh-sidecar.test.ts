@@ -289,6 +289,13 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
       return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
     };
     assert.equal(await exec('client'), 'Hello World!\n\n200', 'the sidecar originated mTLS to the STRICT pod');
+    // The client's own proxy reports the call (reporter source) on the client pod's :15090, as its Envoy would.
+    const clientIP = await s.kubectl.ok(['get', 'pod', '-n', 'apps', 'client', '-o', 'jsonpath={.status.podIP}']);
+    const clientStats = (await curl(`http://${clientIP}:15090/stats/prometheus`)).stdout;
+    const sourceLine = clientStats.split('\n').find((l) => l.startsWith('istio_requests_total{') && l.includes('reporter="source"'));
+    assert.ok(sourceLine, clientStats);
+    assert.match(sourceLine, /destination_service="web\.apps\.svc\.cluster\.local"/);
+    assert.match(sourceLine, /response_code="200"/);
     assert.match(await exec('plain'), /^failed:/, 'plaintext from a pod without a sidecar meets STRICT');
     assert.match(await exec('unlisted'), /^failed:/, 'excludeOutboundPorts keeps port 80 plaintext');
     // The server's sidecar sees the client pod's SPIFFE identity: a DENY on it answers 403.

@@ -18,6 +18,7 @@ import { terminationDrainMs } from '../../dataplane/gateway/workload.ts';
 import type { WorkloadPeer } from '../../dataplane/request-record.ts';
 import { ListeningPortsWatcher } from '../../dataplane/sidecar/listening-ports.ts';
 import { SidecarProxy } from '../../dataplane/sidecar/sidecar-proxy.ts';
+import { ProxyTelemetry } from '../../dataplane/telemetry/proxy-telemetry.ts';
 import type { EventRecorder } from '../../runtime/events/recorder.ts';
 import { innerAddressOf, isMeshedPod } from '../../runtime/network/inner-address.ts';
 import type { Logger } from '../../util/log.ts';
@@ -103,11 +104,14 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
   protected create(pod: Pod, address: string): Instance {
     const trustDomain = this.#trustDomain(this.view.meshOfNamespace(pod.metadata.namespace ?? ''));
     const appAddress = innerAddressOf(address, this.#cidr);
+    // One Envoy per pod: its inbound (reporter destination) and outbound (reporter source)
+    // series share one stats store, served on the pod's :15090.
+    const telemetry = new ProxyTelemetry();
     return {
       pod, appAddress, ports: [], problems: new ProblemReporter(this.events, this.log, 'sidecar', 'SidecarConfigRejected'),
       proxy: new MeshedPodProxy(
-        new SidecarProxy({ address, appAddress, drainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), peerOf: this.#peerOf(trustDomain) }),
-        new GatewayProxy({ address, mode: 'outbound', chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain) }),
+        new SidecarProxy({ address, appAddress, drainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), peerOf: this.#peerOf(trustDomain), telemetry }),
+        new GatewayProxy({ address, mode: 'outbound', chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), telemetry }),
       ),
     };
   }
