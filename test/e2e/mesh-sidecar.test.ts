@@ -168,6 +168,27 @@ spec:
 
 const DENY_CLIENT = denyPrincipal('no-client', 'cluster.local/ns/apps/sa/client');
 
+/** The web pods behind a Service port with no name (as `kubectl expose` makes it): Istio sniffs its protocol. */
+const UNNAMED = `apiVersion: v1
+kind: Service
+metadata: {name: web-plain, namespace: apps}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web-plain-mesh, namespace: apps}
+spec:
+  hosts: [web-plain.apps.svc.cluster.local]
+  http:
+  - match: [{headers: {x-canary: {exact: "1"}}}]
+    fault: {abort: {percentage: {value: 100}, httpStatus: 418}}
+    route: [{destination: {host: web-plain.apps.svc.cluster.local}}]
+  - route: [{destination: {host: web-plain.apps.svc.cluster.local}}]
+    headers: {response: {add: {x-routed-by: sniffed}}}
+`;
+
 describe('mesh sidecars: strict mTLS into meshed pods', () => {
   let s: TestSkiff;
   let dir: string;
@@ -327,5 +348,22 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     await s.kubectl.ok(['delete', 'virtualservice', '-n', 'apps', 'web-mesh']);
     await waitFor('the fault gone', async () => (/^HTTP\/1\.1 200/.test(await exec('-H', 'x-canary: 1')) ? true : undefined), 20_000);
   });
-});
 
+  it("a meshed pod's HTTP to an unnamed Service port is sniffed and routed at layer 7, as Istio's protocol detection does", async () => {
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: UNNAMED });
+    const exec = async (...curlArgs: string[]) => {
+      const r = await s.kubectl(['exec', '-n', 'apps', 'client', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '5', ...curlArgs, 'http://web-plain.apps.svc.cluster.local/']);
+      return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
+    };
+    const routed = await waitFor('the mesh VirtualService on the unnamed port', async () => {
+      const out = await exec();
+      return /x-routed-by: sniffed/i.test(out) ? out : undefined;
+    }, 20_000);
+    assert.match(routed, /^HTTP\/1\.1 200[\s\S]*Hello World!/);
+    assert.match(await exec('-H', 'x-canary: 1'), /^HTTP\/1\.1 418[\s\S]*fault filter abort/);
+    const clientIP = await s.kubectl.ok(['get', 'pod', '-n', 'apps', 'client', '-o', 'jsonpath={.status.podIP}']);
+    const stats = (await curl(`http://${clientIP}:15090/stats/prometheus`)).stdout;
+    assert.ok(stats.split('\n').some((l) => l.startsWith('istio_requests_total{') && l.includes('destination_service="web-plain.apps.svc.cluster.local"') && l.includes('request_protocol="http"') && l.includes('response_code="200"')), stats);
+    await s.kubectl.ok(['delete', '-f', '-'], { stdin: UNNAMED });
+  });
+});

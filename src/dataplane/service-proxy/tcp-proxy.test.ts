@@ -5,6 +5,7 @@ import { Balancer } from './balancer.ts';
 import { createServer as createTlsServer } from 'node:tls';
 import { CA_SECRET_NAME, createSelfSignedCaFiles, meshCaFromFiles } from '../../mesh/pki/mesh-ca.ts';
 import { issueWorkloadCertificate } from '../../mesh/pki/index.ts';
+import { peekFirstBytes } from '../sidecar/first-bytes.ts';
 import { loopbackClientSource, TcpServiceProxy } from './tcp-proxy.ts';
 
 /** A backend that answers every connection with its name and closes. */
@@ -194,3 +195,39 @@ describe('TcpServiceProxy upstreamTls', () => {
   });
 });
 
+describe('TcpServiceProxy takeover by sniffing', () => {
+  it('relays a connection a sniffing taker declined, the bytes it read first included', async () => {
+    // An echo backend: what arrives is what the client sent, through the proxy.
+    const echo = createServer((sock) => sock.pipe(sock));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const backend = { address: '127.0.0.1', port: (echo.address() as AddressInfo).port };
+    const sniffed: string[] = [];
+    const proxy = new TcpServiceProxy({
+      strategy: 'round-robin',
+      takeover: (client) => peekFirstBytes(client, 5_000).then((first) => {
+        sniffed.push(first.kind);
+        return false; // not HTTP: the relay takes it
+      }),
+    });
+    try {
+      const address = '127.96.255.9';
+      const port = await freePort(address);
+      await proxy.apply({ listeners: [{ address, port, service: 'default/db:', backends: [backend] }] });
+      const answer = await new Promise<string>((resolve, reject) => {
+        const s = connect({ host: address, port }, () => s.write('\x00\x01binary hello'));
+        let text = '';
+        s.on('data', (d) => {
+          text += d.toString('latin1');
+          if (text.length >= 14) s.end();
+        });
+        s.on('close', () => resolve(text));
+        s.on('error', reject);
+      });
+      assert.deepEqual(sniffed, ['other']);
+      assert.equal(answer, '\x00\x01binary hello');
+    } finally {
+      await proxy.stop();
+      echo.close();
+    }
+  });
+});

@@ -38,9 +38,10 @@ export interface TcpProxyOptions {
   /**
    * Hands the client's connection to someone else before any backend is picked (a meshed
    * pod's sidecar routing its HTTP by VirtualServices); true when taken. The connection is
-   * still paused and its bytes unread.
+   * still paused and its bytes unread. A promise: the taker is reading the first bytes to
+   * decide (protocol sniffing); on false they are back on the paused socket for the relay.
    */
-  takeover?(client: Socket, service: ListenerSpec): boolean;
+  takeover?(client: Socket, service: ListenerSpec): boolean | Promise<boolean>;
 }
 
 /**
@@ -145,7 +146,16 @@ export class TcpServiceProxy {
   #accept(l: Listener, client: Socket): void {
     this.#track(client);
     client.on('error', () => client.destroy());
-    if (this.#opts.takeover?.(client, l.spec)) return;
+    const taken = this.#opts.takeover?.(client, l.spec);
+    if (taken === true) return;
+    if (taken instanceof Promise) {
+      taken.then((yes) => yes || client.destroyed || this.#relay(l, client), () => client.destroy());
+      return;
+    }
+    this.#relay(l, client);
+  }
+
+  #relay(l: Listener, client: Socket): void {
     const from = this.#opts.upstreamSource?.(client);
     this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
   }

@@ -8,7 +8,9 @@
  *   connection is handed to the pod's outbound proxy (mesh-sidecars.ts), which routes each
  *   request by the VirtualServices bound to `mesh` (matches, weights, rewrites, retries,
  *   timeouts, faults, mirrors) and DestinationRules, and originates mTLS per endpoint with
- *   the pod's certificate, as the gateways do.
+ *   the pod's certificate, as the gateways do. A port whose protocol is unknown (unnamed, or
+ *   a name Istio does not read, and not a well-known TCP port) is sniffed: HTTP/1 goes there
+ *   too, anything else to the layer-4 path below.
  * - **Other ports**: the service proxy picks the endpoint and, when that endpoint's sidecar
  *   takes mTLS (MeshClientTls's auto mTLS decision), opens the upstream connection as TLS
  *   with the pod's workload certificate: Istio's capture at layer 4.
@@ -28,6 +30,8 @@ import type { ObjectStore } from '../../dataplane/mesh-tls/mesh-client-tls.ts';
 import { podServesTraffic } from '../../dataplane/mesh-tls/origination-decision.ts';
 import type { MeshClientTls } from '../../dataplane/mesh-tls/types.ts';
 import type { Backend, ListenerSpec } from '../../dataplane/service-proxy/snapshot.ts';
+import { peekFirstBytes } from '../../dataplane/sidecar/first-bytes.ts';
+import { sidecarTimeouts } from '../../dataplane/sidecar/timeouts.ts';
 import { isMeshedPod } from '../../runtime/network/inner-address.ts';
 
 const EXCLUDE_OUTBOUND = 'traffic.sidecar.istio.io/excludeOutboundPorts';
@@ -35,11 +39,13 @@ const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 
 export interface SidecarOutbound {
   upstreamTls(client: Socket, backend: Backend, service: ListenerSpec): Promise<ConnectionOptions | undefined> | undefined;
-  takeover(client: Socket, service: ListenerSpec): boolean;
+  takeover(client: Socket, service: ListenerSpec): boolean | Promise<boolean>;
 }
 
 /** `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for `port`. */
-export function createSidecarOutbound(pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined): SidecarOutbound {
+export function createSidecarOutbound(
+  pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined, detectionMs = sidecarTimeouts().detectionMs,
+): SidecarOutbound {
   // Rebuilt on the first connection after any pod change, not per event.
   let meshedByIp: Map<string, Pod> | undefined;
   pods.addHandlers({ add: () => (meshedByIp = undefined), update: () => (meshedByIp = undefined), delete: () => (meshedByIp = undefined) });
@@ -59,8 +65,22 @@ export function createSidecarOutbound(pods: ObjectStore<Pod>, meshTls: MeshClien
       return pod ? meshTls.originate(meshSourceOf(pod), backend.address, backend.port).then((tls) => tls?.options) : undefined;
     },
     takeover: (client, service) => {
-      if (!HTTP_PROTOCOLS.has(servicePortProtocol({ name: portNameOf(service) })) || !capturingPod(client, service)) return false;
-      return outboundFor(clientIp(client), service.port)?.accept(service.port, client) ?? false;
+      const protocol = servicePortProtocol({ name: portNameOf(service), port: service.port });
+      const http = HTTP_PROTOCOLS.has(protocol);
+      if ((!http && protocol !== 'AUTO') || !capturingPod(client, service)) return false;
+      const take = () => outboundFor(clientIp(client), service.port)?.accept(service.port, client) ?? false;
+      if (http) return take();
+      // AUTO (an unnamed or unknown port name): Envoy's http_inspector on the outbound
+      // listener. HTTP/1 goes to the mesh's HTTP routes; anything else (TLS, h2, a
+      // server-first protocol past the detection timeout) stays TCP with auto mTLS.
+      return peekFirstBytes(client, detectionMs).then((first) => {
+        if (first.kind === 'closed' || first.ended) {
+          // Nothing to route, or bytes cut off by the client's FIN that can no longer be put back.
+          client.destroy();
+          return true;
+        }
+        return first.kind === 'http1' && take();
+      });
     },
   };
 }
