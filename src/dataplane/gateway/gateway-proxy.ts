@@ -68,7 +68,6 @@ export class GatewayProxy {
   async apply(config: ProxyConfig, mesh: MeshIdentity | undefined, authz?: Omit<AuthzScope, 'policies'>): Promise<ApplyResult> {
     const problems: string[] = [];
     if (this.#stopped) return { ports: [], problems };
-    if (this.opts.mode !== 'outbound') await this.#openStats();
     const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
     this.#clusters = clusters;
@@ -100,6 +99,9 @@ export class GatewayProxy {
       this.#ports.delete(number);
       void port.drain(this.opts.chainDrainMs ?? 5_000);
     }
+    // Opened once the first configuration's listeners are up: the pod's agent reads Envoy's
+    // readiness from it (images/istio-proxy/proxy-readiness.ts).
+    if (this.opts.mode !== 'outbound') await this.#openStats();
     return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
   }
 

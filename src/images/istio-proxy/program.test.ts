@@ -169,7 +169,7 @@ describe('the proxyv2 agent', () => {
     }
   });
 
-  it('exits 0 on POST /quitquitquit from the pod itself', async () => {
+  it('a gateway (router) is ready once the node proxy serves its pod IP, and exits 0 on POST /quitquitquit from the pod itself', async () => {
     const address = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     let log = '';
     let listening!: () => void;
@@ -189,13 +189,18 @@ describe('the proxyv2 agent', () => {
       onSignal: () => {},
       exit: (code) => exited(code),
     });
+    const envoy = createTcpServer((socket) => socket.destroy());
     try {
       await up;
+      assert.equal((await get(15021, '/healthz/ready', 'GET', address)).status, 503);
+      await new Promise<void>((r) => envoy.listen(ENVOY_STATS_PORT, address, r));
+      assert.equal((await get(15021, '/healthz/ready', 'GET', address)).status, 200);
       const quit = await get(15020, '/quitquitquit', 'POST', address);
       assert.deepEqual([quit.status, quit.body], [200, 'OK']);
       assert.equal(await exit, 0);
     } finally {
       running.close();
+      envoy.close();
     }
   });
 });

@@ -5,8 +5,8 @@
  * hands it to every container as $SKIFF_APP_ADDRESS):
  *
  * - 15021 `GET /healthz/ready` → 200: the readiness endpoint of the injected sidecar and of the
- *   gateways (the probe the injector and the control plane's gateway Deployments set); a
- *   sidecar answers 503 until the node proxy serves its pod (proxy-readiness.ts);
+ *   gateways (the probe the injector and the control plane's gateway Deployments set); it
+ *   answers 503 until the node proxy serves the pod (proxy-readiness.ts);
  * - 15020 (the status port): `/healthz/ready` → 200; `/app-health/<container>/<readyz|livez|
  *   startupz>` runs the app's original probe from ISTIO_KUBE_APP_PROBERS against the app at
  *   $SKIFF_APP_ADDRESS, else $SKIFF_POD_IP (app-probers.ts) — pilot-agent probes the app on
@@ -38,8 +38,10 @@ export const istioProxy: Program = (io) => {
   const { probers, errors } = parseAppProbers(io.env.ISTIO_KUBE_APP_PROBERS);
   for (const e of errors) log('error', e);
 
-  // The node proxy is this pod's Envoy when the app was moved to an inner address (loopback mode).
-  const envoy = proxyReadiness(role === 'sidecar' && appAddress !== podIP ? podIP : undefined);
+  // The node proxy is this pod's Envoy in the loopback pod network: a sidecar's when the app
+  // was moved to an inner address, a gateway's when the agent binds the pod IP itself.
+  const servedByNodeProxy = role === 'sidecar' ? appAddress !== podIP : host === podIP;
+  const envoy = proxyReadiness(servedByNodeProxy ? podIP : undefined);
   const ready = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.url?.split('?')[0] !== '/healthz/ready') return false;
     void envoy.check().then((ok) => {
