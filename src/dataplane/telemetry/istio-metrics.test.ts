@@ -31,6 +31,17 @@ test('an HTTP record counts a request and observes duration and bytes with Istio
   assert.ok(!text.includes('istio_tcp_'), 'no TCP series without TCP records');
 });
 
+test('a client sidecar\'s requests that reached no cluster count per Host: one series each', async () => {
+  const m = new IstioMetrics();
+  const peers = { source: {}, destination: {} };
+  const aborted = (authority: string) => httpRecord({ ...peers, reporter: 'source', responseCode: 418, destinationService: undefined, destinationServiceName: undefined, destinationServiceNamespace: undefined, authority });
+  m.record(aborted('a.apps.svc.cluster.local'));
+  m.record(aborted('b.apps.svc.cluster.local'));
+  m.record(aborted('b.apps.svc.cluster.local'));
+  const lines = (await m.render()).split('\n').filter((l) => l.startsWith('istio_requests_total{'));
+  assert.deepEqual(lines.map((l) => [/destination_service="([^"]*)"/.exec(l)![1], l.split(' ').pop()]), [['a.apps.svc.cluster.local', '1'], ['b.apps.svc.cluster.local', '2']]);
+});
+
 test('families are listed in name order whatever came first; metrics registered by others stay', async () => {
   const m = new IstioMetrics();
   new Gauge({ name: 'istio_build', help: 'Build.', labelNames: ['tag'], registers: [m.registry] }).labels('1.20').set(1);

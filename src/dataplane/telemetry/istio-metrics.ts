@@ -148,7 +148,9 @@ export class IstioMetrics {
     let byRest = byDestination.get(rec.destination);
     if (!byRest) byDestination.set(rec.destination, (byRest = new Map()));
     const flags = responseFlagsString(rec.responseFlags);
-    const rest = `${rec.responseCode ?? 0} ${flags} ${rec.reporter} ${rec.connectionSecurityPolicy} ${rec.requestProtocol ?? rec.protocol} ${rec.grpcResponseStatus ?? ''}\u0000${rec.destinationService ?? ''}\u0000${rec.destinationServiceName ?? ''}\u0000${rec.destinationServiceNamespace ?? ''}`;
+    // Without a service host a client sidecar's labels name the request's Host (labels.ts): it keys the series then.
+    const service = rec.destinationService ?? (rec.reporter === 'source' ? `\u0001${rec.authority ?? ''}` : '');
+    const rest = `${rec.responseCode ?? 0} ${flags} ${rec.reporter} ${rec.connectionSecurityPolicy} ${rec.requestProtocol ?? rec.protocol} ${rec.grpcResponseStatus ?? ''}\u0000${service}\u0000${rec.destinationServiceName ?? ''}\u0000${rec.destinationServiceNamespace ?? ''}`;
     let s = byRest.get(rest);
     if (!s) byRest.set(rest, (s = this.httpSeriesByLabels(rec)));
     return s;

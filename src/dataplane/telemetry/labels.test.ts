@@ -69,6 +69,14 @@ test('HTTP labels: unknown for what the proxy could not learn, latest for revisi
   assert.equal(l.connection_security_policy, 'unknown');
 });
 
+test('HTTP labels: a client sidecar\'s request that reached no cluster (a fault abort) names the service after its Host; a gateway\'s does not', () => {
+  const aborted = { responseCode: 418, responseFlags: ['FI' as const], destination: {}, destinationService: undefined, destinationServiceName: undefined, destinationServiceNamespace: undefined, authority: 'web.apps.svc.cluster.local' };
+  const client = asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({ ...aborted, reporter: 'source' })));
+  assert.deepEqual([client.destination_service, client.destination_service_name, client.destination_service_namespace], ['web.apps.svc.cluster.local', 'web.apps.svc.cluster.local', 'unknown']);
+  const gateway = asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({ ...aborted, reporter: 'gateway' })));
+  assert.deepEqual([gateway.destination_service, gateway.destination_service_name], ['unknown', 'unknown']);
+});
+
 test('HTTP labels: the peer namespace comes from its SPIFFE ID; the service name from the host', () => {
   const l = asObject(HTTP_LABEL_NAMES, httpLabelValues(httpRecord({
     source: { principal: 'spiffe://td/ns/shop/sa/web' },

@@ -143,8 +143,12 @@ function peerValues(p: WorkloadPeer): string[] {
 /** destination peer values, then service, service_name, service_namespace, cluster. */
 function destinationValues(r: RequestRecord): string[] {
   const d = r.destination;
-  // With no known service host, Istio falls back to the destination's canonical service.
-  const service = r.destinationService ?? d.canonicalService;
+  // A client sidecar with no cluster behind the request (a fault abort, no route) names the
+  // service after the request's Host, both labels, as Istio's stats filter falls back to it;
+  // gateways and servers run with that fallback off. Else, with no known service host, the
+  // destination's canonical service.
+  const hostFallback = r.reporter === 'source' && !r.destinationService ? r.authority : undefined;
+  const service = hostFallback ?? r.destinationService ?? d.canonicalService;
   return [
     orUnknown(d.workload),
     orUnknown(peerNamespace(d)),
@@ -152,7 +156,7 @@ function destinationValues(r: RequestRecord): string[] {
     orUnknown(d.app),
     orUnknown(d.version),
     orUnknown(service),
-    orUnknown(destinationServiceName(r) ?? d.canonicalService),
+    orUnknown(hostFallback ?? destinationServiceName(r) ?? d.canonicalService),
     orUnknown(r.destinationServiceNamespace ?? d.namespace),
     orUnknown(d.cluster),
   ];
