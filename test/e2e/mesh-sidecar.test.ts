@@ -206,6 +206,25 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
   const sh = (script: string) => run('sh', ['-c', script], { cwd: dir });
   const meshClient = ['-k', '--cert', 'client.crt', '--key', 'client.key'];
   const viaGateway = () => curl('-H', `Host: ${HOST}`, '-w', '\n%{http_code}', `http://${gatewayIP}:8080/`);
+  /** curl -i from the meshed `client` pod's shell (through its sidecar): the output, or `failed: …`. */
+  const curlFromClient = async (url: string, ...curlArgs: string[]) => {
+    const r = await s.kubectl(['exec', '-n', 'apps', 'client', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '5', ...curlArgs, url]);
+    return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
+  };
+  /**
+   * Waits until the client's sidecar routes `url` by a mesh VirtualService that adds
+   * `x-routed-by: <marker>` and aborts `x-canary: 1` with 418; returns the curl for more checks.
+   */
+  const expectMeshRouting = async (url: string, marker: string) => {
+    const exec = (...curlArgs: string[]) => curlFromClient(url, ...curlArgs);
+    const routed = await waitFor(`the mesh VirtualService for ${url}`, async () => {
+      const out = await exec();
+      return new RegExp(`x-routed-by: ${marker}`, 'i').test(out) ? out : undefined;
+    }, 20_000);
+    assert.match(routed, /^HTTP\/1\.1 200[\s\S]*Hello World!/);
+    assert.match(await exec('-H', 'x-canary: 1'), /^HTTP\/1\.1 418[\s\S]*fault filter abort/);
+    return exec;
+  };
 
   before(async () => {
     s = await startTestSkiff();
@@ -331,17 +350,7 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
 
   it("a meshed pod's HTTP to a Service follows the mesh's VirtualServices (match, fault, header rules) in its own sidecar", async () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: FAULT_FOR_CLIENTS });
-    const exec = async (...curlArgs: string[]) => {
-      const r = await s.kubectl(['exec', '-n', 'apps', 'client', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '5', ...curlArgs, 'http://web.apps.svc.cluster.local/']);
-      return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
-    };
-    const routed = await waitFor('the mesh VirtualService applied', async () => {
-      const out = await exec();
-      return /x-routed-by: mesh/i.test(out) ? out : undefined;
-    }, 20_000);
-    assert.match(routed, /^HTTP\/1\.1 200/);
-    assert.match(routed, /Hello World!/);
-    assert.match(await exec('-H', 'x-canary: 1'), /^HTTP\/1\.1 418[\s\S]*fault filter abort/);
+    const exec = await expectMeshRouting('http://web.apps.svc.cluster.local/', 'mesh');
     // A pod without a sidecar is not routed by it (and meets STRICT at the server).
     const plain = await s.kubectl(['exec', '-n', 'apps', 'plain', '-c', 'shell', '--', 'curl', '-sS', '--max-time', '5', '-H', 'x-canary: 1', 'http://web.apps.svc.cluster.local/']);
     assert.notEqual(plain.code, 0);
@@ -351,16 +360,7 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
 
   it("a meshed pod's HTTP to an unnamed Service port is sniffed and routed at layer 7, as Istio's protocol detection does", async () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: UNNAMED });
-    const exec = async (...curlArgs: string[]) => {
-      const r = await s.kubectl(['exec', '-n', 'apps', 'client', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '5', ...curlArgs, 'http://web-plain.apps.svc.cluster.local/']);
-      return r.code === 0 ? r.stdout : `failed: ${r.stderr}`;
-    };
-    const routed = await waitFor('the mesh VirtualService on the unnamed port', async () => {
-      const out = await exec();
-      return /x-routed-by: sniffed/i.test(out) ? out : undefined;
-    }, 20_000);
-    assert.match(routed, /^HTTP\/1\.1 200[\s\S]*Hello World!/);
-    assert.match(await exec('-H', 'x-canary: 1'), /^HTTP\/1\.1 418[\s\S]*fault filter abort/);
+    await expectMeshRouting('http://web-plain.apps.svc.cluster.local/', 'sniffed');
     const clientIP = await s.kubectl.ok(['get', 'pod', '-n', 'apps', 'client', '-o', 'jsonpath={.status.podIP}']);
     const stats = (await curl(`http://${clientIP}:15090/stats/prometheus`)).stdout;
     assert.ok(stats.split('\n').some((l) => l.startsWith('istio_requests_total{') && l.includes('destination_service="web-plain.apps.svc.cluster.local"') && l.includes('request_protocol="http"') && l.includes('response_code="200"')), stats);
