@@ -182,6 +182,36 @@ describe('Knative traffic end to end: splits, tags, pinning, cluster-local, Doma
     assert.notEqual(outside.code, 0, 'a client without a mesh certificate is refused');
   });
 
+  it('a meshed pod reaches the cluster-local ksvc by its Knative host (DNS follows Knative\'s ExternalName), routed by its own sidecar', async () => {
+    // A member namespace of the seed's mesh with a meshed shell pod (busybox runs the host's curl).
+    await apply('apiVersion: v1\nkind: Namespace\nmetadata: {name: callers}\n');
+    await s.kubectl.ok(['patch', '-n', 'istio-system', 'smmr/default', '--type', 'json', '-p', '[{"op":"add","path":"/spec/members/-","value":"callers"}]']);
+    await s.kubectl.ok(['wait', 'ns/callers', '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s']);
+    await apply(`apiVersion: v1
+kind: Pod
+metadata:
+  name: caller
+  namespace: callers
+  annotations: {sidecar.istio.io/inject: "true"}
+spec:
+  containers: [{name: shell, image: busybox, command: [sleep, '3600']}]
+`);
+    await s.kubectl.ok(['wait', '-n', 'callers', 'pod/caller', '--for=condition=Ready', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.match(await jsonpath('pod caller -n callers', '{.spec.containers[*].name}'), /istio-proxy/);
+    let last = '';
+    const answer = await waitFor('the cluster-local ksvc answering the meshed pod', async () => {
+      const r = await s.kubectl(['exec', '-n', 'callers', 'caller', '-c', 'shell', '--', 'curl', '-sS', '-i', '--max-time', '10', 'http://private.default.svc.cluster.local/']);
+      last = `${r.code} ${r.stdout} ${r.stderr}`;
+      return r.code === 0 && /\r\n\r\nHello/.test(r.stdout) ? r.stdout.split('\r\n\r\n')[1] : undefined;
+    }, 60_000).catch((err: Error) => assert.fail(`${err.message}; last answer: ${last}`));
+    assert.equal(answer, 'Hello private!\n');
+    // The caller's own sidecar routed it by Knative's mesh VirtualService, straight to the revision.
+    const callerIP = await jsonpath('pod caller -n callers', '{.status.podIP}');
+    const stats = (await curl([`http://${callerIP}:15090/stats/prometheus`])).stdout;
+    const routed = stats.split('\n').find((l) => l.startsWith('istio_requests_total{') && l.includes('reporter="source"') && l.includes('response_code="200"'));
+    assert.match(routed ?? stats, /destination_service="private-00001[^"]*\.default\.svc\.cluster\.local"/);
+  });
+
   it('a DomainMapping becomes Ready and serves its domain through the router over http', async () => {
     await apply(`apiVersion: serving.knative.dev/v1beta1
 kind: DomainMapping

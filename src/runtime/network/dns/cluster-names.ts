@@ -20,8 +20,17 @@ export interface ClusterObjects {
 
 export type ClusterAnswer = { found: true; records: DnsRecord[] } | { found: false };
 
-/** Resolves a cluster name; undefined when the name is outside the cluster domain. */
-export function resolveClusterName(name: string, type: number, objects: ClusterObjects, domain = CLUSTER_DOMAIN): ClusterAnswer | undefined {
+/** How many ExternalName services in a row are followed (CoreDNS stops a CNAME chain too). */
+const MAX_CNAME_CHAIN = 8;
+
+/**
+ * Resolves a cluster name; undefined when the name is outside the cluster domain. An
+ * ExternalName service answers its CNAME and, when the target is a cluster name too, the
+ * target's records after it, as CoreDNS answers: a stub resolver (glibc, musl) does not chase
+ * a CNAME itself, so without them `curl http://<ksvc>.<ns>.svc.cluster.local` (Knative's
+ * ExternalName to knative-local-gateway) could not resolve.
+ */
+export function resolveClusterName(name: string, type: number, objects: ClusterObjects, domain = CLUSTER_DOMAIN, chain = 0): ClusterAnswer | undefined {
   const n = name.toLowerCase().replace(/\.$/, '');
   if (n !== domain && !n.endsWith(`.${domain}`)) return undefined;
   const labels = n.slice(0, Math.max(0, n.length - domain.length - 1)).split('.').filter((l) => l !== '');
@@ -42,7 +51,11 @@ export function resolveClusterName(name: string, type: number, objects: ClusterO
       const ips = ready.filter((a) => a.hostname === labels[0]).map((a) => a.ip);
       return ips.length > 0 ? addresses(ips) : { found: false };
     }
-    if (spec.type === 'ExternalName' && spec.externalName) return { found: true, records: [{ name: n, type: TYPE_CNAME, ttl: CLUSTER_TTL, target: spec.externalName }] };
+    if (spec.type === 'ExternalName' && spec.externalName) {
+      const cname: DnsRecord = { name: n, type: TYPE_CNAME, ttl: CLUSTER_TTL, target: spec.externalName };
+      const target = type !== TYPE_CNAME && chain < MAX_CNAME_CHAIN ? resolveClusterName(spec.externalName, type, objects, domain, chain + 1) : undefined;
+      return { found: true, records: [cname, ...(target?.found ? target.records : [])] };
+    }
     if (spec.clusterIP === 'None') return addresses(ready.map((a) => a.ip));
     return addresses(spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []));
   }

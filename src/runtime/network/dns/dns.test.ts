@@ -5,11 +5,16 @@ import type { KubeObject } from '../../../api/object.ts';
 import { silentLogger } from '../../../util/log.ts';
 import { resolveClusterName, type ClusterObjects } from './cluster-names.ts';
 import { ClusterDnsServer } from './dns-server.ts';
-import { TYPE_A, TYPE_AAAA } from './dns-message.ts';
+import { TYPE_A, TYPE_AAAA, TYPE_CNAME } from './dns-message.ts';
 
 const svc = (namespace: string, name: string, spec: object): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec });
 const eps = (namespace: string, name: string, addresses: object[]): KubeObject => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace }, subsets: [{ addresses }] });
-const services = [svc('default', 'hello', { clusterIP: '127.96.0.10' }), svc('db', 'pg', { clusterIP: 'None' }), svc('default', 'ext', { type: 'ExternalName', externalName: 'example.com' })];
+const services = [
+  svc('default', 'hello', { clusterIP: '127.96.0.10' }), svc('db', 'pg', { clusterIP: 'None' }), svc('default', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
+  // Knative's placeholder for a ksvc: an ExternalName to the local gateway's Service; and a loop.
+  svc('default', 'ksvc', { type: 'ExternalName', externalName: 'hello.default.svc.cluster.local' }),
+  svc('default', 'loop', { type: 'ExternalName', externalName: 'loop.default.svc.cluster.local' }),
+];
 const endpoints = [eps('db', 'pg', [{ ip: '10.244.0.5', hostname: 'pg-0' }, { ip: '10.244.0.6' }])];
 const objects: ClusterObjects = {
   service: (ns, n) => services.find((s) => s.metadata.namespace === ns && s.metadata.name === n),
@@ -27,6 +32,9 @@ test('service, headless, hostname, pod and ExternalName names', () => {
   assert.deepEqual(ips('pg-0.pg.db.svc.cluster.local'), ['10.244.0.5']);
   assert.deepEqual(ips('10-244-0-9.db.pod.cluster.local'), ['10.244.0.9']);
   assert.deepEqual(ips('ext.default.svc.cluster.local'), ['example.com']);
+  assert.deepEqual(ips('ksvc.default.svc.cluster.local'), ['hello.default.svc.cluster.local', '127.96.0.10'], 'a cluster target is followed in the same answer');
+  assert.deepEqual(ips('ksvc.default.svc.cluster.local', TYPE_CNAME), ['hello.default.svc.cluster.local'], 'a CNAME query gets the CNAME only');
+  assert.equal((ips('loop.default.svc.cluster.local') as string[]).length, 9, 'a CNAME loop ends');
   assert.deepEqual(ips('hello.default.svc.cluster.local', TYPE_AAAA), [], 'an IPv4 service has no AAAA record');
   assert.deepEqual(ips('nope.default.svc.cluster.local'), { found: false });
   assert.equal(ips('example.org'), undefined, 'not a cluster name');
