@@ -1,15 +1,18 @@
 /**
  * The DNS server pods use in network-namespace mode (their resolv.conf points at it):
  * cluster names are answered from Services and Endpoints (cluster-names.ts); every other
- * name is relayed to the host's own resolvers (from /etc/resolv.conf). UDP and TCP, as
- * resolvers retry over TCP when an answer is truncated.
+ * name is relayed to the host's own resolvers (from /etc/resolv.conf). An ExternalName whose
+ * target is outside the cluster gets the target's addresses from those resolvers in the same
+ * answer, as CoreDNS resolves it through its upstream (stub resolvers do not chase a CNAME).
+ * UDP and TCP, as resolvers retry over TCP when an answer is truncated.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../../util/log.ts';
 import { resolveClusterName, type ClusterObjects } from './cluster-names.ts';
-import { buildResponse, parseQuery, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL } from './dns-message.ts';
+import { buildResponse, parseQuery, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL, TYPE_A, TYPE_AAAA, TYPE_CNAME, type DnsRecord } from './dns-message.ts';
 
 const FORWARD_TIMEOUT_MS = 3_000;
 
@@ -73,7 +76,7 @@ export class ClusterDnsServer {
     const query = parseQuery(msg);
     if (!query) return undefined;
     const cluster = resolveClusterName(query.question.name, query.question.type, this.#objects);
-    if (cluster) return buildResponse(query, cluster.found ? RCODE_NOERROR : RCODE_NXDOMAIN, cluster.found ? cluster.records : []);
+    if (cluster) return buildResponse(query, cluster.found ? RCODE_NOERROR : RCODE_NXDOMAIN, cluster.found ? [...cluster.records, ...await this.#chase(cluster.records, query.question.type)] : []);
     for (const upstream of this.#upstreams) {
       const reply = await forward(msg, upstream).catch((err: unknown) => {
         this.#log.debug({ err, upstream }, 'DNS forward failed');
@@ -82,6 +85,21 @@ export class ClusterDnsServer {
       if (reply) return reply;
     }
     return buildResponse(query, RCODE_SERVFAIL, [], false);
+  }
+
+  /** The addresses of a CNAME chain's external target (none if the upstreams cannot tell). */
+  async #chase(records: readonly DnsRecord[], type: number): Promise<DnsRecord[]> {
+    const last = records.at(-1);
+    if (last?.type !== TYPE_CNAME || (type !== TYPE_A && type !== TYPE_AAAA) || this.#upstreams.length === 0) return [];
+    const resolver = new Resolver({ timeout: FORWARD_TIMEOUT_MS, tries: 1 });
+    resolver.setServers(this.#upstreams);
+    try {
+      const found = type === TYPE_A ? await resolver.resolve4(last.target, { ttl: true }) : await resolver.resolve6(last.target, { ttl: true });
+      return found.map(({ address, ttl }) => ({ name: last.target, type, ttl, address }) as DnsRecord);
+    } catch (err) {
+      this.#log.debug({ err, target: last.target }, 'DNS: the ExternalName target did not resolve upstream');
+      return [];
+    }
   }
 
   #serveTcp(socket: Socket): void {

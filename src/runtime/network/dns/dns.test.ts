@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../api/object.ts';
 import { silentLogger } from '../../../util/log.ts';
 import { resolveClusterName, type ClusterObjects } from './cluster-names.ts';
 import { ClusterDnsServer } from './dns-server.ts';
-import { TYPE_A, TYPE_AAAA, TYPE_CNAME } from './dns-message.ts';
+import { buildResponse, parseQuery, RCODE_NOERROR, TYPE_A, TYPE_AAAA, TYPE_CNAME } from './dns-message.ts';
 
 const svc = (namespace: string, name: string, spec: object): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec });
 const eps = (namespace: string, name: string, addresses: object[]): KubeObject => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace }, subsets: [{ addresses }] });
@@ -52,5 +53,31 @@ test('the server answers over UDP and TCP, NXDOMAIN for unknown cluster names', 
     await assert.rejects(resolver.resolve4('example.org'), (e: NodeJS.ErrnoException) => e.code === 'ESERVFAIL');
   } finally {
     await server.stop();
+  }
+});
+
+test('an ExternalName answers with its target\'s addresses: a cluster target from the cluster, an outside one from the upstream', async () => {
+  // A stand-in for the host's resolver: port 53 (root) on a loopback address of its own, every name 203.0.113.7.
+  const upstreamIp = `127.${64 + Math.floor(Math.random() * 60)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+  const upstream = createSocket('udp4');
+  const asked: string[] = [];
+  upstream.on('message', (msg, rinfo) => {
+    const query = parseQuery(msg)!;
+    asked.push(query.question.name);
+    upstream.send(buildResponse(query, RCODE_NOERROR, [{ name: query.question.name, type: TYPE_A, ttl: 30, address: '203.0.113.7' }], false), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => upstream.bind(53, upstreamIp, resolve));
+  const server = new ClusterDnsServer({ address: '127.0.0.1', port: 0, objects, upstreams: [upstreamIp], log: silentLogger() });
+  await server.start();
+  try {
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${server.port}`]);
+    assert.deepEqual(await resolver.resolve4('ksvc.default.svc.cluster.local'), ['127.96.0.10']);
+    assert.deepEqual(asked, [], 'a cluster target never leaves the cluster DNS');
+    assert.deepEqual(await resolver.resolve4('ext.default.svc.cluster.local'), ['203.0.113.7']);
+    assert.deepEqual(asked, ['example.com']);
+  } finally {
+    await server.stop();
+    upstream.close();
   }
 });
