@@ -115,6 +115,36 @@ describe('GatewayProxy', () => {
     }
   });
 
+  it('mirrors over TLS when the mirror cluster\'s endpoints take TLS (its DestinationRule, or Istio mTLS to a sidecar), never in plaintext', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'shadow root', ...validity() });
+    const cert = await issueCertificate(ca, { commonName: 'copy.example.org', dnsNames: ['copy.example.org'], usages: ['serverAuth'], ...validity() });
+    const mirrored: string[] = [];
+    const shadow = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      mirrored.push(`${req.method} ${req.url} ${req.headers.host}`);
+      res.writeHead(500).end('ignored');
+    });
+    shadow.on('secureConnection', (sock: TLSSocket) => mirrored.push(`sni ${String(sock.servername)}`));
+    await new Promise<void>((r) => shadow.listen(0, ADDRESS, r));
+    const main = cluster('main.default.svc.cluster.local', 80, [{ address: ADDRESS, port: upstreamPort }]);
+    const copy = { ...cluster('copy.example.org', 443, [{ address: ADDRESS, port: (shadow.address() as AddressInfo).port }]), tls: { mode: 'SIMPLE' as const, auto: false, subjectAltNames: [], insecureSkipVerify: true } };
+    const port = await freePort();
+    const proxy = new GatewayProxy({ address: ADDRESS });
+    try {
+      const action = forwardTo(main, { mirrors: [{ cluster: copy.name, host: copy.host, port: 443, percentage: 100 }] });
+      await proxy.apply(proxyConfig([listener(port, 'HTTP', [{ kind: 'http', serverNames: [], routeConfigName: 'r', hosts: [], servers: [] }])], { r: [{ domains: ['*'], routes: [route(action)] }] }, [main, copy]), undefined);
+      assert.equal((await get(port, '/tls', `main.example:${port}`)).status, 200);
+      await new Promise<void>((resolve) => {
+        const poll = () => (mirrored.length > 1 ? resolve() : setTimeout(poll, 10));
+        poll();
+      });
+      assert.deepEqual(mirrored, ['sni copy.example.org', `GET /tls main.example-shadow:${port}`]);
+    } finally {
+      await proxy.stop();
+      shadow.closeAllConnections();
+      shadow.close();
+    }
+  });
+
   it('originates TLS to a cluster whose DestinationRule says SIMPLE', async () => {
     const ca = await createCertificateAuthority({ commonName: 'ext root', ...validity() });
     const cert = await issueCertificate(ca, { commonName: 'api.example.org', dnsNames: ['api.example.org'], usages: ['serverAuth'], ...validity() });

@@ -234,7 +234,7 @@ function forward(
     const mirrorCluster = clusters.get(m.cluster);
     if (!mirrorCluster || random() * 100 >= m.percentage) continue;
     const e = picker.pick(mirrorCluster, ctx);
-    if (e) sendMirror(head, path, { host: e.address, port: e.port });
+    if (e) sendMirror(head, path, upstreamOf(mirrorCluster, e, up.mesh, up.localAddress).upstream);
   }
   const decision: ForwardDecision = { kind: 'forward', upstream: new ClusterChoice(cluster, ctx, up, record), record };
   if (path !== head.path) decision.path = path;
