@@ -134,6 +134,20 @@ spec:
 
 const DENY_GATEWAY = denyPrincipal('no-gateway', 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
 
+/** The gateway's route to web, mirrored to web itself (the copy goes to the STRICT pod too), marked by a response header. */
+const MIRRORED = `apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web, namespace: apps}
+spec:
+  hosts: [${HOST}]
+  gateways: [web]
+  http:
+  - route:
+    - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
+    mirror: {host: web.apps.svc.cluster.local, port: {number: 80}}
+    headers: {response: {set: {x-mirrored: "yes"}}}
+`;
+
 /**
  * Shells in apps: \`client\` and \`unlisted\` meshed (the second excludes outbound port 80 from
  * its sidecar), \`plain\` without a sidecar; all call the web Service by name.
@@ -307,6 +321,22 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.equal((await curl(...meshClient, `https://${podIP}:8080/`)).stdout.trim(), 'Hello World!');
     await s.kubectl.ok(['delete', 'peerauthentication', '-n', 'apps', 'default']);
     await waitFor('plaintext refused again', async () => ((await curl(`http://${podIP}:8080/`)).code !== 0 ? true : undefined), 20_000);
+  });
+
+  it('the gateway mirrors over mTLS to a STRICT pod: the pod counts the copy beside the request', async () => {
+    // Requests from the gateway the web pod's sidecar counted (reporter destination, any code).
+    const fromGateway = async () => (await curl(`http://${podIP}:15090/stats/prometheus`)).stdout.split('\n')
+      .filter((l) => l.startsWith('istio_requests_total{') && l.includes('reporter="destination"') && l.includes('source_workload="istio-ingressgateway"'))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: MIRRORED });
+    await waitFor('the mirroring route applied', async () => {
+      const out = await viaGateway();
+      return out.stdout.endsWith('\n200') && /x-mirrored: yes/i.test((await curl('-i', '-H', `Host: ${HOST}`, `http://${gatewayIP}:8080/`)).stdout) ? true : undefined;
+    }, 20_000);
+    const before = await fromGateway();
+    assert.equal((await viaGateway()).stdout, 'Hello World!\n\n200');
+    await waitFor('the request and its mirrored copy counted', async () => ((await fromGateway()) >= before + 2 ? true : undefined), 20_000);
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: WEB });
   });
 
   it('an AuthorizationPolicy DENY on the gateway\'s principal answers 403 through the gateway; other mesh clients still get in', async () => {
