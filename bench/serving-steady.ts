@@ -31,7 +31,7 @@ export async function measureSteadyState(
   http: KubeHttp, routerPort: number, ksvc: string, activatorKsvc: string, seconds: number, progress: (m: string) => void,
 ): Promise<SteadyResults> {
   // The peer rows reach the pod's own containers: past the sidecar, which answers plain wrk with STRICT mTLS's reset.
-  const podIP = await poll(`a Ready pod of ${ksvc}-00001`, () => readyPodAppAddress(http, `${ksvc}-00001`), 60_000);
+  const appAddress = await poll(`a Ready pod of ${ksvc}-00001`, () => readyPodAppAddress(http, `${ksvc}-00001`), 60_000);
   const wrk = async (what: string, url: string, loopback: boolean) => {
     progress(`serving (b): ${what}: wrk -t${STEADY_THREADS} -c${STEADY_CONNECTIONS} -d${seconds}s after ${WARMUP_SECONDS} s warm-up`);
     const opts = { url, threads: STEADY_THREADS, connections: STEADY_CONNECTIONS, loopback };
@@ -39,8 +39,8 @@ export async function measureSteadyState(
     return runServingWrk({ ...opts, seconds });
   };
   const out: SteadyResults = {};
-  out.direct = await wrk('pod directly', `http://${podIP}:8080/`, false);
-  out.queueProxy = await wrk('queue-proxy', `http://${podIP}:8012/`, false);
+  out.direct = await wrk('pod directly', `http://${appAddress}:8080/`, false);
+  out.queueProxy = await wrk('queue-proxy', `http://${appAddress}:8012/`, false);
   out.fullPathMode = await sksMode(http, `${ksvc}-00001`);
   out.fullPath = await wrk(`full path (SKS ${out.fullPathMode})`, `https://${ksvcHost(ksvc)}:${routerPort}/`, true);
   out.viaActivatorMode = await sksMode(http, `${activatorKsvc}-00001`);

@@ -11,7 +11,7 @@ import { ADMIN_GROUPS, ADMIN_USER, type ClusterPki } from './cluster-pki.ts';
 
 export interface AuthenticatedUser {
   user: string;
-  groups: string[];
+  groups: readonly string[];
 }
 
 /** The parts of a request authentication reads (IncomingMessage and Http2ServerRequest fit). */
@@ -69,7 +69,8 @@ function verifyPeer(tls: TLSSocket, caPem: string): PeerVerdict | undefined {
   const ca = parsedCa(caPem);
   const name = firstValue(peer.subject.CN);
   const signed = cert.checkIssued(ca) && cert.verify(ca.publicKey);
-  const user = signed && name !== undefined && name !== '' ? Object.freeze({ user: name, groups: Object.freeze([...allValues(peer.subject.O), AUTHENTICATED_GROUP]) as string[] }) : undefined;
+  // Shared by every request of the connection: frozen, so no caller can change another's identity.
+  const user = signed && name !== undefined && name !== '' ? Object.freeze({ user: name, groups: Object.freeze([...allValues(peer.subject.O), AUTHENTICATED_GROUP]) }) : undefined;
   return { caPem, user, validFromMs: Date.parse(cert.validFrom), validToMs: Date.parse(cert.validTo) };
 }
 

@@ -18,7 +18,7 @@ import { writeError, writeJson, writeText } from './respond.ts';
 
 export interface Identity {
   user: string;
-  groups: string[];
+  groups: readonly string[];
 }
 
 export interface HealthCheck {

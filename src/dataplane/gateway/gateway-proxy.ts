@@ -151,6 +151,7 @@ export class GatewayProxy {
     const stats = this.#stats;
     this.#stats = undefined;
     await closeStatsServer(stats);
-    await this.telemetry.close();
+    // A telemetry handed in is shared (one Envoy per meshed pod): whoever made it closes it.
+    if (!this.opts.telemetry) await this.telemetry.close();
   }
 }

@@ -230,4 +230,31 @@ describe('TcpServiceProxy takeover by sniffing', () => {
       echo.close();
     }
   });
+
+  it('relays the bytes a sniffing taker read before the client ended its side', async () => {
+    const echo = createServer((sock) => sock.pipe(sock));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const backend = { address: '127.0.0.1', port: (echo.address() as AddressInfo).port };
+    const proxy = new TcpServiceProxy({
+      strategy: 'round-robin',
+      // Half a request line, then the client's FIN: the bytes are off the socket, the relay must send them.
+      takeover: (client) => peekFirstBytes(client, 5_000).then((first) => (first.ended ? first.data : false)),
+    });
+    try {
+      const address = '127.96.255.11';
+      const port = await freePort(address);
+      await proxy.apply({ listeners: [{ address, port, service: 'default/db:', backends: [backend] }] });
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const s = connect({ host: address, port }, () => s.end('GET /half'));
+        s.on('data', (d) => (text += d.toString('latin1')));
+        s.on('close', () => resolve(text));
+        s.on('error', reject);
+      });
+      assert.equal(answer, 'GET /half');
+    } finally {
+      await proxy.stop();
+      echo.close();
+    }
+  });
 });

@@ -39,9 +39,10 @@ export interface TcpProxyOptions {
    * Hands the client's connection to someone else before any backend is picked (a meshed
    * pod's sidecar routing its HTTP by VirtualServices); true when taken. The connection is
    * still paused and its bytes unread. A promise: the taker is reading the first bytes to
-   * decide (protocol sniffing); on false they are back on the paused socket for the relay.
+   * decide (protocol sniffing); on false they are back on the paused socket for the relay; a
+   * Buffer: the client ended while they were read, so the relay sends them first.
    */
-  takeover?(client: Socket, service: ListenerSpec): boolean | Promise<boolean>;
+  takeover?(client: Socket, service: ListenerSpec): boolean | Promise<boolean | Buffer>;
 }
 
 /**
@@ -149,33 +150,39 @@ export class TcpServiceProxy {
     const taken = this.#opts.takeover?.(client, l.spec);
     if (taken === true) return;
     if (taken instanceof Promise) {
-      taken.then((yes) => yes || client.destroyed || this.#relay(l, client), () => client.destroy());
+      taken
+        .then((result) => {
+          if (result === true || client.destroyed) return;
+          this.#relay(l, client, result === false ? undefined : result);
+        })
+        .catch(() => client.destroy());
       return;
     }
     this.#relay(l, client);
   }
 
-  #relay(l: Listener, client: Socket): void {
+  /** `prefix`: bytes read from the client already, sent upstream before the rest. */
+  #relay(l: Listener, client: Socket, prefix?: Buffer): void {
     const from = this.#opts.upstreamSource?.(client);
-    this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from);
+    this.#forward(l, client, l.balancer.order(from ?? client.remoteAddress), from, prefix);
   }
 
   /** `from`: the address the upstream connection binds (the client pod's), else the kernel's choice. */
-  #forward(l: Listener, client: Socket, candidates: Backend[], from?: string): void {
+  #forward(l: Listener, client: Socket, candidates: Backend[], from?: string, prefix?: Buffer): void {
     const backend = candidates.shift();
     if (!backend || client.destroyed) {
       if (!client.destroyed) client.resetAndDestroy();
       return;
     }
     const tlsOptions = this.#opts.upstreamTls?.(client, backend, l.spec);
-    if (tlsOptions === undefined) return this.#dial(l, client, backend, candidates, from, undefined);
+    if (tlsOptions === undefined) return this.#dial(l, client, backend, candidates, from, undefined, prefix);
     tlsOptions.then(
-      (options) => this.#dial(l, client, backend, candidates, from, options),
-      () => this.#forward(l, client, candidates, from),
+      (options) => this.#dial(l, client, backend, candidates, from, options, prefix),
+      () => this.#forward(l, client, candidates, from, prefix),
     );
   }
 
-  #dial(l: Listener, client: Socket, backend: Backend, candidates: Backend[], from: string | undefined, tlsOptions: ConnectionOptions | undefined): void {
+  #dial(l: Listener, client: Socket, backend: Backend, candidates: Backend[], from: string | undefined, tlsOptions: ConnectionOptions | undefined, prefix?: Buffer): void {
     if (client.destroyed) return;
     const target = { host: backend.address, port: backend.port, allowHalfOpen: true, ...(from ? { localAddress: from } : {}) };
     const upstream: Socket = tlsOptions ? tlsConnect({ ...tlsOptions, ...target }) : connect(target);
@@ -184,7 +191,7 @@ export class TcpServiceProxy {
     timer.unref();
     const fail = () => {
       clearTimeout(timer);
-      this.#forward(l, client, candidates, from);
+      this.#forward(l, client, candidates, from, prefix);
     };
     upstream.once('error', fail);
     upstream.once(tlsOptions ? 'secureConnect' : 'connect', () => {
@@ -198,6 +205,7 @@ export class TcpServiceProxy {
       // abrupt one tears the other side down at once.
       client.once('close', (hadError) => hadError && upstream.destroy());
       upstream.once('close', (hadError) => hadError && client.destroy());
+      if (prefix && prefix.length > 0) upstream.write(prefix);
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();

@@ -59,6 +59,7 @@ export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = fals
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('error', onError);
+      socket.off('close', onError);
       socket.pause();
       const data = Buffer.concat(chunks);
       if (kind !== 'closed' && !ended && data.length > 0) socket.unshift(data);
@@ -75,6 +76,8 @@ export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = fals
     socket.on('data', onData);
     socket.once('end', onEnd);
     socket.once('error', onError);
+    // Destroyed from elsewhere (a proxy stopping): settle now, no timer left behind.
+    socket.once('close', onError);
     socket.resume();
   });
 }

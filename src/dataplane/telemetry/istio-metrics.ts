@@ -7,7 +7,7 @@
  */
 import { Registry } from 'prom-client';
 import type { RequestRecord, WorkloadPeer } from '../request-record.ts';
-import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, responseFlagsString, tcpLabelValues } from './labels.ts';
+import { HTTP_LABEL_NAMES, TCP_LABEL_NAMES, httpLabelValues, responseFlagsString, serviceHostFallback, tcpLabelValues } from './labels.ts';
 import {
   LabelledCounter, LabelledHistogram, type CounterChild, type HistogramChild,
 } from './labelled-metrics.ts';
@@ -149,7 +149,8 @@ export class IstioMetrics {
     if (!byRest) byDestination.set(rec.destination, (byRest = new Map()));
     const flags = responseFlagsString(rec.responseFlags);
     // Without a service host a client sidecar's labels name the request's Host (labels.ts): it keys the series then.
-    const service = rec.destinationService ?? (rec.reporter === 'source' ? `\u0001${rec.authority ?? ''}` : '');
+    const fallback = serviceHostFallback(rec);
+    const service = fallback !== undefined ? `\u0001${fallback}` : rec.destinationService ?? '';
     const rest = `${rec.responseCode ?? 0} ${flags} ${rec.reporter} ${rec.connectionSecurityPolicy} ${rec.requestProtocol ?? rec.protocol} ${rec.grpcResponseStatus ?? ''}\u0000${service}\u0000${rec.destinationServiceName ?? ''}\u0000${rec.destinationServiceNamespace ?? ''}`;
     let s = byRest.get(rest);
     if (!s) byRest.set(rest, (s = this.httpSeriesByLabels(rec)));

@@ -140,6 +140,14 @@ function peerValues(p: WorkloadPeer): string[] {
   ];
 }
 
+/**
+ * The Host header a client sidecar's request names its service by when no cluster was behind
+ * it (Istio's stats filter host-header fallback, off for gateways and server sidecars).
+ */
+export function serviceHostFallback(r: RequestRecord): string | undefined {
+  return r.reporter === 'source' && !r.destinationService ? r.authority : undefined;
+}
+
 /** destination peer values, then service, service_name, service_namespace, cluster. */
 function destinationValues(r: RequestRecord): string[] {
   const d = r.destination;
@@ -147,7 +155,7 @@ function destinationValues(r: RequestRecord): string[] {
   // service after the request's Host, both labels, as Istio's stats filter falls back to it;
   // gateways and servers run with that fallback off. Else, with no known service host, the
   // destination's canonical service.
-  const hostFallback = r.reporter === 'source' && !r.destinationService ? r.authority : undefined;
+  const hostFallback = serviceHostFallback(r);
   const service = hostFallback ?? r.destinationService ?? d.canonicalService;
   return [
     orUnknown(d.workload),

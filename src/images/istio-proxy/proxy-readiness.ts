@@ -7,8 +7,10 @@
  * a meshed pod is not Ready, so no client is sent to a pod IP nothing listens on.
  *
  * A check that finds the proxy not ready yet keeps looking for up to `holdMs` (shorter than
- * the probe's timeout), as Knative's queue-proxy holds the kubelet's probe while the app
- * starts: the pod turns Ready as soon as the proxy is, not a probe period later.
+ * the probes' timeouts: 1 s on the gateways, 3 s on injected sidecars), as Knative's
+ * queue-proxy holds the kubelet's probe while the app starts: the pod turns Ready as soon as
+ * the proxy is, not a probe period later. Once ready it stays so: the node proxy keeps the
+ * pod's listeners until the pod goes (Envoy turns unready only when it drains).
  */
 import { connect } from 'node:net';
 
@@ -23,7 +25,7 @@ export interface ProxyReadiness {
 }
 
 /** `proxyAddress` undefined: no node proxy serves this pod (not meshed, or netns mode), so Envoy's part is ready. */
-export function proxyReadiness(proxyAddress: string | undefined, holdMs = 1000): ProxyReadiness {
+export function proxyReadiness(proxyAddress: string | undefined, holdMs = 500): ProxyReadiness {
   let ready = proxyAddress === undefined;
   return {
     async check(): Promise<boolean> {

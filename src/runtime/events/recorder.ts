@@ -48,6 +48,8 @@ interface Recorded {
 
 const EVENT = { apiVersion: 'v1', kind: 'Event' } as const;
 const CACHE_SIZE = 4096;
+/** client-go's broadcaster queue (maxQueuedEvents): past it, new events are dropped, never the caller blocked. */
+const MAX_QUEUED = 1000;
 
 export class EventRecorder {
   readonly #client: Client;
@@ -79,6 +81,10 @@ export class EventRecorder {
     const key = JSON.stringify([obj.apiVersion, obj.kind, obj.namespace ?? '', obj.name, obj.uid ?? '', obj.fieldPath ?? '', type, reason, message]);
     // Names and times are taken now, so events read back in the order they happened.
     const at = time ?? this.#now();
+    if (this.#queue.length >= MAX_QUEUED) {
+      this.#log.debug({ reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped: the event queue is full');
+      return;
+    }
     const suffix = this.#uniqueSuffix(at);
     this.#queue.push(() => this.#write(key, obj, type, reason, message, at, suffix).catch((err: unknown) => {
       this.#log.debug({ err, reason, object: `${obj.namespace}/${obj.name}` }, 'event dropped');

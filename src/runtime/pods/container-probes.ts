@@ -3,7 +3,7 @@
  * probe runs first and holds back readiness and liveness until it succeeds; a readiness
  * verdict changes the container's readiness; a failed liveness or startup probe asks for a
  * restart; every failed try is an `Unhealthy` event ("Liveness probe failed: …"); an
- * unready container's readiness probe is tried again whenever the pod's status is updated.
+ * unready container's readiness probe is tried again whenever the pod is synced.
  */
 import { execInContainer } from '../process/exec.ts';
 import { ProbeWorker, type ProbeKind } from '../probes/probe-worker.ts';
@@ -58,9 +58,10 @@ export function startProbes(slot: ContainerSlot, instance: ContainerInstance, po
 }
 
 /**
- * The kubelet's UpdatePodStatus: a running container whose readiness probe has not passed
- * gets a try now, so a pod turns Ready when what its probe needs appeared (a sidecar's
- * agent answering a rewritten probe starts after the app) instead of a whole period later.
+ * The kubelet's UpdatePodStatus, run on every sync of the pod: a running container whose
+ * readiness probe has not passed gets a try now, so a pod turns Ready when what its probe
+ * needs appeared (a sidecar's agent answering a rewritten probe starts after the app)
+ * instead of a whole period later.
  */
 export function triggerReadiness(slot: ContainerSlot): void {
   if (!slot.instance || slot.readinessPassed) return;

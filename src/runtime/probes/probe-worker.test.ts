@@ -79,4 +79,22 @@ describe('ProbeWorker.trigger (the kubelet\'s manual readiness trigger)', () => 
     await fetch(`http://127.0.0.1:${up.port}/fence`).then((r) => r.arrayBuffer());
     assert.equal(up.requests(), 2, 'the fence and one try: none before the initial delay, beside the try in flight, or after stop');
   });
+
+  it('a trigger during a try that then fails runs once more right after it, as the kubelet\'s trigger channel holds one', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    // The first try is answered 503 (once released), every later one 200.
+    const up: Awaited<ReturnType<typeof server>> = await server(() => (up.requests() === 1 ? 503 : 200), hold);
+    servers.push(up.server);
+    const { w, verdicts, nextVerdict } = worker({ httpGet: { port: up.port }, periodSeconds: 300, timeoutSeconds: 60 });
+    w.start();
+    await waitUntil(() => up.requests() === 1);
+    w.trigger(); // held: the first try is in flight
+    const ready = nextVerdict();
+    release();
+    await ready;
+    assert.deepEqual(verdicts, [true]);
+    assert.equal(up.requests(), 2);
+    w.stop();
+  });
 });

@@ -72,14 +72,23 @@ export class ProbeWorker {
 
   /**
    * Tries now instead of at the next period (the kubelet's manualTriggerCh): never before
-   * `initialDelaySeconds`, never beside a try in flight; the period then counts from this try.
+   * `initialDelaySeconds`, never beside a try in flight (one that comes then runs right after
+   * it); the period then counts from this try.
    */
   trigger(): void {
-    if (this.#stopped || this.#trying) return;
+    if (this.#stopped) return;
+    if (this.#trying) {
+      // The kubelet's trigger channel holds one: the try runs once the current one is done.
+      this.#triggered = true;
+      return;
+    }
     if (Date.now() < this.#startedAt + (this.#spec.initialDelaySeconds ?? 0) * 1000) return;
     clearTimeout(this.#timer);
     void this.#tick();
   }
+
+  /** A trigger came while a try was in flight. */
+  #triggered = false;
 
   stop(): void {
     this.#stopped = true;
@@ -119,6 +128,11 @@ export class ProbeWorker {
     if ((this.kind === 'startup' && this.#verdict === true) || (this.kind !== 'readiness' && this.#verdict === false)) {
       this.stop();
       return;
+    }
+    if (this.#triggered) {
+      this.#triggered = false;
+      // Only an unready readiness probe is worth the extra try (the trigger's purpose).
+      if (this.kind === 'readiness' && this.#verdict !== true) return this.trigger();
     }
     const period = (this.#spec.periodSeconds ?? 10) * 1000;
     this.#schedule(Math.max(0, period - (Date.now() - began)));

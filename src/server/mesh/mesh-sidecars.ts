@@ -38,7 +38,7 @@ export interface SidecarStatus { pod: string; address: string; appAddress: strin
  * those connections over, sidecar-outbound.ts), routed by the mesh's VirtualServices.
  */
 class MeshedPodProxy {
-  constructor(readonly inbound: SidecarProxy, readonly outbound: GatewayProxy) {}
+  constructor(readonly inbound: SidecarProxy, readonly outbound: GatewayProxy, private readonly telemetry: ProxyTelemetry) {}
 
   get address(): string {
     return this.inbound.address;
@@ -46,6 +46,8 @@ class MeshedPodProxy {
 
   async stop(deadlineMs: number): Promise<void> {
     await Promise.all([this.inbound.stop(deadlineMs), this.outbound.stop(deadlineMs)]);
+    // Shared by both halves: closed once neither can report any more.
+    await this.telemetry.close();
   }
 }
 
@@ -112,6 +114,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
       proxy: new MeshedPodProxy(
         new SidecarProxy({ address, appAddress, drainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), peerOf: this.#peerOf(trustDomain), telemetry }),
         new GatewayProxy({ address, mode: 'outbound', chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), telemetry }),
+        telemetry,
       ),
     };
   }

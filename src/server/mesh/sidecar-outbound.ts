@@ -39,7 +39,7 @@ const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 
 export interface SidecarOutbound {
   upstreamTls(client: Socket, backend: Backend, service: ListenerSpec): Promise<ConnectionOptions | undefined> | undefined;
-  takeover(client: Socket, service: ListenerSpec): boolean | Promise<boolean>;
+  takeover(client: Socket, service: ListenerSpec): boolean | Promise<boolean | Buffer>;
 }
 
 /** `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for `port`. */
@@ -68,18 +68,20 @@ export function createSidecarOutbound(
       const protocol = servicePortProtocol({ name: portNameOf(service), port: service.port });
       const http = HTTP_PROTOCOLS.has(protocol);
       if ((!http && protocol !== 'AUTO') || !capturingPod(client, service)) return false;
-      const take = () => outboundFor(clientIp(client), service.port)?.accept(service.port, client) ?? false;
-      if (http) return take();
+      const proxy = outboundFor(clientIp(client), service.port);
+      if (!proxy) return false;
+      if (http) return proxy.accept(service.port, client);
       // AUTO (an unnamed or unknown port name): Envoy's http_inspector on the outbound
       // listener. HTTP/1 goes to the mesh's HTTP routes; anything else (TLS, h2, a
       // server-first protocol past the detection timeout) stays TCP with auto mTLS.
-      return peekFirstBytes(client, detectionMs).then((first) => {
-        if (first.kind === 'closed' || first.ended) {
-          // Nothing to route, or bytes cut off by the client's FIN that can no longer be put back.
+      return peekFirstBytes(client, detectionMs).then((first): boolean | Buffer => {
+        if (first.kind === 'closed') {
           client.destroy();
           return true;
         }
-        return first.kind === 'http1' && take();
+        // The client's FIN came before the bytes decided: they are off the socket, the relay sends them.
+        if (first.ended) return first.data;
+        return first.kind === 'http1' && proxy.accept(service.port, client);
       });
     },
   };

@@ -20,6 +20,12 @@ export interface ClusterObjects {
 
 export type ClusterAnswer = { found: true; records: DnsRecord[] } | { found: false };
 
+/** Whether `name` is under the cluster domain (answered here, never by the host's resolvers). */
+export function isClusterName(name: string, domain = CLUSTER_DOMAIN): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  return n === domain || n.endsWith(`.${domain}`);
+}
+
 /** How many ExternalName services in a row are followed (CoreDNS stops a CNAME chain too). */
 const MAX_CNAME_CHAIN = 8;
 
@@ -31,8 +37,8 @@ const MAX_CNAME_CHAIN = 8;
  * ExternalName to knative-local-gateway) could not resolve.
  */
 export function resolveClusterName(name: string, type: number, objects: ClusterObjects, domain = CLUSTER_DOMAIN, chain = 0): ClusterAnswer | undefined {
+  if (!isClusterName(name, domain)) return undefined;
   const n = name.toLowerCase().replace(/\.$/, '');
-  if (n !== domain && !n.endsWith(`.${domain}`)) return undefined;
   const labels = n.slice(0, Math.max(0, n.length - domain.length - 1)).split('.').filter((l) => l !== '');
   const want = (ip: string) => (ip.includes(':') ? type === TYPE_AAAA : type === TYPE_A);
   const addresses = (ips: string[]): ClusterAnswer => ({ found: true, records: ips.filter(want).map((address) => ({ name: n, type: address.includes(':') ? TYPE_AAAA : TYPE_A, ttl: CLUSTER_TTL, address }) as DnsRecord) });

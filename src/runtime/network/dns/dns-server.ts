@@ -11,7 +11,7 @@ import { Resolver } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../../util/log.ts';
-import { resolveClusterName, type ClusterObjects } from './cluster-names.ts';
+import { isClusterName, resolveClusterName, type ClusterObjects } from './cluster-names.ts';
 import { buildResponse, parseQuery, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL, TYPE_A, TYPE_AAAA, TYPE_CNAME, type DnsRecord } from './dns-message.ts';
 
 const FORWARD_TIMEOUT_MS = 3_000;
@@ -32,6 +32,8 @@ export class ClusterDnsServer {
   readonly #log: Logger;
   #udp: UdpSocket | undefined;
   #tcp: Server | undefined;
+  /** Asks the host's resolvers for ExternalName targets outside the cluster; made on first use. */
+  #resolver: Resolver | undefined;
 
   constructor(opts: { address: string; port?: number; objects: ClusterObjects; upstreams?: string[]; log: Logger }) {
     this.#address = opts.address;
@@ -87,13 +89,17 @@ export class ClusterDnsServer {
     return buildResponse(query, RCODE_SERVFAIL, [], false);
   }
 
-  /** The addresses of a CNAME chain's external target (none if the upstreams cannot tell). */
+  /**
+   * The addresses of a CNAME chain's target outside the cluster (none if the upstreams cannot
+   * tell). A cluster target was followed already (cluster-names.ts): a chain that still ends in
+   * a cluster name (no AAAA there, a missing service, a loop) never goes to the host's resolvers.
+   */
   async #chase(records: readonly DnsRecord[], type: number): Promise<DnsRecord[]> {
     const last = records.at(-1);
-    if (last?.type !== TYPE_CNAME || (type !== TYPE_A && type !== TYPE_AAAA) || this.#upstreams.length === 0) return [];
-    const resolver = new Resolver({ timeout: FORWARD_TIMEOUT_MS, tries: 1 });
-    resolver.setServers(this.#upstreams);
+    if (last?.type !== TYPE_CNAME || (type !== TYPE_A && type !== TYPE_AAAA) || this.#upstreams.length === 0 || isClusterName(last.target)) return [];
     try {
+      this.#resolver ??= upstreamResolver(this.#upstreams);
+      const resolver = this.#resolver;
       const found = type === TYPE_A ? await resolver.resolve4(last.target, { ttl: true }) : await resolver.resolve6(last.target, { ttl: true });
       return found.map(({ address, ttl }) => ({ name: last.target, type, ttl, address }) as DnsRecord);
     } catch (err) {
@@ -119,6 +125,13 @@ export class ClusterDnsServer {
       }
     });
   }
+}
+
+/** One try per upstream, each bounded by the forwarding timeout. */
+function upstreamResolver(upstreams: string[]): Resolver {
+  const resolver = new Resolver({ timeout: FORWARD_TIMEOUT_MS, tries: 1 });
+  resolver.setServers(upstreams);
+  return resolver;
 }
 
 function forward(msg: Buffer, upstream: string): Promise<Buffer> {
