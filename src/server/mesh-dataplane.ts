@@ -66,7 +66,10 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
 
   return {
     meshTls,
-    sidecarOutbound: createSidecarOutbound(view.pods, meshTls, (ip, port) => sidecars.outboundFor(ip, port)),
+    sidecarOutbound: createSidecarOutbound(view.pods, meshTls, (ip, port) => sidecars.outboundFor(ip, port), (pod) => {
+      const mesh = view.meshOfNamespace(pod.metadata.namespace ?? '');
+      return mesh !== undefined && view.protocolDetection(mesh).outbound;
+    }),
     gateways: () => gateways.statuses(),
     sidecars: () => sidecars.statuses(),
     proxies: () => [...gateways.proxySync(), ...sidecars.proxySync()],

@@ -388,12 +388,22 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     await waitFor('the fault gone', async () => (/^HTTP\/1\.1 200/.test(await exec('-H', 'x-canary: 1')) ? true : undefined), 20_000);
   });
 
-  it("a meshed pod's HTTP to an unnamed Service port is sniffed and routed at layer 7, as Istio's protocol detection does", async () => {
+  it("an unnamed Service port stays TCP under Maistra's defaults; with autoDetect.outbound a meshed pod's HTTP to it is sniffed and routed at layer 7", async () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: UNNAMED });
+    // Maistra's profiles turn protocol sniffing off: the call goes through (layer-4 mTLS), no VirtualService applies.
+    const tcp = await waitFor('web-plain answering over TCP', async () => {
+      const out = await curlFromClient('http://web-plain.apps.svc.cluster.local/');
+      return /Hello World!/.test(out) ? out : undefined;
+    }, 20_000);
+    assert.doesNotMatch(tcp, /x-routed-by/i);
+    const istiod = await s.kubectl.ok(['get', 'deployment', '-n', 'istio-system', 'istiod-basic', '-o', 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_OUTBOUND")].value}']);
+    assert.equal(istiod, 'false');
+    await s.kubectl.ok(['patch', 'smcp', '-n', 'istio-system', 'basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"networking":{"protocol":{"autoDetect":{"outbound":true}}}}}}']);
     await expectMeshRouting('http://web-plain.apps.svc.cluster.local/', 'sniffed');
     const clientIP = await s.kubectl.ok(['get', 'pod', '-n', 'apps', 'client', '-o', 'jsonpath={.status.podIP}']);
     const stats = (await curl(`http://${clientIP}:15090/stats/prometheus`)).stdout;
     assert.ok(stats.split('\n').some((l) => l.startsWith('istio_requests_total{') && l.includes('destination_service="web-plain.apps.svc.cluster.local"') && l.includes('request_protocol="http"') && l.includes('response_code="200"')), stats);
     await s.kubectl.ok(['delete', '-f', '-'], { stdin: UNNAMED });
+    await s.kubectl.ok(['patch', 'smcp', '-n', 'istio-system', 'basic', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/proxy/networking/protocol"}]']);
   });
 });

@@ -32,6 +32,11 @@ describe('planInboundPorts', () => {
     ]);
   });
 
+  it('with sniffing off (Maistra\'s autoDetect.inbound: false) a port of unknown protocol is TCP; named ones keep theirs', () => {
+    const plan = planInboundPorts({ pod: meshedPod(), inbound: { ports: [http8080, { ...grpc8443, protocol: 'AUTO' }] }, listening: [], modeOf: permissive, sniff: false });
+    assert.deepEqual(plan.map((p) => `${p.port} ${p.protocol}`), ['8080 HTTP', '8443 TCP', '9090 TCP']);
+  });
+
   it('relays excluded ports plain, even undeclared ones, but never the proxy\'s own ports', () => {
     const pod = meshedPod({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9090, 8022,15020,bogus' });
     const plan = planInboundPorts({ pod, inbound: { ports: [http8080] }, listening: [], modeOf: permissive });

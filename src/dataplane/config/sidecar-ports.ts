@@ -36,6 +36,8 @@ export interface PlanInput {
   /** Ports the app listens on at its inner address (listening-ports.ts). */
   listening: readonly number[];
   modeOf(port: number): MtlsMode;
+  /** Sniff the protocol of a port no Service names (Istio's default); Maistra turns it off: TCP. */
+  sniff?: boolean;
 }
 
 /** Envoy's and the agent's own ports (Istio's reserved proxy ports): never captured nor relayed. */
@@ -72,6 +74,10 @@ function declaredPorts(pod: Pod): number[] {
   return out;
 }
 
+function inboundProtocol(protocol: string, sniff: boolean): string {
+  return protocol === 'AUTO' && !sniff ? 'TCP' : protocol;
+}
+
 export function planInboundPorts(input: PlanInput): InboundPortPlan[] {
   const annotations = input.pod.metadata.annotations ?? {};
   const excluded = new Set(parsePortList(annotations[EXCLUDE] ?? ''));
@@ -92,8 +98,9 @@ export function planInboundPorts(input: PlanInput): InboundPortPlan[] {
     plans.set(port, {
       port,
       mode: service?.mtlsMode ?? input.modeOf(port),
-      // A port no Service names goes through Istio's virtual inbound chain: protocol sniffed.
-      protocol: service?.protocol ?? 'AUTO',
+      // A port of unknown protocol (no Service names it, or its name says none) goes through
+      // Istio's virtual inbound chain: sniffed, unless sniffing is off (Maistra's default): TCP.
+      protocol: inboundProtocol(service?.protocol ?? 'AUTO', input.sniff ?? true),
       ...(service ? { services: [...service.services] } : {}),
     });
   }

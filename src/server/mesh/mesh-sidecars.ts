@@ -126,7 +126,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
     const snapshot = mesh ? this.view.snapshot(mesh) : undefined;
     const inbound = snapshot ? compileSidecarInboundFor(snapshot, pod) : { ports: [], authorizationPolicies: [] };
     const plan = planInboundPorts({
-      pod, inbound, listening: this.#listening.portsOf(inst.appAddress),
+      pod, inbound, listening: this.#listening.portsOf(inst.appAddress), sniff: mesh ? this.view.protocolDetection(mesh).inbound : false,
       modeOf: (port) => (snapshot && mesh ? effectiveMtlsMode(snapshot.peerAuthentications ?? [], mesh, workload, port) : 'DISABLE'),
     });
     const identity = mesh ? await this.view.identity({ meshNamespace: mesh, namespace, serviceAccount: serviceAccountOf(pod) }).catch((err: unknown) => {

@@ -12,6 +12,8 @@ import type { KubeObject } from '../../api/object.ts';
 import { Informer } from '../../client/informer.ts';
 import type { Client } from '../../client/types.ts';
 import { meshConfigMapName, parseMeshConfig } from '../../controllers/mesh/controlplane/resources/mesh-config.ts';
+import { protocolDetectionOf } from '../../controllers/mesh/controlplane/resources/settings.ts';
+import type { Fields } from '../../api/mesh/fields.ts';
 import type { MeshSnapshot } from '../../dataplane/config/compile-proxy.ts';
 import type { AuthorizationPolicy, DestinationRule, Gateway, Secret, ServiceEntry, VirtualService } from '../../dataplane/config/istio-specs.ts';
 import { meshOptionsFrom } from '../../dataplane/config/mesh-options.ts';
@@ -128,6 +130,12 @@ export class MeshView {
       secrets: this.#secrets.list(), gateways: this.#gateways.list(), virtualServices: this.#virtualServices.list(), destinationRules: this.#destinationRules.list(),
       serviceEntries: this.#serviceEntries.list(), authorizationPolicies: this.#authorizationPolicies.list(), peerAuthentications: this.peerAuthentications.list(),
     }, meshNamespaces(rootNamespace, this.namespaces.list()));
+  }
+
+  /** Whether the proxies of the mesh in `meshNamespace` sniff unnamed ports (its control plane's autoDetect). */
+  protocolDetection(meshNamespace: string): { inbound: boolean; outbound: boolean } {
+    const cp = this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace);
+    return protocolDetectionOf((cp?.status as { appliedSpec?: Fields } | undefined)?.appliedSpec);
   }
 
   /** The node's pod CIDR (this node runs every pod). */

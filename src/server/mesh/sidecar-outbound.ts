@@ -9,8 +9,10 @@
  *   request by the VirtualServices bound to `mesh` (matches, weights, rewrites, retries,
  *   timeouts, faults, mirrors) and DestinationRules, and originates mTLS per endpoint with
  *   the pod's certificate, as the gateways do. A port whose protocol is unknown (unnamed, or
- *   a name Istio does not read, and not a well-known TCP port) is sniffed: HTTP/1 goes there
- *   too, anything else to the layer-4 path below.
+ *   a name Istio does not read, and not a well-known TCP port) is sniffed when the mesh's
+ *   control plane asks for it (`proxy.networking.protocol.autoDetect.outbound`; Maistra's
+ *   profiles leave it off, so such ports are TCP): HTTP/1 goes there too, anything else to
+ *   the layer-4 path below.
  * - **Other ports**: the service proxy picks the endpoint and, when that endpoint's sidecar
  *   takes mTLS (MeshClientTls's auto mTLS decision), opens the upstream connection as TLS
  *   with the pod's workload certificate: Istio's capture at layer 4.
@@ -42,9 +44,14 @@ export interface SidecarOutbound {
   takeover(client: Socket, service: ListenerSpec): boolean | Promise<boolean | Buffer>;
 }
 
-/** `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for `port`. */
+/**
+ * `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for
+ * `port`; `sniffs(pod)`: whether the pod's mesh sniffs unnamed ports (its control plane's
+ * autoDetect.outbound, off in Maistra's profiles: then they stay TCP).
+ */
 export function createSidecarOutbound(
-  pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined, detectionMs = sidecarTimeouts().detectionMs,
+  pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined,
+  sniffs: (pod: Pod) => boolean, detectionMs = sidecarTimeouts().detectionMs,
 ): SidecarOutbound {
   // Rebuilt on the first connection after any pod change, not per event.
   let meshedByIp: Map<string, Pod> | undefined;
@@ -67,7 +74,9 @@ export function createSidecarOutbound(
     takeover: (client, service) => {
       const protocol = servicePortProtocol({ name: portNameOf(service), port: service.port });
       const http = HTTP_PROTOCOLS.has(protocol);
-      if ((!http && protocol !== 'AUTO') || !capturingPod(client, service)) return false;
+      if (!http && protocol !== 'AUTO') return false;
+      const pod = capturingPod(client, service);
+      if (!pod || (!http && !sniffs(pod))) return false;
       const proxy = outboundFor(clientIp(client), service.port);
       if (!proxy) return false;
       if (http) return proxy.accept(service.port, client);

@@ -77,6 +77,8 @@ export function istiodObjects(s: MeshSettings): KubeObject[] {
                 { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
                 { name: 'CLUSTER_ID', value: s.clusterName },
                 { name: 'TRUST_DOMAIN', value: s.trustDomain },
+                { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_OUTBOUND', value: String(s.protocolDetection.outbound) },
+                { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_INBOUND', value: String(s.protocolDetection.inbound) },
               ],
               resources: { requests: { cpu: '10m', memory: '128Mi' } },
             }],

@@ -38,6 +38,8 @@ export interface MeshSettings {
   autoMtls: boolean;
   manageNetworkPolicy: boolean;
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** proxy.networking.protocol.autoDetect: protocol sniffing of unnamed ports (off in every Maistra profile). */
+  protocolDetection: { inbound: boolean; outbound: boolean };
   pilotImage: string;
   /** runtime.defaults.container.imagePullPolicy, for every container the control plane runs. */
   imagePullPolicy?: string;
@@ -114,6 +116,7 @@ export function meshSettingsOf(cp: ControlPlaneIdentity, applied: Fields): MeshS
     autoMtls: autoMtls !== false,
     manageNetworkPolicy: manage !== false,
     outboundTrafficPolicy: asString(outbound.policy) === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY',
+    protocolDetection: protocolDetectionOf(applied),
     pilotImage,
     ...(asString(defaults.imagePullPolicy) ? { imagePullPolicy: defaults.imagePullPolicy as string } : {}),
     logLevel: asString(at(applied, 'general', 'logging', 'componentLevels', 'default')) ?? 'warn',
@@ -134,4 +137,14 @@ export function meshSettingsOf(cp: ControlPlaneIdentity, applied: Fields): MeshS
     meshConfigOverrides: overrides,
     gateways: gatewaysOf(applied, (container) => image({ ...proxyContainer, ...pickImage(container) }, 'proxyv2-rhel8')),
   };
+}
+
+/**
+ * Maistra's spec.proxy.networking.protocol.autoDetect (istiod's
+ * PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_INBOUND / _OUTBOUND): whether the proxies sniff the
+ * protocol of a port whose name says none. Every Maistra profile turns both off.
+ */
+export function protocolDetectionOf(applied: Fields | undefined): { inbound: boolean; outbound: boolean } {
+  const auto = record(at(applied ?? {}, 'proxy', 'networking', 'protocol', 'autoDetect'));
+  return { inbound: auto.inbound === true, outbound: auto.outbound === true };
 }
