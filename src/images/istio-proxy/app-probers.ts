@@ -108,14 +108,19 @@ function httpProbe(get: HttpGetProber, podIP: string, incoming: IncomingHttpHead
 }
 
 function tcpProbe(host: string, port: number, timeoutMs: number): Promise<number> {
+  return acceptsConnection(host, port, timeoutMs).then((ok) => (ok ? 200 : 500));
+}
+
+/** Whether `host:port` accepts a TCP connection within `timeoutMs` (the connection is closed at once). */
+export function acceptsConnection(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const done = (code: number) => {
+    const done = (ok: boolean) => {
       socket.destroy();
-      resolve(code);
+      resolve(ok);
     };
-    socket.setTimeout(timeoutMs, () => done(500));
-    socket.once('connect', () => done(200));
-    socket.once('error', () => done(500));
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }

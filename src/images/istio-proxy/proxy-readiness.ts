@@ -12,7 +12,7 @@
  * the proxy is, not a probe period later. Once ready it stays so: the node proxy keeps the
  * pod's listeners until the pod goes (Envoy turns unready only when it drains).
  */
-import { connect } from 'node:net';
+import { acceptsConnection } from './app-probers.ts';
 
 export const ENVOY_STATS_PORT = 15090;
 const RETRY_MS = 25;
@@ -31,24 +31,11 @@ export function proxyReadiness(proxyAddress: string | undefined, holdMs = 500): 
     async check(): Promise<boolean> {
       const deadline = Date.now() + holdMs;
       while (!ready) {
-        ready = await accepts(proxyAddress!, ENVOY_STATS_PORT, Math.max(1, deadline - Date.now()));
+        ready = await acceptsConnection(proxyAddress!, ENVOY_STATS_PORT, Math.max(1, deadline - Date.now()));
         if (ready || Date.now() + RETRY_MS >= deadline) break;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
       return ready;
     },
   };
-}
-
-function accepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: timeoutMs });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
 }
