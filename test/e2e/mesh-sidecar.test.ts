@@ -34,6 +34,20 @@ spec:
   members: [apps]
 `;
 
+/** The ingress gateway's VirtualService for HOST to the web Service; `extra`: more fields of its one route (indented as such). */
+function gatewayRoute(extra = ''): string {
+  return `apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web, namespace: apps}
+spec:
+  hosts: [${HOST}]
+  gateways: [web]
+  http:
+  - route:
+    - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
+${extra}`;
+}
+
 /** hello-world on 8080 and go-httpbin on the seed's excluded 8444, meshed, probes rewritten. */
 const WEB = `apiVersion: apps/v1
 kind: Deployment
@@ -74,16 +88,7 @@ spec:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: [${HOST}]
 ---
-apiVersion: networking.istio.io/v1beta1
-kind: VirtualService
-metadata: {name: web, namespace: apps}
-spec:
-  hosts: [${HOST}]
-  gateways: [web]
-  http:
-  - route:
-    - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
-`;
+${gatewayRoute()}`;
 
 /**
  * Three meshed twins whose kubelet probes are not rewritten: \`unprobed\` keeps its port
@@ -135,18 +140,9 @@ spec:
 const DENY_GATEWAY = denyPrincipal('no-gateway', 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
 
 /** The gateway's route to web, mirrored to web itself (the copy goes to the STRICT pod too), marked by a response header. */
-const MIRRORED = `apiVersion: networking.istio.io/v1beta1
-kind: VirtualService
-metadata: {name: web, namespace: apps}
-spec:
-  hosts: [${HOST}]
-  gateways: [web]
-  http:
-  - route:
-    - destination: {host: web.apps.svc.cluster.local, port: {number: 80}}
-    mirror: {host: web.apps.svc.cluster.local, port: {number: 80}}
+const MIRRORED = gatewayRoute(`    mirror: {host: web.apps.svc.cluster.local, port: {number: 80}}
     headers: {response: {set: {x-mirrored: "yes"}}}
-`;
+`);
 
 /**
  * Shells in apps: \`client\` and \`unlisted\` meshed (the second excludes outbound port 80 from

@@ -6,7 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { CA_SECRET_NAME, createSelfSignedCaFiles, meshCaFromFiles } from '../../mesh/pki/mesh-ca.ts';
 import { issueWorkloadCertificate } from '../../mesh/pki/index.ts';
 import { peekFirstBytes } from '../sidecar/first-bytes.ts';
-import { loopbackClientSource, TcpServiceProxy } from './tcp-proxy.ts';
+import { loopbackClientSource, TcpServiceProxy, type TcpProxyOptions } from './tcp-proxy.ts';
 
 /** A backend that answers every connection with its name and closes. */
 async function namedServer(name: string, host = '127.0.0.1'): Promise<{ server: Server; port: number; address: string }> {
@@ -195,66 +195,57 @@ describe('TcpServiceProxy upstreamTls', () => {
   });
 });
 
+/**
+ * A TcpServiceProxy on `address` in front of an echo backend (what arrives is what the client
+ * sent, through the proxy), with `takeover` deciding each connection; `talk` runs a client
+ * against it and resolves with what came back.
+ */
+async function throughEcho(address: string, takeover: TcpProxyOptions['takeover'], talk: (port: number) => Promise<string>): Promise<string> {
+  const echo = createServer((sock) => sock.pipe(sock));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  const backend = { address: '127.0.0.1', port: (echo.address() as AddressInfo).port };
+  const proxy = new TcpServiceProxy({ strategy: 'round-robin', ...(takeover ? { takeover } : {}) });
+  try {
+    const port = await freePort(address);
+    await proxy.apply({ listeners: [{ address, port, service: 'default/db:', backends: [backend] }] });
+    return await talk(port);
+  } finally {
+    await proxy.stop();
+    echo.close();
+  }
+}
+
 describe('TcpServiceProxy takeover by sniffing', () => {
   it('relays a connection a sniffing taker declined, the bytes it read first included', async () => {
-    // An echo backend: what arrives is what the client sent, through the proxy.
-    const echo = createServer((sock) => sock.pipe(sock));
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const backend = { address: '127.0.0.1', port: (echo.address() as AddressInfo).port };
     const sniffed: string[] = [];
-    const proxy = new TcpServiceProxy({
-      strategy: 'round-robin',
-      takeover: (client) => peekFirstBytes(client, 5_000).then((first) => {
-        sniffed.push(first.kind);
-        return false; // not HTTP: the relay takes it
-      }),
-    });
-    try {
-      const address = '127.96.255.9';
-      const port = await freePort(address);
-      await proxy.apply({ listeners: [{ address, port, service: 'default/db:', backends: [backend] }] });
-      const answer = await new Promise<string>((resolve, reject) => {
-        const s = connect({ host: address, port }, () => s.write('\x00\x01binary hello'));
-        let text = '';
-        s.on('data', (d) => {
-          text += d.toString('latin1');
-          if (text.length >= 14) s.end();
-        });
-        s.on('close', () => resolve(text));
-        s.on('error', reject);
+    const address = '127.96.255.9';
+    const answer = await throughEcho(address, (client) => peekFirstBytes(client, 5_000).then((first) => {
+      sniffed.push(first.kind);
+      return false; // not HTTP: the relay takes it
+    }), (port) => new Promise<string>((resolve, reject) => {
+      const s = connect({ host: address, port }, () => s.write('\x00\x01binary hello'));
+      let text = '';
+      s.on('data', (d) => {
+        text += d.toString('latin1');
+        if (text.length >= 14) s.end();
       });
-      assert.deepEqual(sniffed, ['other']);
-      assert.equal(answer, '\x00\x01binary hello');
-    } finally {
-      await proxy.stop();
-      echo.close();
-    }
+      s.on('close', () => resolve(text));
+      s.on('error', reject);
+    }));
+    assert.deepEqual(sniffed, ['other']);
+    assert.equal(answer, '\x00\x01binary hello');
   });
 
   it('relays the bytes a sniffing taker read before the client ended its side', async () => {
-    const echo = createServer((sock) => sock.pipe(sock));
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const backend = { address: '127.0.0.1', port: (echo.address() as AddressInfo).port };
-    const proxy = new TcpServiceProxy({
-      strategy: 'round-robin',
-      // Half a request line, then the client's FIN: the bytes are off the socket, the relay must send them.
-      takeover: (client) => peekFirstBytes(client, 5_000).then((first) => (first.ended ? first.data : false)),
-    });
-    try {
-      const address = '127.96.255.11';
-      const port = await freePort(address);
-      await proxy.apply({ listeners: [{ address, port, service: 'default/db:', backends: [backend] }] });
-      const answer = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        const s = connect({ host: address, port }, () => s.end('GET /half'));
-        s.on('data', (d) => (text += d.toString('latin1')));
-        s.on('close', () => resolve(text));
-        s.on('error', reject);
-      });
-      assert.equal(answer, 'GET /half');
-    } finally {
-      await proxy.stop();
-      echo.close();
-    }
+    const address = '127.96.255.11';
+    // Half a request line, then the client's FIN: the bytes are off the socket, the relay must send them.
+    const answer = await throughEcho(address, (client) => peekFirstBytes(client, 5_000).then((first) => (first.ended ? first.data : false)), (port) => new Promise<string>((resolve, reject) => {
+      let text = '';
+      const s = connect({ host: address, port }, () => s.end('GET /half'));
+      s.on('data', (d) => (text += d.toString('latin1')));
+      s.on('close', () => resolve(text));
+      s.on('error', reject);
+    }));
+    assert.equal(answer, 'GET /half');
   });
 });
