@@ -16,8 +16,19 @@ import { builtinDefinitionOf } from './load.ts';
 interface Place {
   /** The Go struct declaring the field being decoded (`DeploymentSpec`). */
   struct: string;
-  /** JSON field names from the root (`spec.replicas`). */
-  path: readonly string[];
+  /** JSON field names from the root (`spec.replicas`), kept as a chain and joined only for an error. */
+  path: FieldPath | undefined;
+}
+
+interface FieldPath {
+  readonly parent: FieldPath | undefined;
+  readonly key: string;
+}
+
+function joinPath(path: FieldPath | undefined): string {
+  const keys: string[] = [];
+  for (let at = path; at; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
 }
 
 const INT_RANGES: Record<string, [number, number]> = {
@@ -30,7 +41,7 @@ const SELF_DECODING = /\.(Time|MicroTime|Duration|FieldsV1|RawExtension|JSON|JSO
 
 /** The first Go decoding error for `value` against a built-in kind's schema, or undefined. */
 export function goDecodeError(value: Record<string, unknown>, schema: JSONSchemaProps, kind: string): string | undefined {
-  return checkStruct(value, schema, { struct: kind, path: [] });
+  return checkStruct(value, schema, { struct: kind, path: undefined });
 }
 
 function checkStruct(value: Record<string, unknown>, schema: JSONSchemaProps, at: Place): string | undefined {
@@ -39,7 +50,7 @@ function checkStruct(value: Record<string, unknown>, schema: JSONSchemaProps, at
     const fieldSchema = properties[key];
     // Unknown fields are strict decoding's business, not a type error.
     if (fieldSchema === undefined) continue;
-    const problem = check(field, fieldSchema, { struct: at.struct, path: [...at.path, key] });
+    const problem = check(field, fieldSchema, { struct: at.struct, path: { parent: at.path, key } });
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -50,23 +61,22 @@ function check(value: unknown, schema: JSONSchemaProps, at: Place): string | und
   if (value === null || value === undefined) return undefined;
   const type = goType(schema);
   if (type === undefined) return undefined;
-  const mismatch = () => `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${at.struct}.${at.path.join('.')} of type ${type}`;
   switch (schema.type) {
     case 'string':
-      return typeof value === 'string' ? undefined : mismatch();
+      return typeof value === 'string' ? undefined : mismatch(value, at, type);
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : mismatch();
+      return typeof value === 'boolean' ? undefined : mismatch(value, at, type);
     case 'number':
-      return typeof value === 'number' ? undefined : mismatch();
+      return typeof value === 'number' ? undefined : mismatch(value, at, type);
     case 'integer': {
-      if (typeof value !== 'number') return mismatch();
+      if (typeof value !== 'number') return mismatch(value, at, type);
       const [min, max] = INT_RANGES[type] ?? INT_RANGES.int64!;
       // encoding/json names the number itself when it does not fit the integer type.
-      if (!Number.isInteger(value) || value < min || value > max) return `json: cannot unmarshal number ${String(value)} into Go struct field ${at.struct}.${at.path.join('.')} of type ${type}`;
+      if (!Number.isInteger(value) || value < min || value > max) return `json: cannot unmarshal number ${String(value)} into Go struct field ${at.struct}.${joinPath(at.path)} of type ${type}`;
       return undefined;
     }
     case 'array': {
-      if (!Array.isArray(value)) return mismatch();
+      if (!Array.isArray(value)) return mismatch(value, at, type);
       for (const item of value) {
         const problem = check(item, schema.items as JSONSchemaProps, at);
         if (problem !== undefined) return problem;
@@ -74,7 +84,7 @@ function check(value: unknown, schema: JSONSchemaProps, at: Place): string | und
       return undefined;
     }
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return mismatch();
+      if (typeof value !== 'object' || Array.isArray(value)) return mismatch(value, at, type);
       const record = value as Record<string, unknown>;
       if (schema.properties) return checkStruct(record, schema, { struct: structName(schema) ?? at.struct, path: at.path });
       for (const entry of Object.values(record)) {
@@ -87,8 +97,22 @@ function check(value: unknown, schema: JSONSchemaProps, at: Place): string | und
   return undefined;
 }
 
+// A function of its own, not a closure in check(): check runs for every field of every write.
+function mismatch(value: unknown, at: Place, type: string): string {
+  return `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${at.struct}.${joinPath(at.path)} of type ${type}`;
+}
+
+/** Schemas are fixed once loaded: each one's Go type is worked out once (null: not modelled). */
+const goTypes = new WeakMap<JSONSchemaProps, string | null>();
+
 /** The Go type as reflect prints it, or undefined for a type this module does not model. */
 function goType(schema: JSONSchemaProps): string | undefined {
+  let type = goTypes.get(schema);
+  if (type === undefined) goTypes.set(schema, type = goTypeOf(schema) ?? null);
+  return type ?? undefined;
+}
+
+function goTypeOf(schema: JSONSchemaProps): string | undefined {
   if (schema.oneOf || schema.anyOf || schema['x-kubernetes-int-or-string'] || schema['x-kubernetes-preserve-unknown-fields']) return undefined;
   const origin = builtinDefinitionOf(schema);
   if (origin !== undefined && SELF_DECODING.test(origin)) return undefined;
@@ -118,8 +142,12 @@ function goType(schema: JSONSchemaProps): string | undefined {
   return undefined;
 }
 
+const structNames = new WeakMap<JSONSchemaProps, string | null>();
+
 function structName(schema: JSONSchemaProps): string | undefined {
-  return builtinDefinitionOf(schema)?.split('.').at(-1);
+  let name = structNames.get(schema);
+  if (name === undefined) structNames.set(schema, name = builtinDefinitionOf(schema)?.split('.').at(-1) ?? null);
+  return name ?? undefined;
 }
 
 function isSchema(value: unknown): value is JSONSchemaProps {
