@@ -45,6 +45,4 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /** A deep copy of a JSON value (defaults must never share structure with the schema). */
-export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
-}
+export { cloneJson } from '../../util/clone-json.ts';

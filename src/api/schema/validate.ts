@@ -15,6 +15,7 @@ import { validateListTypes } from './list-type.ts';
 import { pruneUnknownFields, unknownFieldMessage } from './prune.ts';
 import { isPlainObject } from './schema-props.ts';
 import { validateValues } from './validate-values.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 /** The `fieldValidation` query parameter (kubectl --validate=strict|warn|false). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -37,7 +38,7 @@ export function checkValues(obj: unknown, schema: JSONSchemaProps): FieldError[]
 
 /** Validates `obj` against `schema` without modifying it. */
 export function validateObject(obj: unknown, schema: JSONSchemaProps, opts: ValidateOptions): ValidationResult {
-  const copy = structuredClone(obj);
+  const copy = cloneJson(obj);
   const unknownFields = isPlainObject(copy) ? pruneUnknownFields(copy, schema) : [];
   pruneNonNullableNulls(copy, schema);
   return { errors: checkValues(copy, schema), unknownFields: opts.fieldValidation === 'Ignore' ? [] : unknownFields };

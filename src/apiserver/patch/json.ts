@@ -37,9 +37,7 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 }
 
 /** A deep copy; the engine clones once at its entry points and then works in place. */
-export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
-}
+export { cloneJson } from '../../util/clone-json.ts';
 
 /** Own-property lookup that never reaches the prototype (keys come from clients). */
 export function getField(obj: JsonObject, key: string): JsonValue | undefined {

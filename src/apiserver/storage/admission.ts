@@ -16,12 +16,15 @@ import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
 import { admitAgainstSchema, checkValues, prepareAgainstSchema } from '../../api/schema/validate.ts';
+import { schemaForWrittenPart } from '../../api/schema/written-part.ts';
+import type { JSONSchemaProps } from '../../api/schema-types.ts';
 import type { Client } from '../../client/types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
 import type { KindRegistry } from '../registry/kind-registry.ts';
 import { invalid } from './api-errors.ts';
 import { recordManagedFields } from './managed-fields.ts';
 import type { FieldValidation, RequestContext, Target } from './types.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 export interface AdmitOptions {
   operation: 'create' | 'update' | 'status';
@@ -57,6 +60,17 @@ export interface Admission {
   admit(t: Target, obj: KubeObject, opts: AdmitOptions, ctx: RequestContext): Promise<KubeObject>;
 }
 
+/**
+ * The schema the write is prepared and checked against: the parts the object service carried
+ * over from the stored object (everything but status on /status, status on a main-resource
+ * update) were checked when they were stored (written-part.ts).
+ */
+function writtenSchema(t: Target, operation: AdmitOptions['operation']): JSONSchemaProps {
+  if (operation === 'status' && t.subresource === 'status') return schemaForWrittenPart(t.version.schema, 'all-but-status');
+  if (operation === 'update' && t.subresource === undefined && t.def.subresources.status) return schemaForWrittenPart(t.version.schema, 'status');
+  return t.version.schema;
+}
+
 const NAME_VALIDATORS: Record<NonNullable<KindDefinition['nameRule']>, NameValidator> = {
   'dns1123-subdomain': nameIsDnsSubdomain,
   'dns1123-label': nameIsDnsLabel,
@@ -85,16 +99,17 @@ export class KindAdmission implements Admission {
     const { def, version } = t;
     const obj = input;
     const name = obj.metadata.name ?? '';
+    const schema = writtenSchema(t, opts.operation);
 
     // 1. Decode. A built-in kind's Go types refuse a value of the wrong type outright (400,
     // before unknown fields); custom resources meet type errors in schema validation (422).
-    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, version.schema, def.kind) : undefined;
+    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, schema, def.kind) : undefined;
     if (decodeError !== undefined) {
       throw new SkiffError('SKF_API_BAD_REQUEST', `${def.kind} in version ${goQuote(version.name)} cannot be handled as a ${def.kind}: ${decodeError}`, { details: { decodeError } });
     }
     // Unknown fields. Status writes only change status; the rest is stored data.
     // Values are checked once, in step 4, on the object as it will be stored.
-    const schemaResult = prepareAgainstSchema(obj as Record<string, unknown>, version.schema, { fieldValidation: opts.fieldValidation });
+    const schemaResult = prepareAgainstSchema(obj as Record<string, unknown>, schema, { fieldValidation: opts.fieldValidation });
     if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
       const problems = schemaResult.unknownFields.map(unknownFieldMessage);
       // The problems travel along: a PATCH reports them in its own form (see PatchService).
@@ -119,9 +134,9 @@ export class KindAdmission implements Admission {
     else errors.push(...validateObjectMeta(obj.metadata, rules));
     // Re-validate after kind defaults and plugins changed the object. Most writes come out clean
     // as they are; only then is the full pass (on a copy: prune, defaults, check) skipped.
-    const finalSchema = checkValues(obj as Record<string, unknown>, version.schema).length === 0
+    const finalSchema = checkValues(obj as Record<string, unknown>, schema).length === 0
       ? { errors: [] }
-      : admitAgainstSchema(structuredClone(obj) as Record<string, unknown>, version.schema, { fieldValidation: 'Ignore' });
+      : admitAgainstSchema(cloneJson(obj) as Record<string, unknown>, schema, { fieldValidation: 'Ignore' });
     // Warnings go out even when the write is then denied, as webhook warnings do.
     ctx.warnings.push(...(def.warnings?.(obj, vctx) ?? []));
     if (runsWithSchemaErrors(def, finalSchema.errors)) {

@@ -25,6 +25,7 @@ import { ContinueTokenError, decodeContinue, encodeContinue, type ContinueToken 
 import { newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChanged, withResourceVersion } from './system-fields.ts';
 import type { DeleteOptions, ListOptions, ListResult, RequestContext, Target, WriteOptions } from './types.ts';
 import { beginWriteHooks, type WriteHook } from './write-hooks.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 const NAMESPACES = { group: '', plural: 'namespaces', scope: 'Cluster' } as const;
 
@@ -251,19 +252,19 @@ export class ObjectService {
       // /status changes status only; everything else (metadata included) is the stored one.
       // The stored status is replaced, so only the rest of the stored object is copied.
       const { status: _replaced, ...rest } = old;
-      const next: KubeObject = structuredClone(rest);
+      const next: KubeObject = cloneJson(rest);
       if (incoming.status !== undefined) next.status = incoming.status;
       return next;
     }
     if (t.subresource === 'finalize') {
       // namespaces/<name>/finalize changes spec.finalizers only.
       const finalizers = (incoming.spec as { finalizers?: string[] } | undefined)?.finalizers;
-      const next = structuredClone(old);
+      const next = cloneJson(old);
       next.spec = { ...(old.spec as object), ...(finalizers ? { finalizers } : {}) };
       if (!finalizers) delete (next.spec as { finalizers?: string[] }).finalizers;
       return next;
     }
-    const next = structuredClone(incoming);
+    const next = cloneJson(incoming);
     // System metadata is not the client's to change.
     next.metadata.uid = oldMeta.uid;
     next.metadata.creationTimestamp = oldMeta.creationTimestamp;
@@ -284,7 +285,7 @@ export class ObjectService {
     // With a status subresource, the main resource cannot change status.
     if (t.def.subresources.status) {
       if (old.status === undefined) delete next.status;
-      else next.status = structuredClone(old.status);
+      else next.status = cloneJson(old.status);
     }
     return next;
   }
@@ -305,7 +306,7 @@ export class ObjectService {
       if (pre?.uid && pre.uid !== old.metadata.uid) throw conflict(t.def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
       if (pre?.resourceVersion && pre.resourceVersion !== String(current.modRevision)) throw conflict(t.def, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.modRevision}`);
 
-      const next = structuredClone(old);
+      const next = cloneJson(old);
       const finalizers = new Set(next.metadata.finalizers ?? []);
       const policy = opts.propagationPolicy ?? 'Background';
       if (policy === 'Foreground') { finalizers.add(FOREGROUND_FINALIZER); finalizers.delete(ORPHAN_FINALIZER); }
@@ -392,7 +393,7 @@ export class ObjectService {
   /** Checks apiVersion/kind/namespace of a request body against the URL and normalises them. */
   #prepareIncoming(t: Target, body: KubeObject): KubeObject {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
-    const obj = structuredClone(body);
+    const obj = cloneJson(body);
     const want = formatApiVersion(t.def.group, t.version.name);
     if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
       const { group } = parseApiVersion(String(obj.apiVersion));

@@ -14,6 +14,7 @@ import type { Store } from '../../store/types.ts';
 import { badRequest, conflict, invalid, notFound } from './api-errors.ts';
 import { objectKey } from './keys.ts';
 import { nowTimestamp } from './system-fields.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 const PODS = { group: '', plural: 'pods', scope: 'Namespaced' } as const;
 const BINDING = { group: '', plural: 'pods/binding', kind: 'Binding' } as const;
@@ -49,7 +50,7 @@ export async function bindPod(store: Store, req: BindingRequest, now: () => Date
   for (let attempt = 0; ; attempt++) {
     const current = await store.get(key);
     if (!current) throw notFound(PODS, req.name);
-    const pod = structuredClone(current.value);
+    const pod = cloneJson(current.value);
     refuseUnbindable(pod, binding, current.modRevision, req.name);
     assign(pod, nodeName, binding.metadata.annotations ?? {}, nowTimestamp(now()));
     if (req.dryRun) return pod;

@@ -16,6 +16,7 @@ import { stripPatchDirectives } from '../patch/strategic-merge-patch.ts';
 import { badRequest, invalid, notFound } from './api-errors.ts';
 import type { ObjectService } from './object-service.ts';
 import type { PatchType, RequestContext, Target, WriteOptions } from './types.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 export interface Scale {
   apiVersion: 'autoscaling/v1';
@@ -138,7 +139,7 @@ export class ScaleService {
     const sub = this.#sub(t);
     const written = await this.#objects.updateWith(t, (current) => {
       const want = desired(current);
-      const next = structuredClone(current);
+      const next = cloneJson(current);
       writePath(next as unknown as Record<string, unknown>, sub.specReplicasPath, want.replicas);
       // A resourceVersion in the result is a precondition (updateWith checks it).
       if (want.resourceVersion !== undefined) next.metadata.resourceVersion = want.resourceVersion;

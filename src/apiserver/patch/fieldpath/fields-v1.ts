@@ -5,38 +5,20 @@
  * Keys come out in PathElement order with `.` first, as kube-apiserver writes them.
  */
 import type { JsonObject } from '../json.ts';
-import { comparePathElements, parsePathElement, serializePathElement, type Path, type PathElement } from './path-element.ts';
-import { PathSet } from './path-set.ts';
-
-interface Node { member: boolean; children: Map<string, { pe: PathElement; node: Node }> }
-
-const newNode = (): Node => ({ member: false, children: new Map() });
+import { comparePathElements, parsePathElement, type Path, type PathElement } from './path-element.ts';
+import { PathSet, type PathTrieNode } from './path-set.ts';
 
 export function fieldsV1FromPaths(set: PathSet): JsonObject {
-  const root = newNode();
-  for (const path of set.paths()) {
-    let node = root;
-    for (const pe of path) {
-      const key = serializePathElement(pe);
-      let next = node.children.get(key);
-      if (!next) {
-        next = { pe, node: newNode() };
-        node.children.set(key, next);
-      }
-      node = next.node;
-    }
-    node.member = true;
-  }
-  return emit(root);
+  return emit(set.trie());
 }
 
-function emit(node: Node): JsonObject {
+/** Walks the set's own trie: its keys already are FieldsV1 keys, only their order is to be made. */
+function emit(node: PathTrieNode): JsonObject {
   const out: JsonObject = {};
   if (node.member && node.children.size > 0) out['.'] = {};
-  const children = [...node.children.entries()].sort((a, b) => comparePathElements(a[1].pe, b[1].pe));
-  for (const [key, child] of children) {
-    Object.defineProperty(out, key, { value: emit(child.node), enumerable: true, writable: true, configurable: true });
-  }
+  const children = [...node.children].sort((a, b) => comparePathElements(a[1].pe, b[1].pe));
+  // Plain assignment is safe: every key carries a type prefix (`f:`, `k:`, …), so none is `__proto__`.
+  for (const [key, child] of children) out[key] = emit(child.node);
   return out;
 }
 

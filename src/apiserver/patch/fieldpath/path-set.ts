@@ -10,6 +10,12 @@
  */
 import { comparePathElements, serializePathElement, type Path, type PathElement } from './path-element.ts';
 
+/** A set's trie as serializers read it: members and children keyed by serialized element. */
+export interface PathTrieNode {
+  readonly member: boolean;
+  readonly children: ReadonlyMap<string, { readonly pe: PathElement; readonly node: PathTrieNode }>;
+}
+
 interface Node {
   member: boolean;
   children: Map<string, Child>;
@@ -86,6 +92,11 @@ export class PathSet {
     };
     walk(this.#root, []);
     return out;
+  }
+
+  /** The trie itself, read-only: FieldsV1 is this trie with its keys sorted. */
+  trie(): PathTrieNode {
+    return this.#root;
   }
 
   /** The first elements of the members' paths (unordered): whether that element alone is a member, and the set below it. */

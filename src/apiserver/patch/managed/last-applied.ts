@@ -10,6 +10,7 @@ import type { PathSet } from '../fieldpath/path-set.ts';
 import { compareTyped } from '../typed/compare.ts';
 import { toFieldSet } from '../typed/to-field-set.ts';
 import type { TypeRef } from '../typed/type-model.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Only this manager gets the client-side-apply bridge. */
@@ -47,7 +48,7 @@ export function hasLastApplied(obj: JsonObject): boolean {
 
 /** The annotation value for an applied configuration: itself, minus the annotation, as Go encodes it. */
 export function buildLastApplied(applied: JsonObject): string {
-  const copy = structuredClone(applied);
+  const copy = cloneJson(applied);
   const metadata = copy.metadata;
   if (isJsonObject(metadata) && isJsonObject(metadata.annotations)) delete metadata.annotations[LAST_APPLIED_ANNOTATION];
   return `${goJsonMarshal(copy)}\n`;

@@ -1,10 +1,11 @@
 /** Reading and replacing `metadata.managedFields` on plain objects without mutating them. */
 import type { KubeObject, ManagedFieldsEntry } from '../../../api/object.ts';
 import type { JsonObject } from '../json.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 /** A copy of the object without managedFields (the field manager never tracks them). */
 export function withoutManagedFields(obj: KubeObject): JsonObject {
-  const copy = structuredClone(obj) as unknown as JsonObject & { metadata?: Record<string, unknown> };
+  const copy = cloneJson(obj) as unknown as JsonObject & { metadata?: Record<string, unknown> };
   if (copy.metadata && typeof copy.metadata === 'object') delete copy.metadata.managedFields;
   return copy;
 }

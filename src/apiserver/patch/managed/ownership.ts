@@ -25,13 +25,19 @@ export function stripMeta(set: PathSet): PathSet {
   return set.difference(STRIPPED);
 }
 
-/** Drops paths at or below any of `roots` (a write to /status cannot own spec, and so on). */
-export type FieldFilter = (set: PathSet) => PathSet;
+/**
+ * Drops paths at or below any of `roots` (a write to /status cannot own spec, and so on).
+ * `excluded` names those roots, so a comparison can skip them instead of walking them.
+ */
+export interface FieldFilter {
+  (set: PathSet): PathSet;
+  readonly excluded?: PathSet;
+}
 
 export function excludeSubtrees(roots: ReadonlyArray<readonly string[]>): FieldFilter {
   if (roots.length === 0) return (set) => set;
   const excluded = new PathSet(roots.map((r): Path => r.map(fieldElement)));
-  return (set) => set.recursiveDifference(excluded);
+  return Object.assign((set: PathSet) => set.recursiveDifference(excluded), { excluded });
 }
 
 export interface OwnershipContext {
@@ -51,7 +57,8 @@ export type OwnershipResult =
 export function settleOwnership(
   before: JsonValue | undefined, after: JsonValue, managers: Managers, writer: string, force: boolean, ctx: OwnershipContext,
 ): OwnershipResult {
-  const raw = compareTyped(before, after, ctx.type);
+  // Excluded subtrees would be filtered out of the comparison anyway: it does not walk them.
+  const raw = compareTyped(before, after, ctx.type, ctx.filter.excluded);
   const comparison: Comparison = { added: ctx.filter(raw.added), modified: ctx.filter(raw.modified), removed: ctx.filter(raw.removed) };
   const changed = comparison.modified.union(comparison.added);
   const conflicts = new Map<string, PathSet>();

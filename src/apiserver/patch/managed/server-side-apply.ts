@@ -22,6 +22,7 @@ import { decodeManagedFields, encodeManagedFields, managerIdentity, type Manager
 import { withManagedFields, withoutManagedFields } from './object-fields.ts';
 import { settleOwnership, stripMeta, type OwnershipContext } from './ownership.ts';
 import { managerName, ownershipContext, recordUpdate, type FieldManagerOptions } from './record.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 export interface ServerSideApplyOptions extends FieldManagerOptions {
   /** `force=true`: take over conflicting fields instead of failing. */
@@ -47,7 +48,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   if (live && applied.kind !== live.kind) {
     throw new SkiffError('SKF_API_BAD_REQUEST', `invalid object type: ${applied.apiVersion}, Kind=${String(applied.kind ?? '')}`);
   }
-  const config = structuredClone(applied) as unknown as JsonObject;
+  const config = cloneJson(applied) as unknown as JsonObject;
   const liveBody: JsonObject = live ? withoutManagedFields(live) : {};
 
   let managers: Managers;
@@ -72,7 +73,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     }
   }
   if (!outcome.ok) {
-    return { object: live ? structuredClone(live) : (withManagedFields(liveBody, undefined)), conflicts: describeConflicts(outcome.conflicts, managers) };
+    return { object: live ? cloneJson(live) : (withManagedFields(liveBody, undefined)), conflicts: describeConflicts(outcome.conflicts, managers) };
   }
 
   const id = managerIdentity(applier);

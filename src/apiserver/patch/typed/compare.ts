@@ -6,7 +6,7 @@
  */
 import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../json.ts';
 import { fieldElement, serializePathElement, type Path, type PathElement } from '../fieldpath/path-element.ts';
-import { PathSet } from '../fieldpath/path-set.ts';
+import { PathSet, type PathTrieNode } from '../fieldpath/path-set.ts';
 import { nameListItem } from './list-items.ts';
 import { atomFor, memberType, type Atom, type TypeRef } from './type-model.ts';
 
@@ -16,23 +16,28 @@ export interface Comparison {
   removed: PathSet;
 }
 
-/** Compares `before` and `after` (undefined = absent) under `type`. */
-export function compareTyped(before: JsonValue | undefined, after: JsonValue | undefined, type: TypeRef): Comparison {
+/**
+ * Compares `before` and `after` (undefined = absent) under `type`. Members of `skip` and
+ * everything below them are left out, unwalked.
+ */
+export function compareTyped(before: JsonValue | undefined, after: JsonValue | undefined, type: TypeRef, skip?: PathSet): Comparison {
   const out: Comparison = { added: new PathSet(), modified: new PathSet(), removed: new PathSet() };
-  if (before !== undefined || after !== undefined) compareNode(before, after, type, [], out);
+  if (before !== undefined || after !== undefined) compareNode(before, after, type, [], out, skip?.trie());
   return out;
 }
 
-function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, type: TypeRef, path: Path, out: Comparison): void {
+function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, type: TypeRef, path: Path, out: Comparison, skip?: PathTrieNode): void {
+  // The same value on both sides (a subtree the write did not touch) holds no change.
+  if (lhs === rhs && lhs !== undefined && typeof lhs === 'object') return;
   const lAtom = atomFor(type, lhs);
   const rAtom = atomFor(type, rhs);
   let leaf: boolean;
-  if (rhs === undefined) leaf = handle(lAtom, lhs, rhs, path, out);
-  else if (lhs === undefined || lAtom.kind === rAtom.kind) leaf = handle(rAtom, lhs, rhs, path, out);
+  if (rhs === undefined) leaf = handle(lAtom, lhs, rhs, path, out, skip);
+  else if (lhs === undefined || lAtom.kind === rAtom.kind) leaf = handle(rAtom, lhs, rhs, path, out, skip);
   else {
     // The untyped node changed shape: report the old shape's members gone, then the new.
-    handle(lAtom, lhs, rhs, path, out);
-    leaf = handle(rAtom, lhs, rhs, path, out);
+    handle(lAtom, lhs, rhs, path, out, skip);
+    leaf = handle(rAtom, lhs, rhs, path, out, skip);
   }
   if (!leaf) {
     if (lhs === undefined) out.added.insert(path);
@@ -41,7 +46,7 @@ function compareNode(lhs: JsonValue | undefined, rhs: JsonValue | undefined, typ
 }
 
 /** Returns true when the node was compared as a leaf. */
-function handle(atom: Atom, lhs: JsonValue | undefined, rhs: JsonValue | undefined, path: Path, out: Comparison): boolean {
+function handle(atom: Atom, lhs: JsonValue | undefined, rhs: JsonValue | undefined, path: Path, out: Comparison, skip: PathTrieNode | undefined): boolean {
   if (atom.kind === 'scalar') return leafCompare(lhs, rhs, path, out);
   if (atom.kind === 'list') {
     const l = Array.isArray(lhs) ? lhs : undefined;
@@ -52,13 +57,15 @@ function handle(atom: Atom, lhs: JsonValue | undefined, rhs: JsonValue | undefin
   }
   const l = isJsonObject(lhs) ? lhs : undefined;
   const r = isJsonObject(rhs) ? rhs : undefined;
-  const empty = (m: JsonObject | undefined): boolean => !m || Object.keys(m).length === 0;
-  if (atom.atomic || (empty(l) && empty(r))) return leafCompare(lhs, rhs, path, out);
+  if (atom.atomic || (isEmptyMap(l) && isEmptyMap(r))) return leafCompare(lhs, rhs, path, out);
   const keys = new Set([...Object.keys(l ?? {}), ...Object.keys(r ?? {})]);
   for (const key of keys) {
+    const pe = fieldElement(key);
+    const skipBelow = skip?.children.get(serializePathElement(pe))?.node;
+    if (skipBelow?.member) continue;
     const lv = l && Object.hasOwn(l, key) ? l[key] : undefined;
     const rv = r && Object.hasOwn(r, key) ? r[key] : undefined;
-    compareNode(lv, rv, memberType(atom, key), [...path, fieldElement(key)], out);
+    compareNode(lv, rv, memberType(atom, key), [...path, pe], out, skipBelow);
   }
   return false;
 }
@@ -67,6 +74,12 @@ function leafCompare(lhs: JsonValue | undefined, rhs: JsonValue | undefined, pat
   if (lhs === undefined) out.added.insert(path);
   else if (rhs === undefined) out.removed.insert(path);
   else if (!jsonEqual(lhs, rhs)) out.modified.insert(path);
+  return true;
+}
+
+function isEmptyMap(m: JsonObject | undefined): boolean {
+  if (!m) return true;
+  for (const _ in m) return false;
   return true;
 }
 

@@ -9,30 +9,31 @@ import { isJsonObject, setField, type JsonObject, type JsonValue } from '../json
 import { serializePathElement } from '../fieldpath/path-element.ts';
 import { nameListItem } from './list-items.ts';
 import { atomFor, memberType, type Atom, type TypeRef } from './type-model.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 /** Merges `rhs` (the applied config) over `lhs` (live); either may be undefined. */
 export function mergeTyped(lhs: JsonValue | undefined, rhs: JsonValue | undefined, type: TypeRef): JsonValue | undefined {
-  if (lhs === undefined) return rhs === undefined ? undefined : structuredClone(rhs);
-  if (rhs === undefined) return structuredClone(lhs);
+  if (lhs === undefined) return rhs === undefined ? undefined : cloneJson(rhs);
+  if (rhs === undefined) return cloneJson(lhs);
   const lAtom = atomFor(type, lhs);
   const rAtom = atomFor(type, rhs);
   // An untyped node that changed shape simply takes the applied value.
-  if (lAtom.kind !== rAtom.kind) return structuredClone(rhs);
+  if (lAtom.kind !== rAtom.kind) return cloneJson(rhs);
   return mergeAtom(rAtom, lhs, rhs);
 }
 
 function mergeAtom(atom: Atom, lhs: JsonValue, rhs: JsonValue): JsonValue {
-  if (atom.kind === 'scalar' || atom.atomic) return structuredClone(rhs);
+  if (atom.kind === 'scalar' || atom.atomic) return cloneJson(rhs);
   if (atom.kind === 'list') {
     const l = Array.isArray(lhs) ? lhs : [];
     const r = Array.isArray(rhs) ? rhs : [];
-    if (l.length === 0 && r.length === 0) return structuredClone(rhs);
+    if (l.length === 0 && r.length === 0) return cloneJson(rhs);
     return mergeItems(atom, l, r);
   }
   const l = isJsonObject(lhs) ? lhs : undefined;
   const r = isJsonObject(rhs) ? rhs : undefined;
   if (!r || Object.keys(r).length === 0) {
-    if (!l || Object.keys(l).length === 0) return structuredClone(rhs);
+    if (!l || Object.keys(l).length === 0) return cloneJson(rhs);
   }
   const out: JsonObject = {};
   for (const key of Object.keys(l ?? {})) {
@@ -41,7 +42,7 @@ function mergeAtom(atom: Atom, lhs: JsonValue, rhs: JsonValue): JsonValue {
   }
   for (const key of Object.keys(r ?? {})) {
     if (l && Object.hasOwn(l, key)) continue;
-    setField(out, key, structuredClone(r![key]!));
+    setField(out, key, cloneJson(r![key]!));
   }
   return out;
 }

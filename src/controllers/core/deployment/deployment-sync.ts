@@ -17,6 +17,7 @@ import { byCreation, equalIgnoreHash, findNewReplicaSet, findOldReplicaSets, max
 import { newRSNewReplicas } from './resources/rollout.ts';
 import { calculateStatus, progressCheckDelay, rolloutStatus, sameStatus } from './resources/status.ts';
 import { DEPLOYMENT, POD_TEMPLATE_HASH, REASON, REVISION, desiredReplicas, hasProgressDeadline, type Deployment, type DeploymentStatus } from './resources/types.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 export interface SyncDeps {
   client: Client;
@@ -35,7 +36,7 @@ export class DeploymentSync {
 
   constructor(deps: SyncDeps, d: Deployment, rsList: ReplicaSet[]) {
     this.#deps = deps;
-    this.d = structuredClone(d);
+    this.d = cloneJson(d);
     this.#rsList = rsList;
   }
 
@@ -55,7 +56,7 @@ export class DeploymentSync {
     const existing = findNewReplicaSet(d, this.#rsList);
     const newRevision = maxRevision(oldRSs) + 1;
     if (existing) {
-      const copy = structuredClone(existing);
+      const copy = cloneJson(existing);
       const annotationsChanged = setNewReplicaSetAnnotations(d, copy, newRevision, true, maxSurge(d));
       if (annotationsChanged || (copy.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0)) {
         copy.spec.minReadySeconds = d.spec.minReadySeconds ?? 0;
@@ -63,7 +64,7 @@ export class DeploymentSync {
       }
       await this.#setRevision(copy.metadata.annotations?.[REVISION] ?? '');
       if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
-        const status = structuredClone(d.status ?? {});
+        const status = cloneJson(d.status ?? {});
         setCondition(status, newCondition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${copy.metadata.name}"`, this.#deps.now()));
         await this.writeStatus(status);
       }
@@ -75,7 +76,7 @@ export class DeploymentSync {
 
   async #createNewReplicaSet(oldRSs: ReplicaSet[], newRevision: number): Promise<ReplicaSet> {
     const d = this.d;
-    const template = structuredClone(d.spec.template);
+    const template = cloneJson(d.spec.template);
     const hash = computeHash(template, d.status?.collisionCount);
     const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
     template.metadata = { ...(template.metadata ?? {}), labels };
@@ -104,14 +105,14 @@ export class DeploymentSync {
           alreadyExisted = true;
         } else {
           // A different template hashed to the same name: bump collisionCount and try again next sync.
-          await this.writeStatus({ ...structuredClone(d.status ?? {}), collisionCount: (d.status?.collisionCount ?? 0) + 1 });
+          await this.writeStatus({ ...cloneJson(d.status ?? {}), collisionCount: (d.status?.collisionCount ?? 0) + 1 });
           throw err;
         }
       } else {
         if (isSkiffError(err, 'SKF_API_FORBIDDEN') && /being terminated/.test(err.message)) throw err;
         const message = `Failed to create new replica set "${draft.metadata.name}": ${(err as Error).message}`;
         if (hasProgressDeadline(d)) {
-          const status = structuredClone(d.status ?? {});
+          const status = cloneJson(d.status ?? {});
           setCondition(status, newCondition('Progressing', 'False', REASON.failedRSCreate, message, this.#deps.now()));
           await this.writeStatus(status).catch(() => undefined);
         }
@@ -122,7 +123,7 @@ export class DeploymentSync {
     if (!alreadyExisted && replicas > 0) this.#deps.events.event(involved(d), 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
     await this.#setRevision(String(newRevision));
     if (!alreadyExisted && hasProgressDeadline(d)) {
-      const status = structuredClone(d.status ?? {});
+      const status = cloneJson(d.status ?? {});
       setCondition(status, newCondition('Progressing', 'True', REASON.newReplicaSet, `Created new replica set "${created.metadata.name}"`, this.#deps.now()));
       await this.writeStatus(status);
     }
@@ -157,7 +158,7 @@ export class DeploymentSync {
     const max = desired + maxSurge(this.d);
     const sizeChanged = replicasOf(rs) !== size;
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, desired, max)) return { scaled: false, rs };
-    const copy = structuredClone(rs);
+    const copy = cloneJson(rs);
     const before = replicasOf(rs);
     copy.spec.replicas = size;
     setReplicasAnnotations(copy, desired, max);

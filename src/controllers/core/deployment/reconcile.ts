@@ -16,6 +16,7 @@ import { getCondition, newCondition, setCondition } from './resources/conditions
 import { findNewReplicaSet, findOldReplicaSets } from './resources/replica-sets.ts';
 import { DEPLOYMENT, REASON, hasProgressDeadline, type Deployment } from './resources/types.ts';
 import { isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './strategies.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 export interface DeploymentDeps extends SyncDeps {
   deployment(key: string): Deployment | undefined;
@@ -67,7 +68,7 @@ async function checkPausedConditions(s: DeploymentSync, deps: DeploymentDeps): P
   const cond = getCondition(d.status, 'Progressing');
   if (cond?.reason === REASON.timedOut) return;
   const pausedCond = cond?.reason === REASON.paused;
-  const status = structuredClone(d.status ?? {});
+  const status = cloneJson(d.status ?? {});
   if (d.spec.paused && !pausedCond) setCondition(status, newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', deps.now()));
   else if (!d.spec.paused && pausedCond) setCondition(status, newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', deps.now()));
   else return;

@@ -11,6 +11,7 @@ import type { Client } from '../../../client/types.ts';
 import { isSkiffError } from '../../../errors/skiff-error.ts';
 import type { EventRecorder } from '../../../runtime/events/recorder.ts';
 import { fitNode, unschedulableMessage } from './resources/node-fit.ts';
+import { cloneJson } from '../../../util/clone-json.ts';
 
 export const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
 export const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
@@ -62,7 +63,7 @@ export async function schedulePod(client: Client, events: EventRecorder, view: S
 }
 
 async function markUnschedulable(client: Client, pod: KubeObject, message: string): Promise<void> {
-  const status = structuredClone((pod.status ?? {}) as { conditions?: Array<Record<string, unknown>> });
+  const status = cloneJson((pod.status ?? {}) as { conditions?: Array<Record<string, unknown>> });
   const conditions = status.conditions ?? [];
   const current = conditions.find((c) => c.type === 'PodScheduled');
   if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;

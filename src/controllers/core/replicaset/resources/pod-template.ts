@@ -7,6 +7,7 @@ import type { Pod } from '../../../../api/builtin/core/pod-readiness.ts';
 import { nameIsDnsSubdomain } from '../../../../api/meta/names.ts';
 import { newControllerRef } from './controller-ref.ts';
 import type { ReplicaSet } from './types.ts';
+import { cloneJson } from '../../../../util/clone-json.ts';
 
 /** `<name>-` when that is a valid pod name prefix, else the name itself (getPodsPrefix). */
 export function podNamePrefix(controllerName: string): string {
@@ -27,6 +28,6 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [newControllerRef(rs)],
     },
-    spec: structuredClone(rs.spec.template.spec ?? {}) as Pod['spec'],
+    spec: cloneJson(rs.spec.template.spec ?? {}) as Pod['spec'],
   };
 }
