@@ -68,6 +68,12 @@ export function triggerReadiness(slot: ContainerSlot): void {
   for (const p of slot.probes) if (p.kind === 'readiness') p.trigger();
 }
 
+/** The readiness try under way for a container not yet ready, if there is one. */
+export function readinessTryInFlight(slot: ContainerSlot): Promise<void> | undefined {
+  if (!slot.instance || slot.readinessPassed) return undefined;
+  return slot.probes.find((p) => p.kind === 'readiness')?.tryInFlight;
+}
+
 export function stopProbes(slot: ContainerSlot): void {
   for (const p of slot.probes.splice(0)) p.stop();
 }

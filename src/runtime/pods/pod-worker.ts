@@ -19,7 +19,7 @@ import type { ProcessExit } from '../process/launcher.ts';
 import { adoptContainers } from './adoption.ts';
 import { formatDuration } from './backoff.ts';
 import { apiTime, terminationReason, type ContainerRecord, type TerminatedState } from './container-record.ts';
-import { probeTitle, startProbes, stopProbes, triggerReadiness } from './container-probes.ts';
+import { probeTitle, readinessTryInFlight, startProbes, stopProbes, triggerReadiness } from './container-probes.ts';
 import { containerRef, podFacts, startContainer, type PodRuntimeView } from './container-runner.ts';
 import type { ContainerInstance, ContainerSlot, ContainerSpec } from './container-spec.ts';
 import { stopInstance, terminationGraceSeconds } from './container-stopper.ts';
@@ -28,6 +28,8 @@ import { formatPod, POD, type RuntimeContext } from './runtime-context.ts';
 import { PodVolumes } from './volume-manager.ts';
 
 const RESYNC_MS = 60_000;
+/** How long a status write waits for the first readiness try of a container just started. */
+const FIRST_TRY_WAIT_MS = 100;
 const MAX_MOUNT_RETRY_MS = 120_000;
 const MAX_TERMINATION_MESSAGE = 4096;
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
@@ -193,12 +195,30 @@ export class PodWorker {
       return this.#writeStatus(this.#anyRunning() ? false : true);
     }
     const initialized = await this.#syncInitContainers();
+    const startedNow: ContainerSlot[] = [];
     if (initialized) {
-      for (const slot of this.#containers) await this.#syncSlot(slot, this.#shouldRun(slot));
+      for (const slot of this.#containers) if (await this.#syncSlot(slot, this.#shouldRun(slot))) startedNow.push(slot);
     }
     for (const slot of this.#init) if (isRestartableInit(slot.spec)) triggerReadiness(slot);
     for (const slot of this.#containers) triggerReadiness(slot);
+    await this.#awaitFirstReadinessTries(startedNow);
     await this.#writeStatus(false);
+  }
+
+  /**
+   * Containers started in this sync have their readiness probe's first try under way
+   * (triggered just above). The status write waits a moment for those tries, so a container
+   * that is ready at once is reported Running and Ready in one write instead of two — as the
+   * kubelet's status manager folds the changes that arrive before its write goes out. A try
+   * still running after FIRST_TRY_WAIT_MS is left to report through the next write.
+   */
+  async #awaitFirstReadinessTries(startedNow: readonly ContainerSlot[]): Promise<void> {
+    const tries = startedNow.map(readinessTryInFlight).filter((t): t is Promise<void> => t !== undefined);
+    if (tries.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_TRY_WAIT_MS)));
+    await Promise.race([Promise.all(tries), waited]);
+    clearTimeout(timer);
   }
 
   /** Runs init containers in order; true once all have completed (sidecars: started). */
@@ -235,8 +255,9 @@ export class PodWorker {
     return false;
   }
 
-  async #syncSlot(slot: ContainerSlot, shouldRun: boolean): Promise<void> {
-    if (slot.instance || !shouldRun) return;
+  /** Starts the container when it should run and does not; true when it was started now. */
+  async #syncSlot(slot: ContainerSlot, shouldRun: boolean): Promise<boolean> {
+    if (slot.instance || !shouldRun) return false;
     const record = slot.record;
     const previous = record && 'terminated' in record.state ? record.state.terminated : record?.lastState;
     if (slot.ranBefore && slot.lastFinishedAt !== undefined) {
@@ -246,7 +267,7 @@ export class PodWorker {
         this.#ctx.events.event(containerRef(this.#pod, slot.spec, slot.init), 'Warning', 'BackOff', `Back-off restarting failed container ${slot.spec.name} in pod ${formatPod(this.#pod)}`);
         slot.record = { ...record!, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDuration(delay)} restarting failed container=${slot.spec.name} pod=${formatPod(this.#pod)}` } }, ...(previous ? { lastState: previous } : {}), ready: false, started: false };
         this.#wake(slot.lastFinishedAt + delay - Date.now() + 10);
-        return;
+        return false;
       }
       this.#ctx.containerBackoff.next(key, slot.lastFinishedAt);
     }
@@ -256,14 +277,14 @@ export class PodWorker {
     if (outcome.kind === 'waiting') {
       slot.record = { ...base, ...(outcome.image ? { image: outcome.image, imageID: outcome.imageID! } : {}), restartCount: record?.restartCount ?? 0, state: { waiting: { reason: outcome.reason, message: outcome.message } } };
       this.#wake(Math.max(outcome.retryAfterMs, 100));
-      return;
+      return false;
     }
     if (outcome.kind === 'failed') {
       slot.record = { ...base, image: outcome.image, imageID: outcome.imageID, containerID: outcome.terminated.containerID!, restartCount, state: { terminated: outcome.terminated } };
       slot.ranBefore = true;
       slot.lastFinishedAt = Date.now();
       this.poke();
-      return;
+      return false;
     }
     const instance = outcome.instance;
     slot.instance = instance;
@@ -276,6 +297,7 @@ export class PodWorker {
       restart: (message, grace) => void this.#stop(slot, instance, grace ?? terminationGraceSeconds(this.#pod), message),
     });
     if (outcome.postStartFailed) void this.#stop(slot, instance, terminationGraceSeconds(this.#pod), 'FailedPostStartHook');
+    return true;
   }
 
   #stop(slot: ContainerSlot, instance: ContainerInstance, graceSeconds: number, message?: string, quiet = false): Promise<void> {

@@ -97,4 +97,22 @@ describe('ProbeWorker.trigger (the kubelet\'s manual readiness trigger)', () => 
     assert.equal(up.requests(), 2);
     w.stop();
   });
+
+  it('tryInFlight settles once the try under way has been counted, and is undefined between tries', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const up = await server(() => 200, hold);
+    servers.push(up.server);
+    const { w, verdicts } = worker({ httpGet: { port: up.port }, periodSeconds: 300, timeoutSeconds: 60 });
+    assert.equal(w.tryInFlight, undefined, 'nothing runs before start');
+    w.start();
+    await waitUntil(() => up.requests() === 1);
+    const inFlight = w.tryInFlight;
+    assert.ok(inFlight, 'the first try is under way');
+    release();
+    await inFlight;
+    assert.deepEqual(verdicts, [true], 'its verdict is in by the time it settles');
+    assert.equal(w.tryInFlight, undefined);
+    w.stop();
+  });
 });

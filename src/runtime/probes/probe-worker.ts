@@ -51,6 +51,7 @@ export class ProbeWorker {
   #successes = 0;
   #failures = 0;
   #verdict: boolean | undefined;
+  #inFlight: Promise<void> | undefined;
 
   constructor(kind: ProbeKind, spec: ProbeSpec, target: ProbeTarget, startedAt: number, callbacks: ProbeCallbacks) {
     this.kind = kind;
@@ -63,6 +64,11 @@ export class ProbeWorker {
 
   get verdict(): boolean | undefined {
     return this.#verdict;
+  }
+
+  /** The try under way, settling once its result has been counted; undefined when none is. */
+  get tryInFlight(): Promise<void> | undefined {
+    return this.#inFlight;
   }
 
   start(): void {
@@ -84,7 +90,7 @@ export class ProbeWorker {
     }
     if (Date.now() < this.#startedAt + (this.#spec.initialDelaySeconds ?? 0) * 1000) return;
     clearTimeout(this.#timer);
-    void this.#tick();
+    this.#tickNow();
   }
 
   /** A trigger came while a try was in flight. */
@@ -97,8 +103,15 @@ export class ProbeWorker {
 
   #schedule(ms: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => void this.#tick(), ms);
+    this.#timer = setTimeout(() => this.#tickNow(), ms);
     this.#timer.unref();
+  }
+
+  #tickNow(): void {
+    const done = this.#tick().finally(() => {
+      if (this.#inFlight === done) this.#inFlight = undefined;
+    });
+    this.#inFlight = done;
   }
 
   async #tick(): Promise<void> {
