@@ -89,10 +89,14 @@ export class ImageMappingsFile {
   }
 
   current(): LoadedMappings {
-    let mtimeMs: number;
+    // Asked on every pull; without the file (the usual case) no exception is built and thrown.
+    let mtimeMs: number | undefined;
     try {
-      mtimeMs = statSync(this.path).mtimeMs;
+      mtimeMs = statSync(this.path, { throwIfNoEntry: false })?.mtimeMs;
     } catch {
+      mtimeMs = undefined; // unreadable: treated as absent, as before
+    }
+    if (mtimeMs === undefined) {
       this.#mtimeMs = -1;
       this.#loaded = { mappings: [] };
       return this.#loaded;

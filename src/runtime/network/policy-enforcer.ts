@@ -102,9 +102,11 @@ export class PolicyEnforcer {
   async #apply(): Promise<void> {
     if (this.#stopped) return;
     const { podCidr } = this.#o;
+    const policies = this.#policies.list() as NetworkPolicy[];
     const index = compileNetworkPolicies({
-      policies: this.#policies.list() as NetworkPolicy[],
-      pods: this.#pods.list() as PolicyPod[],
+      policies,
+      // Without a policy no pod is isolated and the table names no pod: indexing them is wasted.
+      pods: policies.length === 0 ? [] : this.#pods.list() as PolicyPod[],
       namespaces: this.#namespaces.list() as PolicyNamespace[],
       extraAddresses: (pod: PolicyPod) => innerAddressesOf(pod, podCidr),
     });

@@ -20,6 +20,8 @@ import { dirname, join, normalize } from 'node:path';
 import type { VolumeFile } from './volumes.ts';
 
 const DATA_LINK = '..data';
+/** The process's umask (reading it this way is deprecated only in the docs, and cannot race). */
+const UMASK = process.umask();
 
 export function filesDigest(files: readonly VolumeFile[]): string {
   const h = createHash('sha256');
@@ -29,22 +31,24 @@ export function filesDigest(files: readonly VolumeFile[]): string {
 
 /** Writes `files` under `dir`; returns false when `dir` already held exactly these files. */
 export async function writeAtomically(dir: string, files: readonly VolumeFile[], previousDigest?: string): Promise<boolean> {
-  const digest = filesDigest(files);
-  if (digest === previousDigest && (await currentGeneration(dir)) !== undefined) return false;
+  // The digest of what this runtime wrote there last: the kubelet too trusts its own record
+  // of a mounted volume rather than looking at the disk on every sync.
+  if (previousDigest !== undefined && filesDigest(files) === previousDigest) return false;
   for (const f of files) {
     const p = normalize(f.path);
     if (p.startsWith('..') || p.startsWith('/') || p.split('/').some((s) => s === '..')) throw new Error(`invalid path ${JSON.stringify(f.path)} in volume`);
   }
-  await mkdir(dir, { recursive: true });
   // ..2026_01_02_03_04_05.<random>, as the kubelet names generations by time.
   const generation = `..${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '_')}.${randomBytes(5).toString('hex')}`;
   const genDir = join(dir, generation);
-  await mkdir(genDir, { recursive: true });
+  await mkdir(genDir, { recursive: true }); // and `dir` with it
   for (const f of files) {
     const target = join(genDir, f.path);
     if (dirname(target) !== genDir) await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.data);
-    await chmod(target, f.mode & 0o777);
+    const mode = f.mode & 0o777;
+    await writeFile(target, f.data, { mode });
+    // Created with mode & ~umask: only a mode the umask cuts needs setting again.
+    if ((mode & UMASK) !== 0) await chmod(target, mode);
   }
   const old = await currentGeneration(dir);
   const tmpLink = join(dir, `${DATA_LINK}_tmp`);

@@ -223,7 +223,8 @@ async function workingDirectory(containerDir: string, workingDir: string | undef
 async function prepareLogFiles(logsRoot: string, podRef: { namespace: string; name: string; uid: string }, container: string, restartCount: number, id: string): Promise<string> {
   const logDir = containerLogDir(logsRoot, podRef, container);
   await mkdir(logDir, { recursive: true });
-  await pruneOldLogs(logDir, restartCount);
+  // A first or second instance has nothing older than the previous one to prune.
+  if (restartCount >= 2) await pruneOldLogs(logDir, restartCount);
   await writeFile(containerIdPath(logsRoot, podRef, container, restartCount), `${id}\n`);
   return containerLogPath(logsRoot, podRef, container, restartCount);
 }

@@ -55,8 +55,10 @@ export class PodVolumes {
         return { dir: content.path };
       }
       const digest = filesDigest(content.files);
-      await writeAtomically(dir, content.files, this.#digests.get(volume.name));
-      this.#digests.set(volume.name, digest);
+      if (digest !== this.#digests.get(volume.name)) {
+        await writeAtomically(dir, content.files);
+        this.#digests.set(volume.name, digest);
+      }
       return { dir };
     } catch (err) {
       return { failure: err instanceof VolumeError ? err.message : (err as Error).message };

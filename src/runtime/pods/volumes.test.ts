@@ -79,3 +79,16 @@ test('the atomic writer finishes a volume whose first write was interrupted (a t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the atomic writer gives each file exactly its mode, also one the umask would cut', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
+  const previous = process.umask(0o027);
+  try {
+    await writeAtomically(dir, [{ path: 'open', data: Buffer.from('1'), mode: 0o666 }, { path: 'plain', data: Buffer.from('2'), mode: 0o640 }]);
+    assert.equal(statSync(join(dir, 'open')).mode & 0o777, 0o666);
+    assert.equal(statSync(join(dir, 'plain')).mode & 0o777, 0o640);
+  } finally {
+    process.umask(previous);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
