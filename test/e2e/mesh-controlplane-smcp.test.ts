@@ -13,7 +13,12 @@ describe('ServiceMeshControlPlane', () => {
   let s: TestSkiff;
   const ns = ['-n', 'istio-system'];
   const smcpJson = () => getJson<Obj<unknown, ControlPlaneStatus>>(s, 'get', 'smcp', ...ns, 'basic');
-  const reasons = async (name: string) => (await s.kubectl.ok(['get', 'events', ...ns, '--field-selector', `involvedObject.kind=ServiceMeshControlPlane,involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}'])).split('\n').filter(Boolean);
+  /** The SMCP's event reasons, oldest first, once they include `expected` (Events are written asynchronously). */
+  const reasons = async (name: string, expected: string[]) => {
+    const lines = (out: string) => out.split('\n').filter(Boolean);
+    const args = ['get', 'events', ...ns, '--field-selector', `involvedObject.kind=ServiceMeshControlPlane,involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}'];
+    return lines(await waitFor(s, args, (out) => expected.every((r) => lines(out).includes(r)), `events ${expected.join(', ')}`));
+  };
 
   before(async () => {
     s = await startMeshSkiff();
@@ -50,8 +55,7 @@ describe('ServiceMeshControlPlane', () => {
     assert.equal(st.appliedValues.istio.global.proxy.excludeInboundPorts, '8444,8022');
 
     // The status sequence, as the events record it: ResourceCreated → PausingInstall → installed and ready.
-    const seen = await reasons('basic');
-    for (const r of ['Installing', 'CACreated', 'PausingInstall', 'Pruning', 'Installed', 'Ready']) assert.ok(seen.includes(r), `event ${r} in ${seen.join(',')}`);
+    const seen = await reasons('basic', ['Installing', 'CACreated', 'PausingInstall', 'Pruning', 'Installed', 'Ready']);
     assert.ok(seen.indexOf('Installing') < seen.indexOf('PausingInstall') && seen.indexOf('PausingInstall') < seen.indexOf('Installed'));
     // The mesh namespace is labelled as a member of its own mesh.
     assert.equal(await jsonpath(s, 'ns', undefined, 'istio-system', '{.metadata.labels.maistra\\.io/member-of}'), 'istio-system');
@@ -134,8 +138,7 @@ describe('ServiceMeshControlPlane', () => {
     const st = (await smcpJson()).status;
     const reconciled = st.conditions.find((c: Condition) => c.type === 'Reconciled')!;
     assert.deepEqual([reconciled.status, reconciled.reason, reconciled.message], ['True', 'UpdateSuccessful', 'Successfully updated from version 2.5.1-1 to version 2.5.1-2']);
-    const seen = await reasons('basic');
-    assert.ok(seen.includes('Updating') && seen.includes('PausingUpdate') && seen.includes('Updated'), seen.join(','));
+    await reasons('basic', ['Updating', 'PausingUpdate', 'Updated']);
     const updating = await s.kubectl.ok(['get', 'events', ...ns, '--field-selector', 'involvedObject.name=basic,reason=Updating', '-o', 'jsonpath={.items[0].message}']);
     assert.equal(updating, 'Updating mesh from generation 1 to generation 2');
     assert.equal(await jsonpath(s, 'deploy', 'istio-system', 'istio-ingressgateway', '{.status.readyReplicas}'), '2');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { condition, containerLog, containerStatus, getPod, waitFor } from '../support/runtime.ts';
+import { condition, containerLog, containerStatus, getPod, waitFor, waitForMatch } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 describe('runtime: bad input', () => {
@@ -44,7 +44,7 @@ spec:
     assert.equal(pod.status.phase, 'Running');
     assert.equal(condition(pod, 'Ready'), 'False');
     assert.match(await t.kubectl.ok(['get', 'pod', 'crasher']), /crasher\s+0\/1\s+CrashLoopBackOff\s+\d+ \(\S+ ago\)/);
-    assert.match(await events('crasher'), new RegExp(`Warning\\s+BackOff\\s+\\d+\\s+Back-off restarting failed container main in pod crasher_default\\(${pod.metadata.uid}\\)`));
+    await waitForMatch(() => events('crasher'), new RegExp(`Warning\\s+BackOff\\s+\\d+\\s+Back-off restarting failed container main in pod crasher_default\\(${pod.metadata.uid}\\)`));
     assert.equal(await containerLog(t.dataDir, pod, 'main', 'previous'), 'about to fail\n');
   });
 
@@ -65,7 +65,7 @@ spec:
     });
     assert.equal(containerStatus(pod, 'main')!.state.waiting!.message, 'configmap "app-config" not found');
     assert.match(await t.kubectl.ok(['get', 'pod', 'needs-config']), /needs-config\s+0\/1\s+CreateContainerConfigError\s+0\s+/);
-    assert.match(await events('needs-config'), /Warning\s+Failed\s+\d+\s+Error: configmap "app-config" not found/);
+    await waitForMatch(() => events('needs-config'), /Warning\s+Failed\s+\d+\s+Error: configmap "app-config" not found/);
     await t.kubectl.ok(['create', 'configmap', 'app-config', '--from-literal=mode=fast']);
     await t.kubectl.ok(['wait', '--for=condition=Ready', 'pod/needs-config', '--timeout=60s']);
     const running = (await getPod(t.kubectl, 'needs-config'))!;
@@ -84,7 +84,7 @@ spec:
       return containerStatus(p, 'main')?.state.waiting?.reason === 'ImagePullBackOff' ? p : undefined;
     });
     assert.equal(containerStatus(pulling, 'main')!.state.waiting!.message, 'Back-off pulling image "registry.example.com/team/api:1.0"');
-    const log = await events('private-image');
+    const log = await waitForMatch(() => events('private-image'), /Error: ImagePullBackOff/);
     assert.match(log, /Warning\s+Failed\s+\d+\s+Failed to pull image "registry.example.com\/team\/api:1.0": .*skiff has no program for this image; map it to a host command in \S+images\.yaml \(see docs\/images\.md\)/);
     assert.match(log, /Warning\s+Failed\s+\d+\s+Error: ErrImagePull/);
     assert.match(log, /Normal\s+BackOff\s+\d+\s+Back-off pulling image "registry.example.com\/team\/api:1.0"/);
@@ -114,7 +114,7 @@ spec:
     });
     const terminated = containerStatus(pod, 'main')!.state.terminated!;
     assert.deepEqual([terminated.exitCode, terminated.reason, terminated.message], [128, 'StartError', 'exec: "no-such-program-here": executable file not found in $PATH']);
-    assert.match(await events('bad-command'), /Warning\s+Failed\s+\d+\s+Error: exec: "no-such-program-here": executable file not found in \$PATH/);
+    await waitForMatch(() => events('bad-command'), /Warning\s+Failed\s+\d+\s+Error: exec: "no-such-program-here": executable file not found in \$PATH/);
   });
 
   it('a port already taken in the pod crashes the second program', async () => {
@@ -155,7 +155,7 @@ spec:
     });
     assert.equal(containerStatus(pod, 'main')!.state.running !== undefined, true);
     assert.equal(condition(pod, 'Ready'), 'False');
-    assert.match(await events('closed-port'), new RegExp(`Warning\\s+Unhealthy\\s+\\d+\\s+Readiness probe failed: dial tcp ${pod.status.podIP!.replace(/\./g, '\\.')}:9999: connect: connection refused`));
+    await waitForMatch(() => events('closed-port'), new RegExp(`Warning\\s+Unhealthy\\s+\\d+\\s+Readiness probe failed: dial tcp ${pod.status.podIP!.replace(/\./g, '\\.')}:9999: connect: connection refused`));
   });
 
   it('the termination message comes from the file or, on failure, the log', async () => {
@@ -194,7 +194,7 @@ spec:
     assert.equal(status.reason, 'DeadlineExceeded');
     assert.equal(status.message, 'Pod was active on the node longer than the specified deadline');
     assert.ok(containerStatus(pod, 'main')!.state.terminated);
-    assert.match(await events('deadline'), /Normal\s+DeadlineExceeded\s+\d+\s+Pod was active on the node longer than the specified deadline/);
+    await waitForMatch(() => events('deadline'), /Normal\s+DeadlineExceeded\s+\d+\s+Pod was active on the node longer than the specified deadline/);
   });
 
   it('keeps serving the API through all of it', async () => {

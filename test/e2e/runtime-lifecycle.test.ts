@@ -100,7 +100,7 @@ spec:
     await t.kubectl.ok(['delete', 'pod', 'stubborn', '--timeout=60s']);
     assert.ok(Date.now() - began >= 3_000, 'SIGTERM was ignored, so the whole grace period passed');
     assert.deepEqual(await processesWith(`sleep ${id}`), []);
-    const events = await t.kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.name=stubborn,reason=Killing', '-o', 'custom-columns=MESSAGE:.message', '--no-headers']);
+    const events = await waitFor('the Killing event', async () => (await t.kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.name=stubborn,reason=Killing', '-o', 'custom-columns=MESSAGE:.message', '--no-headers'])).trim() || undefined);
     assert.match(events, /Stopping container main/);
   });
 

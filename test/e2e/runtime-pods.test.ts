@@ -232,7 +232,11 @@ spec:
   });
 
   it('records the lifecycle events kubectl describe shows', async () => {
-    const describe = await t.kubectl.ok(['describe', 'pod', 'hello-world']);
+    // Events are written asynchronously: wait for the last of them.
+    const describe = await waitFor('the Started event', async () => {
+      const out = await t.kubectl.ok(['describe', 'pod', 'hello-world']);
+      return /Started container user-container/.test(out) ? out : undefined;
+    });
     assert.match(describe, /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/hello-world to \S+/);
     assert.match(describe, /Normal\s+Pulling\s+\S+\s+kubelet\s+Pulling image "gcr.io\/knative-samples\/helloworld-go"/);
     assert.match(describe, /Normal\s+Pulled\s+\S+\s+kubelet\s+Successfully pulled image "gcr.io\/knative-samples\/helloworld-go" in \S+ \(\S+ including waiting\)\. Image size: \d+ bytes\./);

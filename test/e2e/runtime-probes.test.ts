@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { condition, containerStatus, getPod, waitFor, type PodView } from '../support/runtime.ts';
+import { condition, containerStatus, getPod, waitFor, waitForMatch, type PodView } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 describe('runtime: probes', () => {
@@ -49,7 +49,7 @@ spec:
     const unready = await podWhere('gated', 'unready again', (p) => condition(p, 'Ready') === 'False');
     assert.equal(condition(unready, 'ContainersReady'), 'False');
     assert.equal(containerStatus(unready, 'main')!.restartCount, 0, 'readiness never restarts');
-    assert.match(await events('gated'), /Warning\s+Unhealthy\s+Readiness probe failed: cat: .*ready: No such file or directory/);
+    await waitForMatch(() => events('gated'), /Warning\s+Unhealthy\s+Readiness probe failed: cat: .*ready: No such file or directory/);
   });
 
   it('a failing liveness probe restarts the container', async () => {
@@ -64,7 +64,7 @@ spec:
 `);
     const pod = await podWhere('sick', 'a restart', (p) => (containerStatus(p, 'main')?.restartCount ?? 0) >= 1);
     assert.ok(containerStatus(pod, 'main')!.lastState.terminated);
-    const log = await events('sick');
+    const log = await waitForMatch(() => events('sick'), /Killing/);
     assert.match(log, /Warning\s+Unhealthy\s+Liveness probe failed: HTTP probe failed with statuscode: 500/);
     assert.match(log, /Normal\s+Killing\s+Container main failed liveness probe, will be restarted/);
   });

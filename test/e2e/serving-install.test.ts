@@ -159,8 +159,8 @@ describe('KnativeServing with Istio: install, live configuration, secret filteri
     const configured = async () => (await conditions(ingress)).find((c) => c.type === 'NetworkConfigured')?.status === 'True' && (await ready())?.reason !== 'ReconcileIngressFailed';
     const failed = async () => (await ready())?.reason === 'ReconcileIngressFailed';
     await waitFor('the unlabelled secret unseen: reconcile failed', async () => ((await failed()) ? true : undefined), 30_000);
-    const events = await s.kubectl.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=shop', '-o', 'jsonpath={.items[*].message}']);
-    assert.match(events, /secret "shop-cert" not found/);
+    // Events are written asynchronously: wait for it rather than read once.
+    await waitFor('an event saying the secret is not found', async () => /secret "shop-cert" not found/.test(await s.kubectl.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=shop', '-o', 'jsonpath={.items[*].message}'])) || undefined);
 
     await s.kubectl.ok(['label', 'secret', 'shop-cert', '-n', 'default', 'networking.internal.knative.dev/certificate-uid=shop']);
     await waitFor('the labelled secret seen', async () => ((await configured()) ? true : undefined), 30_000);

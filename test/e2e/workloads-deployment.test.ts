@@ -50,8 +50,18 @@ describe('Deployments, ReplicaSets and Pods', () => {
     await ok(['create', 'namespace', name]);
     return name;
   };
-  /** The deployment controller's ScalingReplicaSet events, oldest first (event names grow with time). */
-  const scalingEvents = async (n: string, deploy: string): Promise<ScalingEvent[]> => {
+  /**
+   * The deployment controller's ScalingReplicaSet events, oldest first (event names grow with
+   * time). Events are written asynchronously, as client-go's broadcaster does (skiff's recorder
+   * even lets them wait while the machine is busy), so a finished rollout does not mean its last
+   * events are stored yet: `done` says when the list is complete.
+   */
+  const scalingEvents = (n: string, deploy: string, done: (events: ScalingEvent[]) => boolean): Promise<ScalingEvent[]> =>
+    waitFor(`the ScalingReplicaSet events of ${deploy}`, async () => {
+      const events = await readScalingEvents(n, deploy);
+      return done(events) ? events : undefined;
+    });
+  const readScalingEvents = async (n: string, deploy: string): Promise<ScalingEvent[]> => {
     const list = await json(['get', 'events', '-n', n, '--field-selector', `involvedObject.name=${deploy},reason=ScalingReplicaSet`]);
     return (list.items as Array<{ metadata: { name: string }; message: string }>)
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
@@ -103,7 +113,8 @@ describe('Deployments, ReplicaSets and Pods', () => {
     await ok(['rollout', 'status', '-n', n, 'deployment/web', '--timeout=60s']);
     await ok(['apply', '-n', n, '-f', '-'], deployment('web', { replicas: 4, env: 'v2' }));
     assert.match(await ok(['rollout', 'status', '-n', n, 'deployment/web', '--timeout=60s']), /successfully rolled out/);
-    let events = await scalingEvents(n, 'web');
+    const scaledToZero = (events: ScalingEvent[]) => events.some((e) => e.rs === events[0]?.rs && e.to === 0);
+    let events = await scalingEvents(n, 'web', scaledToZero);
     const sizes = new Map<string, number>();
     const firstRs = events[0]!.rs;
     for (const e of events) {
@@ -119,7 +130,9 @@ describe('Deployments, ReplicaSets and Pods', () => {
 
     await ok(['patch', '-n', n, 'deployment/web', '-p', JSON.stringify({ spec: { strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 2 } }, template: { spec: { containers: [{ name: 'app', env: [{ name: 'TARGET', value: 'v3' }] }] } } } })]);
     await ok(['rollout', 'status', '-n', n, 'deployment/web', '--timeout=60s']);
-    events = (await scalingEvents(n, 'web')).slice(events.length);
+    const before = events.length;
+    const secondOldScaledToZero = (all: ScalingEvent[]) => all.slice(before).some((e) => e.rs === update[0]!.rs && e.to === 0);
+    events = (await scalingEvents(n, 'web', secondOldScaledToZero)).slice(before);
     assert.equal(events[0]!.to, events[0]!.from - 2, `first step takes down two old pods: ${JSON.stringify(events[0])}`);
     assert.ok(events.filter((e) => e.to > e.from).every((e) => e.to - e.from <= 2));
     const rsList = (await json(['get', 'rs', '-n', n])).items as Array<{ spec: { replicas: number } }>;
@@ -132,7 +145,7 @@ describe('Deployments, ReplicaSets and Pods', () => {
     await ok(['rollout', 'status', '-n', n, 'deployment/rec', '--timeout=60s']);
     await ok(['set', 'env', '-n', n, 'deployment/rec', 'TARGET=v2']);
     await ok(['rollout', 'status', '-n', n, 'deployment/rec', '--timeout=60s']);
-    const events = await scalingEvents(n, 'rec');
+    const events = await scalingEvents(n, 'rec', (all) => all.length >= 3);
     assert.deepEqual(events.map((e) => [e.from, e.to]), [[0, 2], [2, 0], [0, 2]]);
     assert.notEqual(events[1]!.rs, events[2]!.rs);
   });
@@ -251,7 +264,11 @@ spec:
       const items = (await json(['get', 'pods', '-n', n, '-l', 'app=solo'])).items as Array<{ metadata: { deletionTimestamp?: string } }>;
       return items.filter((p) => !p.metadata.deletionTimestamp).length === 2;
     });
-    const events = await ok(['get', 'events', '-n', n, '--field-selector', 'involvedObject.kind=ReplicaSet', '-o', 'custom-columns=REASON:.reason,MESSAGE:.message,FROM:.source.component', '--no-headers']);
+    // Events are written asynchronously: wait for the delete's.
+    const events = await waitFor('the SuccessfulDelete event', async () => {
+      const out = await ok(['get', 'events', '-n', n, '--field-selector', 'involvedObject.kind=ReplicaSet', '-o', 'custom-columns=REASON:.reason,MESSAGE:.message,FROM:.source.component', '--no-headers']);
+      return /SuccessfulDelete/.test(out) ? out : undefined;
+    });
     assert.match(events, /SuccessfulCreate\s+Created pod: solo-\w+\s+replicaset-controller/);
     assert.match(events, /SuccessfulDelete\s+Deleted pod: solo-\w+\s+replicaset-controller/);
   });

@@ -4,6 +4,7 @@
  * finding the processes a skiff instance started (by its runtime marker, see
  * src/runtime/process/proc.ts).
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import type { KubeObject } from '../../src/api/object.ts';
@@ -24,6 +25,25 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Reads `read()` until its output matches `pattern`, and returns that output — for Events,
+ * which are written asynchronously (as client-go's broadcaster writes them), so the status
+ * that reports a change can be stored before the Event that tells of it. On timeout it fails
+ * as assert.match does, showing the last output.
+ */
+export async function waitForMatch(read: () => Promise<string>, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  let last = '';
+  try {
+    return await waitFor(`output matching ${pattern}`, async () => {
+      last = await read();
+      return pattern.test(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (err) {
+    assert.match(last, pattern);
+    throw err;
   }
 }
 

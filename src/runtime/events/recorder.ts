@@ -7,12 +7,17 @@
  * be written (namespace terminating, object gone) is dropped, as upstream drops it. One
  * writer takes them in order, one at a time, as client-go's broadcaster feeds its sink from a
  * single goroutine: a burst of events never crowds the writes of the work it reports on
- * (a burst of pod starts is not slowed by its own hundreds of Events).
+ * (a burst of pod starts is not slowed by its own hundreds of Events). Each write also waits
+ * for the event loop to have room (util/idle-gate.ts): under load the work goes first and its
+ * Events follow — but a run of the writer defers for MAX_DEFER_MS in all, so under sustained
+ * load Events are late by that much at most, never starved.
  */
+import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../api/object.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import type { Client } from '../../client/types.ts';
 import type { Logger } from '../../util/log.ts';
+import { whenIdle } from '../../util/idle-gate.ts';
 import { TokenBucket } from '../../util/token-bucket.ts';
 
 export type EventType = 'Normal' | 'Warning';
@@ -50,6 +55,8 @@ const EVENT = { apiVersion: 'v1', kind: 'Event' } as const;
 const CACHE_SIZE = 4096;
 /** client-go's broadcaster queue (maxQueuedEvents): past it, new events are dropped, never the caller blocked. */
 const MAX_QUEUED = 1000;
+/** How long one run of the writer may wait for the event loop to have room (util/idle-gate.ts), in all. */
+const MAX_DEFER_MS = 2000;
 
 export class EventRecorder {
   readonly #client: Client;
@@ -107,10 +114,14 @@ export class EventRecorder {
   }
 
   async #drain(): Promise<void> {
+    const deferUntil = performance.now() + MAX_DEFER_MS;
     try {
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
         // The Event keeps the time it happened; only its write waits for a token.
         if (this.#limit && this.#flushing === 0) await this.#limit.take();
+        // Events are best effort: under load, the work they report on goes first.
+        const deferFor = deferUntil - performance.now();
+        if (this.#flushing === 0 && deferFor > 0) await whenIdle(deferFor);
         await next();
       }
     } finally {
