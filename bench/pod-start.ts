@@ -26,10 +26,16 @@ export interface StartLatency {
   fromCreated: { p50: number; p95: number };
   /** CPU the skiff process spent from the apply until every pod was Ready, per pod (steadier than latency on a shared machine). */
   cpuMsPerPod?: number;
+  /** How many Deployments of this size were measured, one after another (the figures are the median one's). */
+  bursts?: number;
+  /** The highest p95 of those bursts. */
+  worstP95?: number;
 }
 
 export interface PodStartResults {
   single?: StartLatency;
+  /** The first 20-replica burst, before the warm-up: what a freshly started skiff shows. */
+  twentyCold?: StartLatency;
   twenty?: StartLatency;
   hundred?: StartLatency;
   /** The runtime's resident memory per running hello-world pod (skiff and its image hosts). */
@@ -41,6 +47,14 @@ export interface PodStartResults {
 
 const READY_TIMEOUT_MS = 120_000;
 const SINGLE_TRIES = 10;
+/**
+ * Bursts per size: one burst's figure swings with how busy the shared machine is in that
+ * second (on the standard machine, by up to 2x from one minute to the next), so a single
+ * one said little about the next.
+ */
+const TWENTY_BURSTS = 5;
+const HUNDRED_BURSTS = 3;
+const WARM_UP_PODS = 60;
 
 interface PodEvent {
   type: string;
@@ -61,13 +75,20 @@ export async function measurePodStarts(kubeconfig: string, skiffPid: number, pro
     const singles: PodTimes[] = [];
     for (let i = 0; i < SINGLE_TRIES; i++) singles.push(...await deployAndWait(kubectl, http, `single-${i}`, 1));
     results.single = summary(singles);
+    progress('pod start: 20 replicas, the first burst (cold)');
+    results.twentyCold = await bursts(skiffPid, 1, 20, () => deployAndWait(kubectl, http, 'twenty-cold', 20));
+    // A fresh skiff pays for the JIT compiling its write path during its first few hundred
+    // writes; a running one has long done so. One untimed burst, removed again, warms it up.
+    progress(`pod start: warm-up, ${WARM_UP_PODS} pods (untimed, then deleted)`);
+    await deployAndWait(kubectl, http, 'warm-up', WARM_UP_PODS);
+    await kubectl.ok(['delete', '-n', 'bench-pods', 'deployment', 'warm-up', '--cascade=foreground', '--wait=true', '--timeout=120s']);
     const baseline = await processTreeRssBytes(skiffPid);
-    progress('pod start: 20 replicas');
-    results.twenty = await withCpuPerPod(skiffPid, 20, async () => summary(await deployAndWait(kubectl, http, 'twenty', 20)));
-    progress('pod start: 100 replicas');
-    results.hundred = await withCpuPerPod(skiffPid, 100, async () => summary(await deployAndWait(kubectl, http, 'hundred', 100)));
-    // 100 + 20 + the singles are running now; the baseline already held the singles.
-    results.memoryPerPodBytes = ((await processTreeRssBytes(skiffPid)) - baseline) / 120;
+    progress(`pod start: 20 replicas, ${TWENTY_BURSTS} bursts`);
+    results.twenty = await bursts(skiffPid, TWENTY_BURSTS, 20, (i) => deployAndWait(kubectl, http, `twenty-${i}`, 20));
+    progress(`pod start: 100 replicas, ${HUNDRED_BURSTS} bursts`);
+    results.hundred = await bursts(skiffPid, HUNDRED_BURSTS, 100, (i) => deployAndWait(kubectl, http, `hundred-${i}`, 100));
+    // The bursts' pods run beside the singles and the cold burst now; the baseline already held those.
+    results.memoryPerPodBytes = ((await processTreeRssBytes(skiffPid)) - baseline) / (TWENTY_BURSTS * 20 + HUNDRED_BURSTS * 100);
     progress('pod start: peer, a fresh node process per pod');
     const direct = await measureDirectSpawns(SINGLE_TRIES);
     results.directSpawn = summary(direct.latencies.map((ms) => ({ fromApply: ms, fromCreated: ms })));
@@ -79,11 +100,21 @@ export async function measurePodStarts(kubeconfig: string, skiffPid: number, pro
   }
 }
 
-async function withCpuPerPod(pid: number, pods: number, run: () => Promise<StartLatency>): Promise<StartLatency> {
-  const before = processCpuSeconds(pid);
-  const latency = await run();
-  const after = processCpuSeconds(pid);
-  return before === undefined || after === undefined ? latency : { ...latency, cpuMsPerPod: ((after - before) * 1000) / pods };
+/**
+ * `count` bursts of `replicas` pods one after another. The figures are the median burst's
+ * (by p95), as a benchmark repeated on a shared machine reports its median run; the worst
+ * burst's p95 goes along so that a bad second is not hidden.
+ */
+async function bursts(pid: number, count: number, replicas: number, burst: (i: number) => Promise<PodTimes[]>): Promise<StartLatency> {
+  const runs: StartLatency[] = [];
+  for (let i = 0; i < count; i++) {
+    const before = processCpuSeconds(pid);
+    const latency = summary(await burst(i));
+    const after = processCpuSeconds(pid);
+    runs.push(before === undefined || after === undefined ? latency : { ...latency, cpuMsPerPod: ((after - before) * 1000) / replicas });
+  }
+  const byP95 = [...runs].sort((a, b) => a.p95 - b.p95);
+  return { ...byP95[Math.floor((count - 1) / 2)]!, bursts: count, worstP95: byP95.at(-1)!.p95 };
 }
 
 interface PodTimes {
