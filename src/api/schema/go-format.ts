@@ -47,7 +47,8 @@ export function goNumber(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
 }
 
-const SURROGATE = /[\ud800-\udfff]/;
+/** A UTF-16 surrogate: where JavaScript's string order and Go's byte order can differ. */
+export const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Go's string order (strings.Compare: bytewise on UTF-8), as a sort comparator. UTF-16
