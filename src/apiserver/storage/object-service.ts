@@ -393,7 +393,9 @@ export class ObjectService {
   /** Checks apiVersion/kind/namespace of a request body against the URL and normalises them. */
   #prepareIncoming(t: Target, body: KubeObject): KubeObject {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
-    const obj = cloneJson(body);
+    // A /status write keeps only the body's status (#mergeForUpdate) and reads its metadata:
+    // those are copied (an in-process caller keeps its object), the rest is never touched.
+    const obj = t.subresource === 'status' ? statusWriteView(body) : cloneJson(body);
     const want = formatApiVersion(t.def.group, t.version.name);
     if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
       const { group } = parseApiVersion(String(obj.apiVersion));
@@ -447,4 +449,12 @@ export function toVersion(obj: KubeObject, def: KindDefinition, version: KindVer
 
 function toStorage(obj: KubeObject, def: KindDefinition): KubeObject {
   return { ...obj, apiVersion: formatApiVersion(def.group, storageVersion(def).name) };
+}
+
+/** The parts of a /status write's body the update uses, copied: the status, and the metadata one level deep (it is normalised in place). */
+function statusWriteView(body: KubeObject): KubeObject {
+  const view: KubeObject = { ...body };
+  if (typeof body.metadata === 'object' && body.metadata !== null && !Array.isArray(body.metadata)) view.metadata = { ...body.metadata };
+  if (body.status !== undefined) view.status = cloneJson(body.status);
+  return view;
 }
