@@ -394,8 +394,11 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
     assert.doesNotMatch(tcp, /x-routed-by/i);
     const istiod = await s.kubectl.ok(['get', 'deployment', '-n', 'istio-system', 'istiod-basic', '-o', 'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_OUTBOUND")].value}']);
     assert.equal(istiod, 'false');
-    await s.kubectl.ok(['patch', 'smcp', '-n', 'istio-system', 'basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"networking":{"protocol":{"autoDetect":{"outbound":true}}}}}}']);
+    await s.kubectl.ok(['patch', 'smcp', '-n', 'istio-system', 'basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"networking":{"protocol":{"autoDetect":{"outbound":true,"timeout":"250ms"}}}}}}']);
     await expectMeshRouting('http://web-plain.apps.svc.cluster.local/', 'sniffed');
+    // The timeout reaches the mesh config as Maistra renders it; the proxies read it there (src/dataplane/sidecar/sidecar-traffic.test.ts).
+    const meshConfig = await s.kubectl.ok(['get', 'configmap', '-n', 'istio-system', 'istio-basic', '-o', 'jsonpath={.data.mesh}']);
+    assert.match(meshConfig, /^protocolDetectionTimeout: 250ms$/m);
     const clientIP = await s.kubectl.ok(['get', 'pod', '-n', 'apps', 'client', '-o', 'jsonpath={.status.podIP}']);
     const stats = (await curl(`http://${clientIP}:15090/stats/prometheus`)).stdout;
     assert.ok(stats.split('\n').some((l) => l.startsWith('istio_requests_total{') && l.includes('destination_service="web-plain.apps.svc.cluster.local"') && l.includes('request_protocol="http"') && l.includes('response_code="200"')), stats);

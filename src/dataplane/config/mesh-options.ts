@@ -1,8 +1,10 @@
 /**
  * The MeshConfig settings the compilers honour, read from the mesh ConfigMap's parsed
  * `mesh` document (src/controllers/mesh/.../mesh-config.ts parseMeshConfig): auto mTLS,
- * what a sidecar does with traffic to unknown destinations, the default HTTP retry policy.
+ * what a sidecar does with traffic to unknown destinations, the default HTTP retry policy,
+ * how long a proxy waits for a client's first bytes.
  */
+import { parseDurationMs } from '../../api/mesh/istio/names.ts';
 import type { HttpRetry } from './istio-specs.ts';
 
 export interface MeshOptions {
@@ -12,6 +14,12 @@ export interface MeshOptions {
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   /** defaultHttpRetryPolicy, used where a route names no retries. */
   defaultHttpRetryPolicy?: HttpRetry;
+  /**
+   * protocolDetectionTimeout in ms: 0 waits for a client's first bytes however long (Istio's
+   * default); absent (unset, or not 0s nor at least 1ms, which istiod refuses) leaves the
+   * proxies' own default (docs/sidecars.md).
+   */
+  protocolDetectionTimeoutMs?: number;
 }
 
 export const DEFAULT_MESH_OPTIONS: MeshOptions = { enableAutoMtls: true, outboundTrafficPolicy: 'ALLOW_ANY' };
@@ -27,5 +35,11 @@ export function meshOptionsFrom(meshConfig: Record<string, unknown> | undefined)
     enableAutoMtls: meshConfig?.enableAutoMtls !== false,
     outboundTrafficPolicy: mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY',
     ...(retry ? { defaultHttpRetryPolicy: retry as HttpRetry } : {}),
+    ...detectionTimeout(meshConfig?.protocolDetectionTimeout),
   };
+}
+
+function detectionTimeout(value: unknown): Pick<MeshOptions, 'protocolDetectionTimeoutMs'> {
+  const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
+  return ms !== undefined && (ms === 0 || ms >= 1) ? { protocolDetectionTimeoutMs: Math.round(ms) } : {};
 }

@@ -37,6 +37,12 @@ describe('planInboundPorts', () => {
     assert.deepEqual(plan.map((p) => `${p.port} ${p.protocol}`), ['8080 HTTP', '8443 TCP', '9090 TCP']);
   });
 
+  it('gives every captured port the mesh\'s protocol detection timeout; excluded ports never wait for bytes', () => {
+    const pod = meshedPod({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9090' });
+    const plan = planInboundPorts({ pod, inbound: { ports: [http8080] }, listening: [], modeOf: permissive, detectionTimeoutMs: 0 });
+    assert.deepEqual(plan.map((p) => [p.port, p.detectionTimeoutMs]), [[8080, 0], [9090, undefined]]);
+  });
+
   it('relays excluded ports plain, even undeclared ones, but never the proxy\'s own ports', () => {
     const pod = meshedPod({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9090, 8022,15020,bogus' });
     const plan = planInboundPorts({ pod, inbound: { ports: [http8080] }, listening: [], modeOf: permissive });

@@ -28,6 +28,12 @@ export interface InboundPortPlan {
   protocol: string;
   /** `<host>:<service port>` of the Services delivering here (telemetry's destination_service). */
   services?: string[];
+  /**
+   * How long the port waits for a client's first bytes (mTLS or plaintext, and the protocol
+   * where it sniffs): the mesh's protocolDetectionTimeout; 0 waits however long; absent, the
+   * proxy's default.
+   */
+  detectionTimeoutMs?: number;
 }
 
 export interface PlanInput {
@@ -38,6 +44,8 @@ export interface PlanInput {
   modeOf(port: number): MtlsMode;
   /** Sniff the protocol of a port no Service names (Istio's default); Maistra turns it off: TCP. */
   sniff?: boolean;
+  /** The mesh's protocolDetectionTimeout, for every captured port (InboundPortPlan.detectionTimeoutMs). */
+  detectionTimeoutMs?: number;
 }
 
 /** Envoy's and the agent's own ports (Istio's reserved proxy ports): never captured nor relayed. */
@@ -102,6 +110,7 @@ export function planInboundPorts(input: PlanInput): InboundPortPlan[] {
       // Istio's virtual inbound chain: sniffed, unless sniffing is off (Maistra's default): TCP.
       protocol: inboundProtocol(service?.protocol ?? 'AUTO', input.sniff ?? true),
       ...(service ? { services: [...service.services] } : {}),
+      ...(input.detectionTimeoutMs !== undefined ? { detectionTimeoutMs: input.detectionTimeoutMs } : {}),
     });
   }
   return [...plans.values()].sort((a, b) => a.port - b.port);

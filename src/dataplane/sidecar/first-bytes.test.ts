@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo } from 'node:net';
-import { describe, it } from 'node:test';
+import { PassThrough } from 'node:stream';
+import { describe, it, mock } from 'node:test';
 import { classifyFirstBytes, peekFirstBytes } from './first-bytes.ts';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -58,6 +59,20 @@ describe('peekFirstBytes', () => {
       assert.deepEqual(seen, ['http1', 'GET / HTTP/1.1\r\n\r\n', 'other']);
     } finally {
       server.close();
+    }
+  });
+
+  it('a timeout of 0 waits however long the client is silent (Istio\'s protocolDetectionTimeout: 0s)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const socket = new PassThrough();
+      const peeked = peekFirstBytes(socket, 0);
+      // An hour passes with no byte: a timer, had one been armed, would have settled as `other`.
+      mock.timers.tick(3_600_000);
+      socket.write('GET / HTTP/1.1\r\n\r\n');
+      assert.equal((await peeked).kind, 'http1');
+    } finally {
+      mock.timers.reset();
     }
   });
 });

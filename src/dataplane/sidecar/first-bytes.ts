@@ -46,7 +46,8 @@ export interface Peeked {
 /**
  * Waits until the first bytes decide (or `timeoutMs` passes: then `other`, as a client that
  * speaks first in no known way is treated as opaque TCP), and puts them back on the socket.
- * `closed`: the peer ended or failed before sending anything.
+ * A `timeoutMs` of 0 waits for the client however long it takes, as Istio's
+ * protocolDetectionTimeout of 0s does. `closed`: the peer ended or failed before sending anything.
  */
 export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = false): Promise<Peeked> {
   return new Promise((resolve) => {
@@ -72,7 +73,7 @@ export function peekFirstBytes(socket: Duplex, timeoutMs: number, tlsOnly = fals
     };
     const onEnd = () => finish(chunks.length > 0 ? 'other' : 'closed', true);
     const onError = () => finish('closed');
-    const timer = setTimeout(() => finish(chunks.length > 0 || !socket.readableEnded ? 'other' : 'closed'), timeoutMs);
+    const timer = timeoutMs > 0 ? setTimeout(() => finish(chunks.length > 0 || !socket.readableEnded ? 'other' : 'closed'), timeoutMs) : undefined;
     socket.on('data', onData);
     socket.once('end', onEnd);
     socket.once('error', onError);

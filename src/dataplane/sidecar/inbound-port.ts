@@ -132,7 +132,7 @@ export class InboundPort {
     // Not captured: Istio has no proxy on this path, so no timeout either.
     if (mode === 'EXCLUDED') return void relayToApp(socket, { host: this.deps.appAddress, port: this.port, idleTimeoutMs: 0 });
     if (mode === 'DISABLE') return this.#afterTransport(socket);
-    const first = await peekFirstBytes(socket, this.#timeouts.detectionMs, true);
+    const first = await peekFirstBytes(socket, state.plan.detectionTimeoutMs ?? this.#timeouts.detectionMs, true);
     if (first.kind === 'closed' || this.#draining) return void socket.destroy();
     if (first.kind === 'tls') {
       // No certificate yet: TLS cannot be served, in either mode.
@@ -156,7 +156,7 @@ export class InboundPort {
     const peer = (socket as TLSSocket).encrypted ? mtlsPeerOf(socket as TLSSocket) : undefined;
     let http = false;
     if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {
-      const first = await peekFirstBytes(socket, this.#timeouts.detectionMs);
+      const first = await peekFirstBytes(socket, state.plan.detectionTimeoutMs ?? this.#timeouts.detectionMs);
       if (first.kind === 'closed' || this.#draining) return void socket.destroy();
       const declared = state.plan.protocol.toUpperCase() !== 'AUTO';
       // A declared HTTP port has only Envoy's HTTP filter chain: garbage and a silent client meet

@@ -33,7 +33,7 @@ export interface SidecarProxyOptions {
   peerOf?(remoteIp: string): WorkloadPeer | undefined;
   /** Serve Envoy's stats port on the pod IP if free (default true). */
   serveStats?: boolean;
-  /** How long an AUTO port waits for a client's first bytes before treating it as TCP (default 5 s; same as `timeouts.detectionMs`). */
+  /** How long an AUTO port waits for a client's first bytes before treating it as TCP (default 5 s; same as `timeouts.detectionMs`; a port's plan may override it). */
   detectionTimeoutMs?: number;
   /** Per-phase timeouts of inbound connections (timeouts.ts); defaults are Envoy's/Istio's. */
   timeouts?: Partial<SidecarTimeouts>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { connect, type Server as NetServer } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { before, describe, it } from 'node:test';
 import type { WorkloadCertificate } from '../../mesh/pki/index.ts';
 import type { MeshCa } from '../../mesh/pki/mesh-ca.ts';
@@ -13,6 +13,20 @@ const SELF = { workload: 'hello', namespace: 'default', principal: 'spiffe://clu
 
 function closeNet(server: NetServer): Promise<void> {
   return new Promise((r) => server.close(() => r()));
+}
+
+/**
+ * Connects and reads until the connection closes. With `send`: writes it and half-closes
+ * first, keeping the reading side open for the answer.
+ */
+function readUntilClose(host: string, port: number, send?: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    const c = connect({ host, port, allowHalfOpen: send !== undefined }, () => (send !== undefined ? c.end(send) : undefined));
+    c.on('data', (d: Buffer) => (text += d.toString()));
+    c.on('error', reject);
+    c.on('close', () => resolve(text));
+  });
 }
 
 describe('SidecarProxy: traffic', () => {
@@ -112,19 +126,31 @@ describe('SidecarProxy: traffic', () => {
     }
   });
 
+  it('AUTO waits for a client\'s first bytes as long as the port\'s plan says (the mesh\'s protocolDetectionTimeout): a server-first app then greets through the relay', { timeout: 60_000 }, async () => {
+    const { address, appAddress } = podAddresses();
+    // A server-first protocol (MySQL, SMTP): the app speaks as soon as a connection arrives.
+    const greeter = createNetServer((socket) => socket.end('220 ready\r\n'));
+    await new Promise<void>((r) => greeter.listen(0, appAddress, r));
+    const port = (greeter.address() as AddressInfo).port;
+    // The proxy's own default would keep a silent client waiting ten minutes: only the plan's 50 ms lets the greeting through.
+    const proxy = new SidecarProxy({ address, appAddress, self: SELF, serveStats: false, timeouts: { detectionMs: 600_000 } });
+    try {
+      await proxy.apply({ ports: [{ port, mode: 'DISABLE', protocol: 'AUTO', detectionTimeoutMs: 50 }], identity: undefined });
+      const greeting = await readUntilClose(address, port);
+      assert.equal(greeting, '220 ready\r\n');
+    } finally {
+      await proxy.stop();
+      await closeNet(greeter);
+    }
+  });
+
   it('AUTO relays a client that half-closes before its bytes decided, bytes first', async () => {
     const { address, appAddress } = podAddresses();
     const echo = await echoApp(appAddress);
     const proxy = new SidecarProxy({ address, appAddress, self: SELF, serveStats: false });
     try {
       await proxy.apply({ ports: [{ port: echo.port, mode: 'PERMISSIVE', protocol: 'AUTO' }], identity: server });
-      const back = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        const c = connect({ host: address, port: echo.port, allowHalfOpen: true }, () => c.end('ping'));
-        c.on('data', (d: Buffer) => (text += d.toString()));
-        c.on('error', reject);
-        c.on('close', () => resolve(text));
-      });
+      const back = await readUntilClose(address, echo.port, 'ping');
       assert.equal(back, 'echo:ping');
     } finally {
       await proxy.stop();

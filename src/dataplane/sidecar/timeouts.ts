@@ -6,7 +6,9 @@
  *   detectionMs        a client that sends nothing while a PERMISSIVE/AUTO port waits for its
  *                      first bytes: then it is served as TCP (server-first protocols such as
  *                      MySQL speak first). Istio's protocolDetectionTimeout is 0 (wait) since
- *                      1.8; skiff keeps a 5 s fallback so such protocols still work.
+ *                      1.8; skiff keeps a 5 s fallback so such protocols still work. A mesh
+ *                      config that sets protocolDetectionTimeout overrides it per port
+ *                      (InboundPortPlan.detectionTimeoutMs; 0 waits, as Istio).
  *   tlsHandshakeMs     a TLS client that never finishes its handshake. Envoy has no dedicated
  *                      default (transport_socket_connect_timeout is unset); its
  *                      listener_filters_timeout, 15 s, bounds the ClientHello. skiff bounds the

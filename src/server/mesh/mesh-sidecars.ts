@@ -125,8 +125,10 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
     const workload = { namespace, labels: pod.metadata.labels ?? {} };
     const snapshot = mesh ? this.view.snapshot(mesh) : undefined;
     const inbound = snapshot ? compileSidecarInboundFor(snapshot, pod) : { ports: [], authorizationPolicies: [] };
+    const detection = mesh ? this.view.protocolDetection(mesh) : undefined;
     const plan = planInboundPorts({
-      pod, inbound, listening: this.#listening.portsOf(inst.appAddress), sniff: mesh ? this.view.protocolDetection(mesh).inbound : false,
+      pod, inbound, listening: this.#listening.portsOf(inst.appAddress), sniff: detection?.inbound ?? false,
+      ...(detection?.timeoutMs !== undefined ? { detectionTimeoutMs: detection.timeoutMs } : {}),
       modeOf: (port) => (snapshot && mesh ? effectiveMtlsMode(snapshot.peerAuthentications ?? [], mesh, workload, port) : 'DISABLE'),
     });
     const identity = mesh ? await this.view.identity({ meshNamespace: mesh, namespace, serviceAccount: serviceAccountOf(pod) }).catch((err: unknown) => {

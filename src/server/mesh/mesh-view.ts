@@ -132,10 +132,17 @@ export class MeshView {
     }, meshNamespaces(rootNamespace, this.namespaces.list()));
   }
 
-  /** Whether the proxies of the mesh in `meshNamespace` sniff unnamed ports (its control plane's autoDetect). */
-  protocolDetection(meshNamespace: string): { inbound: boolean; outbound: boolean } {
+  /**
+   * Whether the proxies of the mesh in `meshNamespace` sniff unnamed ports (its control
+   * plane's autoDetect), and how long they wait for a client's first bytes: the mesh config's
+   * protocolDetectionTimeout (0 waits however long, as Istio's 0s), or undefined for the
+   * proxies' own default (docs/sidecars.md) when it is unset or not a valid duration.
+   */
+  protocolDetection(meshNamespace: string): { inbound: boolean; outbound: boolean; timeoutMs?: number } {
     const cp = this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace);
-    return protocolDetectionOf((cp?.status as { appliedSpec?: Fields } | undefined)?.appliedSpec);
+    const { inbound, outbound } = protocolDetectionOf((cp?.status as { appliedSpec?: Fields } | undefined)?.appliedSpec);
+    const timeoutMs = meshOptionsFrom(this.meshConfig(meshNamespace)).protocolDetectionTimeoutMs;
+    return { inbound, outbound, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   }
 
   /** The node's pod CIDR (this node runs every pod). */
@@ -152,3 +159,4 @@ export class MeshView {
 export function serviceAccountOf(pod: Pod): string {
   return typeof pod.spec?.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? pod.spec.serviceAccountName : 'default';
 }
+

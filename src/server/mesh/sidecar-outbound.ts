@@ -44,14 +44,18 @@ export interface SidecarOutbound {
   takeover(client: Socket, service: ListenerSpec): boolean | Promise<boolean | Buffer>;
 }
 
+/** Whether a pod's outbound side sniffs unnamed ports, and how long it waits for the first bytes (0: however long; absent: `detectionMs`). */
+export type OutboundSniffing = false | { timeoutMs?: number };
+
 /**
  * `outboundFor(ip, port)`: the outbound proxy of the meshed pod at `ip` if it routes HTTP for
  * `port`; `sniffs(pod)`: whether the pod's mesh sniffs unnamed ports (its control plane's
- * autoDetect.outbound, off in Maistra's profiles: then they stay TCP).
+ * autoDetect.outbound, off in Maistra's profiles: then they stay TCP) and its mesh config's
+ * protocolDetectionTimeout.
  */
 export function createSidecarOutbound(
   pods: ObjectStore<Pod>, meshTls: MeshClientTls, outboundFor: (ip: string, port: number) => GatewayProxy | undefined,
-  sniffs: (pod: Pod) => boolean, detectionMs = sidecarTimeouts().detectionMs,
+  sniffs: (pod: Pod) => OutboundSniffing, detectionMs = sidecarTimeouts().detectionMs,
 ): SidecarOutbound {
   // Rebuilt on the first connection after any pod change, not per event.
   let meshedByIp: Map<string, Pod> | undefined;
@@ -76,14 +80,17 @@ export function createSidecarOutbound(
       const http = HTTP_PROTOCOLS.has(protocol);
       if (!http && protocol !== 'AUTO') return false;
       const pod = capturingPod(client, service);
-      if (!pod || (!http && !sniffs(pod))) return false;
+      if (!pod) return false;
+      // A declared HTTP port is routed without sniffing; an AUTO one only where the mesh sniffs.
+      const sniffing = http ? false : sniffs(pod);
+      if (!http && sniffing === false) return false;
       const proxy = outboundFor(clientIp(client), service.port);
       if (!proxy) return false;
-      if (http) return proxy.accept(service.port, client);
+      if (sniffing === false) return proxy.accept(service.port, client);
       // AUTO (an unnamed or unknown port name): Envoy's http_inspector on the outbound
       // listener. HTTP/1 goes to the mesh's HTTP routes; anything else (TLS, h2, a
       // server-first protocol past the detection timeout) stays TCP with auto mTLS.
-      return peekFirstBytes(client, detectionMs).then((first): boolean | Buffer => {
+      return peekFirstBytes(client, sniffing.timeoutMs ?? detectionMs).then((first): boolean | Buffer => {
         if (first.kind === 'closed') {
           client.destroy();
           return true;

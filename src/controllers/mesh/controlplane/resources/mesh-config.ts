@@ -3,7 +3,7 @@
  * shaped as Istio's charts name and shape them (docs/mesh.md describes both):
  *
  * - `istio-<revision>`: `mesh` holds Istio's MeshConfig as YAML (trust domain, root
- *   namespace, auto mTLS, outbound policy, access log, and `defaultConfig` — the
+ *   namespace, auto mTLS, outbound policy, access log, protocol detection timeout, and `defaultConfig` — the
  *   ProxyConfig every proxy starts with, e.g. `terminationDrainDuration`), with
  *   `spec.techPreview.meshConfig` and `spec.meshConfig` laid over it; `meshNetworks`
  *   holds the networks for split-horizon EDS.
@@ -52,6 +52,8 @@ export function meshConfigOf(s: MeshSettings): Fields {
     enablePrometheusMerge: true,
     ingressControllerMode: 'OFF',
     outboundTrafficPolicy: { mode: s.outboundTrafficPolicy },
+    // Maistra maps autoDetect.timeout here; spec.meshConfig, laid over below, takes precedence.
+    ...(s.protocolDetection.timeout !== undefined ? { protocolDetectionTimeout: s.protocolDetection.timeout } : {}),
     rootNamespace: s.meshNamespace,
     trustDomain: s.trustDomain,
     ...(s.trustDomainAliases.length > 0 ? { trustDomainAliases: s.trustDomainAliases } : {}),

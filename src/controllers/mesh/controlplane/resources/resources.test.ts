@@ -151,6 +151,13 @@ test('components: install order, NetworkPolicies only when managed, no gateways 
   assert.deepEqual(mtlsOff.map((o) => `${o.kind}/${o.metadata.name}`), ['PeerAuthentication/default', 'NetworkPolicy/istio-mesh-basic', 'NetworkPolicy/istio-expose-route-basic']);
 });
 
+test('autoDetect.timeout becomes the mesh config\'s protocolDetectionTimeout, and spec.meshConfig overrides it (as Maistra maps them)', () => {
+  const withTimeout = (extra: Record<string, unknown>) => parseMeshConfig(meshConfigMapData(meshSettingsOf(CP, applied({ ...SEED_002, proxy: { networking: { protocol: { autoDetect: { inbound: true, timeout: '250ms' } } } }, ...extra }))));
+  assert.equal(withTimeout({}).protocolDetectionTimeout, '250ms');
+  assert.equal(withTimeout({ meshConfig: { protocolDetectionTimeout: '0s' } }).protocolDetectionTimeout, '0s');
+  assert.equal(parseMeshConfig(meshConfigMapData(meshSettingsOf(CP, applied(SEED_002)))).protocolDetectionTimeout, undefined, 'unset by default');
+});
+
 test('the mesh and injector ConfigMaps carry the seed\'s settings and read back', () => {
   const s = meshSettingsOf(CP, applied(SEED_002));
   const mesh = parseMeshConfig(meshConfigMapData(s));

@@ -38,8 +38,8 @@ export interface MeshSettings {
   autoMtls: boolean;
   manageNetworkPolicy: boolean;
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
-  /** proxy.networking.protocol.autoDetect: protocol sniffing of unnamed ports (off in every Maistra profile). */
-  protocolDetection: { inbound: boolean; outbound: boolean };
+  /** proxy.networking.protocol.autoDetect: protocol sniffing of unnamed ports (off in every Maistra profile), and its timeout. */
+  protocolDetection: ProtocolDetection;
   pilotImage: string;
   /** runtime.defaults.container.imagePullPolicy, for every container the control plane runs. */
   imagePullPolicy?: string;
@@ -139,12 +139,22 @@ export function meshSettingsOf(cp: ControlPlaneIdentity, applied: Fields): MeshS
   };
 }
 
+export interface ProtocolDetection {
+  inbound: boolean;
+  outbound: boolean;
+  /** autoDetect.timeout as written (a Go duration): mesh config's protocolDetectionTimeout. */
+  timeout?: string;
+}
+
 /**
  * Maistra's spec.proxy.networking.protocol.autoDetect (istiod's
  * PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_INBOUND / _OUTBOUND): whether the proxies sniff the
- * protocol of a port whose name says none. Every Maistra profile turns both off.
+ * protocol of a port whose name says none — every Maistra profile turns both off — and how
+ * long they wait for a client's first bytes (`timeout`, which Maistra renders into the mesh
+ * config as protocolDetectionTimeout).
  */
-export function protocolDetectionOf(applied: Fields | undefined): { inbound: boolean; outbound: boolean } {
+export function protocolDetectionOf(applied: Fields | undefined): ProtocolDetection {
   const auto = record(at(applied ?? {}, 'proxy', 'networking', 'protocol', 'autoDetect'));
-  return { inbound: auto.inbound === true, outbound: auto.outbound === true };
+  const timeout = asString(auto.timeout);
+  return { inbound: auto.inbound === true, outbound: auto.outbound === true, ...(timeout ? { timeout } : {}) };
 }
