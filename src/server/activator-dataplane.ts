@@ -27,6 +27,7 @@ import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
 import { privateServiceName, revisionDests, revisionSettings, slicesByService, type RevisionObject } from '../dataplane/activator/revision-backends.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
+import { DebouncedRunner } from '../util/debounced-runner.ts';
 
 /** Short: a revision's first pod becoming ready is what held requests wait for. */
 const DEBOUNCE_MS = 10;
@@ -80,9 +81,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
   const slices = new Informer<EndpointSlice>(client, ENDPOINT_SLICE, {}, log);
   const all: Informer<KubeObject>[] = [pods, revisions, slices] as Informer<KubeObject>[];
   const instances = new Map<string, Instance>();
-  let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
 
   const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
   /** The probes are shared by all the activators (one process): they go as any one serving now. */
@@ -185,14 +184,8 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, 0);
   };
 
-  const run = () => {
-    timer = undefined;
-    if (stopped) return;
-    running = running.then(reconcile).catch((err: unknown) => log.error({ err }, 'activator data plane reconcile failed'));
-  };
-  const changed = () => {
-    if (!stopped && !timer) timer = setTimeout(run, DEBOUNCE_MS);
-  };
+  const loop = new DebouncedRunner(reconcile, DEBOUNCE_MS, (err) => log.error({ err }, 'activator data plane reconcile failed'));
+  const changed = () => loop.changed();
   const handlers = { add: changed, update: changed, delete: changed };
   try {
     for (const i of all) {
@@ -203,7 +196,7 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
     for (const i of all) i.stop();
     throw err;
   }
-  run();
+  loop.runNow();
 
   const activators = () => [...instances.values()].map((i) => ({
     pod: `${i.pod.metadata.namespace}/${i.pod.metadata.name}`, address: i.activator.host, port: i.activator.port, listening: i.ok, inFlight: i.activator.inFlight, draining: i.draining !== undefined,
@@ -216,19 +209,15 @@ export async function startActivatorDataPlane(client: Client, log: Logger, sink:
       return [{ name: 'activator', healthy: list.every((a) => a.listening), message: list.length === 0 ? 'no activator pods' : text }];
     },
     settled: async () => {
-      if (timer) {
-        clearTimeout(timer);
-        run();
-      }
-      await running;
+      await loop.settled();
       await Promise.all([...instances.values()].map((i) => i.listening));
     },
     stop: async () => {
       stopped = true;
-      clearTimeout(timer);
+      const stopping = loop.stop();
       backends.stop();
       for (const i of all) i.stop();
-      await running;
+      await stopping;
       await Promise.all([...instances.values()].map((i) => i.draining ?? i.activator.close(0)));
       instances.clear();
     },

@@ -26,6 +26,7 @@ import { formatProblem } from '../dataplane/config/problems.ts';
 import { GatewayProxy } from '../dataplane/gateway/index.ts';
 import type { Logger } from '../util/log.ts';
 import type { ComponentHealth } from './types.ts';
+import { DebouncedRunner } from '../util/debounced-runner.ts';
 
 const DEBOUNCE_MS = 75;
 /** Kourier's Envoy drains for its own default (the gateway's preStop), kept short here. */
@@ -51,9 +52,6 @@ export async function startKourierDataplane(client: Client, log: Logger): Promis
   const all: Informer[] = [pods as Informer, services as Informer, slices as Informer, secrets as Informer, ingresses as Informer, configMaps, deployments];
 
   const instances = new Map<string, Instance>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   const drain = (key: string, inst: Instance, deadlineMs: number) => {
     if (inst.draining) return;
@@ -108,14 +106,8 @@ export async function startKourierDataplane(client: Client, log: Logger): Promis
     for (const [key, inst] of instances) if (!seen.has(key)) drain(key, inst, 0);
   };
 
-  const run = () => {
-    timer = undefined;
-    if (stopped) return;
-    running = running.then(reconcile).catch((err: unknown) => log.error({ err }, 'kourier data plane reconcile failed'));
-  };
-  const changed = () => {
-    if (!stopped && !timer) timer = setTimeout(run, DEBOUNCE_MS);
-  };
+  const loop = new DebouncedRunner(reconcile, DEBOUNCE_MS, (err) => log.error({ err }, 'kourier data plane reconcile failed'));
+  const changed = () => loop.changed();
   try {
     for (const i of all) {
       i.addHandlers({ add: changed, update: changed, delete: changed });
@@ -125,7 +117,7 @@ export async function startKourierDataplane(client: Client, log: Logger): Promis
     for (const i of all) i.stop();
     throw err;
   }
-  run();
+  loop.runNow();
 
   return {
     health: () => {
@@ -133,18 +125,11 @@ export async function startKourierDataplane(client: Client, log: Logger): Promis
       const text = list.map((i) => `${i.pod.metadata.namespace}/${i.pod.metadata.name} ${i.proxy.address}:[${i.ports.join(',')}]${i.problems.length > 0 ? ` (${i.problems.length} problems)` : ''}`).join('; ');
       return { name: 'kourier-gateways', healthy: true, message: list.length === 0 ? 'no Kourier gateway pods' : text };
     },
-    settled: async () => {
-      if (timer) {
-        clearTimeout(timer);
-        run();
-      }
-      await running;
-    },
+    settled: () => loop.settled(),
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
+      const stopping = loop.stop();
       for (const i of all) i.stop();
-      await running;
+      await stopping;
       await Promise.all([...instances.values()].map((i) => i.draining ?? i.proxy.stop(0)));
       instances.clear();
     },

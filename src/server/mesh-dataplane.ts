@@ -18,6 +18,7 @@ import { MeshView } from './mesh/mesh-view.ts';
 import { createSidecarOutbound, type SidecarOutbound } from './mesh/sidecar-outbound.ts';
 import type { ProxySyncStatus } from './mesh/proxy-sync.ts';
 import type { ComponentHealth } from './types.ts';
+import { DebouncedRunner } from '../util/debounced-runner.ts';
 
 export type { GatewayProxyStatus } from './mesh/mesh-gateways.ts';
 export type { ProxySyncStatus } from './mesh/proxy-sync.ts';
@@ -42,26 +43,17 @@ export interface RunningMeshDataplane {
 
 export async function startMeshDataplane(client: Client, log: Logger): Promise<RunningMeshDataplane> {
   const events = new EventRecorder(client, { component: 'istio-proxy' }, log);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
+  // The runs read `sidecars` and `gateways`, made below: the first run starts after both exist.
+  const loop = new DebouncedRunner(async () => {
+    await sidecars.reconcile();
+    await gateways.reconcile();
+  }, DEBOUNCE_MS, (err) => log.error({ err }, 'mesh data plane reconcile failed'));
+  const changed = () => loop.changed();
   const view = new MeshView(client, log, changed);
   const gateways = new MeshGateways(view, events, log);
   const sidecars = new MeshSidecars(view, events, log, changed);
-
-  const run = () => {
-    timer = undefined;
-    if (stopped) return;
-    running = running.then(async () => {
-      await sidecars.reconcile();
-      await gateways.reconcile();
-    }).catch((err: unknown) => log.error({ err }, 'mesh data plane reconcile failed'));
-  };
-  function changed(): void {
-    if (!stopped && !timer) timer = setTimeout(run, DEBOUNCE_MS);
-  }
   await view.start(changed);
-  run();
+  loop.runNow();
   const meshTls = createMeshClientTls(view, (mesh, source) => view.identities.certificate(mesh, source));
 
   return {
@@ -82,18 +74,11 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
       const sidecarText = meshed.length === 0 ? '' : `; ${meshed.length} sidecar${meshed.length === 1 ? '' : 's'}${withProblems > 0 ? ` (${withProblems} with problems)` : ''}`;
       return { name: 'mesh-gateways', healthy: true, message: `${list.length === 0 ? 'no gateway pods' : text}${sidecarText}` };
     },
-    settled: async () => {
-      if (timer) {
-        clearTimeout(timer);
-        run();
-      }
-      await running;
-    },
+    settled: () => loop.settled(),
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
+      const stopping = loop.stop();
       view.stop();
-      await running;
+      await stopping;
       await Promise.all([gateways.stop(), sidecars.stop()]);
       await events.flush();
     },
