@@ -10,6 +10,7 @@
  * unprivileged gateways do), with no router in between.
  */
 import type { Kubectl } from '../test/support/kubectl.ts';
+import { applyMeshWithMember, ingressGatewayIP } from './mesh-member.ts';
 
 export const BENCH_NAMESPACE = 'bench-mesh';
 export const BENCH_DOMAIN = 'bench.example.com';
@@ -26,17 +27,6 @@ spec:
       service:
         metadata:
           labels: {knative: ingressgateway}
-`;
-
-const MEMBERS = `apiVersion: v1
-kind: Namespace
-metadata: {name: ${BENCH_NAMESPACE}}
----
-apiVersion: maistra.io/v1
-kind: ServiceMeshMemberRoll
-metadata: {name: default, namespace: istio-system}
-spec:
-  members: [${BENCH_NAMESPACE}]
 `;
 
 function routing(upstreamPort: number): string {
@@ -94,13 +84,8 @@ spec:
 
 /** Applies the mesh and the routes; resolves with the ingress gateway pod's IP once the control plane is Ready. */
 export async function setUpMesh(kubectl: Kubectl, cert: { certFile: string; keyFile: string }, upstreamPort: number): Promise<string> {
-  await kubectl.ok(['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system}\n' });
-  await kubectl.ok(['apply', '-f', '-'], { stdin: SMCP });
-  await kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=90s'], { timeoutMs: 100_000 });
-  await kubectl.ok(['apply', '-f', '-'], { stdin: MEMBERS });
-  await kubectl.ok(['wait', `ns/${BENCH_NAMESPACE}`, '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s'], { timeoutMs: 70_000 });
+  await applyMeshWithMember(kubectl, SMCP, BENCH_NAMESPACE);
   await kubectl.ok(['create', 'secret', 'tls', 'bench-cert', '-n', 'istio-system', `--cert=${cert.certFile}`, `--key=${cert.keyFile}`]);
   await kubectl.ok(['apply', '-f', '-'], { stdin: routing(upstreamPort) });
-  await kubectl.ok(['wait', '-n', 'istio-system', 'pod', '-l', 'app=istio-ingressgateway', '--for=condition=Ready', '--timeout=60s'], { timeoutMs: 70_000 });
-  return kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].status.podIP}']);
+  return ingressGatewayIP(kubectl);
 }

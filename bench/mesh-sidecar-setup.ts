@@ -9,6 +9,7 @@
  */
 import type { Kubectl } from '../test/support/kubectl.ts';
 import { SEED_SMCP } from '../test/e2e/mesh-controlplane-fixtures.ts';
+import { applyMeshWithMember, ingressGatewayIP } from './mesh-member.ts';
 
 export const SIDECAR_NAMESPACE = 'bench-sidecar';
 export const MESHED_HOST = 'meshed.bench.example.com';
@@ -16,17 +17,6 @@ export const PLAIN_HOST = 'plain.bench.example.com';
 /** The ingress gateway pod's port for the Gateway's port 80 (Istio's unprivileged gateways). */
 export const GATEWAY_HTTP_PORT = 8080;
 export const APP_PORT = 8080;
-
-const MEMBERS = `apiVersion: v1
-kind: Namespace
-metadata: {name: ${SIDECAR_NAMESPACE}}
----
-apiVersion: maistra.io/v1
-kind: ServiceMeshMemberRoll
-metadata: {name: default, namespace: istio-system}
-spec:
-  members: [${SIDECAR_NAMESPACE}]
-`;
 
 function app(name: 'meshed' | 'plain'): string {
   const inject = name === 'meshed' ? '"true"' : '"false"';
@@ -95,19 +85,14 @@ export interface SidecarTargets {
 
 /** Applies the mesh, the apps and the routes; resolves once both apps are Available. */
 export async function setUpSidecarBench(kubectl: Kubectl): Promise<SidecarTargets> {
-  await kubectl.ok(['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system}\n' });
-  await kubectl.ok(['apply', '-f', '-'], { stdin: SEED_SMCP });
-  await kubectl.ok(['wait', '-n', 'istio-system', 'smcp/basic', '--for=condition=Ready', '--timeout=90s'], { timeoutMs: 100_000 });
-  await kubectl.ok(['apply', '-f', '-'], { stdin: MEMBERS });
-  await kubectl.ok(['wait', `ns/${SIDECAR_NAMESPACE}`, '--for=jsonpath={.metadata.labels.maistra\\.io/member-of}=istio-system', '--timeout=60s'], { timeoutMs: 70_000 });
+  await applyMeshWithMember(kubectl, SEED_SMCP, SIDECAR_NAMESPACE);
   await kubectl.ok(['apply', '-f', '-'], { stdin: `${ROUTING}---\n${app('meshed')}---\n${app('plain')}` });
   for (const name of ['meshed', 'plain']) {
     await kubectl.ok(['wait', '-n', SIDECAR_NAMESPACE, `deployment/${name}`, '--for=condition=Available', '--timeout=90s'], { timeoutMs: 100_000 });
   }
-  await kubectl.ok(['wait', '-n', 'istio-system', 'pod', '-l', 'app=istio-ingressgateway', '--for=condition=Ready', '--timeout=60s'], { timeoutMs: 70_000 });
   const podIP = (ns: string, selector: string) => kubectl.ok(['get', 'pods', '-n', ns, '-l', selector, '-o', 'jsonpath={.items[0].status.podIP}']);
   return {
-    gatewayIP: await podIP('istio-system', 'app=istio-ingressgateway'),
+    gatewayIP: await ingressGatewayIP(kubectl),
     meshedPodIP: await podIP(SIDECAR_NAMESPACE, 'app=meshed'),
     meshedAppAddress: (await kubectl.ok(['exec', '-n', SIDECAR_NAMESPACE, 'deployment/meshed', '-c', 'app', '--', 'printenv', 'SKIFF_APP_ADDRESS'])).trim(),
     plainPodIP: await podIP(SIDECAR_NAMESPACE, 'app=plain'),
