@@ -13,8 +13,7 @@
  * containers bind (the pod's "localhost"). Pod IPs therefore come from the lower half of
  * the CIDR only. In netns mode a pod's namespace is its localhost: one address, as before.
  */
-import { writeFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../util/log.ts';
 import { podResolvConf } from '../process/resolv-conf.ts';
@@ -137,8 +136,7 @@ export class LoopbackNetwork implements PodNetwork {
     const addresses = { ip, listenAddress: appAddress, sidecarListenAddress: ip, appAddress, ...(sources ? { podCgroup } : {}) };
     if (!this.#dns) return addresses;
     const resolvConf = join(this.#dns.dir, `${pod.uid}.conf`);
-    // A few bytes, written synchronously: cheaper for the event loop than a thread-pool round trip.
-    writeFileSync(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));
+    await writeFile(resolvConf, podResolvConf(this.#dns.address, pod.namespace, CLUSTER_DOMAIN));
     return { ...addresses, resolvConf };
   }
 

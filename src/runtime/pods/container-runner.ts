@@ -6,8 +6,7 @@
  * StartError), and run its postStart hook.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import { containerArgv, programFor } from '../images/catalog.ts';
@@ -118,9 +117,7 @@ export async function startContainer(ctx: RuntimeContext, view: PodRuntimeView, 
   const mapPath = (text: string) => substitutePaths(text, mappings);
   for (const [k, v] of fullEnv) fullEnv.set(k, mapPath(v));
   const argv = containerArgv(config, spec.command, spec.args).map((a) => mapPath(expand(a, lookup)));
-  // A file of a few bytes is written synchronously: cheaper for the event loop than a thread-pool round trip (atomic-writer.ts).
-  writeFileSync(terminationLogPath, '');
-  const cwd = await workingDirectory(containerDir, spec.workingDir ?? config.workingDir, mapPath);
+  const [, cwd] = await Promise.all([writeFile(terminationLogPath, ''), workingDirectory(containerDir, spec.workingDir ?? config.workingDir, mapPath)]);
   const envRecord = Object.fromEntries(fullEnv);
   const execContext: ExecContext = {
     env: envRecord, cwd, runtimeId: ctx.runtimeId, mapPath,
@@ -228,7 +225,7 @@ async function prepareLogFiles(logsRoot: string, podRef: { namespace: string; na
   await mkdir(logDir, { recursive: true });
   // A first or second instance has nothing older than the previous one to prune.
   if (restartCount >= 2) await pruneOldLogs(logDir, restartCount);
-  writeFileSync(containerIdPath(logsRoot, podRef, container, restartCount), `${id}\n`);
+  await writeFile(containerIdPath(logsRoot, podRef, container, restartCount), `${id}\n`);
   return containerLogPath(logsRoot, podRef, container, restartCount);
 }
 
