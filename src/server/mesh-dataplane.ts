@@ -61,7 +61,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
     sidecarOutbound: createSidecarOutbound(view.pods, meshTls, (ip, port) => sidecars.outboundFor(ip, port), (pod) => {
       const mesh = view.meshOfNamespace(pod.metadata.namespace ?? '');
       const detection = mesh !== undefined ? view.protocolDetection(mesh) : undefined;
-      return detection?.outbound ? { ...(detection.timeoutMs !== undefined ? { timeoutMs: detection.timeoutMs } : {}) } : false;
+      return detection?.outbound ? (detection.timeoutMs !== undefined ? { timeoutMs: detection.timeoutMs } : {}) : false;
     }),
     gateways: () => gateways.statuses(),
     sidecars: () => sidecars.statuses(),

@@ -33,3 +33,14 @@ test('whenIdle goes after maxWaitMs even when the loop never gets room (deferred
 test('whenIdle goes at once on an idle loop', async () => {
   await whenIdle(60_000); // would time the test out were it waiting for anything
 });
+
+test('whenIdle goes at the end of the slice in which goNow() turned true, however busy the loop', async () => {
+  let stop = false;
+  let now = false;
+  const load = busy(5, () => stop);
+  setTimeout(() => (now = true), 30);
+  await whenIdle(60_000, () => now);
+  assert.equal(stop, false, 'it resolved while the loop was still busy');
+  stop = true;
+  await load;
+});

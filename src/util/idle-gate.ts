@@ -8,19 +8,20 @@
  *
  * `whenIdle` samples the loop's utilisation over short slices and resolves in the first
  * slice in which the loop was busy less than half the time — or after `maxWaitMs`, so
- * background work is deferred under load, never starved.
+ * background work is deferred under load, never starved — or at the end of the slice in
+ * which `goNow()` turned true (a caller that must finish now, e.g. on shutdown).
  */
 import { performance } from 'node:perf_hooks';
 
 const SLICE_MS = 10;
 const BUSY_BELOW = 0.5;
 
-export async function whenIdle(maxWaitMs: number): Promise<void> {
+export async function whenIdle(maxWaitMs: number, goNow: () => boolean = () => false): Promise<void> {
   const deadline = performance.now() + maxWaitMs;
   for (;;) {
     const before = performance.eventLoopUtilization();
     await new Promise<void>((resolve) => setTimeout(resolve, SLICE_MS));
-    if (performance.eventLoopUtilization(before).utilization < BUSY_BELOW) return;
+    if (goNow() || performance.eventLoopUtilization(before).utilization < BUSY_BELOW) return;
     if (performance.now() >= deadline) return;
   }
 }

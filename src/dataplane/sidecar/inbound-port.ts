@@ -156,9 +156,12 @@ export class InboundPort {
     const peer = (socket as TLSSocket).encrypted ? mtlsPeerOf(socket as TLSSocket) : undefined;
     let http = false;
     if (HTTP_PROTOCOLS.has(state.plan.protocol.toUpperCase())) {
-      const first = await peekFirstBytes(socket, state.plan.detectionTimeoutMs ?? this.#timeouts.detectionMs);
-      if (first.kind === 'closed' || this.#draining) return void socket.destroy();
       const declared = state.plan.protocol.toUpperCase() !== 'AUTO';
+      // The mesh's detection timeout is Envoy's listener filters' (tls/http inspector), which
+      // Istio runs on sniffed ports only: a declared HTTP port keeps the proxy's own bound,
+      // so a client that never speaks meets the engine's timeouts rather than waiting forever.
+      const first = await peekFirstBytes(socket, declared ? this.#timeouts.detectionMs : (state.plan.detectionTimeoutMs ?? this.#timeouts.detectionMs));
+      if (first.kind === 'closed' || this.#draining) return void socket.destroy();
       // A declared HTTP port has only Envoy's HTTP filter chain: garbage and a silent client meet
       // the engine (400, its head and idle timeouts), never the app. Only h2 — which the engine
       // does not speak — is relayed. AUTO falls back to TCP as Istio's sniffing does.

@@ -144,6 +144,20 @@ describe('SidecarProxy: traffic', () => {
     }
   });
 
+  it('a declared HTTP port does not wait forever for a silent client when the mesh\'s detection timeout is 0s (that is for sniffed ports)', { timeout: 60_000 }, async () => {
+    const { address, appAddress } = podAddresses();
+    const app = await httpApp(appAddress);
+    const proxy = new SidecarProxy({ address, appAddress, self: SELF, serveStats: false, timeouts: { detectionMs: 50, idleMs: 200 } });
+    try {
+      await proxy.apply({ ports: [{ port: app.port, mode: 'DISABLE', protocol: 'HTTP', detectionTimeoutMs: 0 }], identity: undefined });
+      // Closed by the engine's idle timeout once the proxy's own detection bound passed; held forever otherwise.
+      assert.equal(await readUntilClose(address, app.port), '');
+    } finally {
+      await proxy.stop();
+      await app.close();
+    }
+  });
+
   it('AUTO relays a client that half-closes before its bytes decided, bytes first', async () => {
     const { address, appAddress } = podAddresses();
     const echo = await echoApp(appAddress);

@@ -56,3 +56,30 @@ describe('EventRecorder writer', () => {
     assert.deepEqual(order, ['pod 0', 'pod 1', 'pod 2', 'pod 3', 'pod 4']);
   });
 });
+
+describe('EventRecorder under load', () => {
+  it('defers Events while the event loop is busy, and flush writes them at once all the same', async () => {
+    const memory = new MemoryClient();
+    const events = new EventRecorder(memory.asClient(), { component: 'kubelet', host: 'node' }, silentLogger());
+    let stop = false;
+    // Keeps the loop busy (5 ms spins, a turn in between) until told to stop.
+    const load = (async () => {
+      while (!stop) {
+        const end = performance.now() + 5;
+        while (performance.now() < end) { /* spin */ }
+        await new Promise(setImmediate);
+      }
+    })();
+    try {
+      events.event(pod('busy'), 'Normal', 'Pulled', 'under load');
+      for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(memory.writes, 0, 'the write waits for the loop to have room');
+      await events.flush();
+      assert.equal(memory.writes, 1);
+      assert.equal(stop, false, 'flush did not wait for the load to end');
+    } finally {
+      stop = true;
+      await load;
+    }
+  });
+});

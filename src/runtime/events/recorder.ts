@@ -121,7 +121,7 @@ export class EventRecorder {
         if (this.#limit && this.#flushing === 0) await this.#limit.take();
         // Events are best effort: under load, the work they report on goes first.
         const deferFor = deferUntil - performance.now();
-        if (this.#flushing === 0 && deferFor > 0) await whenIdle(deferFor);
+        if (this.#flushing === 0 && deferFor > 0) await whenIdle(deferFor, () => this.#flushing > 0);
         await next();
       }
     } finally {

@@ -32,10 +32,10 @@ export function filesDigest(files: readonly VolumeFile[]): string {
 }
 
 /** Writes `files` under `dir`; returns false when `dir` already held exactly these files. */
-export async function writeAtomically(dir: string, files: readonly VolumeFile[], previousDigest?: string): Promise<boolean> {
-  // The digest of what this runtime wrote there last: the kubelet too trusts its own record
-  // of a mounted volume rather than looking at the disk on every sync.
-  if (previousDigest !== undefined && filesDigest(files) === previousDigest) return false;
+export async function writeAtomically(dir: string, files: readonly VolumeFile[], previousDigest?: string, digest = filesDigest(files)): Promise<boolean> {
+  // Unchanged since this runtime last wrote it, and still there: the kubelet's AtomicWriter
+  // too looks at the volume on every sync, so one a container emptied is written again.
+  if (previousDigest !== undefined && digest === previousDigest && (await currentGeneration(dir)) !== undefined) return false;
   for (const f of files) {
     const p = normalize(f.path);
     if (p.startsWith('..') || p.startsWith('/') || p.split('/').some((s) => s === '..')) throw new Error(`invalid path ${JSON.stringify(f.path)} in volume`);

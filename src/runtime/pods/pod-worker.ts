@@ -217,8 +217,12 @@ export class PodWorker {
     if (tries.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_TRY_WAIT_MS)));
-    await Promise.race([Promise.all(tries), waited]);
-    clearTimeout(timer);
+    try {
+      // A try that fails reports through the probe's own path; here it only ends the wait.
+      await Promise.race([Promise.all(tries.map((t) => t.catch(() => undefined))), waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Runs init containers in order; true once all have completed (sidecars: started). */

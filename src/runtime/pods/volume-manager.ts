@@ -55,10 +55,8 @@ export class PodVolumes {
         return { dir: content.path };
       }
       const digest = filesDigest(content.files);
-      if (digest !== this.#digests.get(volume.name)) {
-        await writeAtomically(dir, content.files);
-        this.#digests.set(volume.name, digest);
-      }
+      await writeAtomically(dir, content.files, this.#digests.get(volume.name), digest);
+      this.#digests.set(volume.name, digest);
       return { dir };
     } catch (err) {
       return { failure: err instanceof VolumeError ? err.message : (err as Error).message };

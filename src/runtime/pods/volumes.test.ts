@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../api/object.ts';
-import { writeAtomically } from './atomic-writer.ts';
+import { filesDigest, writeAtomically } from './atomic-writer.ts';
 import type { PodFacts } from './env.ts';
 import { VolumeError, volumeContent, type VolumeSources } from './volumes.ts';
 
@@ -89,6 +89,21 @@ test('the atomic writer gives each file exactly its mode, also one the umask wou
     assert.equal(statSync(join(dir, 'plain')).mode & 0o777, 0o640);
   } finally {
     process.umask(previous);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the atomic writer skips a volume it wrote unchanged, and writes one a container emptied again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
+  const files = [{ path: 'token', data: Buffer.from('t'), mode: 0o644 }];
+  try {
+    assert.equal(await writeAtomically(dir, files), true);
+    const digest = filesDigest(files);
+    assert.equal(await writeAtomically(dir, files, digest), false, 'unchanged and present: nothing to do');
+    for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+    assert.equal(await writeAtomically(dir, files, digest), true, 'emptied: written again');
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 't');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

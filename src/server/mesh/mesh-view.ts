@@ -114,13 +114,32 @@ export class MeshView {
     return labels?.[MEMBER_OF_LABEL];
   }
 
-  meshConfig(meshNamespace: string, revision = 'basic'): Record<string, unknown> | undefined {
-    const cm = this.#configMaps.get(`${meshNamespace}/${meshConfigMapName(revision)}`);
+  /**
+   * The mesh config of the control plane in `meshNamespace` (its `istio-<revision>`
+   * ConfigMap; the revision is the SMCP's name), parsed once per version of the ConfigMap:
+   * readers run per reconcile and per connection. Callers only read it.
+   */
+  meshConfig(meshNamespace: string, revision = this.#revisionOf(meshNamespace)): Record<string, unknown> | undefined {
+    const key = `${meshNamespace}/${meshConfigMapName(revision)}`;
+    const cm = this.#configMaps.get(key);
+    if (!cm) return {}; // no ConfigMap (yet): Istio's defaults
+    const cached = this.#parsedMeshConfigs.get(key);
+    if (cached && cached.from === cm) return cached.value;
+    let value: Record<string, unknown> | undefined;
     try {
-      return parseMeshConfig(cm?.data);
+      value = parseMeshConfig(cm.data);
     } catch {
-      return undefined;
+      value = undefined;
     }
+    this.#parsedMeshConfigs.set(key, { from: cm, value });
+    return value;
+  }
+
+  readonly #parsedMeshConfigs = new Map<string, { from: object; value: Record<string, unknown> | undefined }>();
+
+  /** The revision of the control plane in `meshNamespace`: its SMCP's name (`basic` in the seeds). */
+  #revisionOf(meshNamespace: string): string {
+    return this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace)?.metadata.name ?? 'basic';
   }
 
   /** What the mesh whose control plane is in `rootNamespace` sees (Maistra: its member roll only). */
@@ -141,7 +160,7 @@ export class MeshView {
   protocolDetection(meshNamespace: string): { inbound: boolean; outbound: boolean; timeoutMs?: number } {
     const cp = this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace);
     const { inbound, outbound } = protocolDetectionOf((cp?.status as { appliedSpec?: Fields } | undefined)?.appliedSpec);
-    const timeoutMs = meshOptionsFrom(this.meshConfig(meshNamespace)).protocolDetectionTimeoutMs;
+    const timeoutMs = meshOptionsFrom(this.meshConfig(meshNamespace, cp?.metadata.name ?? 'basic')).protocolDetectionTimeoutMs;
     return { inbound, outbound, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   }
 
