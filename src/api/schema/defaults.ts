@@ -12,7 +12,8 @@
  * The apiserver's order is: prune unknown fields, drop non-nullable nulls, default, validate.
  */
 import type { JSONSchemaProps } from '../schema-types.ts';
-import { cloneJson, fieldSchema, hasOwn, isPlainObject } from './schema-props.ts';
+import { fieldSchema, hasOwn, isPlainObject } from './schema-props.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 function isNonNullableNull(value: unknown, s: JSONSchemaProps | undefined): boolean {
   return value === null && s !== undefined && !s.nullable;

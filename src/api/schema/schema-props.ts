@@ -44,5 +44,3 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** A deep copy of a JSON value (defaults must never share structure with the schema). */
-export { cloneJson } from '../../util/clone-json.ts';

@@ -12,7 +12,8 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { SkiffError } from '../../errors/skiff-error.ts';
-import { cloneJson, getField, isJsonObject, jsonEqual, jsonKind, type JsonValue } from './json.ts';
+import { getField, isJsonObject, jsonEqual, jsonKind, type JsonValue } from './json.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 /** kube-apiserver's cap (handlers/patch.go maxJSONPatchOperations). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;

@@ -36,8 +36,6 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return aKeys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
 }
 
-/** A deep copy; the engine clones once at its entry points and then works in place. */
-export { cloneJson } from '../../util/clone-json.ts';
 
 /** Own-property lookup that never reaches the prototype (keys come from clients). */
 export function getField(obj: JsonObject, key: string): JsonValue | undefined {

@@ -3,7 +3,8 @@
  * custom resources and for `kubectl label/annotate`. Objects merge key by key, `null`
  * deletes, anything else (lists included) replaces.
  */
-import { cloneJson, getField, isJsonObject, setField, type JsonObject, type JsonValue } from './json.ts';
+import { getField, isJsonObject, setField, type JsonObject, type JsonValue } from './json.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 
 /** Returns the patched document; neither argument is modified and nothing is shared with them. */
 export function applyMergePatch(target: JsonValue, patch: JsonValue): JsonValue {

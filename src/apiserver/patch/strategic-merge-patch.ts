@@ -7,7 +7,8 @@
  */
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
-import { cloneJson, isJsonObject, jsonKind, type JsonObject, type JsonValue } from './json.ts';
+import { isJsonObject, jsonKind, type JsonObject, type JsonValue } from './json.ts';
+import { cloneJson } from '../../util/clone-json.ts';
 import { withObjectMeta } from './schema-nav.ts';
 import { mergeMap } from './strategic/merge.ts';
 
