@@ -4,7 +4,7 @@
  * what a sidecar does with traffic to unknown destinations, the default HTTP retry policy,
  * how long a proxy waits for a client's first bytes.
  */
-import { parseDurationMs } from '../../api/mesh/istio/names.ts';
+import { parseDurationMs, validateDuration } from '../../api/mesh/istio/names.ts';
 import type { HttpRetry } from './istio-specs.ts';
 
 export interface MeshOptions {
@@ -16,8 +16,8 @@ export interface MeshOptions {
   defaultHttpRetryPolicy?: HttpRetry;
   /**
    * protocolDetectionTimeout in ms: 0 waits for a client's first bytes however long (Istio's
-   * default); absent (unset, or not 0s nor at least 1ms, which istiod refuses) leaves the
-   * proxies' own default (docs/sidecars.md).
+   * default); absent (unset, or a value istiod refuses: under 1ms or finer than ms) leaves
+   * the proxies' own default (docs/sidecars.md).
    */
   protocolDetectionTimeoutMs?: number;
 }
@@ -39,7 +39,9 @@ export function meshOptionsFrom(meshConfig: Record<string, unknown> | undefined)
   };
 }
 
+/** istiod's rule for protocolDetectionTimeout: 0s, or what its ValidateDuration accepts (at least 1ms, whole ms). */
 function detectionTimeout(value: unknown): Pick<MeshOptions, 'protocolDetectionTimeoutMs'> {
-  const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
-  return ms !== undefined && (ms === 0 || ms >= 1) ? { protocolDetectionTimeoutMs: Math.round(ms) } : {};
+  if (typeof value !== 'string') return {};
+  const ms = parseDurationMs(value);
+  return ms === 0 || (ms !== undefined && validateDuration(value) === undefined) ? { protocolDetectionTimeoutMs: ms } : {};
 }

@@ -178,4 +178,3 @@ export class MeshView {
 export function serviceAccountOf(pod: Pod): string {
   return typeof pod.spec?.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? pod.spec.serviceAccountName : 'default';
 }
-
