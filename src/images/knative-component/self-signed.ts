@@ -38,13 +38,19 @@ const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const COMMON_NAME = '2.5.4.3';
 const SUBJECT_ALT_NAME = '2.5.29.17';
 
-/** An ECDSA P-256 certificate for `commonName` (also its DNS SAN), valid for `days` from now. */
-export function selfSignedCertificate(commonName: string, days = 365, now = new Date()): { certPem: string; keyPem: string } {
+/**
+ * An ECDSA P-256 certificate for `commonName` (also its DNS SAN), valid for `days` from now.
+ * `serialSeed` is 16 random bytes unless a test pins them.
+ */
+export function selfSignedCertificate(commonName: string, days = 365, now = new Date(), serialSeed = randomBytes(16)): { certPem: string; keyPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const name = sequence(set(sequence(oid(COMMON_NAME), der(0x0c, Buffer.from(commonName, 'utf8')))));
   const algorithm = sequence(oid(ECDSA_WITH_SHA256));
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
+  const serial = Buffer.from(serialSeed);
+  // DER INTEGERs are minimal and these are positive: a first byte of 1..0x7f is both. Only
+  // clearing the top bit left a leading 0x00 one time in 128, which OpenSSL refuses
+  // ("illegal padding") when the next byte is below 0x80.
+  serial[0] = (serial[0]! % 0x7f) + 1;
   const san = sequence(oid(SUBJECT_ALT_NAME), der(0x04, sequence(der(0x82, Buffer.from(commonName, 'ascii')))));
   const tbs = sequence(
     der(0xa0, der(0x02, Buffer.from([2]))), // version v3
