@@ -30,17 +30,3 @@ export function schemaTypes(s: JSONSchemaProps): string[] {
   return s.type ? [s.type] : [];
 }
 
-/** Deep equality of JSON values (numbers compared by value, key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-

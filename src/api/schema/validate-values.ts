@@ -11,7 +11,8 @@ import { checkFormat } from './formats.ts';
 import { goFloat, goQuote, isGoInt, jsonTypeName } from './go-format.ts';
 import { compileGoPattern } from './go-regexp.ts';
 import { OpenApiErrors } from './openapi-errors.ts';
-import { additionalPropertiesSchema, hasOwn, isPlainObject, jsonEqual, schemaTypes } from './schema-props.ts';
+import { additionalPropertiesSchema, hasOwn, isPlainObject, schemaTypes } from './schema-props.ts';
+import { jsonEqual } from '../../util/json-equal.ts';
 
 /** Formats apiextensions keeps; any other format is stripped before validation. */
 function supportedFormat(s: JSONSchemaProps): string | undefined {

@@ -12,8 +12,9 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { SkiffError } from '../../errors/skiff-error.ts';
-import { getField, isJsonObject, jsonEqual, jsonKind, type JsonValue } from './json.ts';
+import { getField, isJsonObject, jsonKind, type JsonValue } from './json.ts';
 import { cloneJson } from '../../util/clone-json.ts';
+import { jsonEqual } from '../../util/json-equal.ts';
 
 /** kube-apiserver's cap (handlers/patch.go maxJSONPatchOperations). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;

@@ -22,20 +22,6 @@ export function jsonKind(value: JsonValue): JsonKind {
   }
 }
 
-/** Structural equality: maps compare regardless of key order, lists in order. */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || Array.isArray(b)) return false;
-  const aKeys = Object.keys(a);
-  if (aKeys.length !== Object.keys(b).length) return false;
-  return aKeys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-}
-
 
 /** Own-property lookup that never reaches the prototype (keys come from clients). */
 export function getField(obj: JsonObject, key: string): JsonValue | undefined {

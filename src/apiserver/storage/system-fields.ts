@@ -2,9 +2,9 @@
  * Fields the API server owns on every object: uid, creationTimestamp, resourceVersion,
  * generation. Pure helpers; the object service decides when each applies.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../api/object.ts';
+import { jsonEqual } from '../../util/json-equal.ts';
 
 /** RFC 3339 with seconds precision, as metav1.Time serialises. */
 export function nowTimestamp(now: Date = new Date()): string {
@@ -15,25 +15,28 @@ export function newUid(): string {
   return randomUUID();
 }
 
-/** Everything outside metadata and status: what a spec change means for `generation`. */
-function specPart(obj: KubeObject): Record<string, unknown> {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return rest;
-}
+/** Everything outside these is the spec: what a change of means for `generation`. */
+const NOT_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind']);
 
 export function specChanged(oldObj: KubeObject, newObj: KubeObject): boolean {
-  return !isDeepStrictEqual(specPart(oldObj), specPart(newObj));
+  return !jsonEqual(oldObj, newObj, NOT_SPEC);
 }
 
-/** Compares two stored forms ignoring resourceVersion and managedFields timestamps. */
+const METADATA = new Set(['metadata']);
+const VERSION_AND_FIELDS = new Set(['resourceVersion', 'managedFields']);
+const TIME = new Set(['time']);
+
+/**
+ * Compares two stored forms ignoring resourceVersion and managedFields timestamps, as they
+ * would serialise (kube-apiserver compares the encoded bytes). Walks both in place: it runs
+ * on every update, so copying each object to drop those fields showed in write profiles.
+ */
 export function semanticallyEqual(a: KubeObject, b: KubeObject): boolean {
-  return isDeepStrictEqual(comparable(a), comparable(b));
-}
-
-function comparable(obj: KubeObject): unknown {
-  const { resourceVersion: _rv, managedFields, ...meta } = obj.metadata;
-  const fields = managedFields?.map(({ time: _t, ...rest }) => rest);
-  return { ...obj, metadata: { ...meta, ...(fields ? { managedFields: fields } : {}) } };
+  if (!jsonEqual(a, b, METADATA) || !jsonEqual(a.metadata, b.metadata, VERSION_AND_FIELDS)) return false;
+  const x = a.metadata.managedFields;
+  const y = b.metadata.managedFields;
+  if (x === undefined || y === undefined) return x === y;
+  return x.length === y.length && x.every((entry, i) => jsonEqual(entry, y[i], TIME));
 }
 
 export function withResourceVersion(obj: KubeObject, revision: number): KubeObject {

@@ -9,8 +9,9 @@ import { defaultPodSpec } from '../core/pod-spec-defaults.ts';
 import { nonNegative } from '../core/container-validation.ts';
 import { validateWorkloadTemplate } from '../core/pod-spec-validation.ts';
 import { labelSelectorString, selectorIsEmpty, selectorMatches, validateLabelSelector } from '../util/labels.ts';
-import { deepEqual, ensureObj, isNil, isObj, num, obj, strMap, type Obj } from '../util/obj.ts';
+import { ensureObj, isNil, isObj, num, obj, strMap, type Obj } from '../util/obj.ts';
 import { goLabelSelector, goStringMap } from '../util/go-values.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 /** SetDefaults for a workload: replicas 1 and the template's pod spec. */
 export function defaultWorkload(o: Obj): Obj {
@@ -47,7 +48,7 @@ export function validateSelectorAndTemplate(spec: Obj): FieldError[] {
 
 /** apps/v1 forbids changing the selector (extensions/v1beta1 allowed it). */
 export function selectorImmutable(spec: Obj, oldSpec: Obj): FieldError[] {
-  return deepEqual(spec.selector ?? null, oldSpec.selector ?? null) ? [] : [fieldErr.invalid('spec.selector', isObj(spec.selector) ? goLabelSelector(spec.selector) : null, 'field is immutable')];
+  return jsonEqual(spec.selector ?? null, oldSpec.selector ?? null) ? [] : [fieldErr.invalid('spec.selector', isObj(spec.selector) ? goLabelSelector(spec.selector) : null, 'field is immutable')];
 }
 
 /** Status counters of a ReplicaSet (ValidateReplicaSetStatus); Deployments add theirs. */

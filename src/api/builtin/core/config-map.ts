@@ -6,8 +6,9 @@ import { fieldErr, type FieldError } from '../../field-error.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { isConfigMapKey } from '../util/names.ts';
-import { deepEqual, obj, type Obj } from '../util/obj.ts';
+import { obj, type Obj } from '../util/obj.ts';
 import { age, ageColumn, fieldColumn, nameColumn } from '../util/table.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 /** core.MaxSecretSize, shared by ConfigMaps and Secrets. */
 export const MAX_DATA_SIZE = 1024 * 1024;
@@ -23,7 +24,7 @@ export function immutableErrors(next: Obj, old: Obj, fields: readonly string[]):
   const errs: FieldError[] = [];
   if (next.immutable !== true) errs.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
   for (const f of fields) {
-    if (!deepEqual(next[f] ?? {}, old[f] ?? {})) errs.push(fieldErr.forbidden(f, 'field is immutable when `immutable` is set'));
+    if (!jsonEqual(next[f] ?? {}, old[f] ?? {})) errs.push(fieldErr.forbidden(f, 'field is immutable when `immutable` is set'));
   }
   return errs;
 }

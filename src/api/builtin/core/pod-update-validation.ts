@@ -6,7 +6,8 @@
  */
 import { fieldErr, type FieldError } from '../../field-error.ts';
 import { inclusiveRangeError } from '../util/names.ts';
-import { deepEqual, isNil, num, obj, objs, str, type Obj } from '../util/obj.ts';
+import { isNil, num, obj, objs, str, type Obj } from '../util/obj.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 const UPDATABLE = [
   '`spec.containers[*].image`',
@@ -31,7 +32,7 @@ function containerUpdates(next: unknown, prev: unknown, path: string): { errs: F
 /** The fields of the spec that differ, each as `-old` / `+new` JSON lines (in place of Go's cmp.Diff). */
 function describeDiff(prev: Obj, next: Obj): string {
   const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].sort();
-  return keys.filter((k) => !deepEqual(prev[k], next[k]))
+  return keys.filter((k) => !jsonEqual(prev[k], next[k]))
     .map((k) => `  - ${k}: ${JSON.stringify(prev[k] ?? null)}\n  + ${k}: ${JSON.stringify(next[k] ?? null)}`)
     .join('\n');
 }
@@ -55,7 +56,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   }
   const tolerations = objs(spec.tolerations);
   for (const prev of objs(oldSpec.tolerations)) {
-    const kept = tolerations.some((t) => deepEqual({ ...prev, tolerationSeconds: t.tolerationSeconds }, t));
+    const kept = tolerations.some((t) => jsonEqual({ ...prev, tolerationSeconds: t.tolerationSeconds }, t));
     if (!kept) {
       errs.push(fieldErr.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
       break;
@@ -65,7 +66,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   objs(spec.schedulingGates).forEach((g, i) => {
     if (!oldGates.has(str(g.name))) errs.push(fieldErr.forbidden(`spec.schedulingGates[${i}].name`, `only deletion is allowed, but found new scheduling gate '${str(g.name)}'`));
   });
-  if (deepEqual(spec, oldSpec)) return errs;
+  if (jsonEqual(spec, oldSpec)) return errs;
 
   // Replace what may change by the old values; whatever still differs was not allowed to.
   const munged: Obj = { ...spec };
@@ -81,7 +82,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   restore('tolerations');
   const oldGrace = num(oldSpec.terminationGracePeriodSeconds);
   if (oldGrace !== undefined && oldGrace < 0 && num(munged.terminationGracePeriodSeconds) === 1) munged.terminationGracePeriodSeconds = oldGrace;
-  if (!deepEqual(munged, oldSpec)) {
+  if (!jsonEqual(munged, oldSpec)) {
     errs.push(fieldErr.forbidden('spec', `pod updates may not change fields other than ${UPDATABLE.join(',')}\n${describeDiff(oldSpec, munged)}`));
   }
   return errs;

@@ -2,6 +2,8 @@
  * Small accessors for walking admitted objects, which are plain JSON whose shape is only
  * trusted after schema validation: defaulting runs before it, so every read checks the type.
  */
+import { jsonEqual } from '../../../util/json-equal.ts';
+
 export type Json = Record<string, unknown>;
 
 export function isObject(v: unknown): v is Json {
@@ -55,18 +57,6 @@ export function stringMap(parent: unknown, key: string): Record<string, string> 
 /** Present and not null. */
 export function has(parent: unknown, key: string): boolean {
   return isObject(parent) && parent[key] !== undefined && parent[key] !== null;
-}
-
-/** Deep equality of JSON values (Go's semantic DeepEqual for decoded objects, near enough). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Drops null, {} and [] values recursively: what decoding into Go structs makes of them. */

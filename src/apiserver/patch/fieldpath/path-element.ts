@@ -6,7 +6,8 @@
  * which FieldsV1 output follows.
  */
 import { compareGoStrings, goJsonMarshal } from '../../../api/schema/go-format.ts';
-import { jsonEqual, type JsonValue } from '../json.ts';
+import type { JsonValue } from '../json.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 export type PathElement =
   | { readonly field: string }

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../../api/object.ts';
 import { SkiffError } from '../../../errors/skiff-error.ts';
-import { isJsonObject, jsonEqual, type JsonObject } from '../json.ts';
+import { isJsonObject, type JsonObject } from '../json.ts';
 import { pathToString } from '../fieldpath/path-element.ts';
 import { PathSet } from '../fieldpath/path-set.ts';
 import { mergeTyped } from '../typed/merge.ts';
@@ -23,6 +23,7 @@ import { withManagedFields, withoutManagedFields } from './object-fields.ts';
 import { settleOwnership, stripMeta, type OwnershipContext } from './ownership.ts';
 import { managerName, ownershipContext, recordUpdate, type FieldManagerOptions } from './record.ts';
 import { cloneJson } from '../../../util/clone-json.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 export interface ServerSideApplyOptions extends FieldManagerOptions {
   /** `force=true`: take over conflicting fields instead of failing. */

@@ -4,11 +4,12 @@
  * associative lists are descended, and a map or list that appears or disappears as a whole
  * is itself listed as added or removed.
  */
-import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../json.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.ts';
 import { fieldElement, serializePathElement, type Path, type PathElement } from '../fieldpath/path-element.ts';
 import { PathSet, type PathTrieNode } from '../fieldpath/path-set.ts';
 import { nameListItem } from './list-items.ts';
 import { atomFor, memberType, type Atom, type TypeRef } from './type-model.ts';
+import { jsonEqual } from '../../../util/json-equal.ts';
 
 export interface Comparison {
   added: PathSet;
