@@ -9,12 +9,10 @@
  * gateway's workload certificate, so `apply` needs one whenever a cluster originates mTLS.
  */
 import type { Socket } from 'node:net';
-import type { Server } from 'node:http';
-import { UpstreamPool } from '../http1/index.ts';
 import type { ProxyConfig } from '../config/compile-proxy.ts';
 import type { Cluster, L4Route, RouteConfiguration } from '../config/model.ts';
-import { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
-import { closeStatsServer, openStatsServer } from '../telemetry/stats-endpoint.ts';
+import type { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
+import { ProxyListeners } from '../proxy-listeners.ts';
 import { GatewayPort } from './gateway-port.ts';
 import type { MeshIdentity } from './tls-options.ts';
 import type { AuthzScope } from './http-routing.ts';
@@ -45,29 +43,18 @@ export interface ApplyResult {
   problems: string[];
 }
 
-export class GatewayProxy {
-  readonly telemetry: ProxyTelemetry;
-  readonly #pool = new UpstreamPool({ idleTimeoutMs: 60_000 });
-  readonly #ports = new Map<number, GatewayPort>();
+export class GatewayProxy extends ProxyListeners<GatewayPort> {
   readonly #outliers = new OutlierTracker();
   #clusters: ReadonlyMap<string, Cluster> = new Map();
-  #stats: Server | undefined;
-  #statsTried = false;
-  #stopped = false;
-  #inFlight = 0;
 
   constructor(private readonly opts: GatewayProxyOptions) {
-    this.telemetry = opts.telemetry ?? new ProxyTelemetry();
-  }
-
-  get address(): string {
-    return this.opts.address;
+    super(opts.address, opts.telemetry);
   }
 
   /** `authz`: the workload and root namespace AuthorizationPolicies are evaluated for (none: not enforced). */
   async apply(config: ProxyConfig, mesh: MeshIdentity | undefined, authz?: Omit<AuthzScope, 'policies'>): Promise<ApplyResult> {
     const problems: string[] = [];
-    if (this.#stopped) return { ports: [], problems };
+    if (this.stopped) return { ports: [], problems };
     const routeConfigs = new Map<string, RouteConfiguration>(config.routeConfigs.map((r) => [r.name, r]));
     const clusters = new Map<string, Cluster>(config.clusters.map((c) => [c.name, c]));
     this.#clusters = clusters;
@@ -76,82 +63,41 @@ export class GatewayProxy {
       problems.push('upstream mTLS (ISTIO_MUTUAL, or auto mTLS to pods with sidecars) needs the gateway\'s mesh certificate, and the mesh CA is not available yet: those requests fail 503 UF');
     }
     const authzScope: AuthzScope | undefined = authz && config.authorizationPolicies.length > 0 ? { ...authz, policies: config.authorizationPolicies } : undefined;
+    const outbound = this.opts.mode === 'outbound';
     for (const listener of config.listeners) {
       wanted.add(listener.port);
       const l4Routes = new Map<number, L4Route[]>();
       for (const t of config.l4Routes) if (t.listener === listener.name && t.chainIndex !== undefined) l4Routes.set(t.chainIndex, t.routes);
-      let port = this.#ports.get(listener.port);
-      if (!port) {
-        const candidate = new GatewayPort(this.opts.address, listener.port, { pool: this.#pool, onRecord: (r) => this.#finished(r), onRequest: () => void this.#inFlight++, chainDrainMs: this.opts.chainDrainMs ?? 5_000, recordBase: { reporter: this.opts.mode === 'outbound' ? 'source' : 'gateway', source: this.opts.self ?? {} } });
-        try {
-          if (this.opts.mode !== 'outbound') await candidate.listen();
-        } catch (err) {
-          problems.push(`listener ${listener.name}: cannot listen on ${this.opts.address}:${listener.port}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-          continue;
-        }
-        port = candidate;
-        this.#ports.set(listener.port, port);
+      const port = await this.listenerFor(listener.port, () => new GatewayPort(this.address, listener.port, {
+        pool: this.pool, onRecord: (r) => this.recordFinished(r), onRequest: this.requestStarted, chainDrainMs: this.opts.chainDrainMs ?? 5_000,
+        recordBase: { reporter: outbound ? 'source' : 'gateway', source: this.opts.self ?? {} },
+      }), (p) => (outbound ? Promise.resolve() : p.listen()));
+      if (typeof port === 'string') {
+        problems.push(`listener ${listener.name}: ${port}`);
+        continue;
       }
       problems.push(...port.update({ listener, routeConfigs, l4Routes, clusters, mesh, outliers: this.#outliers, ...(authzScope ? { authz: authzScope } : {}) }));
     }
-    for (const [number, port] of this.#ports) {
-      if (wanted.has(number)) continue;
-      this.#ports.delete(number);
-      void port.drain(this.opts.chainDrainMs ?? 5_000);
-    }
-    // Opened once the first configuration's listeners are up: the pod's agent reads Envoy's
-    // readiness from it (images/istio-proxy/proxy-readiness.ts).
-    if (this.opts.mode !== 'outbound') await this.#openStats();
-    return { ports: [...this.#ports.keys()].sort((a, b) => a - b), problems };
+    this.closeListenersBut(wanted, this.opts.chainDrainMs ?? 5_000);
+    if (!outbound) await this.openStats();
+    return { ports: this.listeningPorts(), problems };
   }
 
   /** Outbound mode: takes a client connection for `port`; false when no listener serves that port. */
   accept(port: number, socket: Socket): boolean {
-    const target = this.#ports.get(port);
-    if (!target || this.#stopped) return false;
+    const target = this.listeners.get(port);
+    if (!target || this.stopped) return false;
     target.accept(socket);
     return true;
   }
 
   /** Ports configured now. */
   get ports(): number[] {
-    return [...this.#ports.keys()];
+    return [...this.listeners.keys()];
   }
 
-  /** HTTP requests being handled right now (what a drain waits for). */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  #finished(record: RequestRecord): void {
-    // Records of requests rejected before routing (malformed heads) had no matching start.
-    if (record.protocol === 'http') this.#inFlight = Math.max(0, this.#inFlight - 1);
+  protected override recordFinished(record: RequestRecord): void {
     if (record.upstreamCluster) this.#outliers.observe(this.#clusters.get(record.upstreamCluster), record);
-    this.telemetry.report(record);
-  }
-
-  /** Envoy's stats port, only if the pod has not bound it itself. */
-  async #openStats(): Promise<void> {
-    if (this.#statsTried) return;
-    this.#statsTried = true;
-    this.#stats = await openStatsServer(this.opts.address, () => [this.telemetry.metrics.registry]);
-  }
-
-  /** Stops accepting everywhere and lets in-flight requests finish for up to `deadlineMs`. */
-  async drain(deadlineMs: number): Promise<void> {
-    this.#stopped = true;
-    const ports = [...this.#ports.values()];
-    this.#ports.clear();
-    await Promise.all(ports.map((p) => p.drain(deadlineMs)));
-  }
-
-  async stop(deadlineMs = 0): Promise<void> {
-    await this.drain(deadlineMs);
-    this.#pool.closeIdle();
-    const stats = this.#stats;
-    this.#stats = undefined;
-    await closeStatsServer(stats);
-    // A telemetry handed in is shared (one Envoy per meshed pod): whoever made it closes it.
-    if (!this.opts.telemetry) await this.telemetry.close();
+    super.recordFinished(record);
   }
 }
