@@ -70,12 +70,15 @@ export function settleOwnership(
   if (!force && conflicts.size > 0) return { ok: false, conflicts };
 
   const out: Managers = new Map();
+  // Most writes remove nothing: then a manager that lost nothing keeps its very set, and so
+  // its encoded FieldsV1 (managers.ts remembers sets it encoded), instead of an equal copy.
+  const removesFields = !comparison.removed.isEmpty();
   for (const [id, m] of managers) {
     let set = m.set;
     if (id !== writer) {
       const lost = conflicts.get(id);
       if (lost) set = set.difference(lost);
-      set = set.difference(comparison.removed);
+      if (removesFields) set = set.difference(comparison.removed);
     }
     if (!set.isEmpty()) out.set(id, set === m.set ? m : { ...m, set });
   }
