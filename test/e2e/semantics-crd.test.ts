@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiFor, type Api } from '../support/api.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
+import { waitFor } from '../support/runtime.ts';
 import { WIDGET_CRD, widget } from '../support/widget-crd.ts';
 
 interface Crd {
@@ -107,6 +108,36 @@ describe('user CRDs', () => {
     const widgets = discovery.body.resources.find((r) => r.name === 'widgets')!;
     assert.deepEqual({ shortNames: widgets.shortNames, categories: widgets.categories, namespaced: widgets.namespaced, kind: widgets.kind }, { shortNames: ['wg'], categories: ['gadgets'], namespaced: true, kind: 'Widget' });
     assert.ok(discovery.body.resources.some((r) => r.name === 'widgets/status'));
+  });
+
+  it('a changed schema reaches stored objects when they are read, as kube-apiserver decodes them: a new default shows, a dropped field goes, nothing is written', async () => {
+    await create(widget('w4', { size: 4, owner: 'ann' }));
+    const written = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const changed = WIDGET_CRD.replace('              owner: {type: string}\n', '              shape: {type: string, default: round}\n');
+    assert.notEqual(changed, WIDGET_CRD);
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: changed });
+    const spec = await waitFor('w4 read with the new schema', async () => {
+      const text = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.spec}']);
+      return text.includes('shape') ? text : undefined;
+    }, 20_000);
+    assert.deepEqual(JSON.parse(spec), { size: 4, color: 'red', shape: 'round' });
+    assert.equal(await s.kubectl.ok(['get', 'widgets', '-o', 'jsonpath={.items[?(@.metadata.name=="w4")].spec.shape}']), 'round', 'lists decode the same way');
+    const watch = await api.watch('/apis/example.com/v1/namespaces/default/widgets?watch=1&fieldSelector=metadata.name%3Dw4');
+    try {
+      assert.deepEqual((await watch.next(10_000)).object.spec, { size: 4, color: 'red', shape: 'round' }, 'and watches');
+    } finally {
+      watch.close();
+    }
+    assert.equal(await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.metadata.resourceVersion}']), written, 'no write happened');
+    // A write now stores the decoded object: the default is kept, the dropped field stays gone.
+    await s.kubectl.ok(['label', 'widget', 'w4', 'touched=yes']);
+    await s.kubectl.ok(['apply', '-f', '-'], { stdin: WIDGET_CRD });
+    const after = await waitFor('w4 read with the first schema again', async () => {
+      const text = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.spec}']);
+      return text.includes('shape') ? undefined : text;
+    }, 20_000);
+    // Without that write, owner would be back: it was stored and is known again.
+    assert.deepEqual(JSON.parse(after), { size: 4, color: 'red' }, 'the write stored the decoded object; shape, unknown again, is pruned on read');
   });
 
   it('deleting the CRD deletes its custom resources and takes the kind out of discovery', async () => {

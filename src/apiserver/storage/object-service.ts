@@ -26,6 +26,7 @@ import { newUid, nowTimestamp, parseResourceVersion, semanticallyEqual, specChan
 import type { DeleteOptions, ListOptions, ListResult, RequestContext, Target, WriteOptions } from './types.ts';
 import { beginWriteHooks, type WriteHook } from './write-hooks.ts';
 import { cloneJson } from '../../util/clone-json.ts';
+import { decodeStored } from './stored-decoding.ts';
 
 const NAMESPACES = { group: '', plural: 'namespaces', scope: 'Cluster' } as const;
 
@@ -87,7 +88,8 @@ export class ObjectService {
       listRevision = page.revision;
       revision ??= page.revision;
       for (const sv of page.items) {
-        if (matches(sv.value)) items.push(toVersion(withResourceVersion(sv.value, sv.modRevision), t.def, t.version));
+        const value = decodeStored(t.def, sv.value);
+        if (matches(value)) items.push(toVersion(withResourceVersion(value, sv.modRevision), t.def, t.version));
         startAfter = sv.key;
       }
       if (!page.more) break;
@@ -387,7 +389,9 @@ export class ObjectService {
   async #load(t: Target): Promise<StoredValue> {
     const sv = await this.store.get(objectKey(t.def, t.namespace, t.name!));
     if (!sv) throw notFound(t.def, t.name!);
-    return sv;
+    // Reads and read-modify-writes both start from the object as decoded from storage.
+    const value = decodeStored(t.def, sv.value);
+    return value === sv.value ? sv : { ...sv, value };
   }
 
   /** Checks apiVersion/kind/namespace of a request body against the URL and normalises them. */

@@ -14,6 +14,7 @@ import { badRequest, gone } from './api-errors.ts';
 import { buildFilter } from './filters.ts';
 import { collectionPrefix, objectKey } from './keys.ts';
 import { toVersion } from './object-service.ts';
+import { decodeStored } from './stored-decoding.ts';
 import { parseResourceVersion, withResourceVersion } from './system-fields.ts';
 import type { Target, WatchHandle, WatchOptions, WatchSink } from './types.ts';
 
@@ -34,9 +35,10 @@ export class WatchService {
   async watch(t: Target, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
     const selectorMatches = buildFilter(t.def, opts.labelSelector, opts.fieldSelector);
     const onlyKey = t.name !== undefined ? objectKey(t.def, t.namespace, t.name) : undefined;
-    const matches = (key: string, obj: KubeObject) => (onlyKey === undefined || key === onlyKey) && selectorMatches(obj);
+    // Selectors see, and events carry, objects as decoded from storage (stored-decoding.ts).
+    const matches = (key: string, obj: KubeObject) => (onlyKey === undefined || key === onlyKey) && selectorMatches(decodeStored(t.def, obj));
     const prefix = collectionPrefix(t.def, t.namespace);
-    const view = (obj: KubeObject, rev: number) => toVersion(withResourceVersion(obj, rev), t.def, t.version);
+    const view = (obj: KubeObject, rev: number) => toVersion(withResourceVersion(decodeStored(t.def, obj), rev), t.def, t.version);
 
     const requested = parseResourceVersion(opts.resourceVersion);
     if (Number.isNaN(requested)) throw badRequest(`resourceVersion: Invalid value: "${opts.resourceVersion}": must be a non-negative integer`);

@@ -1,0 +1,38 @@
+/**
+ * Custom resources as kube-apiserver decodes them from storage: its CRD storage codec prunes
+ * fields the storage version's schema does not know and applies that schema's defaults on
+ * every read (apiextensions-apiserver's schemaCoercingDecoder and unstructuredDefaulter), so
+ * a default added to a CRD later shows on objects stored before it, and a field dropped from
+ * the schema disappears from them, without a write. Built-in kinds' schemas never change
+ * while skiff runs, and their objects were pruned and defaulted when written: they pass as
+ * stored.
+ *
+ * Reads are frequent (every get, list and watch event), so each stored object is decoded
+ * once per schema: the result is remembered against the object (the store hands out the same
+ * object for the same version) and the schema it was decoded with (a changed CRD is a new
+ * schema). An object the decoding leaves as it was is returned itself.
+ */
+import { storageVersion, type KindDefinition } from '../../api/kind.ts';
+import type { KubeObject } from '../../api/object.ts';
+import { applyDefaults } from '../../api/schema/defaults.ts';
+import { pruneUnknownFields } from '../../api/schema/prune.ts';
+import type { JSONSchemaProps } from '../../api/schema-types.ts';
+import { cloneJson } from '../../util/clone-json.ts';
+import { jsonEqual } from '../../util/json-equal.ts';
+
+const decodedBySchema = new WeakMap<JSONSchemaProps, WeakMap<KubeObject, KubeObject>>();
+
+export function decodeStored(def: KindDefinition, stored: KubeObject): KubeObject {
+  if (!def.fromCrd) return stored;
+  const schema = storageVersion(def).schema;
+  let decoded = decodedBySchema.get(schema);
+  if (!decoded) decodedBySchema.set(schema, (decoded = new WeakMap()));
+  const known = decoded.get(stored);
+  if (known) return known;
+  const copy = cloneJson(stored) as KubeObject & Record<string, unknown>;
+  pruneUnknownFields(copy, schema);
+  applyDefaults(copy, schema);
+  const result = jsonEqual(copy, stored) ? stored : copy;
+  decoded.set(stored, result);
+  return result;
+}
