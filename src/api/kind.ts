@@ -112,6 +112,12 @@ export interface KindDefinition {
    */
   defaults?(obj: KubeObject, ctx?: ValidationContext): void;
   /**
+   * The `defaults` are a mutating webhook's (Knative's, Maistra's, the Serverless operator's),
+   * not the decoder's: they run in the admission chain after the field manager, so the
+   * fields they add are owned by no one, as in the real system.
+   */
+  defaultsByWebhook?: boolean;
+  /**
    * Semantic validation after schema validation; returns every problem found. May instead
    * throw a SkiffError whose message is the complete rejection (Knative's webhooks do).
    */

@@ -73,6 +73,12 @@ describe('ServiceAccount admission', () => {
       ],
     });
     assert.deepEqual(spec.containers[0]!.volumeMounts, [{ name: volume.name, mountPath: SA_DIR, readOnly: true }]);
+    // The field manager runs before mutating admission (kube-apiserver's handlers): kubectl owns
+    // what it sent and its defaults, not what the plugin added.
+    const owned = JSON.stringify(JSON.parse(await t.kubectl.ok(['get', 'pod', '-n', NS, 'reader', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[?(@.manager=="kubectl-client-side-apply")].fieldsV1}'])));
+    assert.match(owned, /"f:restartPolicy"/);
+    assert.match(owned, /"f:dnsPolicy"/, 'defaults are the writer\'s');
+    assert.doesNotMatch(owned, /kube-api-access|"f:volumes"|"f:volumeMounts"|"f:serviceAccountName"/);
 
     await waitFor('the reader pod to finish', async () => {
       const phase = (await getPod(t.kubectl, 'reader', NS))?.status.phase;

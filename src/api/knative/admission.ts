@@ -47,7 +47,7 @@ export const upstreamConfigSource: ConfigSource = (() => {
   return () => config;
 })();
 
-type Hooks = Pick<KindDefinition, 'defaults' | 'validate' | 'warnings'>;
+type Hooks = Pick<KindDefinition, 'defaults' | 'defaultsByWebhook' | 'validate' | 'warnings'>;
 
 /** Runs every validator and splits the result into the denial (if any) and the warnings. */
 export function admit(admission: KindAdmission, obj: KubeObject, ctx: KnativeAdmissionContext, config: KnativeConfig): { denied?: KnativeValidationError; warnings: string[] } {
@@ -69,6 +69,7 @@ export function admissionHooks(admission: KindAdmission, source: ConfigSource = 
     ...(admission.defaults
       ? {
           defaults: (obj: KubeObject, ctx?: KnativeAdmissionContext | ValidationContext): void => admission.defaults!(obj, context(ctx), source()),
+          defaultsByWebhook: true,
         }
       : {}),
     validate: (obj, ctx) => {

@@ -53,7 +53,8 @@ export function crdKind(input: CrdKindInput): KindDefinition {
     subresources: { status: true },
     builtin: false,
     generation: 'spec',
-    ...(input.defaults ? { defaults: input.defaults } : {}),
+    // A CRD's kind has no Go defaulter: beyond its schema's, its defaults are a webhook's.
+    ...(input.defaults ? { defaults: input.defaults, defaultsByWebhook: true } : {}),
     ...(input.validate ? { validate: skipOnStatus(input.validate) } : {}),
     ...(input.warnings ? { warnings: skipOnStatus(input.warnings) } : {}),
   };

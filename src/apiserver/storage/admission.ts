@@ -117,17 +117,22 @@ export class KindAdmission implements Admission {
     }
     ctx.warnings.push(...schemaResult.warnings);
 
-    // 2. Defaults beyond the schema's, then mutating plugins.
+    // 2. Defaults beyond the schema's (Kubernetes' SetDefaults_*, part of decoding).
     const vctx: ValidationContext = { operation: opts.operation, user: ctx.user, ...(opts.old ? { old: opts.old } : {}) };
-    def.defaults?.(obj, vctx);
+    if (!def.defaultsByWebhook) def.defaults?.(obj, vctx);
+
+    // 3. Ownership of the fields this write sets — before mutating admission, as kube-apiserver's
+    // handlers run the field manager before the mutating chain: what a plugin adds (the service
+    // account's token volume, an injected sidecar) is owned by no one.
+    if (!opts.managedFieldsDone) recordManagedFields(def, version, opts.old, obj, { manager: opts.fieldManager, now: opts.now, subresource: t.subresource });
+
+    // 4. Mutating admission: a webhook's defaults, then the plugins.
+    if (def.defaultsByWebhook) def.defaults?.(obj, vctx);
     const plugins = this.#plugins.filter((p) => p.handles(def));
     const request = (): AdmissionRequest => ({ target: t, object: obj, ...(opts.old ? { old: opts.old } : {}), operation: opts.operation, client: this.#requireClient(), ctx });
     for (const p of plugins) await p.mutate?.(request());
 
-    // 3. Ownership of the fields this write sets.
-    if (!opts.managedFieldsDone) recordManagedFields(def, version, opts.old, obj, { manager: opts.fieldManager, now: opts.now, subresource: t.subresource });
-
-    // 4. Validation: everything wrong, reported at once.
+    // 5. Validation: everything wrong, reported at once.
     const errors: FieldError[] = [];
     const rules = { namespaced: def.scope === 'Namespaced', validateName: NAME_VALIDATORS[def.nameRule ?? 'dns1123-subdomain'] };
     if (opts.old) errors.push(...validateObjectMetaUpdate({ ...obj.metadata, resourceVersion: opts.old.metadata.resourceVersion ?? '0' }, opts.old.metadata));
@@ -151,7 +156,7 @@ export class KindAdmission implements Admission {
     for (const p of plugins) if (errors.length === 0 && p.validate) errors.push(...(await p.validate(request())));
     if (errors.length > 0) throw invalid(def, name, dedupe(errors));
 
-    // 5. Deprecated versions.
+    // 6. Deprecated versions.
     if (version.deprecated) ctx.warnings.push(version.deprecationWarning ?? `${def.group}/${version.name} ${def.kind} is deprecated`);
     void this.#registry;
     return obj;

@@ -14,7 +14,6 @@ import type { Store } from '../../store/types.ts';
 import { badRequest, conflict, invalid, notFound } from './api-errors.ts';
 import { objectKey } from './keys.ts';
 import { nowTimestamp } from './system-fields.ts';
-import { cloneJson } from '../../util/clone-json.ts';
 
 const PODS = { group: '', plural: 'pods', scope: 'Namespaced' } as const;
 const BINDING = { group: '', plural: 'pods/binding', kind: 'Binding' } as const;
@@ -50,7 +49,7 @@ export async function bindPod(store: Store, req: BindingRequest, now: () => Date
   for (let attempt = 0; ; attempt++) {
     const current = await store.get(key);
     if (!current) throw notFound(PODS, req.name);
-    const pod = cloneJson(current.value);
+    const pod = copyForBinding(current.value);
     refuseUnbindable(pod, binding, current.modRevision, req.name);
     assign(pod, nodeName, binding.metadata.annotations ?? {}, nowTimestamp(now()));
     if (req.dryRun) return pod;
@@ -74,6 +73,22 @@ function refuseUnbindable(pod: KubeObject, binding: KubeObject, revision: number
   if (pod.metadata.deletionTimestamp) throw conflict(BINDING, name, `pod ${name} is being deleted, cannot be assigned to a host`);
   if (spec.nodeName) throw conflict(BINDING, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
   if ((spec.schedulingGates ?? []).length > 0) throw conflict(BINDING, name, `pod ${name} has non-empty .spec.schedulingGates`);
+}
+
+/**
+ * The stored pod with what `assign` changes copied — metadata, spec and status one level
+ * deep, the conditions whole — and the rest shared. Stored objects are never changed in
+ * place, and sharing keeps the managed fields' FieldsV1 objects, which managers.ts knows by
+ * identity, so the kubelet's next status write need not decode and encode them again.
+ */
+function copyForBinding(stored: KubeObject): KubeObject {
+  const status = stored.status as { conditions?: Array<Record<string, unknown>> } | undefined;
+  return {
+    ...stored,
+    metadata: { ...stored.metadata },
+    spec: { ...(stored.spec as object) },
+    ...(status ? { status: { ...status, ...(status.conditions ? { conditions: status.conditions.map((c) => ({ ...c })) } : {}) } } : {}),
+  };
 }
 
 /** setPodNodeAndMetadata: node name, the binding's annotations, PodScheduled=True. */
