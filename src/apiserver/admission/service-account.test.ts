@@ -4,21 +4,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import type { Client } from '../../client/types.ts';
 import { SkiffError } from '../../errors/skiff-error.ts';
-import { createApiServerCore, type ApiServerCore } from '../../server/api-server-core.ts';
-import { openStore } from '../../store/open.ts';
-import type { Store } from '../../store/types.ts';
-import { silentLogger } from '../../util/log.ts';
+import { startInProcessApi, type InProcessApi } from '../../server/testing/in-process-api.ts';
 import { nameAsSent } from './service-account.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'skiff-sa-admission-'));
-let store: Store;
-let core: ApiServerCore;
+let api: InProcessApi;
 let client: Client;
 
 const NS = 'team';
@@ -37,19 +29,15 @@ function forbiddenWith(message: string): (err: unknown) => boolean {
 }
 
 before(async () => {
-  store = await openStore('embedded', { dataDir: dir, log: silentLogger() });
-  core = createApiServerCore({ store, log: silentLogger(), version: {} });
-  await core.start();
-  client = core.client;
+  api = await startInProcessApi('sa-admission');
+  client = api.client;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   await client.create(serviceAccount('default'));
   await client.create(serviceAccount('quiet', NS, { automountServiceAccountToken: false }));
 });
 
 after(async () => {
-  core.stop();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.stop();
 });
 
 test('a pod runs as default and gets the API credentials volume, mounted read-only', async () => {

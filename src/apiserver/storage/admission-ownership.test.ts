@@ -6,34 +6,22 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import type { Client } from '../../client/types.ts';
-import { createApiServerCore, type ApiServerCore } from '../../server/api-server-core.ts';
-import { openStore } from '../../store/open.ts';
-import type { Store } from '../../store/types.ts';
-import { silentLogger } from '../../util/log.ts';
+import { startInProcessApi, type InProcessApi } from '../../server/testing/in-process-api.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'skiff-ownership-'));
-let store: Store;
-let core: ApiServerCore;
+let api: InProcessApi;
 let client: Client;
 
 before(async () => {
-  store = await openStore('embedded', { dataDir: dir, log: silentLogger() });
-  core = createApiServerCore({ store, log: silentLogger(), version: {} });
-  await core.start();
-  client = core.client;
+  api = await startInProcessApi('ownership');
+  client = api.client;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
   await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'apps' } });
 });
 
 after(async () => {
-  core.stop();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.stop();
 });
 
 const owned = (obj: KubeObject, manager: string) => JSON.stringify(obj.metadata.managedFields?.find((m) => m.manager === manager)?.fieldsV1 ?? null);

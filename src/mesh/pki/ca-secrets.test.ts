@@ -5,38 +5,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import type { Client } from '../../client/types.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
 import { createCertificateAuthority, issueCertificateAuthority } from '../../pki/certificates.ts';
-import { createApiServerCore, type ApiServerCore } from '../../server/api-server-core.ts';
-import { openStore } from '../../store/open.ts';
-import type { Store } from '../../store/types.ts';
-import { silentLogger } from '../../util/log.ts';
+import { startInProcessApi, type InProcessApi } from '../../server/testing/in-process-api.ts';
 import { ensureMeshCa, loadMeshCa } from './ca-secrets.ts';
 import { CA_FILES, CA_SECRET_NAME, PLUGIN_SECRET_NAME } from './mesh-ca.ts';
 
 const DAY = 86_400_000;
-const dir = mkdtempSync(join(tmpdir(), 'skiff-mesh-ca-'));
-let store: Store;
-let core: ApiServerCore;
+let api: InProcessApi;
 let client: Client;
 
 before(async () => {
-  store = await openStore('embedded', { dataDir: dir, log: silentLogger() });
-  core = createApiServerCore({ store, log: silentLogger(), version: {} });
-  await core.start();
-  client = core.client;
+  api = await startInProcessApi('mesh-ca');
+  client = api.client;
   for (const name of ['mesh-a', 'mesh-b', 'mesh-c']) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 });
 
 after(async () => {
-  core.stop();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.stop();
 });
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

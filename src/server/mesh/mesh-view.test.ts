@@ -5,19 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '../../client/types.ts';
-import { createApiServerCore, type ApiServerCore } from '../api-server-core.ts';
-import { openStore } from '../../store/open.ts';
-import type { Store } from '../../store/types.ts';
+import { startInProcessApi, type InProcessApi } from '../testing/in-process-api.ts';
 import { silentLogger } from '../../util/log.ts';
 import { MeshView } from './mesh-view.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'skiff-mesh-view-'));
-let store: Store;
-let core: ApiServerCore;
+let api: InProcessApi;
 let client: Client;
 let view: MeshView;
 let changes = 0;
@@ -28,10 +21,8 @@ const meshConfigMap = (namespace: string, revision: string, mesh: string) =>
 const setMesh = (mesh: string) => client.patch({ apiVersion: 'v1', kind: 'ConfigMap' }, 'prod-mesh', 'istio-production', 'merge', { data: { mesh } });
 
 before(async () => {
-  store = await openStore('embedded', { dataDir: dir, log: silentLogger() });
-  core = createApiServerCore({ store, log: silentLogger(), version: {} });
-  await core.start();
-  client = core.client;
+  api = await startInProcessApi('mesh-view');
+  client = api.client;
   for (const name of ['istio-system', 'prod-mesh']) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   await client.create({ apiVersion: 'maistra.io/v2', kind: 'ServiceMeshControlPlane', metadata: { name: 'production', namespace: 'prod-mesh' }, spec: {} });
   // The other revision's ConfigMap in the same namespace must not be read.
@@ -44,9 +35,7 @@ before(async () => {
 
 after(async () => {
   view.stop();
-  core.stop();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.stop();
 });
 
 test('a mesh\'s config is its control plane\'s revision\'s ConfigMap (istio-<SMCP name>)', () => {
