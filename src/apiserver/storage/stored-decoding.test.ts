@@ -36,3 +36,13 @@ test('built-in kinds pass as stored: their objects were pruned and defaulted whe
   const stored = gizmo({ anything: true });
   assert.equal(decodeStored(def, stored), stored);
 });
+
+test('an object stored in an older version is decoded with that version\'s schema', () => {
+  const twoVersions = crd({});
+  const versions = (twoVersions.spec as { versions: Array<Record<string, unknown>> }).versions;
+  versions[0] = { ...versions[0], storage: false, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { old: { type: 'string', default: 'v1-default' } } } } } } };
+  versions.push({ name: 'v2', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { fresh: { type: 'string', default: 'v2-default' } } } } } } });
+  const def = kindFromCrd(twoVersions);
+  assert.deepEqual(decodeStored(def, gizmo({})).spec, { old: 'v1-default' }, 'stored as example.com/v1');
+  assert.deepEqual(decodeStored(def, { ...gizmo({}), apiVersion: 'example.com/v2' }).spec, { fresh: 'v2-default' });
+});

@@ -1,19 +1,19 @@
 /**
  * Custom resources as kube-apiserver decodes them from storage: its CRD storage codec prunes
- * fields the storage version's schema does not know and applies that schema's defaults on
- * every read (apiextensions-apiserver's schemaCoercingDecoder and unstructuredDefaulter), so
- * a default added to a CRD later shows on objects stored before it, and a field dropped from
- * the schema disappears from them, without a write. Built-in kinds' schemas never change
- * while skiff runs, and their objects were pruned and defaulted when written: they pass as
- * stored.
+ * the fields that the schema of the version an object was stored in does not know, and
+ * applies that schema's defaults, on every read (apiextensions-apiserver's
+ * schemaCoercingDecoder and unstructuredDefaulter). So a default added to a CRD later shows
+ * on objects stored before it, and a field dropped from the schema disappears from them,
+ * without a write. Built-in kinds' schemas never change while skiff runs, and their objects
+ * were pruned and defaulted when written: they pass as stored.
  *
  * Reads are frequent (every get, list and watch event), so each stored object is decoded
  * once per schema: the result is remembered against the object (the store hands out the same
  * object for the same version) and the schema it was decoded with (a changed CRD is a new
  * schema). An object the decoding leaves as it was is returned itself.
  */
-import { storageVersion, type KindDefinition } from '../../api/kind.ts';
-import type { KubeObject } from '../../api/object.ts';
+import { storageVersion, type KindDefinition, type KindVersion } from '../../api/kind.ts';
+import { formatApiVersion, type KubeObject } from '../../api/object.ts';
 import { applyDefaults } from '../../api/schema/defaults.ts';
 import { pruneUnknownFields } from '../../api/schema/prune.ts';
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
@@ -24,7 +24,7 @@ const decodedBySchema = new WeakMap<JSONSchemaProps, WeakMap<KubeObject, KubeObj
 
 export function decodeStored(def: KindDefinition, stored: KubeObject): KubeObject {
   if (!def.fromCrd) return stored;
-  const schema = storageVersion(def).schema;
+  const schema = versionStoredAs(def, stored).schema;
   let decoded = decodedBySchema.get(schema);
   if (!decoded) decodedBySchema.set(schema, (decoded = new WeakMap()));
   const known = decoded.get(stored);
@@ -35,4 +35,13 @@ export function decodeStored(def: KindDefinition, stored: KubeObject): KubeObjec
   const result = jsonEqual(copy, stored) ? stored : copy;
   decoded.set(stored, result);
   return result;
+}
+
+/**
+ * The version an object was written in (its stored apiVersion): its schema decodes it, as the
+ * defaulter picks the schema by the decoded object's version. An object written before the
+ * CRD moved its storage version keeps the old one until its next write.
+ */
+function versionStoredAs(def: KindDefinition, stored: KubeObject): KindVersion {
+  return def.versions.find((v) => formatApiVersion(def.group, v.name) === stored.apiVersion) ?? storageVersion(def);
 }
