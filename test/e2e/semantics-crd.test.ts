@@ -112,25 +112,45 @@ describe('user CRDs', () => {
 
   it('a changed schema reaches stored objects when they are read, as kube-apiserver decodes them: a new default shows, a dropped field goes, nothing is written', async () => {
     await create(widget('w4', { size: 4, owner: 'ann' }));
-    const written = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const rv = () => s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const written = await rv();
+    const watchW4 = () => api.watch('/apis/example.com/v1/namespaces/default/widgets?watch=1&fieldSelector=metadata.name%3Dw4');
+    // A CRD write that changes neither spec nor names leaves watches open.
+    const early = await watchW4();
+    assert.deepEqual((await early.next(10_000)).object.spec, { size: 4, owner: 'ann', color: 'red' });
+    await s.kubectl.ok(['label', 'crd', 'widgets.example.com', 'reviewed=yes']);
+    await s.kubectl.ok(['label', 'widget', 'w4', 'seen=yes']);
+    assert.equal((await early.next(10_000)).type, 'MODIFIED', 'still open after a metadata-only CRD write');
+    const seenRv = await rv();
+
     const changed = WIDGET_CRD.replace('              owner: {type: string}\n', '              shape: {type: string, default: round}\n');
     assert.notEqual(changed, WIDGET_CRD);
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: changed });
+    // The new schema ends the kind's open watches, as its storage is rebuilt upstream.
+    await early.ended(20_000);
     const spec = await waitFor('w4 read with the new schema', async () => {
       const text = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.spec}']);
       return text.includes('shape') ? text : undefined;
     }, 20_000);
     assert.deepEqual(JSON.parse(spec), { size: 4, color: 'red', shape: 'round' });
     assert.equal(await s.kubectl.ok(['get', 'widgets', '-o', 'jsonpath={.items[?(@.metadata.name=="w4")].spec.shape}']), 'round', 'lists decode the same way');
-    const watch = await api.watch('/apis/example.com/v1/namespaces/default/widgets?watch=1&fieldSelector=metadata.name%3Dw4');
+    const watch = await watchW4();
     try {
       assert.deepEqual((await watch.next(10_000)).object.spec, { size: 4, color: 'red', shape: 'round' }, 'and watches');
     } finally {
       watch.close();
     }
-    assert.equal(await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.metadata.resourceVersion}']), written, 'no write happened');
-    // A write now stores the decoded object: the default is kept, the dropped field stays gone.
-    await s.kubectl.ok(['label', 'widget', 'w4', 'touched=yes']);
+    assert.equal(await rv(), seenRv, 'no write happened');
+    assert.notEqual(seenRv, written);
+
+    // Writing the object back as read is a write, not a no-op: it differs from what is stored
+    // (GuaranteedUpdate compares with the stored bytes). Once stored, the same is a no-op.
+    await s.kubectl.ok(['replace', '-f', '-'], { stdin: await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'json']) });
+    const migrated = await rv();
+    assert.notEqual(migrated, seenRv, 'the decoded form was stored');
+    await s.kubectl.ok(['replace', '-f', '-'], { stdin: await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'json']) });
+    assert.equal(await rv(), migrated, 'unchanged: nothing written');
+
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: WIDGET_CRD });
     const after = await waitFor('w4 read with the first schema again', async () => {
       const text = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.spec}']);

@@ -28,6 +28,8 @@ export class CrdRegistrar {
   readonly #crdTarget: Target;
   #stop: (() => void) | undefined;
   #chain: Promise<void> = Promise.resolve();
+  /** Per served CRD: what its kind was built from (spec and accepted names) and the kind. */
+  readonly #served = new Map<string, { from: string; def: KindDefinition }>();
 
   constructor(deps: CrdRegistrarDeps) {
     this.#d = deps;
@@ -79,7 +81,7 @@ export class CrdRegistrar {
       await this.#write(name, (cur) => ({ ...cur, metadata: { ...cur.metadata, finalizers: (cur.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER) } }));
       return;
     }
-    this.#d.registry.setDynamic(name, def);
+    this.#serve(name, crd, def);
     if (!(crd.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) {
       await this.#write(name, (cur) => ({ ...cur, metadata: { ...cur.metadata, finalizers: [...(cur.metadata.finalizers ?? []), CLEANUP_FINALIZER] } }));
     }
@@ -90,8 +92,26 @@ export class CrdRegistrar {
     }
   }
 
+  /**
+   * Serves `def` unless the kind is already served from the same spec and accepted names
+   * (a status or metadata write changes nothing served, as apiextensions-apiserver ignores
+   * such updates). A kind served before is replaced and its open watches end.
+   */
+  #serve(name: string, crd: KubeObject, def: KindDefinition): void {
+    const from = JSON.stringify([crd.spec, (crd.status as { acceptedNames?: unknown } | undefined)?.acceptedNames]);
+    const before = this.#served.get(name);
+    if (before?.from === from) return;
+    this.#served.set(name, { from, def });
+    this.#d.registry.setDynamic(name, def);
+    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural);
+  }
+
   #forget(crd: KubeObject): Promise<void> {
-    this.#d.registry.removeDynamic(crd.metadata.name!);
+    const name = crd.metadata.name!;
+    const before = this.#served.get(name);
+    this.#served.delete(name);
+    this.#d.registry.removeDynamic(name);
+    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural);
     return Promise.resolve();
   }
 

@@ -1,9 +1,10 @@
 /**
  * The admission chain every write passes, in kube-apiserver's order:
  *   decode (unknown fields: Strict → 400, Warn → warning, Ignore → pruned)
- *   → schema defaults → kind defaults → mutating plugins (e.g. sidecar injection)
- *   → managed fields → validation (ObjectMeta, schema, kind rules) → validating plugins
- *   → warnings (kind warnings, deprecated versions).
+ *   → schema defaults → the kind's Go defaults → managed fields → mutating admission (a
+ *   kind's defaulting webhook, then plugins such as sidecar injection) → validation
+ *   (ObjectMeta, schema, kind rules) → validating plugins → warnings (kind warnings,
+ *   deprecated versions).
  * Plugins are how later areas (mesh, serving) add admission webhooks' behaviour; they may
  * read the cluster through the client.
  */

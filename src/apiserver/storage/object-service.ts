@@ -190,7 +190,7 @@ export class ObjectService {
     }
   }
 
-  async #write(t: Target, current: StoredValue, incoming: KubeObject, opts: WriteOptions, ctx: RequestContext): Promise<KubeObject> {
+  async #write(t: Target, current: LoadedValue, incoming: KubeObject, opts: WriteOptions, ctx: RequestContext): Promise<KubeObject> {
     const old = current.value;
     const next = this.#mergeForUpdate(t, old, incoming);
 
@@ -214,7 +214,7 @@ export class ObjectService {
   }
 
   /** The store step of an update: generation, deletion once finalized, no-op detection, the write. */
-  async #commitUpdate(t: Target, current: StoredValue, admitted: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  async #commitUpdate(t: Target, current: LoadedValue, admitted: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const old = current.value;
     const name = old.metadata.name!;
     const stored = toStorage(admitted, t.def);
@@ -231,7 +231,7 @@ export class ObjectService {
     }
     // No change: answer with the current object and keep its resourceVersion, as
     // kube-apiserver's GuaranteedUpdate does, so idempotent writers cause no events.
-    if (semanticallyEqual(old, stored)) return toVersion(withResourceVersion(old, current.modRevision), t.def, t.version);
+    if (semanticallyEqual(current.raw, stored)) return toVersion(withResourceVersion(old, current.modRevision), t.def, t.version);
     if (opts.dryRun) return toVersion(stored, t.def, t.version);
     try {
       const sv = await this.store.update(key, stored, current.modRevision);
@@ -340,7 +340,7 @@ export class ObjectService {
       next.metadata.finalizers = [...finalizers];
       if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
       if (t.def.group === '' && t.def.plural === 'namespaces') next.status = { ...(next.status as object), phase: 'Terminating' };
-      if (semanticallyEqual(old, next)) return { object: toVersion(withResourceVersion(old, current.modRevision), t.def, t.version), deleted: false };
+      if (semanticallyEqual(current.raw, next)) return { object: toVersion(withResourceVersion(old, current.modRevision), t.def, t.version), deleted: false };
       if (opts.dryRun) return { object: toVersion(next, t.def, t.version), deleted: false };
       try {
         const sv = await this.store.update(current.key, next, current.modRevision);
@@ -386,12 +386,16 @@ export class ObjectService {
 
   // ── helpers ────────────────────────────────────────────────────────────────────────
 
-  async #load(t: Target): Promise<StoredValue> {
+  /**
+   * The stored object as decoded from storage (`value`: what reads and read-modify-writes
+   * start from) beside the stored form itself (`raw`: what a write is compared with to tell a
+   * no-op, as GuaranteedUpdate compares the new encoding with the bytes in etcd — so writing
+   * back an object whose decoding differs stores the decoded form).
+   */
+  async #load(t: Target): Promise<LoadedValue> {
     const sv = await this.store.get(objectKey(t.def, t.namespace, t.name!));
     if (!sv) throw notFound(t.def, t.name!);
-    // Reads and read-modify-writes both start from the object as decoded from storage.
-    const value = decodeStored(t.def, sv.value);
-    return value === sv.value ? sv : { ...sv, value };
+    return { ...sv, value: decodeStored(t.def, sv.value), raw: sv.value };
   }
 
   /** Checks apiVersion/kind/namespace of a request body against the URL and normalises them. */
@@ -446,6 +450,9 @@ function defaultManager(ctx: RequestContext): string {
 }
 
 /** The object as the client's version shows it (None conversion: only apiVersion differs). */
+/** A stored object as #load reads it: decoded (`value`) and as stored (`raw`). */
+type LoadedValue = StoredValue & { raw: KubeObject };
+
 export function toVersion(obj: KubeObject, def: KindDefinition, version: KindVersion): KubeObject {
   const apiVersion = formatApiVersion(def.group, version.name);
   return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };

@@ -46,3 +46,8 @@ test('an object stored in an older version is decoded with that version\'s schem
   assert.deepEqual(decodeStored(def, gizmo({})).spec, { old: 'v1-default' }, 'stored as example.com/v1');
   assert.deepEqual(decodeStored(def, { ...gizmo({}), apiVersion: 'example.com/v2' }).spec, { fresh: 'v2-default' });
 });
+
+test('a stored null the schema does not allow is dropped, then defaulted', () => {
+  const def = kindFromCrd(crd({ size: { type: 'integer' }, shape: { type: 'string', default: 'round' }, note: { type: 'string', nullable: true } }));
+  assert.deepEqual(decodeStored(def, gizmo({ size: null, shape: null, note: null })).spec, { shape: 'round', note: null });
+});

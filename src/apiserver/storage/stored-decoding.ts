@@ -1,8 +1,8 @@
 /**
  * Custom resources as kube-apiserver decodes them from storage: its CRD storage codec prunes
- * the fields that the schema of the version an object was stored in does not know, and
- * applies that schema's defaults, on every read (apiextensions-apiserver's
- * schemaCoercingDecoder and unstructuredDefaulter). So a default added to a CRD later shows
+ * the fields that the schema of the version an object was stored in does not know (and the
+ * nulls it does not allow), and applies that schema's defaults, on every read
+ * (apiextensions-apiserver's schemaCoercingDecoder and unstructuredDefaulter). So a default added to a CRD later shows
  * on objects stored before it, and a field dropped from the schema disappears from them,
  * without a write. Built-in kinds' schemas never change while skiff runs, and their objects
  * were pruned and defaulted when written: they pass as stored.
@@ -10,11 +10,13 @@
  * Reads are frequent (every get, list and watch event), so each stored object is decoded
  * once per schema: the result is remembered against the object (the store hands out the same
  * object for the same version) and the schema it was decoded with (a changed CRD is a new
- * schema). An object the decoding leaves as it was is returned itself.
+ * schema). An object the decoding leaves as it was is returned itself. A CRD write that
+ * changes neither its spec nor its accepted names keeps the kind, and so the cache
+ * (crd-registrar.ts); one that does ends the kind's open watches (WatchService.endWatchesOf).
  */
 import { storageVersion, type KindDefinition, type KindVersion } from '../../api/kind.ts';
 import { formatApiVersion, type KubeObject } from '../../api/object.ts';
-import { applyDefaults } from '../../api/schema/defaults.ts';
+import { applyDefaults, pruneNonNullableNulls } from '../../api/schema/defaults.ts';
 import { pruneUnknownFields } from '../../api/schema/prune.ts';
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
 import { cloneJson } from '../../util/clone-json.ts';
@@ -31,6 +33,7 @@ export function decodeStored(def: KindDefinition, stored: KubeObject): KubeObjec
   if (known) return known;
   const copy = cloneJson(stored) as KubeObject & Record<string, unknown>;
   pruneUnknownFields(copy, schema);
+  pruneNonNullableNulls(copy, schema);
   applyDefaults(copy, schema);
   const result = jsonEqual(copy, stored) ? stored : copy;
   decoded.set(stored, result);

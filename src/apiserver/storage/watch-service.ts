@@ -5,6 +5,7 @@
  * field selectors (an object that starts or stops matching becomes ADDED or DELETED for
  * this watcher), bookmarks and timeouts.
  */
+import type { KindDefinition } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { formatApiVersion } from '../../api/object.ts';
 import { isSkiffError } from '../../errors/skiff-error.ts';
@@ -26,10 +27,22 @@ export interface WatchServiceOptions {
 export class WatchService {
   readonly #store: Store;
   readonly #bookmarkIntervalMs: number;
+  /** Every open watch, with the kind it serves and how to end it. */
+  readonly #open = new Set<{ def: KindDefinition; end(): void }>();
 
   constructor(store: Store, opts: WatchServiceOptions = {}) {
     this.#store = store;
     this.#bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
+  }
+
+  /**
+   * Ends every open watch of the kind served at `group`/`plural`, as their stream ends on the
+   * client's side: apiextensions-apiserver tears a custom resource's storage down, watchers
+   * included, when its CRD's spec or accepted names change or the CRD goes, so clients list
+   * again and see objects as the new schema decodes them.
+   */
+  endWatchesOf(group: string, plural: string): void {
+    for (const w of [...this.#open]) if (w.def.group === group && w.def.plural === plural) w.end();
   }
 
   async watch(t: Target, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
@@ -50,9 +63,12 @@ export class WatchService {
     const stop = () => {
       if (stopped) return;
       stopped = true;
+      this.#open.delete(entry);
       for (const timer of timers) clearTimeout(timer);
       storeHandle?.cancel();
     };
+    const entry = { def: t.def, end: () => { if (!stopped) { stop(); sink.close(); } } };
+    this.#open.add(entry);
     const fail = (err: unknown) => {
       if (stopped) return;
       sink.send({ type: 'ERROR', object: { ...statusFromError(isSkiffError(err, 'SKF_STORE_COMPACTED') ? tooOld(requested ?? 0, err.details?.compactRevision) : err) } });
