@@ -128,6 +128,11 @@ describe('user CRDs', () => {
     await s.kubectl.ok(['apply', '-f', '-'], { stdin: changed });
     // The new schema ends the kind's open watches, as its storage is rebuilt upstream.
     await early.ended(20_000);
+    // Resuming from before the change is refused (410): a client lists again, under the new schema.
+    const resumed = await api.watch(`/apis/example.com/v1/namespaces/default/widgets?watch=1&resourceVersion=${seenRv}`);
+    const refusal = await resumed.next(10_000);
+    resumed.close();
+    assert.deepEqual([refusal.type, refusal.object.code, refusal.object.reason], ['ERROR', 410, 'Expired']);
     const spec = await waitFor('w4 read with the new schema', async () => {
       const text = await s.kubectl.ok(['get', 'widget', 'w4', '-o', 'jsonpath={.spec}']);
       return text.includes('shape') ? text : undefined;

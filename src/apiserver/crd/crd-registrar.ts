@@ -103,7 +103,7 @@ export class CrdRegistrar {
     if (before?.from === from) return;
     this.#served.set(name, { from, def });
     this.#d.registry.setDynamic(name, def);
-    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural);
+    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural, revisionOf(crd));
   }
 
   #forget(crd: KubeObject): Promise<void> {
@@ -111,7 +111,7 @@ export class CrdRegistrar {
     const before = this.#served.get(name);
     this.#served.delete(name);
     this.#d.registry.removeDynamic(name);
-    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural);
+    if (before) this.#d.watches.endWatchesOf(before.def.group, before.def.plural, revisionOf(crd));
     return Promise.resolve();
   }
 
@@ -155,4 +155,9 @@ export class CrdRegistrar {
   #ctx(): RequestContext {
     return { user: 'system:apiextensions-apiserver', warnings: [] };
   }
+}
+
+/** The store revision of a CRD as its watch event carries it (its resourceVersion). */
+function revisionOf(crd: KubeObject): number {
+  return Number(crd.metadata.resourceVersion ?? 0) || 0;
 }

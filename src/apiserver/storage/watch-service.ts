@@ -29,6 +29,8 @@ export class WatchService {
   readonly #bookmarkIntervalMs: number;
   /** Every open watch, with the kind it serves and how to end it. */
   readonly #open = new Set<{ def: KindDefinition; end(): void }>();
+  /** Per kind (`group/plural`) rebuilt by endWatchesOf: the revision before which its watches cannot resume. */
+  readonly #rebuiltAt = new Map<string, number>();
 
   constructor(store: Store, opts: WatchServiceOptions = {}) {
     this.#store = store;
@@ -39,9 +41,14 @@ export class WatchService {
    * Ends every open watch of the kind served at `group`/`plural`, as their stream ends on the
    * client's side: apiextensions-apiserver tears a custom resource's storage down, watchers
    * included, when its CRD's spec or accepted names change or the CRD goes, so clients list
-   * again and see objects as the new schema decodes them.
+   * again and see objects as the new schema decodes them. `revision` is the store revision of
+   * the CRD write.
    */
-  endWatchesOf(group: string, plural: string): void {
+  endWatchesOf(group: string, plural: string, revision: number): void {
+    // A client resuming from an older resourceVersion gets 410 Expired and lists again, as
+    // the kind's new watch cache upstream starts at the rebuild: its objects are to be read
+    // anew, decoded by the new schema.
+    this.#rebuiltAt.set(`${group}/${plural}`, revision);
     for (const w of [...this.#open]) if (w.def.group === group && w.def.plural === plural) w.end();
   }
 
@@ -82,6 +89,11 @@ export class WatchService {
       for (const sv of initial.items) if (matches(sv.key, sv.value)) sink.send({ type: 'ADDED', object: view(sv.value, sv.modRevision) });
       lastRevision = initial.revision;
     } else {
+      const rebuilt = this.#rebuiltAt.get(`${t.def.group}/${t.def.plural}`);
+      if (rebuilt !== undefined && requested < rebuilt) {
+        fail(tooOld(requested, rebuilt));
+        return { stop };
+      }
       lastRevision = requested;
     }
 
