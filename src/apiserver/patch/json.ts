@@ -22,7 +22,6 @@ export function jsonKind(value: JsonValue): JsonKind {
   }
 }
 
-
 /** Own-property lookup that never reaches the prototype (keys come from clients). */
 export function getField(obj: JsonObject, key: string): JsonValue | undefined {
   return Object.hasOwn(obj, key) ? obj[key] : undefined;

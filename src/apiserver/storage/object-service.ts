@@ -449,10 +449,10 @@ function defaultManager(ctx: RequestContext): string {
   return ctx.user;
 }
 
-/** The object as the client's version shows it (None conversion: only apiVersion differs). */
 /** A stored object as #load reads it: decoded (`value`) and as stored (`raw`). */
 type LoadedValue = StoredValue & { raw: KubeObject };
 
+/** The object as the client's version shows it (None conversion: only apiVersion differs). */
 export function toVersion(obj: KubeObject, def: KindDefinition, version: KindVersion): KubeObject {
   const apiVersion = formatApiVersion(def.group, version.name);
   return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };

@@ -2,10 +2,10 @@
  * Custom resources as kube-apiserver decodes them from storage: its CRD storage codec prunes
  * the fields that the schema of the version an object was stored in does not know (and the
  * nulls it does not allow), and applies that schema's defaults, on every read
- * (apiextensions-apiserver's schemaCoercingDecoder and unstructuredDefaulter). So a default added to a CRD later shows
- * on objects stored before it, and a field dropped from the schema disappears from them,
- * without a write. Built-in kinds' schemas never change while skiff runs, and their objects
- * were pruned and defaulted when written: they pass as stored.
+ * (apiextensions-apiserver's schemaCoercingDecoder and unstructuredDefaulter). So a default
+ * added to a CRD later shows on objects stored before it, and a field dropped from the
+ * schema disappears from them, without a write. Built-in kinds' schemas never change while
+ * skiff runs, and their objects were pruned and defaulted when written: they pass as stored.
  *
  * Reads are frequent (every get, list and watch event), so each stored object is decoded
  * once per schema: the result is remembered against the object (the store hands out the same

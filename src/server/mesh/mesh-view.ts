@@ -119,7 +119,7 @@ export class MeshView {
    * ConfigMap; the revision is the SMCP's name), parsed once per version of the ConfigMap:
    * readers run per reconcile and per connection. Callers only read it.
    */
-  meshConfig(meshNamespace: string, revision = this.#revisionOf(meshNamespace)): Record<string, unknown> | undefined {
+  meshConfig(meshNamespace: string, revision = revisionOf(this.#controlPlaneOf(meshNamespace))): Record<string, unknown> | undefined {
     const key = `${meshNamespace}/${meshConfigMapName(revision)}`;
     const cm = this.#configMaps.get(key);
     if (!cm) return {}; // no ConfigMap (yet): Istio's defaults
@@ -137,9 +137,9 @@ export class MeshView {
 
   readonly #parsedMeshConfigs = new Map<string, { from: object; value: Record<string, unknown> | undefined }>();
 
-  /** The revision of the control plane in `meshNamespace`: its SMCP's name (`basic` in the seeds). */
-  #revisionOf(meshNamespace: string): string {
-    return this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace)?.metadata.name ?? 'basic';
+  /** The control plane (SMCP) in `meshNamespace`, if there is one. */
+  #controlPlaneOf(meshNamespace: string): KubeObject | undefined {
+    return this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace);
   }
 
   /** What the mesh whose control plane is in `rootNamespace` sees (Maistra: its member roll only). */
@@ -158,9 +158,9 @@ export class MeshView {
    * proxies' own default (docs/sidecars.md) when it is unset or not a valid duration.
    */
   protocolDetection(meshNamespace: string): { inbound: boolean; outbound: boolean; timeoutMs?: number } {
-    const cp = this.controlPlanes.list().find((c) => c.metadata.namespace === meshNamespace);
+    const cp = this.#controlPlaneOf(meshNamespace);
     const { inbound, outbound } = protocolDetectionOf((cp?.status as { appliedSpec?: Fields } | undefined)?.appliedSpec);
-    const timeoutMs = meshOptionsFrom(this.meshConfig(meshNamespace, cp?.metadata.name ?? 'basic')).protocolDetectionTimeoutMs;
+    const timeoutMs = meshOptionsFrom(this.meshConfig(meshNamespace, revisionOf(cp))).protocolDetectionTimeoutMs;
     return { inbound, outbound, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   }
 
@@ -177,4 +177,9 @@ export class MeshView {
 
 export function serviceAccountOf(pod: Pod): string {
   return typeof pod.spec?.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? pod.spec.serviceAccountName : 'default';
+}
+
+/** A control plane's revision: its SMCP's name (`basic` in the seeds, and without one). */
+function revisionOf(controlPlane: KubeObject | undefined): string {
+  return controlPlane?.metadata.name ?? 'basic';
 }

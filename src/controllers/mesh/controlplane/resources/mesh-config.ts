@@ -3,8 +3,9 @@
  * shaped as Istio's charts name and shape them (docs/mesh.md describes both):
  *
  * - `istio-<revision>`: `mesh` holds Istio's MeshConfig as YAML (trust domain, root
- *   namespace, auto mTLS, outbound policy, access log, protocol detection timeout, and `defaultConfig` — the
- *   ProxyConfig every proxy starts with, e.g. `terminationDrainDuration`), with
+ *   namespace, auto mTLS, outbound policy, access log, protocol detection timeout, and
+ *   `defaultConfig` — the ProxyConfig every proxy starts with, e.g.
+ *   `terminationDrainDuration`), with
  *   `spec.techPreview.meshConfig` and `spec.meshConfig` laid over it; `meshNetworks`
  *   holds the networks for split-horizon EDS.
  * - `istio-sidecar-injector-<revision>`: `values` holds, as JSON, the injector's Helm
