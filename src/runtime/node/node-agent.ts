@@ -43,16 +43,7 @@ export class NodeAgent {
 
   /** Creates or adopts the Node, reports its status and takes the Lease. */
   async start(): Promise<void> {
-    // Another kubelet of the same name (two skiff API servers sharing one etcd) may write the
-    // Node or its Lease at the same moment: read again and retry, as the kubelet does.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#register();
-        break;
-      } catch (err) {
-        if (!isSkiffError(err, 'SKF_API_CONFLICT') || attempt >= REGISTER_ATTEMPTS) throw err;
-      }
-    }
+    await retryOnConflict(() => this.#register());
     this.#timer = setInterval(() => {
       this.#beating = this.#beating.then(() => this.#heartbeat(false)).catch((err: unknown) => this.#log.warn({ err }, 'node heartbeat failed'));
     }, HEARTBEAT_MS);
@@ -75,7 +66,7 @@ export class NodeAgent {
       node = await this.#client.update({ ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, ...wanted.metadata.labels }, annotations: { ...wanted.metadata.annotations, ...node.metadata.annotations } } });
     }
     this.#node = node;
-    await this.#heartbeat(true);
+    await this.#beat(true);
   }
 
   /** The kubelet server's port (daemonEndpoints.kubeletEndpoint.Port), reported at once. */
@@ -90,7 +81,12 @@ export class NodeAgent {
     await this.#beating.catch(() => undefined);
   }
 
-  async #heartbeat(forceReport: boolean): Promise<void> {
+  /** Renews the Lease and reports the status when due; a write that meets a conflict is read and made again. */
+  #heartbeat(forceReport: boolean): Promise<void> {
+    return retryOnConflict(() => this.#beat(forceReport));
+  }
+
+  async #beat(forceReport: boolean): Promise<void> {
     await this.#renewLease();
     const current = (await this.#client.get<KubeObject>(NODE, undefined, this.#config.name)) ?? this.#node!;
     this.#node = current;
@@ -115,5 +111,21 @@ export class NodeAgent {
     }
     const spec = { ...(existing.spec as object), holderIdentity: this.#config.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now };
     await this.#client.update({ ...existing, spec });
+  }
+}
+
+/**
+ * Runs `attempt` again when it meets a conflict, REGISTER_ATTEMPTS times at most. Another
+ * kubelet of the same name (two skiff API servers sharing one etcd) may write the Node or
+ * its Lease at the same moment; each attempt reads them again, as the kubelet retries its
+ * node status updates (nodeStatusUpdateRetry).
+ */
+async function retryOnConflict(attempt: () => Promise<void>): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isSkiffError(err, 'SKF_API_CONFLICT') || n >= REGISTER_ATTEMPTS) throw err;
+    }
   }
 }
