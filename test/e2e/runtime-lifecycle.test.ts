@@ -156,10 +156,15 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
 ` });
       await kubectl.ok(['wait', '--for=condition=Ready', 'pod/one', 'pod/two', 'pod/web', '--timeout=60s']);
       assert.ok((await skiffProcesses(dataDir)).length >= 3);
+      // The pods' service-account tokens are on tmpfs, as the kubelet mounts projected volumes.
+      const memoryVolumes = `/dev/shm/skiff-${runtimeIdOf(dataDir)}`;
+      if (shm) assert.ok(existsSync(join(memoryVolumes, 'pods', (await getPod(kubectl, 'web'))!.metadata.uid!)));
       const killedPid = skiff.pid;
       await skiff.kill9();
       await waitFor('every container process to end', async () => (await skiffProcesses(dataDir)).length === 0);
       for (const id of ids) assert.deepEqual(await processesWith(`sleep ${id}`), []);
+      // The watchdog takes the tokens off tmpfs too, where they would outlive skiff.
+      await waitFor('the memory-backed volumes to be removed', async () => !existsSync(memoryVolumes));
 
       skiff = await startSkiffProcess({ dataDir, logLevel: 'warn' });
       kubectl = kubectlFor(skiff.info.kubeconfig);
@@ -177,6 +182,9 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
         return r?.ok ? r.text() : undefined;
       });
       assert.equal(answer, 'Hello World!\n');
+      if (shm) assert.ok(existsSync(join(memoryVolumes, 'pods', web.metadata.uid!)), 'written again by the next start');
+      await skiff.stop();
+      assert.equal(existsSync(memoryVolumes), false, 'a clean stop removes them');
     } finally {
       await skiff.stop();
       await waitFor('a clean stop', async () => (await skiffProcesses(dataDir)).length === 0);
@@ -190,6 +198,7 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
 });
 
 const kernelTables = process.getuid?.() === 0 && spawnSync('nft', ['--version']).status === 0;
+const shm = existsSync('/dev/shm');
 
 describe('runtime: a killed skiff whose data directory is gone', () => {
   it('leaves no pod cgroups or kernel tables once another skiff starts', { skip: !kernelTables && 'needs root and nftables' }, async () => {

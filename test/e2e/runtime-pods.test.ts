@@ -4,9 +4,11 @@
  * them, init containers, and the lifecycle events `kubectl describe` shows.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runProgram } from '../support/https.ts';
-import { condition, containerLog, containerStatus, getPod, processesWith, waitFor } from '../support/runtime.ts';
+import { condition, containerLog, containerStatus, getPod, processesWith, runtimeIdOf, waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 describe('runtime: pods as processes', () => {
@@ -210,6 +212,17 @@ spec:
     assert.equal(status.state.terminated?.exitCode, 0);
     assert.equal(status.state.terminated?.reason, 'Completed');
     assert.match(await t.kubectl.ok(['get', 'pod', 'shell']), /shell\s+0\/1\s+Completed\s+0\s+/);
+    // As the kubelet mounts them on tmpfs, secret, projected and downwardAPI volumes never
+    // reach the disk; configMap and emptyDir volumes are in the pod's directory.
+    const onDisk = join(t.dataDir, 'runtime', 'pods', pod.metadata.uid!, 'volumes');
+    const inMemory = join('/dev/shm', `skiff-${runtimeIdOf(t.dataDir)}`, 'pods', pod.metadata.uid!, 'volumes');
+    if (existsSync('/dev/shm')) {
+      assert.deepEqual(readdirSync(onDisk).sort(), ['config', 'scratch']);
+      assert.deepEqual(readdirSync(inMemory).map((v) => v.replace(/^kube-api-access-\w+$/, 'kube-api-access-…')).sort(), ['all', 'info', 'kube-api-access-…', 'secret']);
+      assert.equal(readFileSync(join(inMemory, 'secret', 'password'), 'utf8'), 's3cret');
+    }
+    await t.kubectl.ok(['delete', 'pod', 'shell', '--wait=true']);
+    await waitFor('the pod\'s volumes to be removed', async () => !existsSync(onDisk) && !existsSync(inMemory));
   });
 
   it('runs init containers one after another before the main container', async () => {

@@ -42,6 +42,7 @@ export class PodWorker {
   #shutdownCap: number | undefined;
   #sandbox: PodSandboxNetwork | undefined;
   readonly #podDir: string;
+  readonly #memoryPodDir: string | undefined;
   readonly #volumes: PodVolumes;
   #volumeDirs = new Map<string, string>();
   readonly #init: ContainerSlot[];
@@ -66,7 +67,8 @@ export class PodWorker {
     this.#pod = pod;
     this.uid = pod.metadata.uid!;
     this.#podDir = join(ctx.podsDir, this.uid);
-    this.#volumes = new PodVolumes(this.#podDir);
+    this.#memoryPodDir = ctx.memoryPodsDir === undefined ? undefined : join(ctx.memoryPodsDir, this.uid);
+    this.#volumes = new PodVolumes(this.#podDir, this.#memoryPodDir);
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
     const spec = (pod.spec ?? {}) as { initContainers?: ContainerSpec[]; containers?: ContainerSpec[] };
     const status = (pod.status ?? {}) as { initContainerStatuses?: never[]; containerStatuses?: never[]; startTime?: string; podIP?: string };
@@ -376,6 +378,7 @@ export class PodWorker {
       await this.#ctx.network.tearDown(this.uid);
       this.#ctx.containerBackoff.forgetPrefix(`${this.uid}/`);
       await rm(this.#podDir, { recursive: true, force: true });
+      if (this.#memoryPodDir !== undefined) await rm(this.#memoryPodDir, { recursive: true, force: true });
       const ref = { namespace: this.#pod.metadata.namespace!, name: this.#pod.metadata.name!, uid: this.uid };
       await rm(podLogDir(this.#ctx.logsRoot, ref), { recursive: true, force: true });
     }

@@ -27,6 +27,11 @@ export interface RuntimeContext {
   runtimeId: string;
   /** <dataDir>/runtime/pods: one folder per pod uid (volumes, container scratch dirs). */
   podsDir: string;
+  /**
+   * /dev/shm/skiff-<runtime id>/pods: one folder per pod uid for its memory-backed volumes
+   * (memory-volumes.ts); undefined without a tmpfs, and those volumes stay in podsDir.
+   */
+  memoryPodsDir?: string;
   /** <dataDir>/runtime/pod-logs (logs/layout.ts). */
   logsRoot: string;
   caches: ObjectCaches;

@@ -1,5 +1,6 @@
 /**
- * Sets up a pod's volumes under `<podDir>/volumes/<name>` and keeps them current: on every
+ * Sets up a pod's volumes under `<podDir>/volumes/<name>` (memory-backed ones under the
+ * pod's tmpfs directory, memory-volumes.ts) and keeps them current: on every
  * sync the contents are recomputed and rewritten atomically when they changed (so an
  * edited ConfigMap reaches a running pod, as the kubelet's periodic remount does).
  * emptyDir is a plain directory; hostPath is the host path itself (created for the
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
 import { writeAtomically, filesDigest } from './atomic-writer.ts';
 import type { PodFacts } from './env.ts';
+import { isMemoryBacked } from './memory-volumes.ts';
 import { VolumeError, volumeContent, type VolumeSources } from './volumes.ts';
 
 export interface VolumeSetUp {
@@ -20,10 +22,13 @@ export interface VolumeSetUp {
 
 export class PodVolumes {
   readonly #podDir: string;
+  readonly #memoryPodDir: string | undefined;
   readonly #digests = new Map<string, string>();
 
-  constructor(podDir: string) {
+  /** `memoryPodDir`: the pod's directory on tmpfs, undefined when there is none. */
+  constructor(podDir: string, memoryPodDir?: string) {
     this.#podDir = podDir;
+    this.#memoryPodDir = memoryPodDir;
   }
 
   /**
@@ -43,7 +48,7 @@ export class PodVolumes {
   }
 
   async #setUpOne(pod: KubeObject, volume: { name: string }, sources: VolumeSources, facts: PodFacts): Promise<{ dir: string } | { failure: string }> {
-    const dir = join(this.#podDir, 'volumes', volume.name);
+    const dir = join(this.#memoryPodDir !== undefined && isMemoryBacked(volume) ? this.#memoryPodDir : this.#podDir, 'volumes', volume.name);
     try {
       const content = volumeContent(pod, volume as never, sources, facts);
       if (content.kind === 'emptyDir') {

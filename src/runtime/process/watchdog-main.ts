@@ -2,17 +2,20 @@
  * The runtime's watchdog: a small process in its own session whose stdin is a pipe from
  * skiff. Node has no PR_SET_PDEATHSIG, so when skiff dies (kill -9, OOM, crash) nothing
  * would stop its containers; the watchdog notices the pipe's end and SIGKILLs every
- * process carrying this runtime's marker (see proc.ts), then exits. On a clean stop skiff
- * has already stopped its pods, and the watchdog finds nothing to kill.
+ * process carrying this runtime's marker (see proc.ts), then removes the runtime's
+ * memory-backed volumes (their tmpfs would keep the secrets in them until the machine
+ * restarts) and exits. On a clean stop skiff has already stopped its pods, and the watchdog
+ * finds nothing to kill.
  *
- * Usage: node watchdog.mjs <runtime-id>. Bundled on its own; imports nothing of skiff
- * except proc.ts, which has no skiff imports.
+ * Usage: node watchdog.mjs <runtime-id> [<memory volumes dir>]. Bundled on its own; imports
+ * nothing of skiff except proc.ts, which has no skiff imports.
  */
+import { rm } from 'node:fs/promises';
 import { killMarkedProcesses } from './proc.ts';
 
-const runtimeId = process.argv[2];
+const [runtimeId, memoryVolumes] = process.argv.slice(2);
 if (!runtimeId) {
-  process.stderr.write('usage: watchdog <runtime-id>\n');
+  process.stderr.write('usage: watchdog <runtime-id> [<memory volumes dir>]\n');
   process.exit(2);
 }
 
@@ -23,7 +26,9 @@ let reaping = false;
 const reap = () => {
   if (reaping) return;
   reaping = true;
-  void killMarkedProcesses(runtimeId).finally(() => process.exit(0));
+  void killMarkedProcesses(runtimeId)
+    .finally(() => (memoryVolumes ? rm(memoryVolumes, { recursive: true, force: true }) : undefined))
+    .finally(() => process.exit(0));
 };
 process.stdin.on('end', reap);
 process.stdin.on('close', reap);

@@ -1,7 +1,8 @@
 /**
  * Starts the watchdog (watchdog-main.ts) in its own session, holding the write end of its
  * stdin: if skiff dies, the pipe closes and the watchdog kills every container process of
- * this runtime. `release()` closes the pipe on a clean stop (nothing is left to kill then).
+ * this runtime and removes `memoryVolumes` (memory-volumes.ts). `release()` closes the pipe
+ * on a clean stop (nothing is left to kill then, and the volumes go as after a crash).
  */
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -11,8 +12,8 @@ export interface Watchdog {
   release(): Promise<void>;
 }
 
-export async function startWatchdog(script: string, runtimeId: string): Promise<Watchdog> {
-  const child = spawn(process.execPath, [script, runtimeId], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: process.env.PATH ?? '' } });
+export async function startWatchdog(script: string, runtimeId: string, memoryVolumes?: string): Promise<Watchdog> {
+  const child = spawn(process.execPath, [script, runtimeId, ...(memoryVolumes !== undefined ? [memoryVolumes] : [])], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: process.env.PATH ?? '' } });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', reject);
