@@ -56,6 +56,10 @@ export const ROOTS: Readonly<Record<string, string>> = {
   'discovery.k8s.io/v1/EndpointSlice': 'io.k8s.api.discovery.v1.EndpointSlice',
   'networking.k8s.io/v1/NetworkPolicy': 'io.k8s.api.networking.v1.NetworkPolicy',
   'coordination.k8s.io/v1/Lease': 'io.k8s.api.coordination.v1.Lease',
+  'rbac.authorization.k8s.io/v1/Role': 'io.k8s.api.rbac.v1.Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'io.k8s.api.rbac.v1.RoleBinding',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'io.k8s.api.rbac.v1.ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'io.k8s.api.rbac.v1.ClusterRoleBinding',
   'apiextensions.k8s.io/v1/CustomResourceDefinition': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
   // Not kinds, but shared shapes other code asks for by name (CRD kinds' metadata).
   'meta/v1/ObjectMeta': 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',

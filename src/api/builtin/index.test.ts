@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { preferredVersion, storageVersion } from '../kind.ts';
 import { builtinKinds } from './index.ts';
 
-/** kinds.md §1, the built-in rows: group, kind, plural, scope, shortNames, categories, subresources. */
+/**
+ * kinds.md §1, the built-in rows (and RBAC's, as `kubectl api-resources` lists them on a
+ * 1.32 cluster): group, kind, plural, scope, shortNames, categories, subresources.
+ */
 const IDENTITIES: Array<[string, string, string, string, string[], string[], string[]]> = [
   ['', 'Namespace', 'namespaces', 'Cluster', ['ns'], [], ['status', 'finalize']],
   ['', 'Pod', 'pods', 'Namespaced', ['po'], ['all'], ['status', 'attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy']],
@@ -20,6 +23,10 @@ const IDENTITIES: Array<[string, string, string, string, string[], string[], str
   ['networking.k8s.io', 'NetworkPolicy', 'networkpolicies', 'Namespaced', ['netpol'], [], []],
   ['coordination.k8s.io', 'Lease', 'leases', 'Namespaced', [], [], []],
   ['apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', 'Cluster', ['crd', 'crds'], ['api-extensions'], ['status']],
+  ['rbac.authorization.k8s.io', 'Role', 'roles', 'Namespaced', [], [], []],
+  ['rbac.authorization.k8s.io', 'RoleBinding', 'rolebindings', 'Namespaced', [], [], []],
+  ['rbac.authorization.k8s.io', 'ClusterRole', 'clusterroles', 'Cluster', [], [], []],
+  ['rbac.authorization.k8s.io', 'ClusterRoleBinding', 'clusterrolebindings', 'Cluster', [], [], []],
   ['authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', 'Cluster', [], [], []],
   ['authentication.k8s.io', 'TokenReview', 'tokenreviews', 'Cluster', [], [], []],
   ['authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', 'Namespaced', [], [], []],
@@ -55,7 +62,7 @@ test('builtinKinds: generation policy as the upstream strategies keep it', () =>
   assert.deepEqual(policy, {
     Namespace: 'none', Pod: 'none', Service: 'none', Endpoints: 'none', ConfigMap: 'none', Secret: 'none', ServiceAccount: 'none',
     Event: 'none', Node: 'none', Deployment: 'spec', ReplicaSet: 'spec', EndpointSlice: 'spec', NetworkPolicy: 'spec', Lease: 'none',
-    CustomResourceDefinition: 'spec',
+    CustomResourceDefinition: 'spec', Role: 'none', RoleBinding: 'none', ClusterRole: 'none', ClusterRoleBinding: 'none',
     SelfSubjectReview: 'none', TokenReview: 'none', LocalSubjectAccessReview: 'none', SelfSubjectAccessReview: 'none', SelfSubjectRulesReview: 'none', SubjectAccessReview: 'none',
   });
 });

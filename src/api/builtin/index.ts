@@ -1,6 +1,7 @@
 /**
  * The compiled-in Kubernetes kinds skiff serves (core/v1, apps/v1, discovery.k8s.io/v1,
- * networking.k8s.io/v1, coordination.k8s.io/v1, apiextensions.k8s.io/v1, and the create-only
+ * networking.k8s.io/v1, coordination.k8s.io/v1, apiextensions.k8s.io/v1,
+ * rbac.authorization.k8s.io/v1, and the create-only
  * reviews of authentication.k8s.io/v1 and authorization.k8s.io/v1), each a complete
  * KindDefinition: Kubernetes 1.32's schema, kube-apiserver's table printer, the
  * SetDefaults_* defaulting and the validation messages of the real API server.
@@ -24,6 +25,7 @@ import { serviceAccountKind } from './core/service-account.ts';
 import { serviceKind } from './core/service.ts';
 import { endpointSliceKind } from './discovery/endpoint-slice.ts';
 import { networkPolicyKind } from './networking/network-policy.ts';
+import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './rbac/rbac-kinds.ts';
 import { withEmptyStatus } from './util/go-empty-structs.ts';
 
 /** Fresh definitions of every built-in kind (callers may keep them; nothing is shared mutably). */
@@ -33,6 +35,7 @@ export function builtinKinds(): KindDefinition[] {
     namespaceKind(), podKind(), withEmptyStatus(serviceKind(), { loadBalancer: {} }), endpointsKind(), configMapKind(), secretKind(), serviceAccountKind(),
     eventKind(), nodeKind(), withEmptyStatus(deploymentKind(), {}), withEmptyStatus(replicaSetKind(), { replicas: 0 }), endpointSliceKind(), networkPolicyKind(), leaseKind(),
     crdKind(),
+    roleKind(), roleBindingKind(), clusterRoleKind(), clusterRoleBindingKind(),
     // Create-only reviews, answered and never stored (src/apiserver/http/review-handlers.ts).
     selfSubjectReviewKind(), tokenReviewKind(), localSubjectAccessReviewKind(), selfSubjectAccessReviewKind(), selfSubjectRulesReviewKind(), subjectAccessReviewKind(),
   ];

@@ -171,7 +171,9 @@ describe('decodeKubernetesProtobuf', () => {
 
   it('lists the supported kinds', () => {
     assert.deepEqual(supportedProtobufKinds().map((k) => `${k.apiVersion}/${k.kind}`).sort(), [
-      'apps/v1/Deployment', 'v1/ConfigMap', 'v1/Namespace', 'v1/Pod', 'v1/Secret', 'v1/Service', 'v1/ServiceAccount',
+      'apps/v1/Deployment',
+      'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding',
+      'v1/ConfigMap', 'v1/Namespace', 'v1/Pod', 'v1/Secret', 'v1/Service', 'v1/ServiceAccount',
     ]);
   });
 });

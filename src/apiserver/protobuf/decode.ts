@@ -1,6 +1,7 @@
 /**
  * Request bodies in `application/vnd.kubernetes.protobuf`, which kubectl 1.32's typed clients
- * send for `kubectl create secret|configmap|namespace|serviceaccount|deployment|service`
+ * send for `kubectl create secret|configmap|namespace|serviceaccount|deployment|service|
+ * role|rolebinding|clusterrole|clusterrolebinding`
  * (kubernetes-api.md §1.6). The body is the 4-byte magic `k8s\0` followed by a
  * runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw, 3 contentEncoding,
  * 4 contentType} (apimachinery pkg/runtime/generated.proto); `raw` is the object's own
@@ -13,6 +14,7 @@ import { APPS_V1 } from './messages-apps.ts';
 import { CORE_V1 } from './messages-core.ts';
 import { META_V1 } from './messages-meta.ts';
 import { CORE_V1_POD } from './messages-pod.ts';
+import { RBAC_V1 } from './messages-rbac.ts';
 import { compileSchema } from './schema.ts';
 import { malformed, readFields, WireType } from './wire.ts';
 
@@ -24,9 +26,10 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
 const ROOT_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   v1: { ConfigMap: 'ConfigMap', Namespace: 'Namespace', Pod: 'Pod', Secret: 'Secret', Service: 'Service', ServiceAccount: 'ServiceAccount' },
   'apps/v1': { Deployment: 'Deployment' },
+  'rbac.authorization.k8s.io/v1': { ClusterRole: 'ClusterRole', ClusterRoleBinding: 'ClusterRoleBinding', Role: 'Role', RoleBinding: 'RoleBinding' },
 };
 
-const decoder = new MessageDecoder(compileSchema(META_V1, CORE_V1, CORE_V1_POD, APPS_V1));
+const decoder = new MessageDecoder(compileSchema(META_V1, CORE_V1, CORE_V1_POD, APPS_V1, RBAC_V1));
 
 /** The kinds `decodeKubernetesProtobuf` accepts, as `apiVersion/kind` pairs. */
 export function supportedProtobufKinds(): { apiVersion: string; kind: string }[] {

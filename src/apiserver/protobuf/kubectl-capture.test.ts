@@ -99,6 +99,16 @@ describe('protobuf bodies sent by the real kubectl', () => {
       args: () => ['create', 'service', 'loadbalancer', 'lb', '--tcp=443:8443'] },
     { name: 'service externalname', path: '/api/v1/namespaces/default/services',
       args: () => ['create', 'service', 'externalname', 'ext', '--external-name=db.example.com'] },
+    // `kubectl create role` resolves its --resource flags through discovery, which this server
+    // does not answer: test/e2e/rbac.test.ts sends it to skiff.
+    { name: 'rolebinding', path: '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings',
+      args: () => ['create', 'rolebinding', 'read', '--role=reader', '--user=jane', '--group=devs', '--serviceaccount=ci:robot'] },
+    { name: 'clusterrole with non-resource URLs', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      args: () => ['create', 'clusterrole', 'health', '--verb=get', '--non-resource-url=/healthz', '--non-resource-url=/metrics'] },
+    { name: 'clusterrole with an aggregation rule', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      args: () => ['create', 'clusterrole', 'monitoring', '--aggregation-rule=example.com/aggregate-to-monitoring=true'] },
+    { name: 'clusterrolebinding', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      args: () => ['create', 'clusterrolebinding', 'viewers', '--clusterrole=view', '--group=auditors', '--serviceaccount=ci:robot'] },
   ];
 
   for (const c of cases) {

@@ -148,7 +148,11 @@ export class KindAdmission implements Admission {
     if (runsWithSchemaErrors(def, finalSchema.errors)) {
       // A built-in kind's validation is one pass over metadata and spec (ValidateDeployment =
       // ValidateObjectMeta + ValidateDeploymentSpec): every problem shows at once, in its order.
-      errors.push(...(def.validate?.(obj, vctx) ?? []), ...finalSchema.errors);
+      // Go's decoding checks no `required`; where the kind's own validation speaks of a field
+      // (a PolicyRule's verbs "must contain at least one value"), its message is the one.
+      const own = def.validate?.(obj, vctx) ?? [];
+      const spoken = new Set(own.map((e) => e.field));
+      errors.push(...own, ...finalSchema.errors.filter((e) => e.type !== 'FieldValueRequired' || !spoken.has(e.field)));
     } else {
       // Custom resources: validating webhooks only see objects the schema and metadata accept.
       errors.push(...finalSchema.errors);

@@ -4,12 +4,10 @@
  * apiextensions/v1 defaults.go plus the strategy's bookkeeping of status.storedVersions.
  * Serving a CRD's own kind is src/api/crd's business (kindFromCrd, crdStatus).
  */
-import type { KindDefinition, TablePrinter } from '../../kind.ts';
+import type { KindDefinition } from '../../kind.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { ensureObj, isEmptyStr, isNil, isObj, obj, objs, str, strs, type Obj } from '../util/obj.ts';
-import { parseTimestamp } from '../human-duration.ts';
-import { column, nameColumn, OBJECT_META } from '../util/table.ts';
-import { fieldDescription } from '../schemas/load.ts';
+import { defaultTable } from '../util/table.ts';
 import { validateCrd } from './crd-validation.ts';
 
 export function crdDefaults(crd: Obj): void {
@@ -29,19 +27,6 @@ export function crdDefaults(crd: Obj): void {
   }
 }
 
-/** rest.DefaultTableConvertor: Created At is a date column holding the raw UTC timestamp. */
-function createdAt(ts: unknown): string {
-  const ms = parseTimestamp(ts);
-  return ms === undefined ? '' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function crdTable(): TablePrinter {
-  return {
-    columns: [nameColumn(), column('Created At', 'date', fieldDescription(OBJECT_META, 'creationTimestamp'))],
-    row: (crd) => [crd.metadata.name ?? '', createdAt(crd.metadata.creationTimestamp)],
-  };
-}
-
 export function crdKind(): KindDefinition {
   return builtinKind({
     group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', scope: 'Cluster',
@@ -49,7 +34,7 @@ export function crdKind(): KindDefinition {
     subresources: { status: true },
     generation: 'spec',
     nameRule: 'dns1123-subdomain',
-    table: crdTable(),
+    table: defaultTable(),
     defaults: crdDefaults,
     validate(crd, ctx) {
       // Status updates come from the API server's own CRD controller (crdStatus); they only keep storedVersions honest.

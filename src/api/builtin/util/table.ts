@@ -4,9 +4,9 @@
  * printers use. Column descriptions are the fields' own OpenAPI descriptions, as the Go
  * printers take them from SwaggerDoc.
  */
-import type { TableColumn } from '../../kind.ts';
+import type { TableColumn, TablePrinter } from '../../kind.ts';
 import type { KubeObject } from '../../object.ts';
-import { translateTimestampSince } from '../human-duration.ts';
+import { parseTimestamp, translateTimestampSince } from '../human-duration.ts';
 import { fieldDescription } from '../schemas/load.ts';
 import { objs, str } from './obj.ts';
 
@@ -33,6 +33,22 @@ export function ageColumn(): TableColumn {
 /** The Age cell: translateTimestampSince(creationTimestamp). */
 export function age(obj: KubeObject, now: Date): string {
   return translateTimestampSince(obj.metadata.creationTimestamp, now);
+}
+
+/**
+ * rest.DefaultTableConvertor, for kinds printers.go has no printer for (CRDs, RBAC roles):
+ * Name and Created At, a date column holding the raw UTC timestamp.
+ */
+export function defaultTable(): TablePrinter {
+  return {
+    columns: [nameColumn(), column('Created At', 'date', fieldDescription(OBJECT_META, 'creationTimestamp'))],
+    row: (o) => [o.metadata.name ?? '', createdAt(o.metadata.creationTimestamp)],
+  };
+}
+
+function createdAt(ts: unknown): string {
+  const ms = parseTimestamp(ts);
+  return ms === undefined ? '' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** listWithMoreString: at most `max` shown, then ` + N more...`; `<unset>` when empty. */
