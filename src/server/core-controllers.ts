@@ -1,10 +1,12 @@
 /**
  * Starts the core controllers — kube-controller-manager's (namespace lifecycle, garbage
- * collector, workloads, endpoints, service accounts, root CA publisher) and the scheduler —
+ * collector, workloads, endpoints, service accounts, root CA publisher, ClusterRole
+ * aggregation) and the scheduler —
  * each over the client of the component it belongs to, so managedFields and events name
  * `kube-controller-manager` and `kube-scheduler` as on a real cluster.
  */
 import type { Client } from '../client/types.ts';
+import { startClusterRoleAggregationController } from '../controllers/core/clusterrole-aggregation/controller.ts';
 import { startGarbageCollector } from '../controllers/core/gc/controller.ts';
 import { startNamespaceController } from '../controllers/core/namespace/controller.ts';
 import { startRootCaPublisher } from '../controllers/core/root-ca-publisher/controller.ts';
@@ -49,6 +51,7 @@ export async function startCoreControllers(clients: CoreControllerClients, opts:
     started.push({ name: 'endpoints-controller', ...(await startEndpointsController(client, log)) });
     started.push({ name: 'endpointslice-controller', ...(await startEndpointSliceController(client, log)) });
     started.push({ name: 'service-ca-controller', ...(await startServiceCaController(client, log)) });
+    started.push({ name: 'clusterrole-aggregation-controller', ...(await startClusterRoleAggregationController(client, log)) });
     started.push({ name: 'endpointslice-mirroring-controller', ...(await withEvents(client, 'endpointslice-mirroring-controller', log, (events) => startEndpointSliceMirroringController(client, events, log))) });
   } catch (err) {
     for (const c of started.reverse()) await c.stop();

@@ -4,7 +4,7 @@
  * (its one user is the kubeconfig's admin, as under the AlwaysAllow authorizer, which still
  * serves this group), so the objects are stored for the manifests that carry them and for
  * the tools that read them; ClusterRoles with an aggregationRule get their rules from the
- * aggregation controller (src/controllers/core/rbac/).
+ * aggregation controller (src/controllers/core/clusterrole-aggregation/).
  *
  * Names only have to be path segments (ValidateRBACName). Roles have no printer in
  * printers.go, so they get the default Name / Created At table; bindings print their role as
