@@ -17,6 +17,7 @@ import { routeHostPlugin } from '../apiserver/admission/route-host.ts';
 import { DEFAULT_APPS_DOMAIN } from '../api/route/host.ts';
 import { sidecarInjectionPlugin } from '../apiserver/admission/sidecar-injection.ts';
 import { startKubernetesServiceController } from '../apiserver/controlplane/kubernetes-service-controller.ts';
+import { DEFAULT_EVENT_TTL_MS, startEventExpiry } from '../apiserver/controlplane/event-expiry.ts';
 import { addressAt } from '../api/builtin/core/service-network.ts';
 import { CrdRegistrar } from '../apiserver/crd/crd-registrar.ts';
 import { createApiHandler, type HealthCheck, type Identity } from '../apiserver/http/handler.ts';
@@ -45,6 +46,8 @@ export interface ApiServerCoreOptions {
   serviceNetwork?: ServiceNetwork;
   /** The cluster's apps domain: Routes without a host get `<name>-<namespace>.<domain>`. */
   appsDomain?: string;
+  /** How long an Event lives after its last write (kube-apiserver's --event-ttl; default 1h, 0 = forever). */
+  eventTtlMs?: number;
 }
 
 export interface ApiServerCore {
@@ -59,7 +62,7 @@ export interface ApiServerCore {
    * kube-controller-manager, kube-scheduler and the kubelet appear in managedFields.
    */
   clientAs(component: string): Client;
-  /** Starts the API server's own controller for the `kubernetes` Service (once listening on `apiPort`). */
+  /** Starts the API server's own controllers: the `kubernetes` Service (once listening on `apiPort`) and Event expiry. */
   startControlPlaneControllers(apiPort: number): Promise<{ stop(): Promise<void> }>;
   /** Subresource handlers the runtime registers (`<group>/<plural>/<sub>`, e.g. `/pods/log`). */
   readonly subresources: Map<string, SubresourceHandler>;
@@ -111,7 +114,12 @@ export function createApiServerCore(opts: ApiServerCoreOptions): ApiServerCore {
 
   return {
     registry, objects, watches, patches, client, clientAs, subresources,
-    startControlPlaneControllers: (apiPort) => startKubernetesServiceController(clientAs('kube-apiserver'), { ip: '127.0.0.1', port: apiPort, clusterIP: addressAt(serviceNetwork.serviceRange, 1) }, opts.log),
+    startControlPlaneControllers: async (apiPort) => {
+      const kubernetesService = await startKubernetesServiceController(clientAs('kube-apiserver'), { ip: '127.0.0.1', port: apiPort, clusterIP: addressAt(serviceNetwork.serviceRange, 1) }, opts.log);
+      const ttlMs = opts.eventTtlMs ?? DEFAULT_EVENT_TTL_MS;
+      const eventExpiry = ttlMs > 0 ? startEventExpiry(clientAs('kube-apiserver'), { ttlMs }, opts.log) : undefined;
+      return { stop: async () => { await eventExpiry?.stop(); await kubernetesService.stop(); } };
+    },
     handler: (authenticate) => createApiHandler({
       registry, objects, patches, watches, subresources, authenticate, openapi,
       health: checks,

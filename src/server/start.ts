@@ -47,7 +47,7 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     for (const warning of pki.warnings) log.warn(warning);
 
     const serviceNetwork = { serviceRange: parseIpv4Range(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR), nodePorts: parsePortRange(opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE) };
-    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo(), serviceNetwork, appsDomain: opts.domain ?? DEFAULT_APPS_DOMAIN });
+    const core: ApiServerCore = createApiServerCore({ store, log: log.child({ component: 'apiserver' }), version: kubernetesVersionInfo(), serviceNetwork, appsDomain: opts.domain ?? DEFAULT_APPS_DOMAIN, ...(opts.eventTtlMs !== undefined ? { eventTtlMs: opts.eventTtlMs } : {}) });
     await core.start();
     cleanups.push(async () => core.stop());
 

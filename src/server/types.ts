@@ -30,6 +30,8 @@ export interface SkiffOptions {
   serviceBalancing?: 'round-robin' | 'least-connections';
   /** Pod networking: `loopback` (default, an address in 127.0.0.0/8 per pod) or `netns` (root; docs/runtime.md). */
   podNetwork?: 'loopback' | 'netns';
+  /** How long an Event lives after its last write, ms (kube-apiserver's --event-ttl: default 1h; 0 keeps Events). */
+  eventTtlMs?: number;
 }
 
 export interface ComponentHealth {

@@ -1,10 +1,17 @@
 /**
  * core/v1 Events as controllers record them (`kubectl create -f`): the `kubectl get events`
  * table (and -o wide), field selectors on the involved object, type and reason, `kubectl
- * events`, the legacy validation of the core group, and what describe shows of them.
+ * events`, the legacy validation of the core group, what describe shows of them, and their
+ * expiry (`skiff up --event-ttl`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectlFor } from '../support/kubectl.ts';
+import { waitFor } from '../support/runtime.ts';
+import { startSkiffProcess } from '../support/skiff-process.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 import { installGadgetCrd } from './verbs-fixtures.ts';
 
@@ -118,5 +125,28 @@ describe('kubectl get events', () => {
     assert.match(series.stderr, /reportingInstance: Required value/);
     assert.match(series.stderr, /action: Required value/);
     assert.notEqual((await s.kubectl(['get', 'event', 'bad', '-n', 'ev'])).code, 0, 'nothing invalid is stored');
+  });
+});
+
+describe('Event expiry (skiff up --event-ttl)', () => {
+  it('removes an Event once its TTL has passed since its last write, as kube-apiserver\'s lease does', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'skiff-event-ttl-'));
+    const skiff = await startSkiffProcess({ dataDir, logLevel: 'warn', upArgs: ['--event-ttl', '2s'] });
+    try {
+      const kubectl = kubectlFor(skiff.info.kubeconfig);
+      await kubectl.ok(['create', '-f', '-'], { stdin: JSON.stringify({
+        apiVersion: 'v1', kind: 'Event', metadata: { name: 'short-lived', namespace: 'default' },
+        involvedObject: { apiVersion: 'v1', kind: 'Namespace', name: 'default' }, reason: 'Tested', message: 'gone in two seconds', type: 'Normal',
+      }) });
+      assert.match(await kubectl.ok(['get', 'events', '-o', 'name']), /^event\/short-lived$/m);
+      const gone = await waitFor('the Event to expire', async () => {
+        const r = await kubectl(['get', 'event', 'short-lived']);
+        return r.code !== 0 ? r.stderr : undefined;
+      });
+      assert.match(gone, /events "short-lived" not found/);
+    } finally {
+      await skiff.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

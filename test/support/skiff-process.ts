@@ -19,6 +19,8 @@ export interface SkiffProcessOptions {
   logLevel?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra `skiff up` flags, e.g. `--event-ttl 2s`. */
+  upArgs?: string[];
 }
 
 export interface SkiffProcess {
@@ -33,7 +35,7 @@ export interface SkiffProcess {
 }
 
 export async function startSkiffProcess(opts: SkiffProcessOptions): Promise<SkiffProcess> {
-  const args = [...(opts.nodeArgs ?? []), SKIFF_BIN, 'up', '--data-dir', opts.dataDir, '--api-port', '0', '--store', opts.store ?? 'embedded', '-o', 'json'];
+  const args = [...(opts.nodeArgs ?? []), SKIFF_BIN, 'up', '--data-dir', opts.dataDir, '--api-port', '0', '--store', opts.store ?? 'embedded', '-o', 'json', ...(opts.upArgs ?? [])];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, SKIFF_LOG_LEVEL: opts.logLevel ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { assertDataDirFree } from '../../server/instance-lock.ts';
 import type { RunningSkiff, SkiffOptions } from '../../server/types.ts';
 import { createLogger } from '../../util/log.ts';
 import type { CliContext, StartSkiff } from '../context.ts';
-import { dataDirOption, outputOption, parsePort, resolveDataDir, type OutputFormat } from '../options.ts';
+import { dataDirOption, outputOption, parseDuration, parsePort, resolveDataDir, type OutputFormat } from '../options.ts';
 import { formatTable, printData } from '../output.ts';
 
 export const DEFAULT_API_PORT = 6443;
@@ -25,6 +25,7 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
     .addOption(new Option('--router-http-port <port>', 'router HTTP port on 127.0.0.1 for Routes (default 18080; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--router-https-port <port>', 'router HTTPS port on 127.0.0.1 for Routes (default 18443; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--pod-network <mode>', 'pod networking: `loopback` (an address in 127.0.0.0/8 per pod, no privileges) or `netns` (root: a network namespace, veth and cluster DNS per pod); docs/runtime.md').choices(['loopback', 'netns'] as const).default('loopback' as const))
+    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last write, as kube-apiserver\'s --event-ttl (0 keeps them)').argParser(parseDuration).default(3_600_000, '1h'))
     .addOption(outputOption())
     .action(async (flags) => {
       const options: SkiffOptions = {
@@ -35,6 +36,7 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
         ...(flags.routerHttpPort === undefined ? {} : { routerHttpPort: flags.routerHttpPort }),
         ...(flags.routerHttpsPort === undefined ? {} : { routerHttpsPort: flags.routerHttpsPort }),
         podNetwork: flags.podNetwork,
+        eventTtlMs: flags.eventTtl,
       };
       done(await runUp(ctx, options, flags.output));
     });
