@@ -9,7 +9,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
-import { writeAtomically, filesDigest } from './atomic-writer.ts';
+import { ASYNC_FILE_OPS, SYNC_FILE_OPS, writeAtomically, filesDigest } from './atomic-writer.ts';
 import type { PodFacts } from './env.ts';
 import { isMemoryBacked } from './memory-volumes.ts';
 import { VolumeError, volumeContent, type VolumeSources } from './volumes.ts';
@@ -48,7 +48,8 @@ export class PodVolumes {
   }
 
   async #setUpOne(pod: KubeObject, volume: { name: string }, sources: VolumeSources, facts: PodFacts): Promise<{ dir: string } | { failure: string }> {
-    const dir = join(this.#memoryPodDir !== undefined && isMemoryBacked(volume) ? this.#memoryPodDir : this.#podDir, 'volumes', volume.name);
+    const inMemory = this.#memoryPodDir !== undefined && isMemoryBacked(volume);
+    const dir = join(inMemory ? this.#memoryPodDir! : this.#podDir, 'volumes', volume.name);
     try {
       const content = volumeContent(pod, volume as never, sources, facts);
       if (content.kind === 'emptyDir') {
@@ -60,7 +61,7 @@ export class PodVolumes {
         return { dir: content.path };
       }
       const digest = filesDigest(content.files);
-      await writeAtomically(dir, content.files, this.#digests.get(volume.name), digest);
+      await writeAtomically(dir, content.files, this.#digests.get(volume.name), digest, inMemory ? SYNC_FILE_OPS : ASYNC_FILE_OPS);
       this.#digests.set(volume.name, digest);
       return { dir };
     } catch (err) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../api/object.ts';
-import { filesDigest, writeAtomically } from './atomic-writer.ts';
+import { ASYNC_FILE_OPS, filesDigest, SYNC_FILE_OPS, writeAtomically } from './atomic-writer.ts';
 import type { PodFacts } from './env.ts';
 import { VolumeError, volumeContent, type VolumeSources } from './volumes.ts';
 
@@ -46,39 +46,42 @@ test('downwardAPI and projected volumes', () => {
     { color: ['blue', '644'], password: ['s3cret', '644'], ns: ['ns', '644'], token: ['token-value', '600'] });
 });
 
-test('the atomic writer swaps generations and removes stale keys', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
-  try {
-    const v1 = [{ path: 'a', data: Buffer.from('1'), mode: 0o644 }, { path: 'sub/b', data: Buffer.from('2'), mode: 0o600 }];
-    assert.equal(await writeAtomically(dir, v1), true);
-    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
-    assert.equal(readFileSync(join(dir, 'sub/b'), 'utf8'), '2');
-    assert.equal(statSync(join(dir, 'sub/b')).mode & 0o777, 0o600);
-    const { filesDigest } = await import('./atomic-writer.ts');
-    assert.equal(await writeAtomically(dir, v1, filesDigest(v1)), false);
-    await writeAtomically(dir, [{ path: 'a', data: Buffer.from('changed'), mode: 0o644 }]);
-    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'changed');
-    const entries = readdirSync(dir).sort();
-    assert.deepEqual(entries.filter((e) => !e.startsWith('..2')), ['..data', 'a']);
-    assert.equal(entries.filter((e) => e.startsWith('..2')).length, 1, 'the old generation is gone');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+for (const [how, fs] of [['asynchronous', ASYNC_FILE_OPS], ['synchronous (tmpfs)', SYNC_FILE_OPS]] as const) {
+  test(`the atomic writer swaps generations and removes stale keys (${how} file operations)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
+    try {
+      const v1 = [{ path: 'a', data: Buffer.from('1'), mode: 0o644 }, { path: 'sub/b', data: Buffer.from('2'), mode: 0o600 }];
+      assert.equal(await writeAtomically(dir, v1, undefined, filesDigest(v1), fs), true);
+      assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
+      assert.equal(readFileSync(join(dir, 'sub/b'), 'utf8'), '2');
+      assert.equal(statSync(join(dir, 'sub/b')).mode & 0o777, 0o600);
+      assert.equal(await writeAtomically(dir, v1, filesDigest(v1), filesDigest(v1), fs), false);
+      const v2 = [{ path: 'a', data: Buffer.from('changed'), mode: 0o644 }];
+      await writeAtomically(dir, v2, filesDigest(v1), filesDigest(v2), fs);
+      assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'changed');
+      const entries = readdirSync(dir).sort();
+      assert.deepEqual(entries.filter((e) => !e.startsWith('..2')), ['..data', 'a']);
+      assert.equal(entries.filter((e) => e.startsWith('..2')).length, 1, 'the old generation is gone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-test('the atomic writer finishes a volume whose first write was interrupted (a temporary link and a stray entry left behind)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
-  try {
-    symlinkSync('..gone', join(dir, '..data_tmp'));
-    writeFileSync(join(dir, 'a'), 'stray');
-    assert.equal(await writeAtomically(dir, [{ path: 'a', data: Buffer.from('1'), mode: 0o644 }]), true);
-    assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
-    assert.equal(readlinkSync(join(dir, 'a')), join('..data', 'a'));
-    assert.ok(!readdirSync(dir).includes('..data_tmp'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  test(`the atomic writer finishes a volume whose first write was interrupted (${how} file operations)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
+    try {
+      symlinkSync('..gone', join(dir, '..data_tmp'));
+      writeFileSync(join(dir, 'a'), 'stray');
+      const files = [{ path: 'a', data: Buffer.from('1'), mode: 0o644 }];
+      assert.equal(await writeAtomically(dir, files, undefined, filesDigest(files), fs), true);
+      assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
+      assert.equal(readlinkSync(join(dir, 'a')), join('..data', 'a'));
+      assert.ok(!readdirSync(dir).includes('..data_tmp'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('the atomic writer gives each file exactly its mode, also one the umask would cut', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-vol-'));
