@@ -127,10 +127,11 @@ export interface KindDefinition {
   /** Field selectors this kind supports besides metadata.name/namespace: path → value getter. */
   fieldSelectors?: Readonly<Record<string, (obj: KubeObject) => string | undefined>>;
   /**
-   * Name rule for `metadata.name`: DNS-1123 subdomain (default), DNS-1123 label, DNS-1035 label (Services), or a
-   * path-segment name (only `/` and `%` forbidden).
+   * Name rule for `metadata.name`: DNS-1123 subdomain (default), DNS-1123 label, DNS-1035 label (Services), a
+   * path-segment name (only `/` and `%` forbidden), or RBAC's ValidateRBACName (a path segment, a
+   * generateName too: `.` and `..` are refused there as well).
    */
-  nameRule?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
+  nameRule?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment' | 'rbac';
 }
 
 export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;

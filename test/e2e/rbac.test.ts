@@ -154,5 +154,11 @@ rules:
     await s.kubectl.ok(['label', 'clusterrole', 'monitoring-endpoints', 'example.com/aggregate-to-monitoring-']);
     await waitFor('the first role\'s rules to go', async () => ((await rulesOf())?.length === 1 ? true : undefined));
     assert.deepEqual(await rulesOf(), [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+    // No role matches any more: the controller's apply names no rules, so the ones it owned go.
+    await s.kubectl.ok(['label', 'clusterrole', 'monitoring-metrics', 'example.com/aggregate-to-monitoring-']);
+    await waitFor('the rules to go', async () => ((await rulesOf()) === undefined ? true : undefined));
+    // A name RBAC refuses even as a generateName (ValidateRBACName ignores the prefix flag).
+    const dots = await s.kubectl(['create', '-f', '-'], { stdin: `apiVersion: ${GROUP}/v1\nkind: ClusterRole\nmetadata: {generateName: ..}\n` });
+    assert.match(dots.stderr, /metadata\.generateName: Invalid value: "\.\.": may not be '\.\.'/);
   });
 });

@@ -123,13 +123,16 @@ export const nameIsDnsSubdomain: NameValidator = (name, prefix) => isDns1123Subd
 export const nameIsDnsLabel: NameValidator = (name, prefix) => isDns1123Label(prefix ? maskTrailingDash(name) : name);
 export const nameIsDns1035Label: NameValidator = (name, prefix) => isDns1035Label(prefix ? maskTrailingDash(name) : name);
 export const nameIsPathSegment: NameValidator = (name, prefix) => (prefix ? isValidPathSegmentPrefix(name) : isValidPathSegmentName(name));
+/** ValidateRBACName: path.IsValidPathSegmentName whether or not the name is a generateName. */
+export const nameIsRbacName: NameValidator = (name) => isValidPathSegmentName(name);
 
 /** Namespace names are DNS-1123 labels. */
 export const validateNamespaceName: NameValidator = nameIsDnsLabel;
 
 /** The name validator for a KindDefinition's `nameRule`. */
-export function nameValidatorFor(rule: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment' | undefined): NameValidator {
+export function nameValidatorFor(rule: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment' | 'rbac' | undefined): NameValidator {
   switch (rule) {
+    case 'rbac': return nameIsRbacName;
     case 'dns1123-label': return nameIsDnsLabel;
     case 'dns1035-label': return nameIsDns1035Label;
     case 'path-segment': return nameIsPathSegment;

@@ -11,7 +11,7 @@
 import type { FieldError } from '../../api/field-error.ts';
 import type { KindDefinition, ValidationContext } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
-import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegment, type NameValidator } from '../../api/meta/names.ts';
+import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegment, type NameValidator, nameIsRbacName } from '../../api/meta/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
@@ -77,6 +77,7 @@ const NAME_VALIDATORS: Record<NonNullable<KindDefinition['nameRule']>, NameValid
   'dns1123-label': nameIsDnsLabel,
   'dns1035-label': nameIsDns1035Label,
   'path-segment': nameIsPathSegment,
+  rbac: nameIsRbacName,
 };
 
 export class KindAdmission implements Admission {

@@ -38,7 +38,11 @@ describe('RBAC kinds', () => {
       'aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil',
     ]);
     assert.deepEqual(errors(clusterRoleKind(), { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-x': 'true' } }] } }), []);
-    assert.equal(errors(clusterRoleKind(), { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'bad key!': 'true' } }] } }).length, 1);
+    // A selector LabelSelectorAsSelector cannot convert is also "invalid label selector." (value: its nil result).
+    assert.deepEqual(errors(clusterRoleKind(), { aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'a', operator: 'In' }] }] } }), [
+      'aggregationRule.clusterRoleSelectors[0].matchExpressions[0].values: Required value: must be specified when `operator` is \'In\' or \'NotIn\'',
+      'aggregationRule.clusterRoleSelectors[0]: Invalid value: "null": invalid label selector.',
+    ]);
   });
 
   it('default the role reference and subjects\' API groups, and check bindings', () => {
@@ -70,6 +74,12 @@ describe('RBAC kinds', () => {
     assert.deepEqual(errors(roleBindingKind(), { roleRef: { kind: 'ClusterRole', name: 'view' } }, old), [
       'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"view"}: cannot change roleRef',
     ]);
+  });
+
+  it('take generateName as a path segment too, as ValidateRBACName does', async () => {
+    const { nameValidatorFor } = await import('../../meta/names.ts');
+    assert.deepEqual(nameValidatorFor(roleKind().nameRule)('..', true), ['may not be \'..\'']);
+    assert.deepEqual(nameValidatorFor(roleKind().nameRule)('reader-', true), []);
   });
 
   it('print roles with the default table and bindings with their role and subjects', () => {

@@ -6,12 +6,12 @@
  * the tools that read them; ClusterRoles with an aggregationRule get their rules from the
  * aggregation controller (src/controllers/core/clusterrole-aggregation/).
  *
- * Names only have to be path segments (ValidateRBACName). Roles have no printer in
+ * Names only have to be path segments, generateNames too (ValidateRBACName). Roles have no printer in
  * printers.go, so they get the default Name / Created At table; bindings print their role as
  * `Kind/name` and, wide, their subjects.
  */
 import type { KindDefinition, TablePrinter } from '../../kind.ts';
-import { validateLabelSelector } from '../util/labels.ts';
+import { labelSelectorString, validateLabelSelector } from '../util/labels.ts';
 import { builtinKind } from '../util/builtin-kind.ts';
 import { isObj, obj, objs } from '../util/obj.ts';
 import { fieldErr, type FieldError } from '../../field-error.ts';
@@ -22,7 +22,7 @@ import { defaultBinding, RBAC_GROUP, subjectsStrings, validateBinding, validateR
 export function roleKind(): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind: 'Role', plural: 'roles', scope: 'Namespaced',
-    generation: 'none', nameRule: 'path-segment',
+    generation: 'none', nameRule: 'rbac',
     table: defaultTable(),
     validate: (role) => validateRules(role, true),
   });
@@ -31,7 +31,7 @@ export function roleKind(): KindDefinition {
 export function clusterRoleKind(): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', scope: 'Cluster',
-    generation: 'none', nameRule: 'path-segment',
+    generation: 'none', nameRule: 'rbac',
     table: defaultTable(),
     validate: (role) => [...validateRules(role, false), ...validateAggregationRule(role.aggregationRule)],
   });
@@ -42,7 +42,11 @@ function validateAggregationRule(rule: unknown): FieldError[] {
   const path = 'aggregationRule.clusterRoleSelectors';
   const selectors = objs(rule.clusterRoleSelectors);
   if (selectors.length === 0) return [fieldErr.required(path, 'at least one clusterRoleSelector required if aggregationRule is non-nil')];
-  return selectors.flatMap((s, i) => validateLabelSelector(s, `${path}[${i}]`));
+  // After the selector's own errors, LabelSelectorAsSelector's failure: its nil result as the value.
+  return selectors.flatMap((s, i) => [
+    ...validateLabelSelector(s, `${path}[${i}]`),
+    ...(labelSelectorString(s) === undefined ? [fieldErr.invalid(`${path}[${i}]`, null, 'invalid label selector.')] : []),
+  ]);
 }
 
 export function roleBindingKind(): KindDefinition {
@@ -57,7 +61,7 @@ export function clusterRoleBindingKind(): KindDefinition {
 function bindingKind(kind: 'RoleBinding' | 'ClusterRoleBinding', scope: 'Namespaced' | 'Cluster', roleKinds: readonly string[]): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind, plural: `${kind.toLowerCase()}s`, scope,
-    generation: 'none', nameRule: 'path-segment',
+    generation: 'none', nameRule: 'rbac',
     table: bindingTable(`io.k8s.api.rbac.v1.${kind}`, `${kind[0]!.toLowerCase()}${kind.slice(1)}`),
     defaults: defaultBinding,
     validate: (binding, ctx) => validateBinding(binding, roleKinds, ctx.operation === 'update' ? ctx.old : undefined),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../api/object.ts';
-import { aggregatedRules } from './reconcile.ts';
+import { aggregatedRules, applyConfiguration } from './reconcile.ts';
 
 const role = (name: string, labels: Record<string, string>, rules: unknown[], aggregationRule?: unknown) =>
   ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules, ...(aggregationRule ? { aggregationRule } : {}) }) as KubeObject & { rules: never[] };
@@ -21,4 +21,11 @@ test('aggregation: rules of the matching roles, selector by selector, roles by n
   // A role its own selector matches does not feed on itself.
   const self = role('self', { team: 'obs' }, [{ verbs: ['watch'], apiGroups: [''], resources: ['x'] }], { clusterRoleSelectors: [{ matchLabels: { team: 'obs' } }] });
   assert.deepEqual(aggregatedRules(self, [self]), []);
+});
+
+test('aggregation: the apply configuration has only non-empty lists, and no rules when none match', () => {
+  assert.deepEqual(applyConfiguration('m', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }]), {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'm' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }],
+  });
+  assert.deepEqual(applyConfiguration('m', []), { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'm' } });
 });

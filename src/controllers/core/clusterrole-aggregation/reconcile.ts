@@ -48,6 +48,19 @@ function sameRules(a: readonly PolicyRule[], b: readonly PolicyRule[]): boolean 
   return a.length === b.length && a.every((rule, i) => sameRule(rule, b[i]!));
 }
 
+const RULE_FIELDS = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const;
+
+/**
+ * The ClusterRole apply configuration upstream sends (rbacv1ac.ClusterRole(name).WithRules):
+ * every field is omitempty there, so no rules means no `rules` at all — the controller then
+ * owns none, and the role keeps whatever rules others gave it — and each rule carries only
+ * its non-empty lists.
+ */
+export function applyConfiguration(name: string, rules: readonly PolicyRule[]): KubeObject {
+  const applied = rules.map((rule) => Object.fromEntries(RULE_FIELDS.filter((f) => Array.isArray(rule[f]) && (rule[f] as unknown[]).length > 0).map((f) => [f, rule[f]])));
+  return { apiVersion: CLUSTER_ROLE.apiVersion, kind: CLUSTER_ROLE.kind, metadata: { name }, ...(applied.length > 0 ? { rules: applied } : {}) };
+}
+
 export interface AggregationView {
   client: Client;
   clusterRole(name: string): ClusterRole | undefined;
@@ -60,7 +73,7 @@ export async function aggregateClusterRole(view: AggregationView, name: string):
   const rules = aggregatedRules(role, view.clusterRoles());
   if (sameRules(rules, role.rules ?? [])) return;
   try {
-    await view.client.patch(CLUSTER_ROLE, undefined, name, 'apply', { apiVersion: CLUSTER_ROLE.apiVersion, kind: CLUSTER_ROLE.kind, metadata: { name }, rules }, { fieldManager: FIELD_MANAGER, force: true });
+    await view.client.patch(CLUSTER_ROLE, undefined, name, 'apply', applyConfiguration(name, rules), { fieldManager: FIELD_MANAGER, force: true });
   } catch (err) {
     if (!isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
   }
