@@ -192,6 +192,21 @@ describe('bad input is rejected with a clear error and nothing is stored', () =>
       assert.deepEqual(await stored('configmap', 'patched-cm', 'data'), { a: '1' });
     });
 
+    it('repeated keys in a JSON body are strict decoding errors under Strict and warnings under Warn, as sigs.k8s.io/json reports them', async () => {
+      // JSON.parse keeps the last of a repeated key; kube-apiserver's strict decoder names it.
+      const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"twice","labels":{"a":"1","a":"2"}},"data":{"k":"1","k":"2"},"foo":1}';
+      const strict = assertStatusError(await curl({ method: 'POST', path: `${CONFIGMAPS}?fieldValidation=Strict`, contentType: 'application/json', body }), 'SKF_API_UNKNOWN_FIELD');
+      assert.equal(strict.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.labels.a", duplicate field "data.k", unknown field "foo"');
+      await assertAbsent('configmap', 'twice');
+      const warned = await curl({ method: 'POST', path: `${CONFIGMAPS}?fieldValidation=Warn`, contentType: 'application/json', body });
+      assert.equal(warned.status, 201, warned.body);
+      assert.deepEqual(warned.warnings.map((w) => w.replace(/^299 - /, '')), ['"duplicate field \\"metadata.labels.a\\""', '"duplicate field \\"data.k\\""', '"unknown field \\"foo\\""']);
+      assert.deepEqual(await stored('configmap', 'twice', 'data'), { k: '2' });
+      const ignored = await curl({ method: 'PUT', path: `${CONFIGMAPS}/twice?fieldValidation=Ignore`, contentType: 'application/json', body });
+      assert.equal(ignored.status, 200, ignored.body);
+      assert.deepEqual(ignored.warnings, []);
+    });
+
     it('--validate=warn stores the object without them and prints a warning per field', async () => {
       const cm = await kubectlApply(cmWithFoo('warn-cm', '1'), '--validate=warn');
       assert.equal(cm.code, 0, cm.stderr);
@@ -245,6 +260,9 @@ describe('bad input is rejected with a clear error and nothing is stored', () =>
       assert.equal(status.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string');
       await assertAbsent('deployment', 'typed');
       await assertAbsent('configmap', 'typed');
+      // A custom resource's metadata is decoded into ObjectMeta first too (the rest of it meets the schema).
+      const custom = assertStatusError(await postJson('/apis/maistra.io/v1/namespaces/default/servicemeshmembers', { apiVersion: 'maistra.io/v1', kind: 'ServiceMeshMember', metadata: { name: 'default', labels: { tier: 5 } }, spec: { controlPlaneRef: { name: 'basic', namespace: 'istio-system' } } }), 'SKF_API_BAD_REQUEST');
+      assert.equal(custom.message, 'ServiceMeshMember in version "v1" cannot be handled as a ServiceMeshMember: json: cannot unmarshal number into Go struct field ObjectMeta.labels of type string');
 
       await s.kubectl.ok(['create', 'deployment', 'typed', '--image=nginx']);
       const patched = await s.kubectl(['patch', 'deployment', 'typed', '--type', 'merge', '-p', '{"spec":{"replicas":"three"}}']);

@@ -14,6 +14,7 @@ import type { PatchService } from '../storage/patch-service.ts';
 import type { DeleteOptions, FieldValidation, RequestContext, Target, WatchService } from '../storage/index.ts';
 import { PATCH_CONTENT_TYPES } from '../storage/types.ts';
 import { ScaleService } from '../storage/scale-service.ts';
+import { findDuplicateFieldPaths } from '../../api/schema/duplicate-fields.ts';
 import { decodeBody, mediaType, readBody } from './body.ts';
 import { deleteResponse } from './delete-response.ts';
 import { negotiate } from './negotiate.ts';
@@ -84,13 +85,13 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
       return streamWatch(deps.watches, req, res, target, query, accept.as === 'Table');
     case 'create': {
       if (info.name !== undefined && info.subresource === undefined) throw methodNotAllowed('create', def);
-      const body = await readObjectBody(req);
-      const created = await deps.objects.create(target, body, writeOptions(query), ctx);
+      const { body, duplicateFields } = await readObjectBody(req);
+      const created = await deps.objects.create(target, body, { ...writeOptions(query), duplicateFields }, ctx);
       return writeJson(res, 201, created, ctx.warnings);
     }
     case 'update': {
-      const body = await readObjectBody(req);
-      const updated = await deps.objects.update(target, body, writeOptions(query), ctx);
+      const { body, duplicateFields } = await readObjectBody(req);
+      const updated = await deps.objects.update(target, body, { ...writeOptions(query), duplicateFields }, ctx);
       return writeJson(res, 200, updated, ctx.warnings);
     }
     case 'patch': {
@@ -154,7 +155,8 @@ function writeOptions(query: URLSearchParams) {
   return { dryRun: parseDryRun(query), ...(fieldValidation ? { fieldValidation } : {}), ...(fieldManager ? { fieldManager } : {}) };
 }
 
-async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
+/** The object of a POST or PUT, with the keys its JSON text repeated (YAML bodies refuse them at parsing). */
+async function readObjectBody(req: IncomingMessage): Promise<{ body: KubeObject; duplicateFields: string[] }> {
   const raw = await readBody(req);
   const type = mediaType(req.headers['content-type']);
   if (type !== '' && type !== 'application/json' && type !== 'application/vnd.kubernetes.protobuf' && type !== 'application/yaml' && type !== '*/*') {
@@ -162,7 +164,8 @@ async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
   }
   const body = decodeBody(raw, req.headers['content-type']);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SkiffError('SKF_API_MALFORMED_BODY', 'the request body must be a JSON object');
-  return body as KubeObject;
+  const json = type === '' || type === 'application/json' || type === '*/*';
+  return { body: body as KubeObject, duplicateFields: json ? findDuplicateFieldPaths(raw.toString('utf8')) : [] };
 }
 
 async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions & { orphanDependents?: boolean }> {

@@ -15,7 +15,8 @@ import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegme
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
-import { strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
+import { objectMetaDecodeError } from '../../api/meta/decode-meta.ts';
+import { duplicateFieldMessage, strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
 import { admitAgainstSchema, checkValues, prepareAgainstSchema } from '../../api/schema/validate.ts';
 import { schemaForWrittenPart } from '../../api/schema/written-part.ts';
 import type { JSONSchemaProps } from '../../api/schema-types.ts';
@@ -36,6 +37,8 @@ export interface AdmitOptions {
   now: string;
   /** Managed fields are already computed by the caller (server-side apply). */
   managedFieldsDone?: boolean;
+  /** Keys the request body repeated (WriteOptions.duplicateFields). */
+  duplicateFields?: readonly string[];
 }
 
 export interface AdmissionRequest {
@@ -104,20 +107,23 @@ export class KindAdmission implements Admission {
     const schema = writtenSchema(t, opts.operation);
 
     // 1. Decode. A built-in kind's Go types refuse a value of the wrong type outright (400,
-    // before unknown fields); custom resources meet type errors in schema validation (422).
-    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, schema, def.kind) : undefined;
+    // before unknown fields); custom resources meet type errors in schema validation (422),
+    // except in `metadata`, which apiextensions-apiserver decodes into ObjectMeta first.
+    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, schema, def.kind) : objectMetaDecodeError(obj.metadata);
     if (decodeError !== undefined) {
       throw new SkiffError('SKF_API_BAD_REQUEST', `${def.kind} in version ${goQuote(version.name)} cannot be handled as a ${def.kind}: ${decodeError}`, { details: { decodeError } });
     }
     // Unknown fields. Status writes only change status; the rest is stored data.
     // Values are checked once, in step 4, on the object as it will be stored.
     const schemaResult = prepareAgainstSchema(obj as Record<string, unknown>, schema, { fieldValidation: opts.fieldValidation });
-    if (schemaResult.unknownFields.length > 0 && opts.fieldValidation === 'Strict') {
-      const problems = schemaResult.unknownFields.map(unknownFieldMessage);
+    // The strict decoder's findings, repeated keys first (they come from the body's text).
+    const duplicates = opts.fieldValidation === 'Ignore' ? [] : (opts.duplicateFields ?? []).map(duplicateFieldMessage);
+    if ((duplicates.length > 0 || schemaResult.unknownFields.length > 0) && opts.fieldValidation === 'Strict') {
+      const problems = [...duplicates, ...schemaResult.unknownFields.map(unknownFieldMessage)];
       // The problems travel along: a PATCH reports them in its own form (see PatchService).
       throw new SkiffError('SKF_API_UNKNOWN_FIELD', strictDecodingMessage(def.kind, version.name, problems), { details: { strictDecodingErrors: problems } });
     }
-    ctx.warnings.push(...schemaResult.warnings);
+    ctx.warnings.push(...duplicates, ...schemaResult.warnings);
 
     // 2. Defaults beyond the schema's (Kubernetes' SetDefaults_*, part of decoding).
     const vctx: ValidationContext = { operation: opts.operation, user: ctx.user, ...(opts.old ? { old: opts.old } : {}) };

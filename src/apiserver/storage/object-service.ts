@@ -128,7 +128,7 @@ export class ObjectService {
     // With a status subresource, status is written only through /status (CRD strategy).
     if (t.def.subresources.status && t.subresource === undefined) delete obj.status;
 
-    const admitted = await this.#admission.admit(t, obj, { operation: 'create', fieldValidation: opts.fieldValidation ?? 'Warn', fieldManager: opts.fieldManager ?? defaultManager(ctx), now: nowTimestamp(this.#now()), managedFieldsDone: opts.managedFieldsDone ?? false }, ctx);
+    const admitted = await this.#admission.admit(t, obj, { operation: 'create', fieldValidation: opts.fieldValidation ?? 'Warn', fieldManager: opts.fieldManager ?? defaultManager(ctx), now: nowTimestamp(this.#now()), managedFieldsDone: opts.managedFieldsDone ?? false, ...(opts.duplicateFields ? { duplicateFields: opts.duplicateFields } : {}) }, ctx);
     const finishHooks = await beginWriteHooks(this.#writeHooks, { target: t, object: admitted, dryRun: opts.dryRun ?? false });
     try {
       const stored = toStorage(admitted, t.def);
@@ -204,6 +204,7 @@ export class ObjectService {
       fieldManager: opts.fieldManager ?? defaultManager(ctx),
       now: nowTimestamp(this.#now()),
       managedFieldsDone: opts.managedFieldsDone ?? false,
+      ...(opts.duplicateFields ? { duplicateFields: opts.duplicateFields } : {}),
     }, ctx);
     const finishHooks = await beginWriteHooks(this.#writeHooks, { target: t, object: admitted, old: toVersion(old, t.def, t.version), dryRun: opts.dryRun ?? false });
     try {

@@ -21,6 +21,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
+  /**
+   * Paths of keys the JSON request body repeated (`data.a`), which JSON.parse collapsed into
+   * the last: reported as `duplicate field "data.a"` under Strict and Warn.
+   */
+  duplicateFields?: readonly string[];
   /** Internal: managedFields were already computed (server-side apply). */
   managedFieldsDone?: boolean;
 }
