@@ -10,7 +10,8 @@
  * Services; 8444 is why the seed excludes that port from the mesh's mTLS.
  *
  * Not rendered: the ServiceMonitors and the RBAC (Roles, ClusterRoleBindings) upstream adds
- * — skiff serves neither the Prometheus operator's kinds nor RBAC.
+ * — skiff does not serve the Prometheus operator's kinds, and authorizes every request, so
+ * RBAC objects (which it stores) would change nothing.
  */
 import type { KubeObject } from '../../../api/object.ts';
 import type { ServingSpec } from './spec.ts';
