@@ -20,8 +20,8 @@ after(async () => {
   await Promise.all(roots.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-function startUp(dir: string): Promise<StartedUp> {
-  return startUpProcess([SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0'], { SKIFF_LOG_LEVEL: 'warn' }, (child) => children.push(child));
+function startUp(dir: string, flags: string[] = []): Promise<StartedUp> {
+  return startUpProcess([SKIFF_BIN, 'up', '--data-dir', dir, '--api-port', '0', ...flags], { SKIFF_LOG_LEVEL: 'warn' }, (child) => children.push(child));
 }
 
 test('skiff up serves kubectl, reports status and version, refuses a second up, and stops with down', async () => {
@@ -74,4 +74,22 @@ test('skiff up serves kubectl, reports status and version, refuses a second up, 
   await kubectl('get', 'namespace', 'default');
   again.child.kill('SIGTERM');
   assert.equal(await again.exited, 0);
+});
+
+test('skiff up takes the Service ranges as kube-apiserver takes them, and refuses one off loopback', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'skiff-e2e-'));
+  roots.push(root);
+  const dir = join(root, 'data');
+  const refused = await runSkiffProcess(['up', '--data-dir', dir, '--service-cluster-ip-range', '10.96.0.0/12'], {});
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /10\.96\.0\.0\/12 is not inside 127\.0\.0\.0\/8/);
+
+  const up = await startUp(dir, ['--service-cluster-ip-range', '127.99.7.0/24', '--service-node-port-range', '31000-31009']);
+  const kubectlEnv = { ...process.env, HOME: root, KUBECACHEDIR: join(root, 'kube-cache'), KUBECONFIG: join(dir, 'kubeconfig') };
+  await run(process.env.KUBECTL ?? 'kubectl', ['create', 'service', 'nodeport', 'np', '--tcp=80:8080'], { env: kubectlEnv });
+  const svc = JSON.parse((await run(process.env.KUBECTL ?? 'kubectl', ['get', 'service', 'np', '-o', 'json'], { env: kubectlEnv })).stdout);
+  assert.match(svc.spec.clusterIP, /^127\.99\.7\.\d+$/);
+  assert.ok(svc.spec.ports[0].nodePort >= 31000 && svc.spec.ports[0].nodePort <= 31009, String(svc.spec.ports[0].nodePort));
+  up.child.kill('SIGTERM');
+  assert.equal(await up.exited, 0);
 });

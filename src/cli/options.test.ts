@@ -43,3 +43,13 @@ test('formatTable aligns columns with two spaces and no trailing blanks', () => 
   assert.equal(formatTable([['NAME', 'HEALTHY', 'MESSAGE'], ['apiserver', 'yes', 'ready'], ['store', 'no', '']]),
     'NAME       HEALTHY  MESSAGE\napiserver  yes      ready\nstore      no\n');
 });
+
+test('Service address ranges must be loopback CIDRs, node port ranges MIN-MAX', async () => {
+  const { parseLoopbackRange, parseNodePortRange } = await import('./options.ts');
+  assert.equal(parseLoopbackRange('127.96.0.0/16'), '127.96.0.0/16');
+  assert.equal(parseLoopbackRange('127.98.1.7/24'), '127.98.1.0/24');
+  assert.throws(() => parseLoopbackRange('10.96.0.0/12'), /10\.96\.0\.0\/12 is not inside 127\.0\.0\.0\/8/);
+  assert.throws(() => parseLoopbackRange('127.96.0.0'), InvalidArgumentError);
+  assert.equal(parseNodePortRange('30000-30100'), '30000-30100');
+  for (const bad of ['30100-30000', '0-10', 'abc', '30000-70000']) assert.throws(() => parseNodePortRange(bad), InvalidArgumentError, bad);
+});

@@ -4,6 +4,7 @@
  * SKF_CLI_BAD_ARGUMENT.
  */
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { formatPortRange, parseIpv4Range, parsePortRange, type Ipv4Range } from '../api/builtin/core/service-network.ts';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -61,4 +62,29 @@ export function parseDuration(value: string): number {
     throw new InvalidArgumentError('Expected a duration such as 30s, 2m or 1m30s.');
   }
   return Math.round(total);
+}
+
+/**
+ * A loopback range for Service addresses (`--service-cluster-ip-range`,
+ * `--load-balancer-pool`): a CIDR inside 127.0.0.0/8, because skiff's service proxy listens on
+ * these addresses on this machine, where only loopback ones need no setup.
+ */
+export function parseLoopbackRange(value: string): string {
+  let range: Ipv4Range;
+  try {
+    range = parseIpv4Range(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  }
+  if (range.base >>> 24 !== 127) throw new InvalidArgumentError(`${range.cidr} is not inside 127.0.0.0/8: skiff serves Service addresses on the loopback interface.`);
+  return range.cidr;
+}
+
+/** A node port range, `MIN-MAX` (`--service-node-port-range`, as kube-apiserver's flag). */
+export function parseNodePortRange(value: string): string {
+  try {
+    return formatPortRange(parsePortRange(value));
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  }
 }
