@@ -4,8 +4,8 @@
  * of knative-local-gateway) with the authority rewritten to `hello.default.svc.cluster.local`;
  * the ingress gateway resolves that name and the local gateway routes the request again, by
  * the Route's cluster-local rule, to the revisions. skiff's gateway data plane cannot take
- * that second hop yet (it resolves no cluster names for ExternalName clusters and does not
- * originate the ISTIO_MUTUAL the OpenShift local gateway requires), so the DomainMapping's
+ * that second hop yet (it resolves no cluster names for ExternalName clusters; the
+ * ISTIO_MUTUAL origination the OpenShift local gateway requires it has since gained), so the DomainMapping's
  * path takes the Route's cluster-local paths for that host directly: the same splits, the
  * same Knative-Serving-Revision/-Namespace headers, the same revisions, one hop. The host is
  * still rewritten and K-Original-Host appended, as upstream. Remove once the gateway can
