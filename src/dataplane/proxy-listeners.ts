@@ -10,6 +10,7 @@
 import type { Server } from 'node:http';
 import { UpstreamPool } from './http1/index.ts';
 import type { RequestRecord } from './request-record.ts';
+import type { Writable } from 'node:stream';
 import { ProxyTelemetry } from './telemetry/proxy-telemetry.ts';
 import { closeStatsServer, openStatsServer } from './telemetry/stats-endpoint.ts';
 
@@ -28,8 +29,9 @@ export abstract class ProxyListeners<P extends ProxyListener> {
   /** A telemetry handed in is shared (one Envoy per meshed pod): whoever made it closes it. */
   readonly #ownsTelemetry: boolean;
 
-  protected constructor(readonly address: string, telemetry: ProxyTelemetry | undefined) {
-    this.telemetry = telemetry ?? new ProxyTelemetry();
+  /** `accessLogOutput`: where an owned telemetry's access log sends `/dev/stdout`. */
+  protected constructor(readonly address: string, telemetry: ProxyTelemetry | undefined, accessLogOutput?: Writable) {
+    this.telemetry = telemetry ?? new ProxyTelemetry(accessLogOutput ? { stdout: accessLogOutput } : {});
     this.#ownsTelemetry = telemetry === undefined;
   }
 

@@ -7,6 +7,7 @@
  * mesh clients (the activator, the autoscaler's scraper) their auto mTLS, over the same
  * informers and the same workload certificates (`meshTls`).
  */
+import { ProxyOutput, type ContainerStdout } from './mesh/proxy-output.ts';
 import type { Client } from '../client/types.ts';
 import { createMeshClientTls } from '../dataplane/mesh-tls/mesh-client-tls.ts';
 import type { MeshClientTls } from '../dataplane/mesh-tls/types.ts';
@@ -37,6 +38,8 @@ export interface RunningMeshDataplane {
   /** The meshed pods' outbound auto mTLS for their Service traffic (the service proxy asks it). */
   readonly sidecarOutbound: SidecarOutbound;
   /** Resolves once the latest change has been compiled and applied. */
+  /** Plugs in the kubelet: the proxies' `/dev/stdout` becomes their pods' istio-proxy container log. */
+  connectContainerStdout(write: ContainerStdout): void;
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -50,8 +53,9 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
   }, DEBOUNCE_MS, (err) => log.error({ err }, 'mesh data plane reconcile failed'));
   const changed = () => loop.changed();
   const view = new MeshView(client, log, changed);
-  const gateways = new MeshGateways(view, events, log);
-  const sidecars = new MeshSidecars(view, events, log, changed);
+  const output = new ProxyOutput();
+  const gateways = new MeshGateways(view, events, log, output);
+  const sidecars = new MeshSidecars(view, events, log, changed, output);
   await view.start(changed);
   loop.runNow();
   const meshTls = createMeshClientTls(view, (mesh, source) => view.identities.certificate(mesh, source));
@@ -74,6 +78,7 @@ export async function startMeshDataplane(client: Client, log: Logger): Promise<R
       const sidecarText = meshed.length === 0 ? '' : `; ${meshed.length} sidecar${meshed.length === 1 ? '' : 's'}${withProblems > 0 ? ` (${withProblems} with problems)` : ''}`;
       return { name: 'mesh-gateways', healthy: true, message: `${list.length === 0 ? 'no gateway pods' : text}${sidecarText}` };
     },
+    connectContainerStdout: (write) => output.connect(write),
     settled: () => loop.settled(),
     stop: async () => {
       const stopping = loop.stop();

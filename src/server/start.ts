@@ -91,6 +91,12 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
       clusterDns: clusterDnsAddress(serviceNetwork.serviceRange),
     });
     cleanups.push(() => runtime.stop());
+    // The proxies print (their access log) into their pods' istio-proxy containers' logs.
+    meshDataplane.connectContainerStdout((namespace, pod, container, text) => {
+      const logs = runtime.pod(namespace, pod)?.instance(container)?.logs;
+      logs?.writeLines('stdout', text);
+      return logs !== undefined;
+    });
     // kubectl logs and exec: the kubelet's own server and the API server's proxies to it (docs/streaming.md).
     const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }), apiServer: { server, authenticate: (req) => authenticate(req, pki) } });
     cleanups.push(() => streaming.stop());

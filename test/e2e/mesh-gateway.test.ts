@@ -218,6 +218,20 @@ describe('mesh gateways', () => {
     assert.match(merged.stdout, /^istio_build\{component="proxy"/m);
   });
 
+  it('writes the access log the SMCP asks for into the gateway pod\'s istio-proxy container log', async () => {
+    // OSSM's spec.proxy.accessLogging.file.name renders meshConfig.accessLogFile; Envoy's
+    // /dev/stdout is its container's, so kubectl logs -c istio-proxy shows the requests.
+    await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":{"file":{"name":"/dev/stdout"}}}}}']);
+    const gatewayPod = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
+    const line = await waitFor('an access log line in kubectl logs', async () => {
+      await throughRouter();
+      const logs = await s.kubectl.ok(['logs', '-n', 'istio-system', gatewayPod, '-c', 'istio-proxy']);
+      return logs.split('\n').find((l) => l.includes(`"${HOST}:`) && l.includes('"GET / HTTP/1.1" 200'));
+    }, 60_000);
+    // Istio's default TEXT format: time, request line, code, flags, bytes, duration, …, authority, upstream host, cluster.
+    assert.match(line, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \S+ "\S+" "curl\/[\d.]+" "[0-9a-f-]+" "hello\.apps\.openshift\.example\.com:\d+" "127\.[\d.]+:8080" outbound\|80\|\|hello\.default\.svc\.cluster\.local /);
+  });
+
   it('answers an unknown host with 404 (no route), on the gateway pod\'s translated port 8443', async () => {
     const host = 'nobody.apps.openshift.example.com';
     const r = await curl('--cacert', 'root.crt', '--resolve', `${host}:8443:${podIP}`, '-o', '/dev/null', '-w', '%{http_code}', `https://${host}:8443/`);

@@ -11,6 +11,7 @@
 import type { Socket } from 'node:net';
 import type { ProxyConfig } from '../config/compile-proxy.ts';
 import type { Cluster, L4Route, RouteConfiguration } from '../config/model.ts';
+import type { Writable } from 'node:stream';
 import type { ProxyTelemetry } from '../telemetry/proxy-telemetry.ts';
 import { ProxyListeners } from '../proxy-listeners.ts';
 import { GatewayPort } from './gateway-port.ts';
@@ -26,6 +27,8 @@ export interface GatewayProxyOptions {
   /** How long a replaced chain's connections may finish (terminationDrainDuration). */
   chainDrainMs?: number;
   telemetry?: ProxyTelemetry;
+  /** Where the access log's `/dev/stdout` goes when the proxy makes its own telemetry (the pod's istio-proxy container). */
+  accessLogOutput?: Writable;
   /** The gateway's own workload: Istio's source labels for a gateway's reports. */
   self?: WorkloadPeer;
   /**
@@ -48,7 +51,7 @@ export class GatewayProxy extends ProxyListeners<GatewayPort> {
   #clusters: ReadonlyMap<string, Cluster> = new Map();
 
   constructor(private readonly opts: GatewayProxyOptions) {
-    super(opts.address, opts.telemetry);
+    super(opts.address, opts.telemetry, opts.accessLogOutput);
   }
 
   /** `authz`: the workload and root namespace AuthorizationPolicies are evaluated for (none: not enforced). */

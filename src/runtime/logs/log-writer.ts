@@ -23,18 +23,7 @@ export class ContainerLogWriter {
     this.#pending.push(new Promise((resolve) => {
       let partial = Buffer.alloc(0);
       stream.on('data', (chunk: Buffer) => {
-        let data = partial.length > 0 ? Buffer.concat([partial, chunk]) : chunk;
-        for (;;) {
-          const newline = data.indexOf(0x0a);
-          if (newline < 0) break;
-          this.#write(name, data.subarray(0, newline), false);
-          data = data.subarray(newline + 1);
-        }
-        while (data.length > MAX_RECORD_BYTES) {
-          this.#write(name, data.subarray(0, MAX_RECORD_BYTES), true);
-          data = data.subarray(MAX_RECORD_BYTES);
-        }
-        partial = Buffer.from(data);
+        partial = Buffer.from(this.#writeComplete(name, partial.length > 0 ? Buffer.concat([partial, chunk]) : chunk));
       });
       const finish = () => {
         if (partial.length > 0) this.#write(name, partial, true);
@@ -45,6 +34,30 @@ export class ContainerLogWriter {
       stream.once('close', finish);
       stream.once('error', finish);
     }));
+  }
+
+  /**
+   * Whole lines written on the container's behalf, as if it had printed them: skiff's
+   * in-process proxies write a meshed pod's access log to its istio-proxy container's stdout.
+   */
+  writeLines(name: LogStream, text: string): void {
+    const rest = this.#writeComplete(name, Buffer.from(text));
+    if (rest.length > 0) this.#write(name, rest, false);
+  }
+
+  /** Writes the complete lines of `data` (long ones cut into partial records); returns the unfinished rest. */
+  #writeComplete(name: LogStream, data: Buffer): Buffer {
+    for (;;) {
+      const newline = data.indexOf(0x0a);
+      if (newline < 0) break;
+      this.#write(name, data.subarray(0, newline), false);
+      data = data.subarray(newline + 1);
+    }
+    while (data.length > MAX_RECORD_BYTES) {
+      this.#write(name, data.subarray(0, MAX_RECORD_BYTES), true);
+      data = data.subarray(MAX_RECORD_BYTES);
+    }
+    return data;
   }
 
   /** Resolves once every attached stream has ended and the file is flushed and closed. */

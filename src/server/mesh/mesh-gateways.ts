@@ -4,6 +4,8 @@
  * a chain terminates ISTIO_MUTUAL or a cluster originates it. Lifecycle and drain:
  * pod-proxies.ts.
  */
+import { accessLogSettingsFromMeshConfig } from '../../dataplane/telemetry/access-log-writer.ts';
+import type { ProxyOutput } from './proxy-output.ts';
 import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { compileGatewayProxy } from '../../dataplane/config/compile-proxy.ts';
 import { formatProblem } from '../../dataplane/config/problems.ts';
@@ -22,7 +24,7 @@ export interface GatewayProxyStatus { pod: string; address: string; ports: numbe
 type Instance = ProxyInstance<GatewayProxy>;
 
 export class MeshGateways extends PodProxies<GatewayProxy, Instance> {
-  constructor(private readonly view: MeshView, private readonly events: EventRecorder, log: Logger) {
+  constructor(private readonly view: MeshView, private readonly events: EventRecorder, log: Logger, private readonly output: ProxyOutput) {
     super(log, 'gateway');
   }
 
@@ -49,7 +51,8 @@ export class MeshGateways extends PodProxies<GatewayProxy, Instance> {
   protected create(pod: Pod, address: string): Instance {
     const meshConfig = this.#meshConfig(pod);
     const trustDomain = typeof meshConfig?.trustDomain === 'string' ? meshConfig.trustDomain : undefined;
-    return { pod, proxy: new GatewayProxy({ address, chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain) }), ports: [], problems: new ProblemReporter(this.events, this.log, 'gateway', 'GatewayConfigRejected') };
+    const proxy = new GatewayProxy({ address, chainDrainMs: this.drainMs(pod), self: gatewayPeerOf(pod, trustDomain), accessLogOutput: this.output.stdoutOf(pod) });
+    return { pod, proxy, ports: [], problems: new ProblemReporter(this.events, this.log, 'gateway', 'GatewayConfigRejected') };
   }
 
   protected async configure(inst: Instance, pod: Pod, key: string): Promise<void> {
@@ -63,6 +66,7 @@ export class MeshGateways extends PodProxies<GatewayProxy, Instance> {
       })
       : undefined;
     const result = await inst.proxy.apply(config, identity, { workload: { namespace: pod.metadata.namespace ?? '', labels: pod.metadata.labels ?? {} }, rootNamespace });
+    await inst.proxy.telemetry.reconfigure(accessLogSettingsFromMeshConfig(this.#meshConfig(pod)));
     inst.ports = result.ports;
     inst.problems.report(pod, [...config.problems.filter((p) => p.severity === 'error').map(formatProblem), ...result.problems]);
     inst.applied = { mesh: rootNamespace, version: configVersionOf(snapshot), at: new Date(), problems: inst.problems.problems.length };

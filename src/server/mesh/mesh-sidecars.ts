@@ -7,6 +7,8 @@
  * every mesh (its namespace left the member roll) keeps a plaintext sidecar so its ports stay
  * reachable. A deleted pod's sidecar drains for terminationDrainDuration while the app stops.
  */
+import { accessLogSettingsFromMeshConfig } from '../../dataplane/telemetry/access-log-writer.ts';
+import type { ProxyOutput } from './proxy-output.ts';
 import type { Pod } from '../../api/builtin/core/pod-readiness.ts';
 import { podIPv4 } from '../../api/builtin/core/pod-readiness.ts';
 import { compileSidecarInboundFor, compileSidecarProxy, type ProxyConfig } from '../../dataplane/config/compile-proxy.ts';
@@ -38,7 +40,7 @@ export interface SidecarStatus { pod: string; address: string; appAddress: strin
  * those connections over, sidecar-outbound.ts), routed by the mesh's VirtualServices.
  */
 class MeshedPodProxy {
-  constructor(readonly inbound: SidecarProxy, readonly outbound: GatewayProxy, private readonly telemetry: ProxyTelemetry) {}
+  constructor(readonly inbound: SidecarProxy, readonly outbound: GatewayProxy, readonly telemetry: ProxyTelemetry) {}
 
   get address(): string {
     return this.inbound.address;
@@ -60,7 +62,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
   #cidr = '';
   #podsByIP = new Map<string, Pod>();
 
-  constructor(private readonly view: MeshView, private readonly events: EventRecorder, log: Logger, onChange: () => void) {
+  constructor(private readonly view: MeshView, private readonly events: EventRecorder, log: Logger, onChange: () => void, private readonly output: ProxyOutput) {
     super(log, 'sidecar');
     this.#listening = new ListeningPortsWatcher({ intervalMs: LISTEN_POLL_MS, onChange });
   }
@@ -108,7 +110,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
     const appAddress = innerAddressOf(address, this.#cidr);
     // One Envoy per pod: its inbound (reporter destination) and outbound (reporter source)
     // series share one stats store, served on the pod's :15090.
-    const telemetry = new ProxyTelemetry();
+    const telemetry = new ProxyTelemetry({ stdout: this.output.stdoutOf(pod) });
     return {
       pod, appAddress, ports: [], problems: new ProblemReporter(this.events, this.log, 'sidecar', 'SidecarConfigRejected'),
       proxy: new MeshedPodProxy(
@@ -144,6 +146,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
     const outbound = snapshot ? outboundConfigOf(compileSidecarProxy(snapshot, workload), inst.proxy.address) : undefined;
     const outResult = outbound ? await inst.proxy.outbound.apply(outbound, identity) : { problems: [] };
     const problems = [...result.problems, ...outResult.problems];
+    await inst.proxy.telemetry.reconfigure(accessLogSettingsFromMeshConfig(mesh ? this.view.meshConfig(mesh, pod.metadata.labels?.['istio.io/rev'] ?? 'basic') : undefined));
     inst.ports = result.ports;
     inst.problems.report(pod, problems);
     inst.applied = { mesh: mesh ?? '', version: snapshot ? configVersionOf(snapshot) : '0', at: new Date(), problems: problems.length };

@@ -42,6 +42,8 @@ export function discoveryAddress(s: MeshSettings): string {
 export function meshConfigOf(s: MeshSettings): Fields {
   let mesh: Fields = {
     accessLogFile: s.accessLogFile ?? '',
+    ...(s.accessLogEncoding ? { accessLogEncoding: s.accessLogEncoding } : {}),
+    ...(s.accessLogFormat ? { accessLogFormat: s.accessLogFormat } : {}),
     defaultConfig: {
       discoveryAddress: discoveryAddress(s),
       proxyMetadata: {},

@@ -46,6 +46,9 @@ export interface MeshSettings {
   logLevel: string;
   proxy: ProxySettings;
   accessLogFile?: string;
+  /** spec.proxy.accessLogging.file.encoding and .format (Maistra's global.proxy.accessLogEncoding/-Format). */
+  accessLogEncoding?: string;
+  accessLogFormat?: string;
   clusterName: string;
   network: string;
   /** spec.techPreview.meshConfig and spec.meshConfig, laid over the generated mesh config. */
@@ -101,6 +104,8 @@ export function meshSettingsOf(cp: ControlPlaneIdentity, applied: Fields): MeshS
   const manage = at(applied, 'security', 'manageNetworkPolicy');
   const autoMtls = at(applied, 'security', 'dataPlane', 'automtls');
   const accessLogFile = asString(at(applied, 'proxy', 'accessLogging', 'file', 'name'));
+  const accessLogEncoding = asString(at(applied, 'proxy', 'accessLogging', 'file', 'encoding'));
+  const accessLogFormat = asString(at(applied, 'proxy', 'accessLogging', 'file', 'format'));
   const overrides = [record(at(applied, 'techPreview', 'meshConfig')), record(applied.meshConfig)].filter((o) => Object.keys(o).length > 0);
   return {
     meshNamespace: cp.namespace,
@@ -132,6 +137,8 @@ export function meshSettingsOf(cp: ControlPlaneIdentity, applied: Fields): MeshS
       image: proxyImage,
     },
     ...(accessLogFile ? { accessLogFile } : {}),
+    ...(accessLogEncoding ? { accessLogEncoding } : {}),
+    ...(accessLogFormat ? { accessLogFormat } : {}),
     clusterName: asString(at(applied, 'cluster', 'name')) ?? 'Kubernetes',
     network: asString(at(applied, 'cluster', 'network')) ?? '',
     meshConfigOverrides: overrides,

@@ -1,0 +1,37 @@
+/**
+ * Where a proxy's `/dev/stdout` goes. Envoy runs in the pod's istio-proxy container, so its
+ * access log (mesh config `accessLogFile: /dev/stdout`) is that container's log, which
+ * `kubectl logs <pod> -c istio-proxy` shows. skiff's proxies run in its own process; this
+ * hands their lines to the kubelet, which writes them into the istio-proxy container's log
+ * as if the container had printed them. The kubelet starts after the data plane, so it is
+ * plugged in later; until then, and for a pod whose container is not running here, lines
+ * are dropped, as they would be with no container to print them.
+ */
+import { Writable } from 'node:stream';
+import type { KubeObject } from '../../api/object.ts';
+
+/** Writes whole lines to a container's stdout; false when the container is not running here. */
+export type ContainerStdout = (namespace: string, pod: string, container: string, text: string) => boolean;
+
+export const PROXY_CONTAINER = 'istio-proxy';
+
+export class ProxyOutput {
+  #write: ContainerStdout | undefined;
+
+  /** Plugs in the kubelet. */
+  connect(write: ContainerStdout): void {
+    this.#write = write;
+  }
+
+  /** The stdout of `pod`'s istio-proxy container, as a stream the access-log writer can use. */
+  stdoutOf(pod: KubeObject): Writable {
+    const namespace = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    return new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.#write?.(namespace, name, PROXY_CONTAINER, chunk.toString('utf8'));
+        done();
+      },
+    });
+  }
+}
