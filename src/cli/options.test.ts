@@ -50,6 +50,9 @@ test('Service address ranges must be loopback CIDRs, node port ranges MIN-MAX', 
   assert.equal(parseLoopbackRange('127.98.1.7/24'), '127.98.1.0/24');
   assert.throws(() => parseLoopbackRange('10.96.0.0/12'), /10\.96\.0\.0\/12 is not inside 127\.0\.0\.0\/8/);
   assert.throws(() => parseLoopbackRange('127.96.0.0'), InvalidArgumentError);
+  assert.throws(() => parseLoopbackRange('127.0.0.0/8'), /too large; for 32-bit addresses, the mask must be >= 12/);
+  assert.throws(() => parseLoopbackRange('127.0.0.0/24'), /must lie within 127\.1\.0\.0-127\.127\.255\.255/);
+  assert.throws(() => parseLoopbackRange('127.244.0.0/16'), /the pods' addresses/);
   assert.equal(parseNodePortRange('30000-30100'), '30000-30100');
   for (const bad of ['30100-30000', '0-10', 'abc', '30000-70000']) assert.throws(() => parseNodePortRange(bad), InvalidArgumentError, bad);
 });

@@ -4,7 +4,7 @@
  * SKF_CLI_BAD_ARGUMENT.
  */
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { formatPortRange, parseIpv4Range, parsePortRange, type Ipv4Range } from '../api/builtin/core/service-network.ts';
+import { formatPortRange, ipv4ToInt, parseIpv4Range, parsePortRange, type Ipv4Range } from '../api/builtin/core/service-network.ts';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -64,10 +64,15 @@ export function parseDuration(value: string): number {
   return Math.round(total);
 }
 
+/** Where Service addresses may come from: loopback, between skiff's own listeners and the pods'. */
+const SERVICE_ADDRESSES = { first: ipv4ToInt('127.1.0.0')!, last: ipv4ToInt('127.127.255.255')! };
+
 /**
  * A loopback range for Service addresses (`--service-cluster-ip-range`,
- * `--load-balancer-pool`): a CIDR inside 127.0.0.0/8, because skiff's service proxy listens on
- * these addresses on this machine, where only loopback ones need no setup.
+ * `--load-balancer-pool`): skiff's service proxy listens on these addresses on this machine,
+ * where only loopback ones need no setup; 127.0.0.0/16 holds skiff's own listeners (API
+ * server, router, node ports) and 127.128.0.0/9 the pod networks (cidr-claims.ts). As
+ * kube-apiserver, a range wider than /12 is refused.
  */
 export function parseLoopbackRange(value: string): string {
   let range: Ipv4Range;
@@ -77,6 +82,10 @@ export function parseLoopbackRange(value: string): string {
     throw new InvalidArgumentError(`${(err as Error).message}.`);
   }
   if (range.base >>> 24 !== 127) throw new InvalidArgumentError(`${range.cidr} is not inside 127.0.0.0/8: skiff serves Service addresses on the loopback interface.`);
+  if (range.size > 2 ** 20) throw new InvalidArgumentError(`${range.cidr} is too large; for 32-bit addresses, the mask must be >= 12.`);
+  if (range.base < SERVICE_ADDRESSES.first || range.base + range.size - 1 > SERVICE_ADDRESSES.last) {
+    throw new InvalidArgumentError(`${range.cidr} must lie within 127.1.0.0-127.127.255.255: 127.0.0.0/16 holds skiff's own listeners and 127.128.0.0/9 the pods' addresses.`);
+  }
   return range.cidr;
 }
 

@@ -6,7 +6,7 @@
  * in the API; the next start runs each of them again, exactly once (docs/runtime.md).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../client/types.ts';
@@ -22,7 +22,7 @@ import { machineFacts, defaultNodeName } from './node/machine.ts';
 import { NodeAgent } from './node/node-agent.ts';
 import { allocatableOf } from './node/node-object.ts';
 import { Backoff } from './pods/backoff.ts';
-import { memoryVolumesRoot } from './pods/memory-volumes.ts';
+import { memoryVolumesRoot, prepareMemoryVolumesRoot } from './pods/memory-volumes.ts';
 import { PodManager, ReferencedObjects } from './pods/pod-manager.ts';
 import type { PodWorker } from './pods/pod-worker.ts';
 import type { RuntimeContext } from './pods/runtime-context.ts';
@@ -89,12 +89,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<RunningRuntime
   const leftovers = await killMarkedProcesses(runtimeId);
   if (leftovers > 0) log.warn({ processes: leftovers }, 'ended container processes left by an earlier run');
 
-  // Memory-backed volumes of an earlier run: its pods start again and write them anew.
-  const memoryVolumes = await memoryVolumesRoot(runtimeId);
-  if (memoryVolumes !== undefined) {
-    await rm(memoryVolumes, { recursive: true, force: true });
-    await mkdir(join(memoryVolumes, 'pods'), { recursive: true, mode: 0o700 });
-  }
+  // Memory-backed volumes of an earlier run go: its pods start again and write them anew.
+  const shm = await memoryVolumesRoot(runtimeId);
+  const prepared = shm === undefined ? undefined : await prepareMemoryVolumesRoot(shm);
+  if (prepared && 'refused' in prepared) log.warn({ reason: prepared.refused }, 'memory-backed volumes stay on disk');
+  const memoryVolumes = prepared && 'root' in prepared ? prepared.root : undefined;
 
   const programs = await bundleRuntimePrograms(join(runtimeDir, 'bin'));
   const watchdog = await startWatchdog(programs.watchdog, runtimeId, memoryVolumes);

@@ -92,10 +92,9 @@ export async function startSkiff(opts: SkiffOptions, log: Logger): Promise<Runni
     });
     cleanups.push(() => runtime.stop());
     // The proxies print (their access log) into their pods' istio-proxy containers' logs.
-    meshDataplane.connectContainerStdout((namespace, pod, container, text) => {
-      const logs = runtime.pod(namespace, pod)?.instance(container)?.logs;
-      logs?.writeLines('stdout', text);
-      return logs !== undefined;
+    meshDataplane.connectContainerStdout((pod, container, text) => {
+      const worker = runtime.pod(pod.namespace, pod.name);
+      return worker?.uid === pod.uid && (worker.instance(container)?.logs.writeLines('stdout', text) ?? false);
     });
     // kubectl logs and exec: the kubelet's own server and the API server's proxies to it (docs/streaming.md).
     const streaming = await startPodStreaming({ core, kubelet: runtime, pki, log: log.child({ component: 'kubelet-server' }), apiServer: { server, authenticate: (req) => authenticate(req, pki) } });

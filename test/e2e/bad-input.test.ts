@@ -194,13 +194,14 @@ describe('bad input is rejected with a clear error and nothing is stored', () =>
 
     it('repeated keys in a JSON body are strict decoding errors under Strict and warnings under Warn, as sigs.k8s.io/json reports them', async () => {
       // JSON.parse keeps the last of a repeated key; kube-apiserver's strict decoder names it.
-      const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"twice","labels":{"a":"1","a":"2"}},"data":{"k":"1","k":"2"},"foo":1}';
+      // Under a field Go's struct decoder does not know (`bar`), it reports the unknown field alone.
+      const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"twice","labels":{"a":"1","a":"2"}},"data":{"k":"1","k":"2"},"foo":1,"bar":{"x":1,"x":2}}';
       const strict = assertStatusError(await curl({ method: 'POST', path: `${CONFIGMAPS}?fieldValidation=Strict`, contentType: 'application/json', body }), 'SKF_API_UNKNOWN_FIELD');
-      assert.equal(strict.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.labels.a", duplicate field "data.k", unknown field "foo"');
+      assert.equal(strict.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.labels.a", duplicate field "data.k", unknown field "bar", unknown field "foo"');
       await assertAbsent('configmap', 'twice');
       const warned = await curl({ method: 'POST', path: `${CONFIGMAPS}?fieldValidation=Warn`, contentType: 'application/json', body });
       assert.equal(warned.status, 201, warned.body);
-      assert.deepEqual(warned.warnings.map((w) => w.replace(/^299 - /, '')), ['"duplicate field \\"metadata.labels.a\\""', '"duplicate field \\"data.k\\""', '"unknown field \\"foo\\""']);
+      assert.deepEqual(warned.warnings.map((w) => w.replace(/^299 - /, '')), ['"duplicate field \\"metadata.labels.a\\""', '"duplicate field \\"data.k\\""', '"unknown field \\"bar\\""', '"unknown field \\"foo\\""']);
       assert.deepEqual(await stored('configmap', 'twice', 'data'), { k: '2' });
       const ignored = await curl({ method: 'PUT', path: `${CONFIGMAPS}/twice?fieldValidation=Ignore`, contentType: 'application/json', body });
       assert.equal(ignored.status, 200, ignored.body);

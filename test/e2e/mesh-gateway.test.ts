@@ -222,14 +222,19 @@ describe('mesh gateways', () => {
     // OSSM's spec.proxy.accessLogging.file.name renders meshConfig.accessLogFile; Envoy's
     // /dev/stdout is its container's, so kubectl logs -c istio-proxy shows the requests.
     await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":{"file":{"name":"/dev/stdout"}}}}}']);
-    const gatewayPod = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
-    const line = await waitFor('an access log line in kubectl logs', async () => {
-      await throughRouter();
-      const logs = await s.kubectl.ok(['logs', '-n', 'istio-system', gatewayPod, '-c', 'istio-proxy']);
-      return logs.split('\n').find((l) => l.includes(`"${HOST}:`) && l.includes('"GET / HTTP/1.1" 200'));
-    }, 60_000);
-    // Istio's default TEXT format: time, request line, code, flags, bytes, duration, …, authority, upstream host, cluster.
-    assert.match(line, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \S+ "\S+" "curl\/[\d.]+" "[0-9a-f-]+" "hello\.apps\.openshift\.example\.com:\d+" "127\.[\d.]+:8080" outbound\|80\|\|hello\.default\.svc\.cluster\.local /);
+    try {
+      const gatewayPod = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
+      const line = await waitFor('an access log line in kubectl logs', async () => {
+        await throughRouter();
+        const logs = await s.kubectl.ok(['logs', '-n', 'istio-system', gatewayPod, '-c', 'istio-proxy']);
+        return logs.split('\n').find((l) => l.includes(`"${HOST}:`) && l.includes('"GET / HTTP/1.1" 200'));
+      }, 60_000);
+      // Istio's default TEXT format: time, request line, code, flags, bytes, duration, …, authority, upstream host, cluster.
+      assert.match(line, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \S+ "\S+" "curl\/[\d.]+" "[0-9a-f-]+" "hello\.apps\.openshift\.example\.com:\d+" "127\.[\d.]+:8080" outbound\|80\|\|hello\.default\.svc\.cluster\.local /);
+    } finally {
+      // The rest of the file runs without it, as before.
+      await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":null}}}']);
+    }
   });
 
   it('answers an unknown host with 404 (no route), on the gateway pod\'s translated port 8443', async () => {

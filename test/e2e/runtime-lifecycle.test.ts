@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kubectlFor } from '../support/kubectl.ts';
-import { containerStatus, getPod, processesWith, runtimeIdOf, skiffProcesses, waitFor } from '../support/runtime.ts';
+import { containerStatus, getPod, processesWith, runtimeIdOf, skiffProcesses, waitFor, memoryVolumesOnTmpfs } from '../support/runtime.ts';
 import { startSkiffProcess } from '../support/skiff-process.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
@@ -198,7 +198,7 @@ spec: {containers: [{name: main, image: ghcr.io/knative/helloworld-go}]}
 });
 
 const kernelTables = process.getuid?.() === 0 && spawnSync('nft', ['--version']).status === 0;
-const shm = existsSync('/dev/shm');
+const shm = memoryVolumesOnTmpfs();
 
 describe('runtime: a killed skiff whose data directory is gone', () => {
   it('leaves no pod cgroups or kernel tables once another skiff starts', { skip: !kernelTables && 'needs root and nftables' }, async () => {

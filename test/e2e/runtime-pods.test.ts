@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runProgram } from '../support/https.ts';
-import { condition, containerLog, containerStatus, getPod, processesWith, runtimeIdOf, waitFor } from '../support/runtime.ts';
+import { condition, containerLog, containerStatus, getPod, memoryVolumesOnTmpfs, processesWith, runtimeIdOf, waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 
 describe('runtime: pods as processes', () => {
@@ -216,7 +216,7 @@ spec:
     // reach the disk; configMap and emptyDir volumes are in the pod's directory.
     const onDisk = join(t.dataDir, 'runtime', 'pods', pod.metadata.uid!, 'volumes');
     const inMemory = join('/dev/shm', `skiff-${runtimeIdOf(t.dataDir)}`, 'pods', pod.metadata.uid!, 'volumes');
-    if (existsSync('/dev/shm')) {
+    if (memoryVolumesOnTmpfs()) {
       assert.deepEqual(readdirSync(onDisk).sort(), ['config', 'scratch']);
       assert.deepEqual(readdirSync(inMemory).map((v) => v.replace(/^kube-api-access-\w+$/, 'kube-api-access-…')).sort(), ['all', 'info', 'kube-api-access-…', 'secret']);
       assert.equal(readFileSync(join(inMemory, 'secret', 'password'), 'utf8'), 's3cret');

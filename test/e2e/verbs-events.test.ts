@@ -131,12 +131,12 @@ describe('kubectl get events', () => {
 describe('Event expiry (skiff up --event-ttl)', () => {
   it('removes an Event once its TTL has passed since its last write, as kube-apiserver\'s lease does', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'skiff-event-ttl-'));
-    const skiff = await startSkiffProcess({ dataDir, logLevel: 'warn', upArgs: ['--event-ttl', '2s'] });
+    const skiff = await startSkiffProcess({ dataDir, logLevel: 'warn', upArgs: ['--event-ttl', '5s'] });
     try {
       const kubectl = kubectlFor(skiff.info.kubeconfig);
       await kubectl.ok(['create', '-f', '-'], { stdin: JSON.stringify({
         apiVersion: 'v1', kind: 'Event', metadata: { name: 'short-lived', namespace: 'default' },
-        involvedObject: { apiVersion: 'v1', kind: 'Namespace', name: 'default' }, reason: 'Tested', message: 'gone in two seconds', type: 'Normal',
+        involvedObject: { apiVersion: 'v1', kind: 'Namespace', name: 'default' }, reason: 'Tested', message: 'gone in five seconds', type: 'Normal',
       }) });
       assert.match(await kubectl.ok(['get', 'events', '-o', 'name']), /^event\/short-lived$/m);
       const gone = await waitFor('the Event to expire', async () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statfsSync } from 'node:fs';
 import type { KubeObject } from '../../src/api/object.ts';
 import { currentAndPreviousLogs, parseLogRecord, podLogsRootOf } from '../../src/runtime/logs/layout.ts';
 import { markedProcesses } from '../../src/runtime/process/proc.ts';
@@ -114,4 +114,13 @@ export async function processesWith(needle: string): Promise<number[]> {
     if (cmdline.replace(/\0/g, ' ').includes(needle) && !/\) Z /.test(stat)) out.push(Number(entry));
   }
   return out;
+}
+
+/** Whether skiff keeps memory-backed volumes on tmpfs here (/dev/shm is one), as memory-volumes.ts decides. */
+export function memoryVolumesOnTmpfs(): boolean {
+  try {
+    return statfsSync('/dev/shm').type === 0x01021994;
+  } catch {
+    return false;
+  }
 }

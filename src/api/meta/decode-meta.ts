@@ -100,3 +100,15 @@ function check(value: unknown, t: GoType, ctx: Context | undefined): string | un
 export function objectMetaDecodeError(metadata: unknown): string | undefined {
   return check(metadata, objectMeta, undefined);
 }
+
+/**
+ * Drops the top-level metadata fields that do not decode and are as the stored object has
+ * them: apiextensions-apiserver reads stored custom resources with DropMalformedFields
+ * (GetObjectMetaWithOptions: field by field, a field that does not decode is left out), so a
+ * write never fails on malformed metadata it did not bring. Mutates `metadata`.
+ */
+export function dropStoredMalformedMetadata(metadata: Record<string, unknown>, stored: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (check({ [key]: value }, objectMeta, undefined) !== undefined && JSON.stringify(value) === JSON.stringify(stored[key])) delete metadata[key];
+  }
+}

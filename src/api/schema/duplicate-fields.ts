@@ -22,8 +22,11 @@ function join(parent: string, key: string): string {
 /** Reads the JSON string starting at text[start] (a quote); returns its value and the index after it. */
 function readString(text: string, start: number): { value: string; end: number } {
   let i = start + 1;
-  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return { value: JSON.parse(text.slice(start, i + 1)) as string, end: i + 1 };
+  // The text parsed as JSON already, so the string ends; the bound keeps a bad caller finite.
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  const raw = text.slice(start + 1, i);
+  // Only escapes need JSON's decoding; most keys and values have none.
+  return { value: raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw, end: i + 1 };
 }
 
 /** The path a value at the current position will have. */

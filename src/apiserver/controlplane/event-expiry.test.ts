@@ -14,6 +14,9 @@ describe('event expiry', () => {
   it('counts from an Event\'s last write, as a lease renewed by every write', () => {
     assert.equal(lastWrittenAt(event('a', '2024-05-01T10:00:00Z')), Date.parse('2024-05-01T10:00:00Z'));
     assert.equal(lastWrittenAt(event('b', '2024-05-01T10:00:00Z', ['2024-05-01T10:30:00Z', '2024-05-01T10:10:00Z'])), Date.parse('2024-05-01T10:30:00Z'));
+    // A recorder's own lastTimestamp counts; a time in the future does not.
+    assert.equal(lastWrittenAt({ ...event('c', '2024-05-01T10:00:00Z'), lastTimestamp: '2024-05-01T10:40:00Z' } as KubeObject), Date.parse('2024-05-01T10:40:00Z'));
+    assert.equal(lastWrittenAt(event('d', '2024-05-01T10:00:00Z', ['2099-01-01T00:00:00Z']), Date.parse('2024-05-01T11:00:00Z')), Date.parse('2024-05-01T10:00:00Z'));
     const now = Date.parse('2024-05-01T11:15:00Z');
     const names = expiredEvents([event('old', '2024-05-01T10:00:00Z'), event('renewed', '2024-05-01T10:00:00Z', ['2024-05-01T10:30:00Z']), event('new', '2024-05-01T11:00:00Z')], now, 3_600_000)
       .map((e) => e.metadata.name);

@@ -85,13 +85,15 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
       return streamWatch(deps.watches, req, res, target, query, accept.as === 'Table');
     case 'create': {
       if (info.name !== undefined && info.subresource === undefined) throw methodNotAllowed('create', def);
-      const { body, duplicateFields } = await readObjectBody(req);
-      const created = await deps.objects.create(target, body, { ...writeOptions(query), duplicateFields }, ctx);
+      const options = writeOptions(query);
+      const { body, duplicateFields } = await readObjectBody(req, options.fieldValidation !== 'Ignore');
+      const created = await deps.objects.create(target, body, { ...options, duplicateFields }, ctx);
       return writeJson(res, 201, created, ctx.warnings);
     }
     case 'update': {
-      const { body, duplicateFields } = await readObjectBody(req);
-      const updated = await deps.objects.update(target, body, { ...writeOptions(query), duplicateFields }, ctx);
+      const options = writeOptions(query);
+      const { body, duplicateFields } = await readObjectBody(req, options.fieldValidation !== 'Ignore');
+      const updated = await deps.objects.update(target, body, { ...options, duplicateFields }, ctx);
       return writeJson(res, 200, updated, ctx.warnings);
     }
     case 'patch': {
@@ -156,7 +158,7 @@ function writeOptions(query: URLSearchParams) {
 }
 
 /** The object of a POST or PUT, with the keys its JSON text repeated (YAML bodies refuse them at parsing). */
-async function readObjectBody(req: IncomingMessage): Promise<{ body: KubeObject; duplicateFields: string[] }> {
+async function readObjectBody(req: IncomingMessage, scanDuplicates: boolean): Promise<{ body: KubeObject; duplicateFields: string[] }> {
   const raw = await readBody(req);
   const type = mediaType(req.headers['content-type']);
   if (type !== '' && type !== 'application/json' && type !== 'application/vnd.kubernetes.protobuf' && type !== 'application/yaml' && type !== '*/*') {
@@ -165,7 +167,7 @@ async function readObjectBody(req: IncomingMessage): Promise<{ body: KubeObject;
   const body = decodeBody(raw, req.headers['content-type']);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SkiffError('SKF_API_MALFORMED_BODY', 'the request body must be a JSON object');
   const json = type === '' || type === 'application/json' || type === '*/*';
-  return { body: body as KubeObject, duplicateFields: json ? findDuplicateFieldPaths(raw.toString('utf8')) : [] };
+  return { body: body as KubeObject, duplicateFields: json && scanDuplicates ? findDuplicateFieldPaths(raw.toString('utf8')) : [] };
 }
 
 async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions & { orphanDependents?: boolean }> {

@@ -15,7 +15,7 @@ import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegme
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
-import { objectMetaDecodeError } from '../../api/meta/decode-meta.ts';
+import { dropStoredMalformedMetadata, objectMetaDecodeError } from '../../api/meta/decode-meta.ts';
 import { duplicateFieldMessage, strictDecodingMessage, unknownFieldMessage } from '../../api/schema/prune.ts';
 import { admitAgainstSchema, checkValues, prepareAgainstSchema } from '../../api/schema/validate.ts';
 import { schemaForWrittenPart } from '../../api/schema/written-part.ts';
@@ -109,7 +109,9 @@ export class KindAdmission implements Admission {
     // 1. Decode. A built-in kind's Go types refuse a value of the wrong type outright (400,
     // before unknown fields); custom resources meet type errors in schema validation (422),
     // except in `metadata`, which apiextensions-apiserver decodes into ObjectMeta first.
-    const decodeError = def.builtin && !def.fromCrd ? goDecodeError(obj as Record<string, unknown>, schema, def.kind) : objectMetaDecodeError(obj.metadata);
+    const builtinTypes = def.builtin && !def.fromCrd;
+    if (!builtinTypes && opts.old) dropStoredMalformedMetadata(obj.metadata as Record<string, unknown>, opts.old.metadata as Record<string, unknown>);
+    const decodeError = builtinTypes ? goDecodeError(obj as Record<string, unknown>, schema, def.kind) : objectMetaDecodeError(obj.metadata);
     if (decodeError !== undefined) {
       throw new SkiffError('SKF_API_BAD_REQUEST', `${def.kind} in version ${goQuote(version.name)} cannot be handled as a ${def.kind}: ${decodeError}`, { details: { decodeError } });
     }
@@ -117,7 +119,10 @@ export class KindAdmission implements Admission {
     // Values are checked once, in step 4, on the object as it will be stored.
     const schemaResult = prepareAgainstSchema(obj as Record<string, unknown>, schema, { fieldValidation: opts.fieldValidation });
     // The strict decoder's findings, repeated keys first (they come from the body's text).
-    const duplicates = opts.fieldValidation === 'Ignore' ? [] : (opts.duplicateFields ?? []).map(duplicateFieldMessage);
+    // Go's struct decoder checks repeated keys only among known fields (and map keys): under
+    // a field it does not know it reports the unknown field alone.
+    const known = (path: string) => !builtinTypes || !schemaResult.unknownFields.some((u) => path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`));
+    const duplicates = opts.fieldValidation === 'Ignore' ? [] : (opts.duplicateFields ?? []).filter(known).map(duplicateFieldMessage);
     if ((duplicates.length > 0 || schemaResult.unknownFields.length > 0) && opts.fieldValidation === 'Strict') {
       const problems = [...duplicates, ...schemaResult.unknownFields.map(unknownFieldMessage)];
       // The problems travel along: a PATCH reports them in its own form (see PatchService).

@@ -9,6 +9,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { formatLogRecord, formatLogTimestamp, MAX_RECORD_BYTES, type LogStream } from './layout.ts';
 
+/** How far lines written on a container's behalf may run ahead of the disk. */
+const MAX_LAG_BYTES = 8 * 1024 * 1024;
+
 export class ContainerLogWriter {
   readonly #out: WriteStream;
   readonly #pending: Array<Promise<void>> = [];
@@ -39,10 +42,14 @@ export class ContainerLogWriter {
   /**
    * Whole lines written on the container's behalf, as if it had printed them: skiff's
    * in-process proxies write a meshed pod's access log to its istio-proxy container's stdout.
+   * False, and nothing written, while the file lags more than MAX_LAG_BYTES behind (a
+   * container's own output is held back by its pipe instead; this writer has none).
    */
-  writeLines(name: LogStream, text: string): void {
+  writeLines(name: LogStream, text: string): boolean {
+    if (this.#out.writableLength > MAX_LAG_BYTES || this.#out.writableEnded) return false;
     const rest = this.#writeComplete(name, Buffer.from(text));
     if (rest.length > 0) this.#write(name, rest, false);
+    return true;
   }
 
   /** Writes the complete lines of `data` (long ones cut into partial records); returns the unfinished rest. */

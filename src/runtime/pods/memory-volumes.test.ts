@@ -30,3 +30,23 @@ describe('memory-backed volumes', () => {
     }
   });
 });
+
+describe('the memory-volume root', () => {
+  it('is made afresh, private to this user; a path it cannot make is refused with the reason', async () => {
+    const { prepareMemoryVolumesRoot } = await import('./memory-volumes.ts');
+    const { existsSync, mkdirSync, statSync, writeFileSync } = await import('node:fs');
+    const base = mkdtempSync(join(tmpdir(), 'skiff-memroot-'));
+    try {
+      const root = join(base, 'skiff-x');
+      mkdirSync(join(root, 'pods', 'old'), { recursive: true });
+      writeFileSync(join(root, 'pods', 'old', 'token'), 'stale');
+      assert.deepEqual(await prepareMemoryVolumesRoot(root), { root });
+      assert.equal(existsSync(join(root, 'pods', 'old')), false, 'an earlier run\'s volumes are gone');
+      assert.equal(statSync(root).mode & 0o777, 0o700);
+      const refused = await prepareMemoryVolumesRoot(join(base, 'missing', 'skiff-y'));
+      assert.ok('refused' in refused && /ENOENT/.test(refused.refused));
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

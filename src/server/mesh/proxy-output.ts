@@ -10,13 +10,18 @@
 import { Writable } from 'node:stream';
 import type { KubeObject } from '../../api/object.ts';
 
-/** Writes whole lines to a container's stdout; false when the container is not running here. */
-export type ContainerStdout = (namespace: string, pod: string, container: string, text: string) => boolean;
+/**
+ * Writes whole lines to the stdout of a container of the pod with this uid; false (the lines
+ * dropped) when it is not running here or its log has fallen behind.
+ */
+export type ContainerStdout = (pod: { namespace: string; name: string; uid: string }, container: string, text: string) => boolean;
 
 export const PROXY_CONTAINER = 'istio-proxy';
 
 export class ProxyOutput {
   #write: ContainerStdout | undefined;
+  /** Lines no container log took: not running here, or behind. */
+  dropped = 0;
 
   /** Plugs in the kubelet. */
   connect(write: ContainerStdout): void {
@@ -25,11 +30,11 @@ export class ProxyOutput {
 
   /** The stdout of `pod`'s istio-proxy container, as a stream the access-log writer can use. */
   stdoutOf(pod: KubeObject): Writable {
-    const namespace = pod.metadata.namespace ?? '';
-    const name = pod.metadata.name ?? '';
+    // By uid: a deleted pod's draining proxy must not write into a successor of its name.
+    const ref = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' };
     return new Writable({
       write: (chunk: Buffer, _encoding, done) => {
-        this.#write?.(namespace, name, PROXY_CONTAINER, chunk.toString('utf8'));
+        if (this.#write?.(ref, PROXY_CONTAINER, chunk.toString('utf8')) !== true) this.dropped++;
         done();
       },
     });
