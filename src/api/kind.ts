@@ -105,6 +105,8 @@ export interface KindDefinition {
   fromCrd?: boolean;
   /** Hand-written table printer (built-in kinds); CRD kinds use versions[].printerColumns. */
   table?: TablePrinter;
+  /** The strategy's AllowCreateOnUpdate: a PUT to an object that does not exist creates it (201). */
+  createOnUpdate?: boolean;
   /**
    * Defaulting beyond the schema's `default` keywords (which the engine applies first).
    * Mutates `obj` in place. Runs on create and update, like Kubernetes' defaulters; `ctx`

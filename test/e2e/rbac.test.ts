@@ -101,6 +101,17 @@ describe('RBAC kinds with kubectl', () => {
     assert.match(await s.kubectl.ok(['apply', '-f', '-'], { stdin: BUNDLE }), /rolebinding\.rbac\.authorization\.k8s\.io\/reporter-reads-config unchanged/);
   });
 
+  it('are created by a PUT to a missing one (AllowCreateOnUpdate), where a ConfigMap is not found', async () => {
+    const replaced = await s.kubectl(['replace', '-f', '-', '-v=6'], { stdin: `apiVersion: ${GROUP}/v1\nkind: Role\nmetadata: {name: ghost, namespace: default}\nrules: [{apiGroups: [""], resources: [pods], verbs: [get]}]\n` });
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.equal(replaced.stdout, 'role.rbac.authorization.k8s.io/ghost replaced\n');
+    assert.match(replaced.stderr, /PUT https:\/\/\S+\/roles\/ghost\?\S* 201 Created/);
+    assert.deepEqual((await json(['get', 'role', 'ghost'])).rules, [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+    const missing = await s.kubectl(['replace', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope, namespace: default}\n' });
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /configmaps "nope" not found/);
+  });
+
   it('refuse what kube-apiserver refuses, with its messages', async () => {
     const role = await s.kubectl(['apply', '-f', '-'], { stdin: `apiVersion: ${GROUP}/v1
 kind: Role

@@ -93,8 +93,8 @@ export async function handleResource(deps: ResourceHandlerDeps, req: IncomingMes
     case 'update': {
       const options = writeOptions(query);
       const { body, duplicateFields } = await readObjectBody(req, options.fieldValidation !== 'Ignore');
-      const updated = await deps.objects.update(target, body, { ...options, duplicateFields }, ctx);
-      return writeJson(res, 200, updated, ctx.warnings);
+      const { object, created } = await deps.objects.replace(target, body, { ...options, duplicateFields }, ctx);
+      return writeJson(res, created ? 201 : 200, object, ctx.warnings);
     }
     case 'patch': {
       const type = PATCH_CONTENT_TYPES[mediaType(req.headers['content-type'])];

@@ -146,6 +146,21 @@ export class ObjectService {
   // ── update ─────────────────────────────────────────────────────────────────────────
 
   /**
+   * A PUT from a client: an update, or — for kinds whose strategy allows create-on-update
+   * (Endpoints, Leases, Events, the RBAC kinds) and an object that does not exist — a create,
+   * as kube-apiserver's Store.Update does; `created` tells the handler to answer 201.
+   */
+  async replace(t: Target, body: KubeObject, opts: WriteOptions, ctx: RequestContext): Promise<{ object: KubeObject; created: boolean }> {
+    try {
+      return { object: await this.update(t, body, opts, ctx), created: false };
+    } catch (err) {
+      if (!t.def.createOnUpdate || t.subresource !== undefined || !isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
+      if (body.metadata?.name !== undefined && body.metadata.name !== t.name) throw err;
+      return { object: await this.create(t, body, opts, ctx), created: true };
+    }
+  }
+
+  /**
    * PUT semantics. `mutate` variants (patch, apply, finalizer removal) call `updateWith`
    * instead, which re-reads and retries on internal races.
    */

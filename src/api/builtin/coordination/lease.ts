@@ -35,6 +35,7 @@ export function leaseKind(): KindDefinition {
     group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced',
     generation: 'none',
     nameRule: 'dns1123-subdomain',
+    createOnUpdate: true,
     table: {
       columns: [nameColumn(), fieldColumn('Holder', 'string', 'io.k8s.api.coordination.v1.LeaseSpec', 'holderIdentity'), ageColumn()],
       row: (l, now) => [l.metadata.name ?? '', str(obj(l.spec).holderIdentity), age(l, now)],

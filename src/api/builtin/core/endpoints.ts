@@ -83,6 +83,7 @@ export function endpointsKind(): KindDefinition {
     shortNames: ['ep'],
     generation: 'none',
     nameRule: 'dns1123-subdomain',
+    createOnUpdate: true,
     table: {
       columns: [nameColumn(), fieldColumn('Endpoints', 'string', 'io.k8s.api.core.v1.Endpoints', 'subsets'), ageColumn()],
       row: (ep, now) => [ep.metadata.name ?? '', formatEndpoints(ep.subsets), age(ep, now)],

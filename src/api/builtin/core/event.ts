@@ -95,6 +95,7 @@ export function eventKind(): KindDefinition {
     shortNames: ['ev'],
     generation: 'none',
     nameRule: 'path-segment',
+    createOnUpdate: true,
     table: eventTable(),
     validate: (e) => validateEvent(e),
     fieldSelectors: {

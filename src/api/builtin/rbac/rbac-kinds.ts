@@ -22,7 +22,7 @@ import { defaultBinding, RBAC_GROUP, subjectsStrings, validateBinding, validateR
 export function roleKind(): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind: 'Role', plural: 'roles', scope: 'Namespaced',
-    generation: 'none', nameRule: 'rbac',
+    generation: 'none', nameRule: 'rbac', createOnUpdate: true,
     table: defaultTable(),
     validate: (role) => validateRules(role, true),
   });
@@ -31,7 +31,7 @@ export function roleKind(): KindDefinition {
 export function clusterRoleKind(): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', scope: 'Cluster',
-    generation: 'none', nameRule: 'rbac',
+    generation: 'none', nameRule: 'rbac', createOnUpdate: true,
     table: defaultTable(),
     validate: (role) => [...validateRules(role, false), ...validateAggregationRule(role.aggregationRule)],
   });
@@ -61,7 +61,7 @@ export function clusterRoleBindingKind(): KindDefinition {
 function bindingKind(kind: 'RoleBinding' | 'ClusterRoleBinding', scope: 'Namespaced' | 'Cluster', roleKinds: readonly string[]): KindDefinition {
   return builtinKind({
     group: RBAC_GROUP, version: 'v1', kind, plural: `${kind.toLowerCase()}s`, scope,
-    generation: 'none', nameRule: 'rbac',
+    generation: 'none', nameRule: 'rbac', createOnUpdate: true,
     table: bindingTable(`io.k8s.api.rbac.v1.${kind}`, `${kind[0]!.toLowerCase()}${kind.slice(1)}`),
     defaults: defaultBinding,
     validate: (binding, ctx) => validateBinding(binding, roleKinds, ctx.operation === 'update' ? ctx.old : undefined),
