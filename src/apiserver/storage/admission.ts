@@ -11,7 +11,7 @@
 import type { FieldError } from '../../api/field-error.ts';
 import type { KindDefinition, ValidationContext } from '../../api/kind.ts';
 import type { KubeObject } from '../../api/object.ts';
-import { nameIsDns1035Label, nameIsDnsLabel, nameIsDnsSubdomain, nameIsPathSegment, type NameValidator, nameIsRbacName } from '../../api/meta/names.ts';
+import { nameValidatorFor } from '../../api/meta/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validate-meta.ts';
 import { goDecodeError } from '../../api/builtin/schemas/go-decode-error.ts';
 import { goQuote } from '../../api/schema/go-format.ts';
@@ -74,14 +74,6 @@ function writtenSchema(t: Target, operation: AdmitOptions['operation']): JSONSch
   if (operation === 'update' && t.subresource === undefined && t.def.subresources.status) return schemaForWrittenPart(t.version.schema, 'status');
   return t.version.schema;
 }
-
-const NAME_VALIDATORS: Record<NonNullable<KindDefinition['nameRule']>, NameValidator> = {
-  'dns1123-subdomain': nameIsDnsSubdomain,
-  'dns1123-label': nameIsDnsLabel,
-  'dns1035-label': nameIsDns1035Label,
-  'path-segment': nameIsPathSegment,
-  rbac: nameIsRbacName,
-};
 
 export class KindAdmission implements Admission {
   readonly #registry: KindRegistry;
@@ -147,7 +139,7 @@ export class KindAdmission implements Admission {
 
     // 5. Validation: everything wrong, reported at once.
     const errors: FieldError[] = [];
-    const rules = { namespaced: def.scope === 'Namespaced', validateName: NAME_VALIDATORS[def.nameRule ?? 'dns1123-subdomain'] };
+    const rules = { namespaced: def.scope === 'Namespaced', validateName: nameValidatorFor(def.nameRule) };
     if (opts.old) errors.push(...validateObjectMetaUpdate({ ...obj.metadata, resourceVersion: opts.old.metadata.resourceVersion ?? '0' }, opts.old.metadata));
     else errors.push(...validateObjectMeta(obj.metadata, rules));
     // Re-validate after kind defaults and plugins changed the object. Most writes come out clean

@@ -154,8 +154,8 @@ export class ObjectService {
     try {
       return { object: await this.update(t, body, opts, ctx), created: false };
     } catch (err) {
+      // update() refused a body naming another object already, before looking the object up.
       if (!t.def.createOnUpdate || t.subresource !== undefined || !isSkiffError(err, 'SKF_API_NOT_FOUND')) throw err;
-      if (body.metadata?.name !== undefined && body.metadata.name !== t.name) throw err;
       return { object: await this.create(t, body, opts, ctx), created: true };
     }
   }

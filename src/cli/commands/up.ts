@@ -11,6 +11,7 @@ import type { RunningSkiff, SkiffOptions } from '../../server/types.ts';
 import { createLogger } from '../../util/log.ts';
 import type { CliContext, StartSkiff } from '../context.ts';
 import { DEFAULT_LOAD_BALANCER_POOL, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR } from '../../api/builtin/core/service-network.ts';
+import { DEFAULT_EVENT_TTL_MS } from '../../apiserver/controlplane/event-expiry.ts';
 import { dataDirOption, outputOption, parseDuration, parseLoopbackRange, parseNodePortRange, parsePort, resolveDataDir, type OutputFormat } from '../options.ts';
 import { formatTable, printData } from '../output.ts';
 
@@ -26,10 +27,10 @@ export function upCommand(ctx: CliContext, done: (code: number) => void) {
     .addOption(new Option('--router-http-port <port>', 'router HTTP port on 127.0.0.1 for Routes (default 18080; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--router-https-port <port>', 'router HTTPS port on 127.0.0.1 for Routes (default 18443; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--pod-network <mode>', 'pod networking: `loopback` (an address in 127.0.0.0/8 per pod, no privileges) or `netns` (root: a network namespace, veth and cluster DNS per pod); docs/runtime.md').choices(['loopback', 'netns'] as const).default('loopback' as const))
-    .addOption(new Option('--service-cluster-ip-range <cidr>', 'Service cluster IPs, a CIDR inside 127.0.0.0/8 (docs/services.md)').argParser(parseLoopbackRange).default(DEFAULT_SERVICE_CIDR))
+    .addOption(new Option('--service-cluster-ip-range <cidr>', 'Service cluster IPs: a CIDR of at most /12 within 127.1.0.0-127.127.255.255 (docs/services.md)').argParser(parseLoopbackRange).default(DEFAULT_SERVICE_CIDR))
     .addOption(new Option('--service-node-port-range <range>', 'node ports, MIN-MAX').argParser(parseNodePortRange).default(DEFAULT_NODE_PORT_RANGE))
-    .addOption(new Option('--load-balancer-pool <cidr>', 'addresses of LoadBalancer Services, a CIDR inside 127.0.0.0/8').argParser(parseLoopbackRange).default(DEFAULT_LOAD_BALANCER_POOL))
-    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last write, as kube-apiserver\'s --event-ttl (0 keeps them)').argParser(parseDuration).default(3_600_000, '1h'))
+    .addOption(new Option('--load-balancer-pool <cidr>', 'addresses of LoadBalancer Services: a CIDR as for --service-cluster-ip-range').argParser(parseLoopbackRange).default(DEFAULT_LOAD_BALANCER_POOL))
+    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last write, as kube-apiserver\'s --event-ttl (0 keeps them)').argParser(parseDuration).default(DEFAULT_EVENT_TTL_MS, '1h'))
     .addOption(outputOption())
     .action(async (flags) => {
       const options: SkiffOptions = {

@@ -33,7 +33,7 @@ export class MeshGateways extends PodProxies<GatewayProxy, Instance> {
   }
 
   #meshConfig(pod: Pod): Record<string, unknown> | undefined {
-    return this.view.meshConfig(meshNamespaceOf(pod), pod.metadata.labels?.['istio.io/rev'] ?? 'basic');
+    return this.view.podMeshConfig(meshNamespaceOf(pod), pod);
   }
 
   protected selects(pod: Pod): boolean {

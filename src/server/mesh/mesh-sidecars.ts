@@ -102,7 +102,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
 
   protected drainMs(pod: Pod): number {
     const mesh = this.view.meshOfNamespace(pod.metadata.namespace ?? '');
-    return terminationDrainMs(mesh ? this.view.meshConfig(mesh, pod.metadata.labels?.['istio.io/rev'] ?? 'basic') : undefined);
+    return terminationDrainMs(mesh ? this.view.podMeshConfig(mesh, pod) : undefined);
   }
 
   protected create(pod: Pod, address: string): Instance {
@@ -146,7 +146,7 @@ export class MeshSidecars extends PodProxies<MeshedPodProxy, Instance> {
     const outbound = snapshot ? outboundConfigOf(compileSidecarProxy(snapshot, workload), inst.proxy.address) : undefined;
     const outResult = outbound ? await inst.proxy.outbound.apply(outbound, identity) : { problems: [] };
     const problems = [...result.problems, ...outResult.problems];
-    await inst.proxy.telemetry.reconfigure(accessLogSettingsFromMeshConfig(mesh ? this.view.meshConfig(mesh, pod.metadata.labels?.['istio.io/rev'] ?? 'basic') : undefined));
+    await inst.proxy.telemetry.reconfigure(accessLogSettingsFromMeshConfig(mesh ? this.view.podMeshConfig(mesh, pod) : undefined));
     inst.ports = result.ports;
     inst.problems.report(pod, problems);
     inst.applied = { mesh: mesh ?? '', version: snapshot ? configVersionOf(snapshot) : '0', at: new Date(), problems: problems.length };

@@ -135,6 +135,11 @@ export class MeshView {
     return value;
   }
 
+  /** The mesh config a proxy of `pod` runs with: its `istio.io/rev` control plane's, `basic` by default. */
+  podMeshConfig(meshNamespace: string, pod: KubeObject): Record<string, unknown> | undefined {
+    return this.meshConfig(meshNamespace, pod.metadata.labels?.['istio.io/rev'] ?? 'basic');
+  }
+
   readonly #parsedMeshConfigs = new Map<string, { from: object; value: Record<string, unknown> | undefined }>();
 
   /** The control plane (SMCP) in `meshNamespace`, if there is one. */

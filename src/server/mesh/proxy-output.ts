@@ -9,14 +9,13 @@
  */
 import { Writable } from 'node:stream';
 import type { KubeObject } from '../../api/object.ts';
+import { SIDECAR_CONTAINER_NAME } from '../../runtime/network/inner-address.ts';
 
 /**
  * Writes whole lines to the stdout of a container of the pod with this uid; false (the lines
  * dropped) when it is not running here or its log has fallen behind.
  */
 export type ContainerStdout = (pod: { namespace: string; name: string; uid: string }, container: string, text: string) => boolean;
-
-export const PROXY_CONTAINER = 'istio-proxy';
 
 export class ProxyOutput {
   #write: ContainerStdout | undefined;
@@ -34,7 +33,7 @@ export class ProxyOutput {
     const ref = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' };
     return new Writable({
       write: (chunk: Buffer, _encoding, done) => {
-        if (this.#write?.(ref, PROXY_CONTAINER, chunk.toString('utf8')) !== true) this.dropped++;
+        if (this.#write?.(ref, SIDECAR_CONTAINER_NAME, chunk.toString('utf8')) !== true) this.dropped++;
         done();
       },
     });
