@@ -20,7 +20,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { extractSteps, fillPlaceholders, readSeed, SERVERLESS_PLACEHOLDERS, type SeedCommand, type SeedYaml } from '../support/seeds.ts';
-import { writeMeshClientCertificate } from '../support/mesh-client.ts';
+import { withSmcpAccessLog, writeMeshClientCertificate } from '../support/mesh-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 import { SEED_SMCP } from './mesh-controlplane-fixtures.ts';
@@ -221,20 +221,16 @@ describe('mesh gateways', () => {
   it('writes the access log the SMCP asks for into the gateway pod\'s istio-proxy container log', async () => {
     // OSSM's spec.proxy.accessLogging.file.name renders meshConfig.accessLogFile; Envoy's
     // /dev/stdout is its container's, so kubectl logs -c istio-proxy shows the requests.
-    await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":{"file":{"name":"/dev/stdout"}}}}}']);
-    try {
+    const line = await withSmcpAccessLog(s, { name: '/dev/stdout' }, async () => {
       const gatewayPod = await s.kubectl.ok(['get', 'pods', '-n', 'istio-system', '-l', 'app=istio-ingressgateway', '-o', 'jsonpath={.items[0].metadata.name}']);
-      const line = await waitFor('an access log line in kubectl logs', async () => {
+      return waitFor('an access log line in kubectl logs', async () => {
         await throughRouter();
         const logs = await s.kubectl.ok(['logs', '-n', 'istio-system', gatewayPod, '-c', 'istio-proxy']);
         return logs.split('\n').find((l) => l.includes(`"${HOST}:`) && l.includes('"GET / HTTP/1.1" 200'));
       }, 60_000);
-      // Istio's default TEXT format: time, request line, code, flags, bytes, duration, …, authority, upstream host, cluster.
-      assert.match(line, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \S+ "\S+" "curl\/[\d.]+" "[0-9a-f-]+" "hello\.apps\.openshift\.example\.com:\d+" "127\.[\d.]+:8080" outbound\|80\|\|hello\.default\.svc\.cluster\.local /);
-    } finally {
-      // The rest of the file runs without it, as before.
-      await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":null}}}']);
-    }
+    });
+    // Istio's default TEXT format: time, request line, code, flags, bytes, duration, …, authority, upstream host, cluster.
+    assert.match(line, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \S+ "\S+" "curl\/[\d.]+" "[0-9a-f-]+" "hello\.apps\.openshift\.example\.com:\d+" "127\.[\d.]+:8080" outbound\|80\|\|hello\.default\.svc\.cluster\.local /);
   });
 
   it('answers an unknown host with 404 (no route), on the gateway pod\'s translated port 8443', async () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { writeMeshClientCertificate } from '../support/mesh-client.ts';
+import { withSmcpAccessLog, writeMeshClientCertificate } from '../support/mesh-client.ts';
 import { waitFor } from '../support/runtime.ts';
 import { startTestSkiff, type TestSkiff } from '../support/skiff.ts';
 import { SEED_SMCP } from './mesh-controlplane-fixtures.ts';
@@ -295,22 +295,18 @@ describe('mesh sidecars: strict mTLS into meshed pods', () => {
   });
 
   it('the sidecar writes the access log the SMCP asks for into the pod\'s istio-proxy container log', async () => {
-    await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":{"file":{"name":"/dev/stdout","encoding":"JSON"}}}}}']);
-    try {
+    const line = await withSmcpAccessLog(s, { name: '/dev/stdout', encoding: 'JSON' }, async () => {
       const pod = await s.kubectl.ok(['get', 'pods', '-n', 'apps', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}']);
-      const line = await waitFor('an inbound access log line', async () => {
+      return waitFor('an inbound access log line', async () => {
         await viaGateway();
         const logs = await s.kubectl.ok(['logs', '-n', 'apps', pod, '-c', 'istio-proxy']);
         return logs.split('\n').find((l) => l.startsWith('{') && l.includes('"upstream_cluster":"inbound|'));
       }, 30_000);
-      const record = JSON.parse(line) as Record<string, unknown>;
-      assert.equal(record.method, 'GET');
-      assert.equal(record.response_code, 200);
-      assert.match(String(record.upstream_cluster), /^inbound\|8080\|\|/);
-    } finally {
-      // The rest of the file runs without it, as before.
-      await s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', '{"spec":{"proxy":{"accessLogging":null}}}']);
-    }
+    });
+    const record = JSON.parse(line) as Record<string, unknown>;
+    assert.equal(record.method, 'GET');
+    assert.equal(record.response_code, 200);
+    assert.match(String(record.upstream_cluster), /^inbound\|8080\|\|/);
   });
 
   it('without rewriteAppHTTPProbers the kubelet\'s plaintext probe meets STRICT and the pod stays unready; excludeInboundPorts and includeInboundPorts keep a port plain', async () => {

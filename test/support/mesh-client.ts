@@ -24,3 +24,18 @@ export async function writeMeshClientCertificate(s: TestSkiff, dir: string, id: 
   writeFileSync(join(dir, names.root), client.rootCertPem);
   return names;
 }
+
+/**
+ * Runs `body` with the seed SMCP (`istio-system/basic`) asking for an access log
+ * (`spec.proxy.accessLogging.file`), and turns it off again after, so that a suite's later
+ * cases run as before.
+ */
+export async function withSmcpAccessLog<T>(s: TestSkiff, file: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const patch = (accessLogging: unknown) => s.kubectl.ok(['patch', '-n', 'istio-system', 'smcp/basic', '--type', 'merge', '-p', JSON.stringify({ spec: { proxy: { accessLogging } } })]);
+  await patch({ file });
+  try {
+    return await body();
+  } finally {
+    await patch(null);
+  }
+}
